@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "tracetui",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tracetui", targets: ["tracetui"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure core: parsers, columnar store, filters, summaries. Standard library only.
+        .target(name: "TraceModel"),
+        // Side effects: files, tracefs, /proc, the capture actor.
+        .target(name: "TraceCapture", dependencies: ["TraceModel"]),
+        // The terminal's vocabulary as plain values: Canvas, Cell, Role, Key, Theme.
+        .target(name: "Screen"),
+        // The app: state, views, commands, keymap; renders into a Canvas.
+        .target(name: "TraceTUI", dependencies: ["TraceModel", "Screen"]),
+        // The only C boundary to ncursesw.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses",
+                       providers: [.apt(["libncursesw5-dev"])]),
+        // The only code that calls ncurses.
+        .target(name: "Terminal", dependencies: ["Screen", "CNcurses"]),
+        .executableTarget(
+            name: "tracetui",
+            dependencies: [
+                "TraceModel", "TraceCapture", "Screen", "TraceTUI", "Terminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Resources/demo-trace.txt")]
+        ),
+        .executableTarget(
+            name: "tracetui-bench",
+            dependencies: ["TraceModel", "TraceCapture"],
+            path: "Benchmarks/tracetui-bench"
+        ),
+        .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
+        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "TraceModel"]),
+        .testTarget(name: "ScreenTests", dependencies: ["Screen"]),
+        .testTarget(name: "TraceTUITests", dependencies: ["TraceTUI", "TraceModel", "Screen"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ]
+)

@@ -1,0 +1,33 @@
+/// A named colour role: views say what a cell *is*, themes say how it looks.
+public enum Role: String, CaseIterable, Sendable, Hashable {
+    case normal
+    case header
+    case status
+    case statusAccent = "status.accent"
+    case selected
+    case dim
+    case unparsed
+    case time
+    case cpu
+    case task
+    case marker
+    case searchMatch = "search.match"
+    case prompt
+    case error
+    case help
+    case helpKey = "help.key"
+    case border
+    case progress
+    case detailKey = "detail.key"
+    case eventSched = "event.sched"
+    case eventIRQ = "event.irq"
+    case eventSyscall = "event.syscall"
+    case eventTimer = "event.timer"
+    case eventFunction = "event.function"
+    case eventGraph = "event.graph"
+    case eventPrint = "event.print"
+    case eventMemory = "event.memory"
+    case eventBlock = "event.block"
+    case eventLost = "event.lost"
+    case eventOther = "event.other"
+}

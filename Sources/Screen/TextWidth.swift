@@ -1,0 +1,26 @@
+/// Terminal column widths of Unicode scalars, without asking the C library's locale.
+public enum TextWidth {
+    /// 0 for combining marks, 2 for East Asian wide and emoji, 1 otherwise.
+    @inline(__always)
+    public static func of(_ s: Unicode.Scalar) -> Int {
+        let v = s.value
+        if v < 0x300 { return 1 }
+        if (0x300...0x36F).contains(v) || (0x200B...0x200F).contains(v) || (0xFE00...0xFE0F).contains(v) {
+            return 0
+        }
+        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v) || (0x1F900...0x1F9FF).contains(v)
+            || (0x20000...0x3FFFD).contains(v) {
+            return 2
+        }
+        return 1
+    }
+
+    /// The columns a string takes.
+    public static func of(_ text: String) -> Int {
+        var w = 0
+        for s in text.unicodeScalars { w += of(s) }
+        return w
+    }
+}

@@ -1,0 +1,56 @@
+import CNcurses
+import Glibc
+import Synchronization
+
+/// Restores the terminal if the process crashes: endwin() then re-raise to the previous handler
+/// (Swift's backtracer), for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP (and SIGQUIT, which
+/// Ctrl-\ sends in cbreak mode and which would otherwise also leave the terminal raw).
+public enum CrashGuard {
+    static let signals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGQUIT]
+    private static let isInstalled = Atomic<Bool>(false)
+
+    /// Installs the handlers once; later calls do nothing (a second install would record the guard
+    /// itself as the previous handler and loop on a crash).
+    public static func install() {
+        guard !isInstalled.exchange(true, ordering: .relaxed) else { return }
+        for number in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_sigaction = restoreTerminalAndChain
+            // SA_ONSTACK: a stack overflow can only be handled on the alternate stack Swift's runtime set up.
+            action.sa_flags = SA_SIGINFO | SA_ONSTACK
+            sigemptyset(&action.sa_mask)
+            sigaction(number, &action, previousActions + Int(number))
+        }
+    }
+}
+
+/// The handlers found at install time, indexed by signal number. A raw buffer rather than a Swift array:
+/// the signal handler reads it, and must not go through exclusivity checks or reference counting.
+nonisolated(unsafe) private let previousActions: UnsafeMutablePointer<sigaction> = {
+    let count = Int(CrashGuard.signals.max()! + 1)
+    let buffer = UnsafeMutablePointer<sigaction>.allocate(capacity: count)
+    buffer.initialize(repeating: sigaction(), count: count)
+    return buffer
+}()
+
+/// Not async-signal-safe (endwin writes through stdio), which is acceptable as the last thing a crashing
+/// process does: a terminal left without echo is worse than the small risk.
+private func restoreTerminalAndChain(
+    _ number: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?
+) {
+    endwin()
+    var previous = previousActions[Int(number)]
+    // Put the previous handler back first, so that a fault inside it goes straight there.
+    sigaction(number, &previous, nil)
+    if previous.sa_flags & SA_SIGINFO != 0 {
+        // Called directly, Swift's backtracer sees the real fault address and registers.
+        previous.__sigaction_handler.sa_sigaction?(number, info, context)
+    } else if let handler = previous.__sigaction_handler.sa_handler,
+              unsafeBitCast(handler, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) {
+        handler(number)
+    }
+    // Make sure the process dies with this signal even where returning would not fault again
+    // (kill -SEGV, abort(), int3). The raised signal stays blocked until this handler returns.
+    signal(number, SIG_DFL)
+    raise(number)
+}

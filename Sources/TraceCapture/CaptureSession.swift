@@ -1,0 +1,41 @@
+import TraceModel
+
+/// Owns the sources of one session and feeds their rows into one store, publishing snapshots.
+///
+/// Replay reads a file; later sources (tracefs, /proc, perf) join the same actor.
+public actor CaptureSession {
+    public nonisolated let snapshots: SnapshotBox
+    private var store = EventStore()
+
+    public init(sourceName: String) {
+        snapshots = SnapshotBox(TraceSnapshot(source: sourceName))
+    }
+
+    /// Parses a whole file in pieces, two at a time on two cores, appending them in file order.
+    /// Publishes after every piece so the first screen shows while the rest loads.
+    public func replay(_ storage: ByteStorage) async {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let total = storage.bytes.count
+        snapshots.publish { $0.progress = LoadProgress(bytesDone: 0, bytesTotal: total) }
+        var done = 0
+        await ParallelParse.run(storage, keepRows: true) { piece in
+            store.append(piece)
+            done += piece.byteCount
+            let elapsed = clock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let snapshot = store
+            snapshots.publish {
+                $0.store = snapshot
+                $0.progress = LoadProgress(bytesDone: done, bytesTotal: total, seconds: seconds)
+            }
+        }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let snapshot = store
+        snapshots.publish {
+            $0.store = snapshot
+            $0.progress = LoadProgress(bytesDone: total, bytesTotal: total, seconds: seconds, finished: true)
+        }
+    }
+}

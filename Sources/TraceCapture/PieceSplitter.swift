@@ -1,0 +1,54 @@
+import TraceModel
+
+/// Cuts a trace into pieces that can be parsed independently: each piece starts at a line that begins a
+/// row (never at a ` => ` stack frame or `<stack trace>` line, which belong to the row before).
+public enum PieceSplitter {
+    /// Byte ranges covering all of `bytes`, the first `firstSize` long (a quick first screen), the rest
+    /// about `size` each.
+    public static func split(_ bytes: UnsafeRawBufferPointer, firstSize: Int = 1 << 20,
+                             size: Int = 8 << 20) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        let n = bytes.count
+        while start < n {
+            let want = ranges.isEmpty ? firstSize : size
+            var end = min(n, start + want)
+            if end < n { end = nextRowStart(bytes, from: end) }
+            ranges.append(start..<end)
+            start = end
+        }
+        return ranges
+    }
+
+    /// The first line start at or after `from` that is not a stack continuation.
+    static func nextRowStart(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int {
+        let n = bytes.count
+        var i = from
+        while i < n {
+            while i < n, bytes[i] != 0x0A { i += 1 }
+            i += 1
+            guard i < n else { return n }
+            if !isStackContinuation(bytes, at: i) { return i }
+        }
+        return n
+    }
+
+    private static func isStackContinuation(_ bytes: UnsafeRawBufferPointer, at i: Int) -> Bool {
+        var k = i
+        let n = bytes.count
+        while k < n, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
+        if k + 1 < n, bytes[k] == 0x3D, bytes[k + 1] == 0x3E { return true }  // =>
+        // `<stack trace>` and `<user stack trace>` lines: look for the marker within the line.
+        var e = k
+        while e < n, bytes[e] != 0x0A { e += 1 }
+        let line = UnsafeRawBufferPointer(rebasing: bytes[k..<e])
+        let marker = Array("stack trace>".utf8)
+        guard line.count >= marker.count else { return false }
+        var j = 0
+        while j + marker.count <= line.count {
+            if line[j] == 0x73, line[j..<(j + marker.count)].elementsEqual(marker) { return true }
+            j += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,24 @@
+/// Bytes that rows point into: a mapped file, a buffer read from a pipe, or a test's array.
+///
+/// Rows keep offsets instead of copies, so the text of a trace is stored once, in its original form.
+public protocol ByteStorage: AnyObject, Sendable {
+    var bytes: UnsafeRawBufferPointer { get }
+}
+
+/// Bytes copied into memory this object owns: for tests, stdin and live buffers.
+public final class OwnedBytes: ByteStorage, @unchecked Sendable {
+    // Written once in init, never mutated: safe to share.
+    private let buffer: UnsafeMutableRawBufferPointer
+
+    public init(_ source: some Collection<UInt8>) {
+        buffer = .allocate(byteCount: max(1, source.count), alignment: 16)
+        _ = buffer.initializeMemory(as: UInt8.self, from: source)
+        count = source.count
+    }
+
+    private let count: Int
+
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: buffer[0..<count]) }
+
+    deinit { buffer.deallocate() }
+}

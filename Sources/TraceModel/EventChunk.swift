@@ -1,0 +1,55 @@
+/// An immutable block of rows in columns, pointing into the bytes it was parsed from.
+///
+/// 24 bytes a row: line offset (4, relative to `base`), timestamp (8), task (4), event (2), cpu (2),
+/// flags (2), payload offset within the line (2).
+public final class EventChunk: Sendable {
+    public let storage: ByteStorage
+    public let base: Int
+    public let length: Int
+    let lineOffsets: [UInt32]
+    let timestamps: [Int64]
+    let tasks: [UInt32]
+    let events: [UInt16]
+    let cpus: [UInt16]
+    let flags: [UInt16]
+    let payloadOffsets: [UInt16]
+    let stacks: StackTable
+
+    init(_ p: ParsedPiece) {
+        storage = p.storage
+        base = p.base
+        length = p.length
+        lineOffsets = p.lineOffsets
+        timestamps = p.timestamps
+        tasks = p.tasks
+        events = p.events
+        cpus = p.cpus
+        flags = p.flags
+        payloadOffsets = p.payloadOffsets
+        stacks = p.stacks
+    }
+
+    public var count: Int { lineOffsets.count }
+
+    /// Bytes of the columns (what the store costs beyond the text it points into).
+    public var columnBytes: Int {
+        count * 24 + stacks.rows.count * 8 + stacks.frames.count * 4
+    }
+
+    /// The bytes of row `i`'s line, without its newline.
+    @inline(__always)
+    func line(_ i: Int) -> UnsafeRawBufferPointer {
+        let all = storage.bytes
+        let start = base + Int(lineOffsets[i])
+        let limit = base + length
+        var end = start
+        if let p = all.baseAddress?.assumingMemoryBound(to: UInt8.self),
+           let nl = memchrBytes(p + start, Byte.newline, limit - start) {
+            end = nl - p
+        } else {
+            end = limit
+        }
+        if end > start, all[end - 1] == Byte.cr { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: all[start..<end])
+    }
+}

@@ -1,0 +1,330 @@
+/// Recognises one line of ftrace text in every layout the kernel prints: the default and `trace_pipe`
+/// layouts (with or without irq-info, record-tgid), the latency format, and function_graph lines.
+///
+/// Works on the line's bytes and returns offsets; never builds a `String`.
+struct FtraceLineParser {
+    @inline(__always)
+    func parse(_ line: LineBytes) -> ParsedLine {
+        let n = line.count
+        let i = line.skipSpaces(from: 0)
+        if i == n { return ParsedLine(kind: .blank) }
+        let c = line[i]
+        if c == Byte.hash { return parseHashLine(line, i) }
+        if c == Byte.equals, i + 1 < n, line[i + 1] == Byte.greater { return ParsedLine(kind: .stackFrame) }
+        if c == 0x43 /* C */ || c == Byte.openBracket, let lost = parseLost(line, i) { return lost }
+        if Byte.isDigit(c), let graph = parseGraph(line, i) { return graph }
+        if let event = parseStandard(line, i) { return event }
+        if let event = parseLatency(line, i) { return event }
+        if c == Byte.dash, isAll(line, Byte.dash, from: i) { return ParsedLine(kind: .decoration) }
+        return ParsedLine(kind: .unparsed)
+    }
+
+    // MARK: - comments, lost events
+
+    private func parseHashLine(_ line: LineBytes, _ i: Int) -> ParsedLine {
+        // `##### CPU 3 buffer started ####`
+        if line.hasPrefix("##### CPU ", at: i) {
+            let d0 = i + 10
+            let d1 = line.digitsEnd(from: d0)
+            if d1 > d0, line.hasPrefix(" buffer started", at: d1), let cpu = line.number(from: d0, to: d1) {
+                var r = ParsedLine(kind: .bufferStarted)
+                r.cpu = Int32(truncatingIfNeeded: cpu)
+                return r
+            }
+        }
+        return ParsedLine(kind: .header)
+    }
+
+    /// `CPU:2 [LOST 11745 EVENTS]`, `[LOST 11745 EVENTS]`, `CPU:2 [LOST EVENTS]`.
+    private func parseLost(_ line: LineBytes, _ i: Int) -> ParsedLine? {
+        var k = i
+        var cpu: Int32 = -1
+        if line.hasPrefix("CPU:", at: k) {
+            let d1 = line.digitsEnd(from: k + 4)
+            guard d1 > k + 4, let v = line.number(from: k + 4, to: d1) else { return nil }
+            cpu = Int32(truncatingIfNeeded: v)
+            k = line.skipSpaces(from: d1)
+        }
+        guard line.hasPrefix("[LOST ", at: k) else { return nil }
+        k += 6
+        var count: Int64 = 0
+        let d1 = line.digitsEnd(from: k)
+        if d1 > k {
+            count = line.number(from: k, to: d1) ?? 0
+            k = d1 + 1
+        }
+        guard line.hasPrefix("EVENTS]", at: k), line.skipSpaces(from: k + 7) == line.count else { return nil }
+        var r = ParsedLine(kind: .lost)
+        r.cpu = cpu
+        r.lostCount = count
+        return r
+    }
+
+    // MARK: - the default layout: `comm-pid [(tgid)] [cpu] [flags] timestamp: payload`
+
+    @inline(__always)
+    private func parseStandard(_ line: LineBytes, _ i: Int) -> ParsedLine? {
+        let n = line.count
+        // The cpu column is the first ` [digits]`; a comm may hold `[` but not ` [digits]`.
+        var search = i
+        var open = -1, close = -1
+        while let b = line.find(Byte.openBracket, from: search) {
+            if b > i, Byte.isSpace(line[b - 1]) {
+                let d = line.digitsEnd(from: b + 1)
+                if d > b + 1, d < n, line[d] == Byte.closeBracket {
+                    open = b
+                    close = d
+                    break
+                }
+            }
+            search = b + 1
+        }
+        guard open > 0, let cpu = line.number(from: open + 1, to: close) else { return nil }
+        var r = ParsedLine(kind: .event)
+        r.cpu = Int32(truncatingIfNeeded: cpu)
+
+        // Walk back over the optional `(tgid)` column, then the pid, to the last dash.
+        var j = line.skipSpacesBackward(from: open - 1)
+        if j > i, line[j] == Byte.closeParen {
+            var o = j - 1
+            while o > i, line[o] != Byte.openParen { o -= 1 }
+            guard o > i else { return nil }
+            let t0 = line.skipSpaces(from: o + 1)
+            if let t = line.number(from: t0, to: j) { r.tgid = Int32(truncatingIfNeeded: t) }
+            j = line.skipSpacesBackward(from: o - 1)
+        }
+        let pidEnd = j + 1
+        while j >= i, Byte.isDigit(line[j]) { j -= 1 }
+        guard j > i, j + 1 < pidEnd, line[j] == Byte.dash,
+              let pid = line.number(from: j + 1, to: pidEnd) else { return nil }
+        r.pid = Int32(truncatingIfNeeded: pid)
+        r.commStart = i
+        r.commEnd = j
+
+        // After the cpu: optional flags, then the timestamp ending in ':'.
+        var k = line.skipSpaces(from: close + 1)
+        var tokenEnd = tokenEnd(line, from: k)
+        if !(tokenEnd > k && line[tokenEnd - 1] == Byte.colon) {
+            if let f = EventFlags.pack(line, from: k, to: tokenEnd) { r.flags = f }
+            k = line.skipSpaces(from: tokenEnd)
+            tokenEnd = self.tokenEnd(line, from: k)
+        }
+        guard tokenEnd > k + 1, line[tokenEnd - 1] == Byte.colon,
+              parseTimestamp(line, from: k, to: tokenEnd - 1, into: &r) else { return nil }
+        r.payloadStart = line.skipSpaces(from: tokenEnd)
+        r.name = EventNaming.name(line, from: r.payloadStart, kind: &r.kind)
+        skipNamePrefix(line, &r)
+        return r
+    }
+
+    /// `sched_switch: prev_comm=…` shows as `prev_comm=…`: the name has its own column.
+    @inline(__always)
+    private func skipNamePrefix(_ line: LineBytes, _ r: inout ParsedLine) {
+        if r.name.form == .plain { r.payloadStart = line.skipSpaces(from: min(line.count, r.name.end + 1)) }
+    }
+
+    @inline(__always)
+    private func tokenEnd(_ line: LineBytes, from: Int) -> Int {
+        var k = from
+        while k < line.count, !Byte.isSpace(line[k]) { k += 1 }
+        return k
+    }
+
+    /// `sec.frac` into nanoseconds, or a bare integer kept raw.
+    @inline(__always)
+    private func parseTimestamp(_ line: LineBytes, from: Int, to: Int, into r: inout ParsedLine) -> Bool {
+        let intEnd = line.digitsEnd(from: from)
+        guard intEnd > from, let whole = line.number(from: from, to: intEnd) else { return false }
+        if intEnd == to {
+            r.timestamp = whole
+            r.clock = .counter
+            r.hasTimestamp = true
+            return true
+        }
+        guard line[intEnd] == Byte.dot else { return false }
+        let fracEnd = line.digitsEnd(from: intEnd + 1)
+        guard fracEnd == to, fracEnd > intEnd + 1 else { return false }
+        var frac: Int64 = 0
+        var digits = 0
+        for k in (intEnd + 1)..<fracEnd where digits < 9 {
+            frac = frac * 10 + Int64(line[k] - 0x30)
+            digits += 1
+        }
+        while digits < 9 {
+            frac *= 10
+            digits += 1
+        }
+        r.timestamp = whole &* 1_000_000_000 &+ frac
+        r.clock = .seconds
+        r.hasTimestamp = true
+        return true
+    }
+
+    // MARK: - the latency format: `comm-pid  2d..1  259us+: payload`
+
+    private func parseLatency(_ line: LineBytes, _ i: Int) -> ParsedLine? {
+        var search = i
+        while let colon = line.find(Byte.colon, from: search) {
+            search = colon + 1
+            guard colon >= 4 else { continue }
+            let mark = line[colon - 1]
+            guard Self.isDelayMark(mark), line[colon - 3] == 0x75, line[colon - 2] == 0x73 else { continue }
+            var t0 = colon - 3
+            while t0 > i, Byte.isDigit(line[t0 - 1]) { t0 -= 1 }
+            guard t0 < colon - 3, t0 > i, Byte.isSpace(line[t0 - 1]),
+                  let micros = line.number(from: t0, to: colon - 3) else { continue }
+            // The token before the time: cpu digits glued to the flags.
+            let tokEnd = line.skipSpacesBackward(from: t0 - 1) + 1
+            var tokStart = tokEnd
+            while tokStart > i, !Byte.isSpace(line[tokStart - 1]) { tokStart -= 1 }
+            let cpuEnd = line.digitsEnd(from: tokStart)
+            guard cpuEnd > tokStart, let cpu = line.number(from: tokStart, to: cpuEnd),
+                  let flags = EventFlags.pack(line, from: cpuEnd, to: tokEnd) else { return nil }
+            var j = line.skipSpacesBackward(from: tokStart - 1)
+            let pidEnd = j + 1
+            while j >= i, Byte.isDigit(line[j]) { j -= 1 }
+            guard j > i, j + 1 < pidEnd, line[j] == Byte.dash,
+                  let pid = line.number(from: j + 1, to: pidEnd) else { return nil }
+            var r = ParsedLine(kind: .event)
+            r.commStart = i
+            r.commEnd = j
+            r.pid = Int32(truncatingIfNeeded: pid)
+            r.cpu = Int32(truncatingIfNeeded: cpu)
+            r.flags = flags
+            r.timestamp = micros &* 1000
+            r.clock = .relativeMicroseconds
+            r.hasTimestamp = true
+            r.payloadStart = line.skipSpaces(from: colon + 1)
+            r.name = EventNaming.name(line, from: r.payloadStart, kind: &r.kind)
+            skipNamePrefix(line, &r)
+            return r
+        }
+        return nil
+    }
+
+    @inline(__always)
+    static func isDelayMark(_ c: UInt8) -> Bool {
+        switch c {
+        case Byte.space, 0x21, 0x23, 0x2A, 0x40, 0x24, 0x2B: return true  // ' ' ! # * @ $ +
+        default: return false
+        }
+    }
+
+    private func isAll(_ line: LineBytes, _ byte: UInt8, from: Int) -> Bool {
+        let end = line.trimmedEnd(line.count)
+        guard end - from >= 3 else { return false }
+        for k in from..<end where line[k] != byte { return false }
+        return true
+    }
+
+    // MARK: - function_graph lines
+
+    /// `[abstime |] cpu) [comm-pid |] [flags |] [duration |] function text`.
+    private func parseGraph(_ line: LineBytes, _ i: Int) -> ParsedLine? {
+        var r = ParsedLine(kind: .event)
+        var k = i
+        var d = line.digitsEnd(from: k)
+        if !(d < line.count && line[d] == Byte.closeParen) {
+            // An absolute (`360.774522 |`) or relative (`0 us |`) time column comes first.
+            guard let bar = line.find(Byte.bar, from: d) else { return nil }
+            let end = line.trimmedEnd(bar)
+            if line.hasPrefix(" us", at: end - 3) {
+                guard let v = line.number(from: k, to: line.trimmedEnd(end - 2)) else { return nil }
+                r.timestamp = v &* 1000
+                r.clock = .relativeMicroseconds
+                r.hasTimestamp = true
+            } else {
+                guard parseTimestamp(line, from: k, to: end, into: &r) else { return nil }
+            }
+            k = line.skipSpaces(from: bar + 1)
+            d = line.digitsEnd(from: k)
+            guard d > k, d < line.count, line[d] == Byte.closeParen else { return nil }
+        }
+        guard let cpu = line.number(from: k, to: d) else { return nil }
+        r.cpu = Int32(truncatingIfNeeded: cpu)
+        var pos = d + 1
+        var payloadStart = -1
+        var sawIRQArrow = false
+        var sawColumn = false
+        while let bar = line.find(Byte.bar, from: pos) {
+            let s = line.skipSpaces(from: pos)
+            let e = line.trimmedEnd(bar)
+            if s >= e {
+                if payloadStart < 0 { payloadStart = s }
+            } else if isDuration(line, s, e) {
+                if payloadStart < 0 { payloadStart = s }
+            } else if line.hasPrefix("==========>", at: s) || line.hasPrefix("<==========", at: s) {
+                sawIRQArrow = true
+                if payloadStart < 0 { payloadStart = s }
+            } else if payloadStart < 0, let f = EventFlags.pack(line, from: s, to: e) {
+                r.flags = f
+            } else if payloadStart < 0, let (dash, pid) = procColumn(line, s, e) {
+                r.commStart = s
+                r.commEnd = dash
+                r.pid = pid
+            } else {
+                break
+            }
+            sawColumn = true
+            pos = bar + 1
+        }
+        let textStart = line.skipSpaces(from: pos)
+        let textEnd = line.trimmedEnd(line.count)
+        if !sawColumn, line.find(Byte.equals, from: textStart) != nil, isContextSwitchBanner(line, textStart, textEnd) {
+            r.name = .named(.contextSwitch)
+            r.payloadStart = textStart
+            return r
+        }
+        if textStart >= textEnd {
+            guard sawIRQArrow else { return nil }
+            r.name = .named(.funcgraphIRQ)
+        } else {
+            let first = line[textStart], last = line[textEnd - 1]
+            if first == Byte.closeBrace {
+                r.name = .named(.funcgraphExit)
+            } else if first == Byte.slash, textStart + 1 < textEnd, line[textStart + 1] == Byte.star {
+                r.name = .named(.print)
+            } else if last == Byte.openBrace || line.find(Byte.semicolon, from: textStart, to: textEnd) != nil {
+                r.name = .named(.funcgraphEntry)
+            } else {
+                return nil
+            }
+        }
+        r.payloadStart = payloadStart >= 0 ? payloadStart : textStart
+        return r
+    }
+
+    /// `[+!#*@$] 12.345 us` or `1000131 us`.
+    private func isDuration(_ line: LineBytes, _ s: Int, _ e: Int) -> Bool {
+        var k = s
+        if !Byte.isDigit(line[k]) {
+            guard Self.isDelayMark(line[k]) else { return false }
+            k = line.skipSpaces(from: k + 1)
+        }
+        let d = line.digitsEnd(from: k)
+        guard d > k else { return false }
+        var u = d
+        if u < e, line[u] == Byte.dot { u = line.digitsEnd(from: u + 1) }
+        u = line.skipSpaces(from: u)
+        return u + 2 == e && line[u] == 0x75 && line[u + 1] == 0x73
+    }
+
+    /// `sh-4802` in the funcgraph-proc column: returns the dash and the pid.
+    private func procColumn(_ line: LineBytes, _ s: Int, _ e: Int) -> (Int, Int32)? {
+        var j = e - 1
+        while j > s, Byte.isDigit(line[j]) { j -= 1 }
+        guard j > s, j < e - 1, line[j] == Byte.dash, let pid = line.number(from: j + 1, to: e) else { return nil }
+        return (j, Int32(truncatingIfNeeded: pid))
+    }
+
+    /// ` 2)    <idle>-0    =>  <...>-122943`
+    private func isContextSwitchBanner(_ line: LineBytes, _ s: Int, _ e: Int) -> Bool {
+        var k = s
+        while k + 1 < e {
+            if line[k] == Byte.equals, line[k + 1] == Byte.greater,
+               k > s, Byte.isSpace(line[k - 1]), k + 2 < e, Byte.isSpace(line[k + 2]) { return true }
+            k += 1
+        }
+        return false
+    }
+}

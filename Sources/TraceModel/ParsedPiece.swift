@@ -1,0 +1,133 @@
+/// The rows of one contiguous piece of a trace, parsed on its own (possibly on another thread),
+/// with piece-local ids for tasks, event names and stack symbols that `EventStore` remaps when it appends.
+public struct ParsedPiece: Sendable {
+    let storage: ByteStorage
+    let base: Int
+    let length: Int
+    var lineOffsets: [UInt32] = []
+    var timestamps: [Int64] = []
+    var tasks: [UInt32] = []
+    var events: [UInt16] = []
+    var cpus: [UInt16] = []
+    var flags: [UInt16] = []
+    var payloadOffsets: [UInt16] = []
+    /// Rows before the first row with a timestamp of its own (they inherit the previous piece's last).
+    var rowsBeforeFirstTimestamp = 0
+    var stacks = StackTable()
+    var taskNames = ByteInterner()
+    var taskTgids: [Int32] = []
+    var eventNames = ByteInterner()
+    var symbols = ByteInterner()
+    var counts = PieceCounts()
+    var header = TraceHeader()
+
+    public var rowCount: Int { lineOffsets.count }
+    public var byteCount: Int { length }
+}
+
+/// What a piece counted while it parsed: summed into `TraceSummary` when pieces are appended.
+struct PieceCounts: Sendable {
+    var byEvent: [Int] = []          // local event id → count
+    var byCPU: [Int] = []            // cpu → events
+    var unparsed = 0
+    var lostEvents: Int64 = 0
+    var lostLines = 0
+    var stackBlocks = 0
+    var stackFrames = 0
+    var bufferStartedMarkers = 0
+    var firstTimestamp: Int64?
+    var lastTimestamp: Int64?
+    var clock: TimestampClock?
+    var lines = 0
+}
+
+/// Stacks attached to rows: row i's frames are `frames[starts[k]..<starts[k+1]]` where rows[k] == i.
+struct StackTable: Sendable {
+    var rows: [Int32] = []
+    var starts: [Int32] = [0]
+    var frames: [UInt32] = []
+
+    var count: Int { rows.count }
+
+    mutating func append(frame: UInt32, toRow row: Int32) {
+        if rows.last != row {
+            rows.append(row)
+            starts.append(starts.last ?? 0)
+        }
+        frames.append(frame)
+        starts[starts.count - 1] += 1
+    }
+
+    func frames(ofRow row: Int32) -> ArraySlice<UInt32>? {
+        var lo = 0, hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if rows[mid] < row { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < rows.count, rows[lo] == row else { return nil }
+        return frames[Int(starts[lo])..<Int(starts[lo + 1])]
+    }
+}
+
+/// What the `#` lines at the top of a `trace` file say.
+public struct TraceHeader: Sendable, Equatable {
+    public var tracer: String?
+    public var entriesInBuffer: Int?
+    public var entriesWritten: Int?
+    public var cpus: Int?
+    public var hasTgidColumn = false
+
+    public init() {}
+
+    /// Events the ring buffer overwrote before the file was read (`entries-written` − `entries-in-buffer`).
+    public var overwritten: Int {
+        guard let a = entriesInBuffer, let b = entriesWritten, b > a else { return 0 }
+        return b - a
+    }
+
+    mutating func read(headerLine text: String) {
+        if let r = text.range(of: "# tracer: ") {
+            let name = text[r.upperBound...].trimmingCharacters(in: " \t")
+            if !name.isEmpty { tracer = name }
+        }
+        if let r = text.range(of: "entries-in-buffer/entries-written: ") {
+            let rest = text[r.upperBound...]
+            let parts = rest.split(whereSeparator: { $0 == "/" || $0 == " " || $0 == "\t" })
+            if parts.count >= 2, let a = Int(parts[0]), let b = Int(parts[1]) {
+                entriesInBuffer = a
+                entriesWritten = b
+            }
+        }
+        if let r = text.range(of: "#P:") {
+            let digits = text[r.upperBound...].prefix(while: { $0.isNumber })
+            if let n = Int(digits) { cpus = n }
+        }
+        if text.contains("TGID") { hasTgidColumn = true }
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        let chars = Set(set)
+        var start = startIndex, end = endIndex
+        while start < end, chars.contains(self[start]) { start = index(after: start) }
+        while end > start, chars.contains(self[index(before: end)]) { end = index(before: end) }
+        return String(self[start..<end])
+    }
+
+    func range(of needle: String) -> Range<Index>? {
+        let n = Array(needle)
+        guard !n.isEmpty else { return nil }
+        var i = startIndex
+        while i < endIndex {
+            var j = i, k = 0
+            while k < n.count, j < endIndex, self[j] == n[k] {
+                j = index(after: j)
+                k += 1
+            }
+            if k == n.count { return i..<j }
+            i = index(after: i)
+        }
+        return nil
+    }
+}

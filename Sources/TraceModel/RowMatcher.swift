@@ -1,0 +1,198 @@
+/// A compiled filter that answers "does row i match?" against one store, caching per-task and
+/// per-event answers so that common filters cost a column read per row.
+public struct RowMatcher {
+    private let store: EventStore
+    private var root: Node
+    /// The common columns a filter may name; anything else is an event field.
+    public static let columns = ["event", "name", "comm", "pid", "tgid", "cpu", "task", "time", "ts", "flags", "line"]
+
+    public init(_ expression: FilterExpression, store: EventStore) throws(FilterSyntaxError) {
+        self.store = store
+        self.root = try Node.compile(expression, store: store)
+    }
+
+    public mutating func matches(_ row: Int) -> Bool {
+        root.evaluate(row, store: store)
+    }
+
+    /// One compiled node; comparisons over names keep a lazily filled answer per id.
+    enum Node {
+        case and(Box, Box)
+        case or(Box, Box)
+        case not(Box)
+        case eventIn(IDSet)
+        case taskTest(TaskTest)
+        case number(column: NumericColumn, op: FilterOperator, value: Int64)
+        case field(key: [UInt8], test: ValueTest)
+        case lineTest(ValueTest)
+        case constant(Bool)
+
+        final class Box {
+            var node: Node
+            init(_ node: Node) { self.node = node }
+        }
+
+        static func compile(_ e: FilterExpression, store: EventStore) throws(FilterSyntaxError) -> Node {
+            switch e {
+            case .and(let a, let b): return .and(Box(try compile(a, store: store)), Box(try compile(b, store: store)))
+            case .or(let a, let b): return .or(Box(try compile(a, store: store)), Box(try compile(b, store: store)))
+            case .not(let a): return .not(Box(try compile(a, store: store)))
+            case .compare(let field, let op, let value):
+                let test = try ValueTest(op: op, value: value)
+                switch field.lowercased() {
+                case "event", "name":
+                    var ids = IDSet(count: store.eventNames.count)
+                    for (i, name) in store.eventNames.enumerated() where test.matches(name) { ids.insert(i) }
+                    return .eventIn(ids)
+                case "comm":
+                    return .taskTest(TaskTest(test: test, label: { store.taskNames[$0] }))
+                case "task":
+                    return .taskTest(TaskTest(test: test, label: { store.taskLabel(UInt32($0)) }))
+                case "pid", "tgid", "cpu":
+                    guard let v = Int64(value) ?? Int64(hex: value), op != .matches, op != .notMatches else {
+                        throw FilterSyntaxError("`\(field)` compares with a number, not `\(value)`")
+                    }
+                    let column: NumericColumn = field == "pid" ? .pid : field == "tgid" ? .tgid : .cpu
+                    return .number(column: column, op: op, value: v)
+                case "time", "ts":
+                    guard let v = TimeFormat.parseTimestamp(value, clock: store.summary.clock) else {
+                        throw FilterSyntaxError("`\(field)` needs a time like 1720.5, not `\(value)`")
+                    }
+                    return .number(column: .time, op: op, value: v)
+                case "line":
+                    return .lineTest(test)
+                default:
+                    return .field(key: Array(field.utf8), test: test)
+                }
+            }
+        }
+
+        mutating func evaluate(_ row: Int, store: EventStore) -> Bool {
+            switch self {
+            case .and(let a, let b): return a.node.evaluate(row, store: store) && b.node.evaluate(row, store: store)
+            case .or(let a, let b): return a.node.evaluate(row, store: store) || b.node.evaluate(row, store: store)
+            case .not(let a): return !a.node.evaluate(row, store: store)
+            case .constant(let v): return v
+            case .eventIn(let ids): return ids.contains(Int(store.eventID(row)))
+            case .taskTest(let t):
+                let r = store.row(row)
+                guard r.isEvent else { return false }
+                return t.matches(Int(r.task))
+            case .number(let column, let op, let value):
+                let r = store.row(row)
+                guard r.isEvent else { return false }
+                let v: Int64
+                switch column {
+                case .pid: v = Int64(store.taskPIDs[Int(r.task)])
+                case .tgid: v = Int64(store.taskTGIDs[Int(r.task)])
+                case .cpu:
+                    guard let c = r.cpu else { return false }
+                    v = Int64(c)
+                case .time: v = r.timestamp
+                }
+                return op.compare(v, value)
+            case .field(let key, let test):
+                let (chunk, i) = store.locate(row)
+                guard SpecialEvent.isEvent(chunk.events[i]) else { return false }
+                let line = chunk.line(i)
+                let off = min(Int(chunk.payloadOffsets[i]), line.count)
+                guard let value = EventFields.value(of: key, in: UnsafeRawBufferPointer(rebasing: line[off...])) else {
+                    return false
+                }
+                return test.matches(String(value))
+            case .lineTest(let test):
+                return test.matches(store.lineText(row))
+            }
+        }
+    }
+
+    enum NumericColumn { case pid, tgid, cpu, time }
+
+    /// A test on text or numbers: numeric when both sides read as numbers (decimal or 0x hex).
+    struct ValueTest {
+        let op: FilterOperator
+        let value: String
+        let number: Int64?
+        let regex: Regex<AnyRegexOutput>?
+
+        init(op: FilterOperator, value: String) throws(FilterSyntaxError) {
+            self.op = op
+            self.value = value
+            number = Int64(value) ?? Int64(hex: value)
+            if op == .matches || op == .notMatches {
+                do {
+                    regex = try Regex(value)
+                } catch {
+                    throw FilterSyntaxError("bad regular expression `\(value)`")
+                }
+            } else {
+                regex = nil
+            }
+        }
+
+        func matches(_ text: String) -> Bool {
+            switch op {
+            case .matches: return regex.map { text.contains($0) } ?? false
+            case .notMatches: return !(regex.map { text.contains($0) } ?? false)
+            default:
+                if let n = number, let t = Int64(text) ?? Int64(hex: text) { return op.compare(t, n) }
+                switch op {
+                case .equal: return text == value
+                case .notEqual: return text != value
+                case .less: return text < value
+                case .lessOrEqual: return text <= value
+                case .greater: return text > value
+                case .greaterOrEqual: return text >= value
+                default: return false
+                }
+            }
+        }
+    }
+
+    /// A test on a task's name, answered once per task id.
+    final class TaskTest {
+        let test: ValueTest
+        let label: (Int) -> String
+        var answers: [Int8] = []
+
+        init(test: ValueTest, label: @escaping (Int) -> String) {
+            self.test = test
+            self.label = label
+        }
+
+        func matches(_ task: Int) -> Bool {
+            if task >= answers.count { answers += Array(repeating: -1, count: task + 1 - answers.count) }
+            if answers[task] < 0 { answers[task] = test.matches(label(task)) ? 1 : 0 }
+            return answers[task] == 1
+        }
+    }
+}
+
+/// A set of small integer ids as a bit array.
+struct IDSet {
+    private var words: [UInt64]
+    init(count: Int) { words = Array(repeating: 0, count: (count + 63) / 64) }
+    mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
+    func contains(_ i: Int) -> Bool { i >> 6 < words.count && words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+}
+
+extension FilterOperator {
+    func compare(_ a: Int64, _ b: Int64) -> Bool {
+        switch self {
+        case .equal, .matches: return a == b
+        case .notEqual, .notMatches: return a != b
+        case .less: return a < b
+        case .lessOrEqual: return a <= b
+        case .greater: return a > b
+        case .greaterOrEqual: return a >= b
+        }
+    }
+}
+
+extension Int64 {
+    init?(hex text: String) {
+        guard text.hasPrefix("0x") || text.hasPrefix("0X") else { return nil }
+        guard let v = UInt64(text.dropFirst(2), radix: 16) else { return nil }
+        self = Int64(bitPattern: v)
+    }
+}

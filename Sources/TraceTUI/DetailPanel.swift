@@ -1,0 +1,50 @@
+import Screen
+import TraceModel
+
+/// The Enter panel: one event taken apart — time, cpu, task, flags explained, the event's fields,
+/// the attached stack and the raw line.
+struct DetailPanel {
+    static func lines(for row: Int, store: EventStore) -> [(key: String, value: String)] {
+        let r = store.row(row)
+        let clock = store.summary.clock
+        var out: [(String, String)] = []
+        out.append(("event", store.eventNames[Int(r.event)]))
+        if r.isEvent {
+            out.append(("time", "\(TimeFormat.timestamp(r.timestamp, clock: clock))"
+                        + (clock == .counter ? " (raw counter)" : "  (\(r.timestamp) ns)")))
+            if let cpu = r.cpu { out.append(("cpu", String(cpu))) }
+            let task = Int(r.task)
+            if store.taskPIDs[task] >= 0 {
+                out.append(("comm", store.taskNames[task]))
+                out.append(("pid", String(store.taskPIDs[task])))
+                if store.taskTGIDs[task] >= 0 { out.append(("tgid", String(store.taskTGIDs[task]))) }
+            }
+            if r.flags.isPresent {
+                out.append(("flags", r.flags.explanation.joined(separator: ", ")))
+            }
+            for (k, v) in EventFields.parse(store.payloadText(row)) { out.append(("  " + k, v)) }
+        }
+        let stack = store.stack(row)
+        if !stack.isEmpty {
+            out.append(("stack", "\(stack.count) frames"))
+            for frame in stack { out.append(("", "=> " + frame)) }
+        }
+        out.append(("line", store.lineText(row)))
+        out.append(("row", "\(row + 1) of \(store.count)"))
+        return out
+    }
+
+    static func render(row: Int, store: EventStore, into canvas: inout Canvas, in rect: Rect) {
+        guard rect.height >= 3, rect.width >= 10 else { return }
+        canvas.fill(rect, role: .normal)
+        canvas.box(rect, title: "event details — Enter/Esc closes")
+        let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
+        let rows = lines(for: row, store: store)
+        let keyWidth = min(12, rows.map(\.key.count).max() ?? 0)
+        for (i, item) in rows.prefix(inner.height).enumerated() {
+            let y = inner.y + i
+            canvas.put(item.key, x: inner.x, y: y, role: .detailKey, limit: inner.x + keyWidth)
+            canvas.put(item.value, x: inner.x + keyWidth + 2, y: y, role: .normal, limit: inner.maxX)
+        }
+    }
+}

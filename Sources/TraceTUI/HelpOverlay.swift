@@ -1,0 +1,30 @@
+import Screen
+
+/// The `?` screen: every binding of the keymap, grouped by section.
+struct HelpOverlay {
+    static func render(keymap: Keymap, into canvas: inout Canvas, in bounds: Rect) {
+        var lines: [(String, String, Bool)] = []
+        var section = ""
+        for b in keymap.bindings {
+            if b.section != section {
+                section = b.section
+                if !lines.isEmpty { lines.append(("", "", false)) }
+                lines.append((section, "", true))
+            }
+            lines.append((Keymap.label(b), b.help, false))
+        }
+        lines.append(("", "", false))
+        lines.append(("filters", "event, comm, pid, tgid, cpu, task, time, line, or any field", true))
+        lines.append(("", "== != < <= > >= =~ !~  && || ! ( )", false))
+        let keyWidth = min(18, lines.map(\.0.count).max() ?? 10)
+        let width = min(bounds.width, max(44, keyWidth + 4 + (lines.map(\.1.count).max() ?? 20) + 2))
+        let rect = bounds.centered(width: width, height: min(bounds.height, lines.count + 2))
+        canvas.fill(rect, role: .help)
+        canvas.box(rect, title: "tracetui keys — any key closes", role: .help)
+        for (i, line) in lines.prefix(max(0, rect.height - 2)).enumerated() {
+            let y = rect.y + 1 + i
+            canvas.put(line.0, x: rect.x + 2, y: y, role: line.2 ? .header : .helpKey, limit: rect.maxX - 1)
+            canvas.put(line.1, x: rect.x + 3 + keyWidth, y: y, role: .help, limit: rect.maxX - 1)
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Screen
+import TraceModel
+
+/// The whole screen's state: the stream view, the prompt, the overlays, and the status bar.
+/// Takes keys, returns whether to go on; draws a snapshot into a Canvas. Knows nothing of ncurses.
+public struct TraceApp: Sendable {
+    public enum Mode: Equatable, Sendable {
+        case browsing
+        case prompt(PromptKind, LineEditor)
+        case help
+    }
+
+    public enum PromptKind: String, Sendable {
+        case search = "/"
+        case filter = "filter: "
+        case time = "jump to time: "
+    }
+
+    public private(set) var mode: Mode = .browsing
+    public private(set) var stream = StreamView()
+    public private(set) var showsDetail = false
+    public private(set) var message: String?
+    private var messageFrames = 0
+    private var searchOrigin = 0
+    public let keymap: Keymap
+    private var snapshot: TraceSnapshot
+    private var lastHeight = 24
+
+    public init(snapshot: TraceSnapshot, keymap: Keymap = .standard) {
+        self.snapshot = snapshot
+        self.keymap = keymap
+    }
+
+    public var store: EventStore { snapshot.store }
+
+    /// Takes the newest snapshot and does one frame's slice of background work (filter, search).
+    public mutating func update(_ newSnapshot: TraceSnapshot) {
+        snapshot = newSnapshot
+        stream.update(newSnapshot.store, generation: newSnapshot.generation)
+        if messageFrames > 0 {
+            messageFrames -= 1
+            if messageFrames == 0 { message = nil }
+        }
+    }
+
+    public enum Next: Equatable { case `continue`, quit }
+
+    public mutating func handle(_ key: Key) -> Next {
+        switch mode {
+        case .help:
+            mode = .browsing
+            return .continue
+        case .prompt(let kind, var editor):
+            let outcome = editor.apply(key)
+            switch outcome {
+            case .editing:
+                mode = .prompt(kind, editor)
+                if kind == .search { _ = stream.setSearch(editor.text, from: searchOrigin, store: store) }
+            case .cancelled:
+                mode = .browsing
+                if kind == .search { stream.moveCursor(to: searchOrigin, store) }
+            case .submitted:
+                mode = .browsing
+                submit(kind, editor.text)
+            }
+            return .continue
+        case .browsing:
+            break
+        }
+        if key == .resize { return .continue }
+        if key == .wheelUp || key == .wheelDown {
+            for _ in 0..<3 { _ = stream.handle(key == .wheelUp ? .lineUp : .lineDown, store: store, pageHeight: lastHeight) }
+            return .continue
+        }
+        guard let command = keymap.command(for: key) else { return .continue }
+        return perform(command)
+    }
+
+    public mutating func perform(_ command: Command) -> Next {
+        switch command {
+        case .quit:
+            return .quit
+        case .help:
+            mode = .help
+        case .search:
+            searchOrigin = stream.cursor
+            mode = .prompt(.search, LineEditor())
+        case .filter:
+            mode = .prompt(.filter, LineEditor(text: stream.filterText ?? ""))
+        case .jumpToTime:
+            mode = .prompt(.time, LineEditor())
+        case .clearFilter:
+            if showsDetail {
+                showsDetail = false
+            } else if stream.isFiltering {
+                try? stream.setFilter(nil, store: store)
+                say("filter cleared")
+            } else if stream.search != nil {
+                _ = stream.setSearch("", from: stream.cursor, store: store)
+            }
+        case .toggleDetail:
+            showsDetail.toggle()
+        case .redraw:
+            break
+        default:
+            switch stream.handle(command, store: store, pageHeight: lastHeight) {
+            case .message(let text): say(text)
+            case .handled, .unhandled: break
+            }
+        }
+        return .continue
+    }
+
+    private mutating func submit(_ kind: PromptKind, _ text: String) {
+        switch kind {
+        case .search:
+            if text.isEmpty { return }
+            if stream.search == nil || !stream.setSearch(text, from: searchOrigin, store: store) {
+                if !text.isEmpty { say("pattern not found: \(text)") }
+            }
+        case .filter:
+            do {
+                try stream.setFilter(text, store: store)
+                if stream.isFiltering { say("filter: \(text)") }
+            } catch {
+                say("bad filter: \(error.description)")
+            }
+        case .time:
+            let clock = store.summary.clock
+            var target: Int64?
+            if text.hasPrefix("+"), let first = store.summary.firstTimestamp,
+               let delta = TimeFormat.parseTimestamp(String(text.dropFirst()), clock: clock) {
+                target = first + delta
+            } else {
+                target = TimeFormat.parseTimestamp(text, clock: clock)
+            }
+            guard let target else {
+                say("not a time: \(text) (seconds like 1720.5, or +0.25 from the start)")
+                return
+            }
+            stream.jump(toTimestamp: target, store: store)
+        }
+    }
+
+    private mutating func say(_ text: String) {
+        message = text
+        messageFrames = 90
+    }
+
+    // MARK: - drawing
+
+    public mutating func render(into canvas: inout Canvas) {
+        let bounds = canvas.bounds
+        guard bounds.width > 0, bounds.height > 0 else { return }
+        canvas.fill(bounds, role: .normal)
+        let (main, statusRect) = bounds.splitBottom(1)
+        var listRect = main
+        var detailRect: Rect?
+        if showsDetail, main.height >= 8 {
+            let split = main.splitBottom(main.height / 2)
+            listRect = split.rest
+            detailRect = split.bottom
+        }
+        lastHeight = max(1, listRect.height - 1)
+        stream.scrollToCursor(height: lastHeight)
+        stream.render(into: &canvas, in: listRect, store: store)
+        if let detailRect, let row = stream.selectedRow(store) {
+            DetailPanel.render(row: row, store: store, into: &canvas, in: detailRect)
+        }
+        switch mode {
+        case .prompt(let kind, let editor):
+            canvas.fill(statusRect, role: .prompt)
+            let end = canvas.put(kind.rawValue + editor.text, x: 0, y: statusRect.y, role: .prompt)
+            _ = end
+            canvas.cursor = (min(bounds.width - 1, kind.rawValue.count + editor.cursor), statusRect.y)
+        default:
+            StatusBar.render(snapshot: snapshot, stream: stream, message: message, into: &canvas, in: statusRect)
+        }
+        if mode == .help { HelpOverlay.render(keymap: keymap, into: &canvas, in: main) }
+    }
+}

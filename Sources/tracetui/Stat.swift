@@ -1,0 +1,30 @@
+import ArgumentParser
+import TraceCapture
+import TraceModel
+
+/// `tracetui stat FILE`: the summary of a log, without a UI.
+struct Stat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a summary of an ftrace log (no UI).")
+
+    @Argument(help: "An ftrace text log.")
+    var file: String
+
+    @Option(help: "text or json")
+    var format: OutputFormat = .text
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    func run() async throws {
+        let storage: MappedFile
+        do {
+            storage = try MappedFile(path: file)
+        } catch {
+            throw ValidationFailure(error.description)
+        }
+        let summary = await ParallelParse.summarize(storage)
+        switch format {
+        case .text: print(SummaryReport.text(summary, source: file), terminator: "")
+        case .json: print(SummaryReport.json(summary, source: file))
+        }
+    }
+}
