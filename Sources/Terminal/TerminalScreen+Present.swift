@@ -35,7 +35,7 @@ extension TerminalScreen {
         var x = 0
         while x < columns {
             let cell = canvas[x, y]
-            let (text, width) = glyph(at: x, y: y, of: canvas, columns: columns)
+            let (text, taken) = glyph(at: x, y: y, of: canvas, columns: columns)
             if cell.role != runRole || run.isEmpty {
                 flush(run, x: runStart, y: y, role: runRole)
                 run = ""
@@ -43,7 +43,7 @@ extension TerminalScreen {
                 runRole = cell.role
             }
             run.unicodeScalars.append(contentsOf: text.unicodeScalars)
-            x += width
+            x += taken
         }
         // The bottom-right cell makes addstr return ERR (the cursor cannot wrap without scrolling),
         // but ncurses has stored the character by then, so the result is ignored.
