@@ -156,8 +156,10 @@ public struct TraceApp: Sendable {
         let (main, statusRect) = bounds.splitBottom(1)
         var listRect = main
         var detailRect: Rect?
-        if showsDetail, main.height >= 8 {
-            let split = main.splitBottom(main.height / 2)
+        if showsDetail, main.height >= 8, let row = stream.selectedRow(store) {
+            // As tall as the event needs, leaving at least a third of the screen to the list.
+            let wanted = DetailPanel.lines(for: row, store: store).count + 2
+            let split = main.splitBottom(min(max(main.height / 2, wanted), main.height * 2 / 3))
             listRect = split.rest
             detailRect = split.bottom
         }
