@@ -96,7 +96,7 @@ public struct Theme: Sendable {
 }
 
 /// A theme file that could not be read, with the line at fault.
-public struct ThemeError: Error, Sendable, CustomStringConvertible {
+public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     public var message: String
     public var description: String { "line \(line): \(message)" }
