@@ -10,17 +10,17 @@ struct StreamColumns {
     var eventWidth: Int
     let clock: TimestampClock
 
-    init(width: Int, store: EventStore) {
+    init(width: Int, store: EventStore, taskWidth wantedTaskWidth: Int = 20) {
         let clock = store.summary.clock
         self.clock = clock
         let sample = store.summary.lastTimestamp.map { TimeFormat.timestamp($0, clock: clock) } ?? "0.000000"
         var time = max(8, sample.count)
         var cpu = 3
-        var task = 20
+        var task = wantedTaskWidth
         var event = min(22, max(8, store.eventNames.dropFirst(3).map(\.count).max() ?? 8))
         // Keep at least 20 columns of details; drop the task, then the cpu, then the time column.
         func used() -> Int { time + cpu + task + event + 5 }
-        if width - used() < 20 { task = max(0, width - (time + cpu + event + 5) - 20) }
+        if width - used() < 20 { task = min(task, max(0, width - (time + cpu + event + 5) - 20)) }
         if task < 10 { task = 0 }
         if width - used() < 20 { cpu = 0 }
         if width - used() < 16 { time = 0 }

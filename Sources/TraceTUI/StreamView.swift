@@ -17,6 +17,8 @@ public struct StreamView: Sendable {
     public private(set) var markerB: Int?
     private var storeGeneration = -1
     private var eventRoles: [Role] = []
+    /// Width of the longest `comm-pid`, so that names up to ftrace's 16 characters fit uncut.
+    private var taskLabelWidth = 16
 
     public init() {}
 
@@ -60,6 +62,9 @@ public struct StreamView: Sendable {
     public mutating func update(_ store: EventStore, generation: Int) {
         if generation != storeGeneration {
             storeGeneration = generation
+            taskLabelWidth = store.taskNames.indices.reduce(8) { widest, t in
+                max(widest, store.taskNames[t].count + 1 + String(store.taskPIDs[t]).count)
+            }
             if eventRoles.count != store.eventNames.count {
                 eventRoles = store.eventNames.enumerated().map {
                     EventStyle.role(forEventNamed: $0.element, id: UInt16($0.offset))
@@ -263,7 +268,7 @@ public struct StreamView: Sendable {
 
     public func render(into canvas: inout Canvas, in rect: Rect, store: EventStore) {
         guard rect.height > 0, rect.width > 0 else { return }
-        let layout = StreamColumns(width: rect.width, store: store)
+        let layout = StreamColumns(width: rect.width, store: store, taskWidth: min(24, taskLabelWidth))
         let (headerRect, body) = rect.splitTop(1)
         canvas.fill(headerRect, role: .header)
         layout.drawHeader(into: &canvas, y: headerRect.y, x: rect.x, limit: rect.maxX)

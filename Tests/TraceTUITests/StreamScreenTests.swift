@@ -10,14 +10,14 @@ struct StreamScreenTests {
         var app = Fixtures.app()
         let canvas = Fixtures.render(&app, width: 100, height: 10)
         let expected = """
-                TIME CPU             TASK-PID EVENT            DETAILS
-         1720.071781   0           bash-15638 sys_enter_openat sys_openat(dfd: 0xffffff9c, filename: 0x558dd
-         1720.071982   0           bash-15638 sys_exit_openat  sys_openat -> 0x3
-         1720.642138   0           bash-15638 sched_switch     prev_comm=bash prev_pid=15638 prev_prio=120 p
-         1720.642679   1           feas-12691 sched_wakeup     comm=-qos.overcommit pid=12692 prio=116 targe
+                TIME CPU        TASK-PID EVENT            DETAILS
+         1720.071781   0      bash-15638 sys_enter_openat sys_openat(dfd: 0xffffff9c, filename: 0x558dd248f0
+         1720.071982   0      bash-15638 sys_exit_openat  sys_openat -> 0x3
+         1720.642138   0      bash-15638 sched_switch     prev_comm=bash prev_pid=15638 prev_prio=120 prev_s
+         1720.642679   1      feas-12691 sched_wakeup     comm=-qos.overcommit pid=12692 prio=116 target_cpu
          ? this line is not ftrace
          CPU:1 [LOST 7 EVENTS]
-         1720.700000   1      kworker/u4:2-87 sched_switch     prev_comm=kworker/u4:2 prev_pid=87 prev_prio=
+         1720.700000   1 kworker/u4:2-87 sched_switch     prev_comm=kworker/u4:2 prev_pid=87 prev_prio=120 p
 
          test.log  1/7 lost 10 unparsed 1                                                            ? help
         """
