@@ -50,55 +50,58 @@ public struct EventStore: Sendable {
     }
 
     private mutating func mapEvents(of p: ParsedPiece) -> [UInt16] {
-        var map = [UInt16](repeating: 0, count: p.eventNames.count)
-        for local in 0..<p.eventNames.count {
-            let bytes = p.eventNames.bytes(of: UInt32(local))
-            let extra = p.eventNames.extra(of: UInt32(local))
-            let id = bytes.withUnsafeBufferPointer { b in
-                eventInterner.intern(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count, extra: extra)
+        var names = eventNames
+        let map = Self.remap(p.eventNames, into: &eventInterner) { bytes, form in
+            let text = String(decoding: bytes, as: UTF8.self)
+            switch form {
+            case EventName.Form.sysEnter.rawValue: names.append("sys_enter_" + text)
+            case EventName.Form.sysExit.rawValue: names.append("sys_exit_" + text)
+            default: names.append(text)
             }
-            if Int(id) == eventNames.count {
-                let text = String(decoding: bytes, as: UTF8.self)
-                switch extra {
-                case EventName.Form.sysEnter.rawValue: eventNames.append("sys_enter_" + text)
-                case EventName.Form.sysExit.rawValue: eventNames.append("sys_exit_" + text)
-                default: eventNames.append(text)
-                }
-            }
-            map[local] = id < UInt32(UInt16.max) ? UInt16(id) : SpecialEvent.unparsed.rawValue
         }
-        return map
+        eventNames = names
+        return map.map { $0 < UInt32(UInt16.max) ? UInt16($0) : SpecialEvent.unparsed.rawValue }
     }
 
     private mutating func mapTasks(of p: ParsedPiece) -> [UInt32] {
-        var map = [UInt32](repeating: 0, count: p.taskNames.count)
-        for local in 0..<p.taskNames.count {
-            let bytes = p.taskNames.bytes(of: UInt32(local))
-            let pid = p.taskNames.extra(of: UInt32(local))
-            let id = bytes.withUnsafeBufferPointer { b in
-                taskInterner.intern(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count, extra: pid)
-            }
-            if Int(id) == taskNames.count {
-                taskNames.append(String(decoding: bytes, as: UTF8.self))
-                taskPIDs.append(Int32(truncatingIfNeeded: pid))
-                taskTGIDs.append(local < p.taskTgids.count ? p.taskTgids[local] : -1)
-            } else if taskTGIDs[Int(id)] < 0, local < p.taskTgids.count {
-                taskTGIDs[Int(id)] = p.taskTgids[local]
-            }
-            map[local] = id
+        var names = taskNames, pids = taskPIDs, tgids = taskTGIDs
+        let map = Self.remap(p.taskNames, into: &taskInterner) { bytes, pid in
+            names.append(String(decoding: bytes, as: UTF8.self))
+            pids.append(Int32(truncatingIfNeeded: pid))
+            tgids.append(-1)
         }
+        // A tgid may first appear in a later piece (a `(-----)` column before it was known).
+        for (local, globalID) in map.enumerated() {
+            if local < p.taskTgids.count, tgids[Int(globalID)] < 0 { tgids[Int(globalID)] = p.taskTgids[local] }
+        }
+        taskNames = names
+        taskPIDs = pids
+        taskTGIDs = tgids
         return map
     }
 
     private mutating func mapSymbols(of p: ParsedPiece) -> [UInt32] {
-        var map = [UInt32](repeating: 0, count: p.symbols.count)
-        for local in 0..<p.symbols.count {
-            let bytes = p.symbols.bytes(of: UInt32(local))
-            let id = bytes.withUnsafeBufferPointer { b in
-                symbolInterner.intern(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count)
+        var names = symbols
+        let map = Self.remap(p.symbols, into: &symbolInterner) { bytes, _ in
+            names.append(String(decoding: bytes, as: UTF8.self))
+        }
+        symbols = names
+        return map
+    }
+
+    /// Maps every id of a piece's interner to the store's, calling `added` for each string new to the store.
+    private static func remap(_ local: ByteInterner, into global: inout ByteInterner,
+                              added: (ArraySlice<UInt8>, Int64) -> Void) -> [UInt32] {
+        var map = [UInt32](repeating: 0, count: local.count)
+        for id in 0..<local.count {
+            let bytes = local.bytes(of: UInt32(id))
+            let extra = local.extra(of: UInt32(id))
+            let before = global.count
+            let g = bytes.withUnsafeBufferPointer { b in
+                global.intern(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count, extra: extra)
             }
-            if Int(id) == symbols.count { symbols.append(String(decoding: bytes, as: UTF8.self)) }
-            map[local] = id
+            if global.count > before { added(bytes, extra) }
+            map[id] = g
         }
         return map
     }
