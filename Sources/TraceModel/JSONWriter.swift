@@ -21,6 +21,22 @@ public struct JSONWriter {
         needsComma.append(false)
     }
 
+    public mutating func beginArray() {
+        if pendingKey {
+            pendingKey = false
+            needsComma[needsComma.count - 1] = true
+        } else {
+            separate()
+        }
+        text += "["
+        needsComma.append(false)
+    }
+
+    public mutating func endArray() {
+        needsComma.removeLast()
+        text += "]"
+    }
+
     public mutating func endObject() {
         needsComma.removeLast()
         text += "}"

@@ -1,0 +1,102 @@
+/// One function_graph line taken apart: the duration column, the indentation, and what the text says.
+struct GraphLine {
+    enum Kind: Equatable { case entry, leaf, exit, irqEnter, irqExit, comment, other }
+
+    var kind: Kind = .other
+    /// Nanoseconds from the DURATION column, when it has one.
+    var duration: Int64?
+    /// Columns of indentation before the function text (depth × 2 in the kernel's layout).
+    var indent = 0
+    /// The function's name: `func` of `func() {` / `func();`, or of `} /* func */` / `} /* func = -22 */`.
+    var nameStart = 0
+    var nameEnd = 0
+
+    /// Parses the text the stream keeps as a graph row's payload: `[mark] 1.234 us |  func() {`, or the
+    /// same after trace-cmd's `funcgraph_entry:` prefix, or the no-duration form `func() {`.
+    static func parse(_ line: LineBytes, from start: Int) -> GraphLine {
+        var g = GraphLine()
+        var k = line.skipSpaces(from: start)
+        var text = k
+        if let bar = line.find(Byte.bar, from: k) {
+            let column = line.trimmedEnd(bar)
+            if k < column, line.hasPrefix("==========>", at: k) {
+                g.kind = .irqEnter
+                return g
+            }
+            if k < column, line.hasPrefix("<==========", at: k) {
+                g.kind = .irqExit
+                return g
+            }
+            if k < column {
+                g.duration = parseDuration(line, from: k, to: column)
+                guard g.duration != nil else { return g }
+            }
+            k = bar + 1
+            text = k
+        }
+        // The kernel prints two spaces after the bar, then two per level.
+        let first = line.skipSpaces(from: text)
+        g.indent = first - text
+        let end = line.trimmedEnd(line.count)
+        guard first < end else { return g }
+        if line[first] == Byte.closeBrace {
+            g.kind = .exit
+            if let open = find(line, "/*", from: first), let close = find(line, "*/", from: open + 2) {
+                let s = line.skipSpaces(from: open + 2)
+                var e = s
+                while e < close, !Byte.isSpace(line[e]), line[e] != Byte.openParen { e += 1 }
+                g.nameStart = s
+                g.nameEnd = e
+            }
+            return g
+        }
+        if line[first] == Byte.slash, first + 1 < end, line[first + 1] == Byte.star {
+            g.kind = .comment
+            return g
+        }
+        var e = first
+        while e < end, line[e] != Byte.openParen, line[e] != Byte.semicolon, !Byte.isSpace(line[e]) { e += 1 }
+        g.nameStart = first
+        g.nameEnd = e
+        if line[end - 1] == Byte.openBrace {
+            g.kind = .entry
+        } else if line.find(Byte.semicolon, from: e, to: end) != nil {
+            g.kind = .leaf
+        }
+        return g
+    }
+
+    /// `1.234 us`, `+ 49.370 us`, `! 1000131 us`, `* 33998.59 us` → nanoseconds.
+    static func parseDuration(_ line: LineBytes, from: Int, to: Int) -> Int64? {
+        var k = from
+        if k < to, !Byte.isDigit(line[k]) {
+            guard FtraceLineParser.isDelayMark(line[k]) else { return nil }
+            k = line.skipSpaces(from: k + 1)
+        }
+        let d = line.digitsEnd(from: k)
+        guard d > k, let whole = line.number(from: k, to: d) else { return nil }
+        var ns = whole &* 1000
+        var u = d
+        if u < to, line[u] == Byte.dot {
+            var scale: Int64 = 100
+            u += 1
+            while u < to, Byte.isDigit(line[u]) {
+                ns += Int64(line[u] - 0x30) * scale
+                scale /= 10
+                u += 1
+            }
+        }
+        u = line.skipSpaces(from: u)
+        guard u + 2 <= to, line[u] == 0x75, line[u + 1] == 0x73 else { return nil }
+        return ns
+    }
+
+    private static func find(_ line: LineBytes, _ s: StaticString, from: Int) -> Int? {
+        var k = from
+        while k < line.count {
+            if line.hasPrefix(s, at: k) { return k }
+            k += 1
+        }
+        return nil
+    }
+}
