@@ -18,6 +18,7 @@ public enum Role: String, CaseIterable, Sendable, Hashable {
     case helpKey = "help.key"
     case border
     case progress
+    case overhead
     case detailKey = "detail.key"
     case eventSched = "event.sched"
     case eventIRQ = "event.irq"

@@ -122,6 +122,8 @@ public struct CallTree: Sendable {
             var looseRoots: [(node: Int32, indent: Int)] = []
             var irqDepth = 0
             var task: UInt32?
+            /// Calls seen before the CPU's first task-switch banner: they belong to the task it switches from.
+            var beforeFirstSwitch: [Int32] = []
         }
 
         init(store: EventStore) {
@@ -145,7 +147,7 @@ public struct CallTree: Sendable {
                 let line = LineBytes(base, raw.count)
                 let payload = min(Int(chunk.payloadOffsets[i]), raw.count)
                 if event == switchID {
-                    switchTask(line, from: payload, cpu: c)
+                    switchTask(line, from: payload, cpu: c, tree: &tree)
                     continue
                 }
                 let taskID = taskOf(chunk.tasks[i], cpu: c)
@@ -171,6 +173,7 @@ public struct CallTree: Sendable {
                 let f = names.intern(line.p + g.nameStart, g.nameEnd - g.nameStart)
                 let parent = state.stack.last ?? -1
                 let n = tree.addNode(function: f, parent: parent, row: row, cpu: UInt16(c), task: task, flags: irq)
+                if state.task == nil, task == unknownTask { state.beforeFirstSwitch.append(n) }
                 if parent < 0 {
                     // Only the most recent top-level calls can still be adopted; bound the list.
                     if state.looseRoots.count > 4096 { state.looseRoots.removeFirst(2048) }
@@ -205,10 +208,13 @@ public struct CallTree: Sendable {
             }
         }
 
+        var unknownTask: UInt32 = .max
+
         mutating func taskOf(_ storeTask: UInt32, cpu c: Int) -> UInt32 {
             if store.taskPIDs[Int(storeTask)] >= 0 { return intern(task: store.taskLabel(storeTask)) }
             if let t = cpus[c].task { return t }
-            return intern(task: "-")
+            if unknownTask == .max { unknownTask = intern(task: "-") }
+            return unknownTask
         }
 
         mutating func intern(task label: String) -> UInt32 {
@@ -218,14 +224,24 @@ public struct CallTree: Sendable {
             return id
         }
 
-        /// ` 0)  platfor-3210  =>  vmstat-2854` — later calls on this CPU belong to the task on the right.
-        mutating func switchTask(_ line: LineBytes, from start: Int, cpu c: Int) {
+        /// ` 0)  platfor-3210  =>  vmstat-2854` — later calls on this CPU belong to the task on the right,
+        /// and calls before the CPU's first banner to the one on the left.
+        mutating func switchTask(_ line: LineBytes, from start: Int, cpu c: Int, tree: inout CallTree) {
             var k = start
             while k + 2 < line.count {
                 if line[k] == Byte.equals, line[k + 1] == Byte.greater, Byte.isSpace(line[k + 2]) {
                     let s = line.skipSpaces(from: k + 2)
                     let e = line.trimmedEnd(line.count)
+                    let leftEnd = line.trimmedEnd(k)
+                    let leftStart = line.skipSpaces(from: start)
                     guard s < e else { return }
+                    if cpus[c].task == nil, leftStart < leftEnd {
+                        let from = intern(task: String(decoding: UnsafeBufferPointer(start: line.p + leftStart,
+                                                                                     count: leftEnd - leftStart),
+                                                       as: UTF8.self))
+                        for n in cpus[c].beforeFirstSwitch { tree.task[Int(n)] = from }
+                    }
+                    cpus[c].beforeFirstSwitch = []
                     let label = String(decoding: UnsafeBufferPointer(start: line.p + s, count: e - s), as: UTF8.self)
                     cpus[c].task = intern(task: label)
                     return

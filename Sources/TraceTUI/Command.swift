@@ -7,7 +7,16 @@ public enum Command: String, Sendable, CaseIterable {
     case jumpToTime
     case setMarkerA, setMarkerB, jumpToMarker
     case toggleDetail
+    case nextPane
     case help
     case quit
     case redraw
+    // The call tree's own commands.
+    case toggleNode, expandNode, collapseNode, expandChildren, collapseChildren, expandAll, collapseAll
+    case parentNode, previousSibling, nextSibling, longestChild, zoom, cycleSort, toggleGraphMode
+}
+
+/// Where a binding applies: everywhere, or only while one kind of view has the focus.
+public enum KeyContext: String, Sendable {
+    case global, stream, tree
 }

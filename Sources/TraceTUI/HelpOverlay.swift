@@ -2,10 +2,11 @@ import Screen
 
 /// The `?` screen: every binding of the keymap, grouped by section.
 struct HelpOverlay {
-    static func render(keymap: Keymap, into canvas: inout Canvas, in bounds: Rect) {
+    /// Shows the bindings that apply where the focus is: the global ones and the focused view's.
+    static func render(keymap: Keymap, context: KeyContext, into canvas: inout Canvas, in bounds: Rect) {
         var lines: [(String, String, Bool)] = []
         var section = ""
-        for b in keymap.bindings {
+        for b in keymap.bindings where b.context == .global || b.context == context {
             if b.section != section {
                 section = b.section
                 if !lines.isEmpty { lines.append(("", "", false)) }
@@ -13,9 +14,11 @@ struct HelpOverlay {
             }
             lines.append((Keymap.label(b), b.help, false))
         }
-        lines.append(("", "", false))
-        lines.append(("filters", "event, comm, pid, tgid, cpu, task, time, line, or any field", true))
-        lines.append(("", "== != < <= > >= =~ !~  && || ! ( )", false))
+        if context == .stream {
+            lines.append(("", "", false))
+            lines.append(("filters", "event, comm, pid, tgid, cpu, task, time, line, or any field", true))
+            lines.append(("", "== != < <= > >= =~ !~  && || ! ( )", false))
+        }
         let keyWidth = min(18, lines.map(\.0.count).max() ?? 10)
         let width = min(bounds.width, max(44, keyWidth + 4 + (lines.map(\.1.count).max() ?? 20) + 2))
         let rect = bounds.centered(width: width, height: min(bounds.height, lines.count + 2))

@@ -6,6 +6,7 @@ public struct KeyBinding: Sendable {
     public var command: Command
     public var help: String
     public var section: String
+    public var context: KeyContext = .global
 }
 
 /// The single table of key bindings: the app looks keys up here, and the help overlay and the README's
@@ -14,35 +15,74 @@ public struct Keymap: Sendable {
     public var bindings: [KeyBinding]
 
     public static let standard = Keymap(bindings: [
-        KeyBinding(keys: [.up, .char("k")], command: .lineUp, help: "previous event", section: "Move"),
-        KeyBinding(keys: [.down, .char("j")], command: .lineDown, help: "next event", section: "Move"),
+        KeyBinding(keys: [.up, .char("k")], command: .lineUp, help: "previous row", section: "Move"),
+        KeyBinding(keys: [.down, .char("j")], command: .lineDown, help: "next row", section: "Move"),
         KeyBinding(keys: [.pageUp, .char("b"), .ctrl("b")], command: .pageUp, help: "page up", section: "Move"),
-        KeyBinding(keys: [.pageDown, .char(" "), .ctrl("f")], command: .pageDown, help: "page down", section: "Move"),
+        KeyBinding(keys: [.pageDown, .ctrl("f")], command: .pageDown, help: "page down", section: "Move"),
+        KeyBinding(keys: [.char(" ")], command: .pageDown, help: "page down", section: "Move", context: .stream),
         KeyBinding(keys: [.ctrl("u")], command: .halfPageUp, help: "half a page up", section: "Move"),
         KeyBinding(keys: [.ctrl("d")], command: .halfPageDown, help: "half a page down", section: "Move"),
-        KeyBinding(keys: [.home, .char("g")], command: .top, help: "first event", section: "Move"),
-        KeyBinding(keys: [.end, .char("G")], command: .bottom, help: "last event", section: "Move"),
-        KeyBinding(keys: [.left], command: .scrollLeft, help: "scroll details left", section: "Move"),
-        KeyBinding(keys: [.right], command: .scrollRight, help: "scroll details right", section: "Move"),
-        KeyBinding(keys: [.char("t")], command: .jumpToTime, help: "jump to a timestamp", section: "Move"),
+        KeyBinding(keys: [.home, .char("g")], command: .top, help: "first row", section: "Move"),
+        KeyBinding(keys: [.end, .char("G")], command: .bottom, help: "last row", section: "Move"),
+        KeyBinding(keys: [.left], command: .scrollLeft, help: "scroll details left", section: "Move", context: .stream),
+        KeyBinding(keys: [.right], command: .scrollRight, help: "scroll details right", section: "Move",
+                   context: .stream),
+        KeyBinding(keys: [.char("t")], command: .jumpToTime, help: "jump to a timestamp", section: "Move",
+                   context: .stream),
         KeyBinding(keys: [.char("/")], command: .search, help: "search text (smart case)", section: "Find"),
         KeyBinding(keys: [.char("n")], command: .searchNext, help: "next match", section: "Find"),
         KeyBinding(keys: [.char("N")], command: .searchPrevious, help: "previous match", section: "Find"),
         KeyBinding(keys: [.char("f")], command: .filter,
-                   help: "filter: event == sched_switch && next_prio < 100", section: "Find"),
-        KeyBinding(keys: [.escape], command: .clearFilter, help: "clear filter / close panel", section: "Find"),
-        KeyBinding(keys: [.char("m")], command: .setMarkerA, help: "set marker A here", section: "Markers"),
-        KeyBinding(keys: [.char("M")], command: .setMarkerB, help: "set marker B here (shows B−A)", section: "Markers"),
-        KeyBinding(keys: [.char("'")], command: .jumpToMarker, help: "jump between markers A and B", section: "Markers"),
+                   help: "filter: event == sched_switch && next_prio < 100", section: "Find", context: .stream),
+        KeyBinding(keys: [.escape], command: .clearFilter, help: "clear filter / close panel / zoom out",
+                   section: "Find"),
+        KeyBinding(keys: [.char("m")], command: .setMarkerA, help: "set marker A here", section: "Markers",
+                   context: .stream),
+        KeyBinding(keys: [.char("M")], command: .setMarkerB, help: "set marker B here (shows B−A)", section: "Markers",
+                   context: .stream),
+        KeyBinding(keys: [.char("'")], command: .jumpToMarker, help: "jump between markers A and B",
+                   section: "Markers", context: .stream),
         KeyBinding(keys: [.enter], command: .toggleDetail, help: "event details: fields, flags, stack",
+                   section: "View", context: .stream),
+        KeyBinding(keys: [.tab], command: .nextPane, help: "switch between the stream and the call tree",
                    section: "View"),
         KeyBinding(keys: [.char("?"), .function(1)], command: .help, help: "this help", section: "View"),
         KeyBinding(keys: [.ctrl("l")], command: .redraw, help: "redraw the screen", section: "View"),
         KeyBinding(keys: [.char("q"), .ctrl("c")], command: .quit, help: "quit", section: "View"),
+        KeyBinding(keys: [.enter, .char(" ")], command: .toggleNode, help: "fold or unfold the call",
+                   section: "Call tree", context: .tree),
+        KeyBinding(keys: [.right], command: .expandNode, help: "unfold the call", section: "Call tree",
+                   context: .tree),
+        KeyBinding(keys: [.left], command: .collapseNode, help: "fold the call (on a leaf: go to its caller)",
+                   section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char("e")], command: .expandChildren, help: "unfold the direct children",
+                   section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char("c")], command: .collapseChildren, help: "fold the direct children",
+                   section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char("E")], command: .expandAll, help: "unfold everything below", section: "Call tree",
+                   context: .tree),
+        KeyBinding(keys: [.char("C")], command: .collapseAll, help: "fold everything below", section: "Call tree",
+                   context: .tree),
+        KeyBinding(keys: [.char("u")], command: .parentNode, help: "go to the caller", section: "Call tree",
+                   context: .tree),
+        KeyBinding(keys: [.char("[")], command: .previousSibling, help: "previous sibling", section: "Call tree",
+                   context: .tree),
+        KeyBinding(keys: [.char("]")], command: .nextSibling, help: "next sibling", section: "Call tree",
+                   context: .tree),
+        KeyBinding(keys: [.char("l")], command: .longestChild, help: "unfold the longest child, fold the others",
+                   section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char("z")], command: .zoom, help: "zoom into the call (Esc zooms out)",
+                   section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char("s")], command: .cycleSort, help: "sort children: time, total, self, calls",
+                   section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char("v")], command: .toggleGraphMode, help: "timeline ↔ merged call paths",
+                   section: "Call tree", context: .tree),
     ])
 
-    public func command(for key: Key) -> Command? {
-        bindings.first(where: { $0.keys.contains(key) })?.command
+    /// The focused view's binding for a key, else the global one.
+    public func command(for key: Key, in context: KeyContext = .stream) -> Command? {
+        bindings.first(where: { $0.context == context && $0.keys.contains(key) })?.command
+            ?? bindings.first(where: { $0.context == .global && $0.keys.contains(key) })?.command
     }
 
     /// `↑ k` — the keys of a binding as the help shows them.
@@ -52,10 +92,11 @@ public struct Keymap: Sendable {
 
     /// The README's key table, in Markdown.
     public var markdownTable: String {
-        var lines = ["| keys | action |", "|---|---|"]
+        var lines = ["| keys | where | action |", "|---|---|---|"]
         for b in bindings {
             let keys = b.keys.map { "`\($0.label)`" }.joined(separator: " ")
-            lines.append("| \(keys) | \(b.help) |")
+            let place = b.context == .global ? "everywhere" : b.context == .stream ? "stream" : "call tree"
+            lines.append("| \(keys) | \(place) | \(b.help) |")
         }
         return lines.joined(separator: "\n")
     }

@@ -45,6 +45,25 @@ struct StatusBar {
         if rx > x { canvas.put(right, x: rx, y: rect.y, role: message == nil ? .status : .statusAccent) }
     }
 
+    /// The call tree's line: mode, position, zoom, sort, search.
+    static func render(snapshot: TraceSnapshot, tree: CallTreeView, message: String?,
+                       into canvas: inout Canvas, in rect: Rect) {
+        canvas.fill(rect, role: .status)
+        var parts: [(String, Role)] = [(" \(snapshot.source) ", .statusAccent)]
+        let mode = tree.model.mode == .timeline ? "call tree: timeline" : "call tree: merged paths"
+        parts.append((" \(mode)", .statusAccent))
+        parts.append((" \(grouped(tree.rows.isEmpty ? 0 : tree.cursor + 1))/\(grouped(tree.rows.count))", .status))
+        parts.append((" \(grouped(tree.model.calls.count)) calls", .status))
+        if let z = tree.zoomRoot { parts.append((" zoom: \(tree.model.name(z))", .statusAccent)) }
+        if tree.sortKey != .time { parts.append((" sort: \(tree.sortKey.rawValue)", .status)) }
+        if let s = tree.search { parts.append((" /\(s)", .status)) }
+        var x = rect.x
+        for (text, role) in parts { x = canvas.put(text, x: x, y: rect.y, role: role, limit: rect.maxX) }
+        let right = message.map { " \($0) " } ?? " Tab stream  ? help "
+        let rx = rect.maxX - right.count
+        if rx > x { canvas.put(right, x: rx, y: rect.y, role: message == nil ? .status : .statusAccent) }
+    }
+
     static func grouped(_ n: Int) -> String {
         let s = String(n)
         var out = ""

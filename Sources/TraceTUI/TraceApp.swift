@@ -18,6 +18,9 @@ public struct TraceApp: Sendable {
 
     public private(set) var mode: Mode = .browsing
     public private(set) var stream = StreamView()
+    /// The call tree, built the first time it is shown (only function_graph traces have one).
+    private var tree: CallTreeView?
+    public private(set) var focus: KeyContext = .stream
     public private(set) var showsDetail = false
     public private(set) var message: String?
     private var messageFrames = 0
@@ -55,10 +58,12 @@ public struct TraceApp: Sendable {
             switch outcome {
             case .editing:
                 mode = .prompt(kind, editor)
-                if kind == .search { _ = stream.setSearch(editor.text, from: searchOrigin, store: store) }
+                if kind == .search, focus == .stream {
+                    _ = stream.setSearch(editor.text, from: searchOrigin, store: store)
+                }
             case .cancelled:
                 mode = .browsing
-                if kind == .search { stream.moveCursor(to: searchOrigin, store) }
+                if kind == .search, focus == .stream { stream.moveCursor(to: searchOrigin, store) }
             case .submitted:
                 mode = .browsing
                 submit(kind, editor.text)
@@ -72,7 +77,7 @@ public struct TraceApp: Sendable {
             for _ in 0..<3 { _ = stream.handle(key == .wheelUp ? .lineUp : .lineDown, store: store, pageHeight: lastHeight) }
             return .continue
         }
-        guard let command = keymap.command(for: key) else { return .continue }
+        guard let command = keymap.command(for: key, in: focus) else { return .continue }
         return perform(command)
     }
 
@@ -85,10 +90,14 @@ public struct TraceApp: Sendable {
         case .search:
             searchOrigin = stream.cursor
             mode = .prompt(.search, LineEditor())
+        case .nextPane:
+            switchPane()
         case .filter:
             mode = .prompt(.filter, LineEditor(text: stream.filterText ?? ""))
         case .jumpToTime:
             mode = .prompt(.time, LineEditor())
+        case .clearFilter where focus == .tree:
+            _ = tree?.handle(.clearFilter, pageHeight: lastHeight)
         case .clearFilter:
             if showsDetail {
                 showsDetail = false
@@ -103,16 +112,39 @@ public struct TraceApp: Sendable {
         case .redraw:
             break
         default:
-            switch stream.handle(command, store: store, pageHeight: lastHeight) {
-            case .message(let text): say(text)
-            case .handled, .unhandled: break
-            }
+            let outcome = focus == .tree
+                ? tree?.handle(command, pageHeight: lastHeight) ?? .unhandled
+                : stream.handle(command, store: store, pageHeight: lastHeight)
+            if case .message(let text) = outcome { say(text) }
         }
         return .continue
     }
 
+    /// Tab: between the stream and the call tree, carrying the time cursor across.
+    private mutating func switchPane() {
+        if focus == .tree {
+            focus = .stream
+            if let node = tree?.selectedNode, let row = tree?.model.firstRow(node) { stream.jump(toStoreRow: row, store) }
+            return
+        }
+        guard snapshot.progress.finished else {
+            say("the call tree is built once the file has loaded")
+            return
+        }
+        if tree == nil { tree = CallTreeView(store: store) }
+        guard let t = tree, !t.isEmpty else {
+            say("no function_graph calls in this trace")
+            return
+        }
+        focus = .tree
+        if let row = stream.selectedRow(store) { tree?.select(storeRow: row) }
+    }
+
     private mutating func submit(_ kind: PromptKind, _ text: String) {
         switch kind {
+        case .search where focus == .tree:
+            if text.isEmpty { return }
+            if case .message(let m) = tree?.find(text) ?? .handled { say(m) }
         case .search:
             if text.isEmpty { return }
             if stream.search == nil || !stream.setSearch(text, from: searchOrigin, store: store) {
@@ -156,7 +188,7 @@ public struct TraceApp: Sendable {
         let (main, statusRect) = bounds.splitBottom(1)
         var listRect = main
         var detailRect: Rect?
-        if showsDetail, main.height >= 8, let row = stream.selectedRow(store) {
+        if showsDetail, focus == .stream, main.height >= 8, let row = stream.selectedRow(store) {
             // As tall as the event needs, leaving at least a third of the screen to the list.
             let wanted = DetailPanel.lines(for: row, store: store).count + 2
             let split = main.splitBottom(min(max(main.height / 2, wanted), main.height * 2 / 3))
@@ -165,8 +197,12 @@ public struct TraceApp: Sendable {
         }
         lastHeight = max(1, listRect.height - 1)
         stream.scrollToCursor(height: lastHeight)
-        stream.render(into: &canvas, in: listRect, store: store)
-        if let detailRect, let row = stream.selectedRow(store) {
+        if focus == .tree, tree != nil {
+            tree?.render(into: &canvas, in: main)
+        } else {
+            stream.render(into: &canvas, in: listRect, store: store)
+        }
+        if focus == .stream, let detailRect, let row = stream.selectedRow(store) {
             DetailPanel.render(row: row, store: store, into: &canvas, in: detailRect)
         }
         switch mode {
@@ -176,8 +212,12 @@ public struct TraceApp: Sendable {
             _ = end
             canvas.cursor = (min(bounds.width - 1, kind.rawValue.count + editor.cursor), statusRect.y)
         default:
-            StatusBar.render(snapshot: snapshot, stream: stream, message: message, into: &canvas, in: statusRect)
+            if focus == .tree, let tree {
+                StatusBar.render(snapshot: snapshot, tree: tree, message: message, into: &canvas, in: statusRect)
+            } else {
+                StatusBar.render(snapshot: snapshot, stream: stream, message: message, into: &canvas, in: statusRect)
+            }
         }
-        if mode == .help { HelpOverlay.render(keymap: keymap, into: &canvas, in: main) }
+        if mode == .help { HelpOverlay.render(keymap: keymap, context: focus, into: &canvas, in: main) }
     }
 }

@@ -5,14 +5,26 @@ import Testing
 
 @Suite("Keymap")
 struct KeymapTests {
-    @Test func noKeyIsBoundTwice() {
-        var seen: [Key: Command] = [:]
-        for b in Keymap.standard.bindings {
-            for k in b.keys {
-                #expect(seen[k] == nil, "\(k.label) is bound to \(seen[k]?.rawValue ?? "") and \(b.command)")
-                seen[k] = b.command
+    @Test func noKeyIsBoundTwiceWhereItApplies() {
+        for context in [KeyContext.stream, .tree] {
+            var seen: [Key: Command] = [:]
+            for b in Keymap.standard.bindings where b.context == context || b.context == .global {
+                for k in b.keys where b.context == context || !Keymap.standard.bindings.contains(where: {
+                    $0.context == context && $0.keys.contains(k)
+                }) {
+                    #expect(seen[k] == nil, "\(k.label) is bound to \(seen[k]?.rawValue ?? "") and \(b.command)")
+                    seen[k] = b.command
+                }
             }
         }
+    }
+
+    @Test func theFocusedViewsBindingWinsOverTheGlobalOne() {
+        #expect(Keymap.standard.command(for: .enter, in: .stream) == .toggleDetail)
+        #expect(Keymap.standard.command(for: .enter, in: .tree) == .toggleNode)
+        #expect(Keymap.standard.command(for: .char(" "), in: .stream) == .pageDown)
+        #expect(Keymap.standard.command(for: .char("q"), in: .tree) == .quit)
+        #expect(Keymap.standard.command(for: .char("f"), in: .tree) == nil)
     }
 
     @Test func readmeKeyTableMatchesTheKeymap() throws {

@@ -1,0 +1,325 @@
+import Screen
+import TraceModel
+
+/// The function_graph call tree: fold and unfold calls, zoom, sort, search — uftrace tui's keys.
+/// Fold state is keyed by node id, so it survives redraws; the timeline and merged modes keep their own.
+struct CallTreeView {
+    enum SortKey: String, CaseIterable { case time, total, selfTime = "self", calls }
+
+    private(set) var model: CallTreeModel
+    private var expanded: [CallTreeModel.Mode: Set<Int>] = [:]
+    private var parentOf: [CallTreeModel.Mode: [Int]] = [:]
+    private(set) var rows: [(node: Int, depth: Int)] = []
+    private(set) var cursor = 0
+    private var top = 0
+    private(set) var zoomRoot: Int?
+    private(set) var sortKey = SortKey.time
+    private(set) var search: String?
+
+    init(store: EventStore) {
+        model = CallTreeModel(store: store)
+        parentOf[.timeline] = model.parents()
+        // Open the first root so the screen is not a bare list of names.
+        if let first = model.roots.first { expanded[.timeline, default: []].insert(first) }
+        rebuildRows()
+    }
+
+    var isEmpty: Bool { model.calls.count == 0 }
+    var selectedNode: Int? { rows.indices.contains(cursor) ? rows[cursor].node : nil }
+
+    private var open: Set<Int> {
+        get { expanded[model.mode] ?? [] }
+        set { expanded[model.mode] = newValue }
+    }
+
+    private var parents: [Int] {
+        mutating get {
+            if let p = parentOf[model.mode] { return p }
+            let p = model.parents()
+            parentOf[model.mode] = p
+            return p
+        }
+    }
+
+    private func sortedChildren(_ n: Int) -> [Int] {
+        let c = model.children(of: n)
+        switch sortKey {
+        case .time: return c
+        case .total: return c.sorted { model.total($0) > model.total($1) }
+        case .selfTime: return c.sorted { model.selfTime($0) > model.selfTime($1) }
+        case .calls: return c.sorted { model.calls($0) > model.calls($1) }
+        }
+    }
+
+    /// Flattens what is unfolded into rows; only unfolded subtrees are walked.
+    private mutating func rebuildRows() {
+        let keep = selectedNode
+        var out: [(Int, Int)] = []
+        let starts = zoomRoot.map { [$0] } ?? (sortKey == .time ? model.roots : sortRoots(model.roots))
+        var stack: [(Int, Int)] = starts.reversed().map { ($0, 0) }
+        let unfolded = open
+        while let (n, d) = stack.popLast() {
+            out.append((n, d))
+            if unfolded.contains(n) {
+                for c in sortedChildren(n).reversed() { stack.append((c, d + 1)) }
+            }
+        }
+        rows = out
+        if let keep, let i = rows.firstIndex(where: { $0.node == keep }) { cursor = i }
+        cursor = max(0, min(cursor, rows.count - 1))
+    }
+
+    private func sortRoots(_ r: [Int]) -> [Int] {
+        switch sortKey {
+        case .time: return r
+        case .total: return r.sorted { model.total($0) > model.total($1) }
+        case .selfTime: return r.sorted { model.selfTime($0) > model.selfTime($1) }
+        case .calls: return r.sorted { model.calls($0) > model.calls($1) }
+        }
+    }
+
+    // MARK: - commands
+
+    mutating func handle(_ command: Command, pageHeight: Int) -> StreamView.Outcome {
+        guard !rows.isEmpty else { return command == .toggleGraphMode ? .handled : .unhandled }
+        let page = max(1, pageHeight - 1)
+        let node = rows[cursor].node
+        switch command {
+        case .lineUp: cursor = max(0, cursor - 1)
+        case .lineDown: cursor = min(rows.count - 1, cursor + 1)
+        case .pageUp: cursor = max(0, cursor - page)
+        case .pageDown: cursor = min(rows.count - 1, cursor + page)
+        case .halfPageUp: cursor = max(0, cursor - page / 2)
+        case .halfPageDown: cursor = min(rows.count - 1, cursor + page / 2)
+        case .top: cursor = 0
+        case .bottom: cursor = rows.count - 1
+        case .toggleNode:
+            if open.contains(node) { open.remove(node) } else if model.hasChildren(node) { open.insert(node) }
+            rebuildRows()
+        case .expandNode:
+            if model.hasChildren(node) {
+                if open.contains(node) { cursor = min(rows.count - 1, cursor + 1) } else { open.insert(node) }
+                rebuildRows()
+            }
+        case .collapseNode:
+            if open.contains(node) {
+                open.remove(node)
+                rebuildRows()
+            } else {
+                goToParent(of: node)
+            }
+        case .expandChildren:
+            open.insert(node)
+            for c in model.children(of: node) where model.hasChildren(c) { open.insert(c) }
+            rebuildRows()
+        case .collapseChildren:
+            for c in model.children(of: node) { open.remove(c) }
+            rebuildRows()
+        case .expandAll:
+            var stack = [node]
+            var set = open
+            while let n = stack.popLast() {
+                if set.count < 2_000_000, model.hasChildren(n) {
+                    set.insert(n)
+                    stack += model.children(of: n)
+                }
+            }
+            open = set
+            rebuildRows()
+        case .collapseAll:
+            var stack = [node]
+            var set = open
+            while let n = stack.popLast() {
+                if set.remove(n) != nil { stack += model.children(of: n) }
+            }
+            open = set
+            rebuildRows()
+        case .parentNode: goToParent(of: node)
+        case .previousSibling, .nextSibling:
+            let depth = rows[cursor].depth
+            var i = cursor
+            let step = command == .nextSibling ? 1 : -1
+            while true {
+                i += step
+                guard rows.indices.contains(i), rows[i].depth >= depth else { return .message("no more siblings") }
+                if rows[i].depth == depth {
+                    cursor = i
+                    break
+                }
+            }
+        case .longestChild:
+            let kids = model.children(of: node)
+            guard let longest = kids.max(by: { model.total($0) < model.total($1) }) else { return .handled }
+            for c in kids { open.remove(c) }
+            open.insert(node)
+            if model.hasChildren(longest) { open.insert(longest) }
+            rebuildRows()
+            if let i = rows.firstIndex(where: { $0.node == longest }) { cursor = i }
+        case .zoom:
+            zoomRoot = node
+            open.insert(node)
+            rebuildRows()
+            cursor = 0
+        case .clearFilter:
+            guard zoomRoot != nil else { return .unhandled }
+            zoomRoot = nil
+            rebuildRows()
+        case .cycleSort:
+            let all = SortKey.allCases
+            sortKey = all[(all.firstIndex(of: sortKey)! + 1) % all.count]
+            rebuildRows()
+            return .message("sorted by \(sortKey.rawValue)")
+        case .toggleGraphMode:
+            model.mode = model.mode == .timeline ? .merged : .timeline
+            zoomRoot = nil
+            if open.isEmpty, let first = model.roots.first { open.insert(first) }
+            rebuildRows()
+            return .message(model.mode == .timeline ? "timeline: every call" : "merged call paths")
+        case .searchNext, .searchPrevious:
+            guard let pattern = search else { return .message("no search: press / first") }
+            return find(pattern, forward: command == .searchNext, from: node)
+        default:
+            return .unhandled
+        }
+        return .handled
+    }
+
+    private mutating func goToParent(of node: Int) {
+        let p = parents[node]
+        guard p >= 0, let i = rows.firstIndex(where: { $0.node == p }) else { return }
+        cursor = i
+    }
+
+    /// Finds the next call whose name holds `pattern` in walk order, unfolding its callers.
+    mutating func find(_ pattern: String, forward: Bool = true, from start: Int? = nil) -> StreamView.Outcome {
+        search = pattern
+        let needle = TextSearch(pattern)
+        // Walk order of every node (not only the unfolded ones).
+        var order: [Int] = []
+        var stack = (zoomRoot.map { [$0] } ?? sortRoots(model.roots)).reversed().map { $0 }
+        while let n = stack.popLast() {
+            guard order.count < 5_000_000 else { break }
+            order.append(n)
+            stack += sortedChildren(n).reversed()
+        }
+        guard !order.isEmpty else { return .message("pattern not found: \(pattern)") }
+        let here = start.flatMap { s in order.firstIndex(of: s) } ?? (forward ? -1 : order.count)
+        let indices = forward ? Array((here + 1)..<order.count) : Array((0..<max(0, here)).reversed())
+        for i in indices {
+            let n = order[i]
+            var name = model.name(n)
+            let hit = name.withUTF8 { needle.matches(UnsafeRawBufferPointer($0)) }
+            guard hit else { continue }
+            var p = parents[n]
+            while p >= 0 {
+                open.insert(p)
+                p = parents[p]
+            }
+            rebuildRows()
+            if let r = rows.firstIndex(where: { $0.node == n }) { cursor = r }
+            return .handled
+        }
+        return .message(forward ? "no more matches below" : "no more matches above")
+    }
+
+    /// Moves to the call that holds a stream row (timeline mode).
+    mutating func select(storeRow row: Int) {
+        guard model.mode == .timeline, model.calls.count > 0 else { return }
+        var best: Int?
+        for n in 0..<model.calls.count where Int(model.calls.firstRow[n]) <= row && Int(model.calls.lastRow[n]) >= row {
+            if best.map({ model.calls.firstRow[n] >= model.calls.firstRow[$0] }) ?? true { best = n }
+        }
+        guard let n = best else { return }
+        var p = parents[n]
+        while p >= 0 {
+            open.insert(p)
+            p = parents[p]
+        }
+        rebuildRows()
+        if let r = rows.firstIndex(where: { $0.node == n }) { cursor = r }
+    }
+
+    // MARK: - drawing
+
+    mutating func render(into canvas: inout Canvas, in rect: Rect) {
+        guard rect.height > 0, rect.width > 0 else { return }
+        let (header, body) = rect.splitTop(1)
+        canvas.fill(header, role: .header)
+        let merged = model.mode == .merged
+        let columns = merged ? "      TOTAL       SELF   CALLS     %  FUNCTION" : "      TOTAL       SELF      %  FUNCTION"
+        canvas.put(columns, x: rect.x + 1, y: header.y, role: .header, limit: rect.maxX)
+        canvas.fill(body, role: .normal)
+        if rows.isEmpty {
+            canvas.put("no function_graph calls in this trace", x: body.x + 1, y: body.y, role: .dim, limit: body.maxX)
+            return
+        }
+        if cursor < top { top = cursor }
+        if cursor >= top + body.height { top = cursor - body.height + 1 }
+        let unfolded = open
+        for line in 0..<body.height {
+            let i = top + line
+            guard i < rows.count else { break }
+            let (n, depth) = rows[i]
+            let y = body.y + line
+            let total = model.total(n)
+            let rootTotal = model.total(rootOf(i))
+            var x = rect.x + 1
+            x = canvas.put(Self.pad(TimeFormat.duration(nanoseconds: total), 11), x: x, y: y, role: .time, limit: rect.maxX)
+            x = canvas.put(Self.pad(TimeFormat.duration(nanoseconds: model.selfTime(n)), 11), x: x, y: y, role: .normal,
+                           limit: rect.maxX)
+            if merged { x = canvas.put(Self.pad(String(model.calls(n)), 8), x: x, y: y, role: .cpu, limit: rect.maxX) }
+            let pct = rootTotal > 0 ? Double(total) * 100 / Double(rootTotal) : 0
+            x = canvas.put(Self.pad(Self.percent(pct), 7), x: x, y: y, role: .dim, limit: rect.maxX)
+            x = canvas.put(" " + Self.overheadMark(total), x: x, y: y, role: .overhead, limit: rect.maxX)
+            x = canvas.put(" " + String(repeating: "  ", count: depth), x: x, y: y, role: .normal, limit: rect.maxX)
+            let marker = model.hasChildren(n) ? (unfolded.contains(n) ? "▼ " : "▶ ") : "  "
+            x = canvas.put(marker, x: x, y: y, role: .dim, limit: rect.maxX)
+            let role: Role = model.isIRQ(n) ? .eventIRQ : model.isIncomplete(n) ? .dim : .eventFunction
+            x = canvas.put(model.name(n), x: x, y: y, role: role, limit: rect.maxX)
+            if model.isIncomplete(n) { x = canvas.put(" …", x: x, y: y, role: .dim, limit: rect.maxX) }
+            if model.isIRQ(n), depth == 0 || !model.isIRQ(parentAt(i)) {
+                x = canvas.put(" [irq]", x: x, y: y, role: .eventIRQ, limit: rect.maxX)
+            }
+            if !merged, depth == 0 {
+                canvas.put("  " + model.label(n), x: x, y: y, role: .task, limit: rect.maxX)
+            }
+            if i == cursor { canvas.restyle(Rect(x: rect.x, y: y, width: rect.width, height: 1), role: .selected) }
+        }
+    }
+
+    /// The node at the top of the row's branch (for the % column).
+    private func rootOf(_ i: Int) -> Int {
+        var j = i
+        while j > 0, rows[j].depth > 0 { j -= 1 }
+        return rows[j].node
+    }
+
+    private func parentAt(_ i: Int) -> Int {
+        let d = rows[i].depth
+        var j = i
+        while j > 0, rows[j].depth >= d { j -= 1 }
+        return rows[j].node
+    }
+
+    /// The kernel's overhead marks: + >10µs, ! >100µs, # >1ms, * >10ms, @ >100ms, $ >1s.
+    static func overheadMark(_ ns: Int64) -> String {
+        switch ns {
+        case 1_000_000_000...: return "$"
+        case 100_000_000...: return "@"
+        case 10_000_000...: return "*"
+        case 1_000_000...: return "#"
+        case 100_000...: return "!"
+        case 10_000...: return "+"
+        default: return " "
+        }
+    }
+
+    static func percent(_ p: Double) -> String {
+        let tenths = Int((p * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+
+    static func pad(_ s: String, _ w: Int) -> String {
+        s.count >= w ? s : String(repeating: " ", count: w - s.count) + s
+    }
+}

@@ -1,0 +1,198 @@
+import Screen
+import Testing
+import TraceModel
+@testable import TraceTUI
+
+/// The call tree pane, driven through the app's keys and read back from the canvas.
+@Suite("Call tree screen")
+struct CallTreeScreenTests {
+    static let graph = """
+    # tracer: function_graph
+    #
+    # CPU  DURATION                  FUNCTION CALLS
+    # |     |   |                     |   |   |   |
+     0)               |  vfs_read() {
+     0)               |    rw_verify_area() {
+     0)   0.500 us    |      security_file_permission();
+     0)   1.000 us    |    }
+     0)               |    tty_read() {
+     0)   2.000 us    |      tty_ldisc_ref_wait();
+     0) + 40.000 us   |      n_tty_read();
+     0) + 45.000 us   |    }
+     0)   0.250 us    |    fsnotify();
+     0) + 50.000 us   |  }
+     0)               |  vfs_read() {
+     0)               |    rw_verify_area() {
+     0)   0.700 us    |      security_file_permission();
+     0)   1.500 us    |    }
+     0)   ==========> |
+     0)               |    smp_apic_timer_interrupt() {
+     0)   3.000 us    |      hrtimer_interrupt();
+     0)   4.000 us    |    }
+     0)   <========== |
+     0)   9.000 us    |  }
+
+    """
+
+    static func treeApp() -> TraceApp {
+        var app = Fixtures.app(graph)
+        _ = app.handle(.tab)
+        return app
+    }
+
+    static func screen(_ app: inout TraceApp, height: Int = 14) -> Canvas {
+        Fixtures.render(&app, width: 90, height: height)
+    }
+
+    @Test func tabOpensTheTimelineWithTheFirstCallUnfolded() {
+        var app = Self.treeApp()
+        #expect(app.focus == .tree)
+        let c = Self.screen(&app)
+        #expect(c.row(0).contains("TOTAL       SELF      %  FUNCTION"))
+        #expect(c.row(1).contains("50.000 µs"))
+        #expect(c.row(1).contains("+ ▼ vfs_read"))
+        #expect(c.row(2).contains("▶ rw_verify_area"))
+        #expect(c.row(3).contains("▶ tty_read"))
+        #expect(c.row(4).contains("fsnotify"))
+        #expect(c.row(5).contains("▶ vfs_read"))
+        #expect(c.row(13).contains("call tree: timeline"))
+        #expect(c.roles(ofRow: 1).contains(.selected))
+    }
+
+    @Test func selfTimeAndPercentOfTheRoot() {
+        var app = Self.treeApp()
+        let c = Self.screen(&app)
+        // vfs_read: 50 − (1 + 45 + 0.25) = 3.75 µs of its own; tty_read is 90 % of it.
+        #expect(c.row(1).contains("3.750 µs  100.0"))
+        #expect(c.row(3).contains("45.000 µs"))
+        #expect(c.row(3).contains("90.0"))
+    }
+
+    @Test func foldingKeys() {
+        var app = Self.treeApp()
+        _ = app.handle(.down)
+        _ = app.handle(.right)
+        #expect(Self.screen(&app).row(3).contains("security_file_permission"))
+        _ = app.handle(.left)
+        #expect(Self.screen(&app).row(3).contains("tty_read"), "← folds an open call")
+        _ = app.handle(.left)
+        #expect(app.render(at: 90, 14).row(1).contains("vfs_read"))
+        _ = app.handle(.char("C"))
+        #expect(Self.screen(&app).row(2).contains("▶ vfs_read"), "C folds everything below")
+        _ = app.handle(.char("E"))
+        let all = Self.screen(&app, height: 20).text
+        for name in ["security_file_permission", "tty_ldisc_ref_wait", "n_tty_read", "fsnotify"] {
+            #expect(all.contains(name))
+        }
+        _ = app.handle(.enter)
+        #expect(Self.screen(&app).row(2).contains("▶ vfs_read") || Self.screen(&app).row(1).contains("▶ vfs_read"))
+    }
+
+    @Test func longestChildUnfoldsOnlyThatChild() {
+        var app = Self.treeApp()
+        _ = app.handle(.char("l"))
+        let c = Self.screen(&app)
+        #expect(c.row(3).contains("▼ tty_read"))
+        #expect(c.roles(ofRow: 3).contains(.selected))
+        #expect(c.row(4).contains("tty_ldisc_ref_wait"))
+        #expect(c.row(2).contains("▶ rw_verify_area"))
+    }
+
+    @Test func siblingsParentAndZoom() {
+        var app = Self.treeApp()
+        _ = app.handle(.down)
+        _ = app.handle(.char("]"))
+        #expect(Self.screen(&app).roles(ofRow: 3).contains(.selected))
+        _ = app.handle(.char("["))
+        #expect(Self.screen(&app).roles(ofRow: 2).contains(.selected))
+        _ = app.handle(.char("u"))
+        #expect(Self.screen(&app).roles(ofRow: 1).contains(.selected))
+        _ = app.handle(.char("j"))
+        _ = app.handle(.char("j"))
+        _ = app.handle(.char("z"))
+        var c = Self.screen(&app)
+        #expect(c.row(1).contains("▼ tty_read"))
+        #expect(c.row(13).contains("zoom: tty_read"))
+        #expect(!c.text.contains("vfs_read"))
+        _ = app.handle(.escape)
+        c = Self.screen(&app)
+        #expect(c.text.contains("vfs_read"))
+    }
+
+    @Test func irqCallsAreMarked() {
+        var app = Self.treeApp()
+        _ = app.handle(.char("G"))
+        _ = app.handle(.char("E"))
+        let c = Self.screen(&app)
+        let row = (0..<c.height).first { c.row($0).contains("smp_apic_timer_interrupt") }
+        #expect(row != nil)
+        if let row {
+            #expect(c.row(row).contains("[irq]"))
+            #expect(c.roles(ofRow: row).contains(.eventIRQ))
+        }
+    }
+
+    @Test func mergedPathsCountCalls() {
+        var app = Self.treeApp()
+        _ = app.handle(.char("v"))
+        _ = app.handle(.char("E"))
+        let c = Self.screen(&app, height: 20)
+        #expect(c.row(0).contains("CALLS"))
+        #expect(c.row(1).contains("59.000 µs"))
+        #expect(c.row(1).contains("      2 "))
+        #expect(c.row(1).contains("vfs_read"))
+        let rw = (0..<c.height).first { c.row($0).contains("rw_verify_area") }
+        #expect(rw.map { c.row($0).contains("2.500 µs") } == true)
+    }
+
+    @Test func searchUnfoldsTheCallers() {
+        var app = Self.treeApp()
+        _ = app.handle(.char("/"))
+        Fixtures.type("hrtimer", into: &app)
+        _ = app.handle(.enter)
+        let c = Self.screen(&app)
+        let row = (0..<c.height).first { c.row($0).contains("hrtimer_interrupt") }
+        #expect(row != nil)
+        #expect(row.map { c.roles(ofRow: $0).contains(.selected) } == true)
+        _ = app.handle(.char("n"))
+        #expect(Self.screen(&app).row(13).contains("no more matches"))
+    }
+
+    @Test func sortCyclesThroughKeys() {
+        var app = Self.treeApp()
+        _ = app.handle(.char("s"))
+        let c = Self.screen(&app)
+        #expect(c.row(13).contains("sort: total") || c.row(13).contains("sorted by total"))
+        #expect(c.row(2).contains("tty_read"), "the longest child first")
+    }
+
+    @Test func tabBackPutsTheStreamOnTheCall() {
+        var app = Self.treeApp()
+        _ = app.handle(.char("G"))
+        _ = app.handle(.tab)
+        #expect(app.focus == .stream)
+        #expect(app.stream.selectedRow(app.store) == 10)
+    }
+
+    @Test func tracesWithoutGraphLinesStayOnTheStream() {
+        var app = Fixtures.app()
+        _ = app.handle(.tab)
+        #expect(app.focus == .stream)
+        #expect(Fixtures.render(&app, width: 90, height: 6).row(5).contains("no function_graph calls"))
+    }
+
+    @Test func tinyTreeScreen() {
+        var app = Self.treeApp()
+        _ = app.handle(.char("E"))
+        let c = Fixtures.render(&app, width: 20, height: 6)
+        #expect(c.width == 20)
+    }
+}
+
+extension TraceApp {
+    mutating func render(at width: Int, _ height: Int) -> Canvas {
+        var c = Canvas(width: width, height: height)
+        render(into: &c)
+        return c
+    }
+}
