@@ -16,8 +16,9 @@ public struct CallPathTree: Sendable {
     public private(set) var nodes: [Node] = []
     public private(set) var roots: [Int] = []
 
-    /// Merges the whole tree, or only the subtrees of calls to `function` (each such call as a root).
-    public init(_ tree: CallTree, function: String? = nil) {
+    /// Merges the whole tree, only the subtrees of calls to `function` (each such call as a root), or
+    /// only the given top-level calls (one CPU's or one task's).
+    public init(_ tree: CallTree, function: String? = nil, roots chosenRoots: [Int]? = nil) {
         var index: [PathKey: Int] = [:]
         var starts: [Int] = []
         if let function {
@@ -32,7 +33,7 @@ public struct CallPathTree: Sendable {
                 return true
             }
         } else {
-            starts = tree.roots.map(Int.init)
+            starts = chosenRoots ?? tree.roots.map(Int.init)
         }
         var stack: [(call: Int, parent: Int)] = starts.reversed().map { ($0, -1) }
         while let (call, parentPath) = stack.popLast() {

@@ -55,10 +55,12 @@ public struct CallTree: Sendable {
     // MARK: - building
 
     /// Rebuilds the calls from the store's function_graph rows (funcgraph_entry / funcgraph_exit /
-    /// funcgraph_irq / context-switch banners), in file order.
-    public init(store: EventStore) {
+    /// funcgraph_irq / context-switch banners), in file order — all rows, or only those in `rows`
+    /// (an A–B marker range: calls cut by its edges come out unfinished or started before).
+    public init(store: EventStore, rows: Range<Int>? = nil) {
         var b = Builder(store: store)
-        if store.count > 0 { b.run(&self) }
+        let range = rows.map { $0.clamped(to: 0..<store.count) } ?? 0..<store.count
+        if !range.isEmpty { b.run(&self, rows: range) }
         finish()
     }
 
@@ -135,8 +137,8 @@ public struct CallTree: Sendable {
             switchID = id("context_switch")
         }
 
-        mutating func run(_ tree: inout CallTree) {
-            for row in 0..<store.count {
+        mutating func run(_ tree: inout CallTree, rows: Range<Int>) {
+            for row in rows {
                 let (chunk, i) = store.locate(row)
                 let event = Int(chunk.events[i])
                 guard event == entryID || event == exitID || event == irqID || event == switchID else { continue }

@@ -5,17 +5,55 @@ import TraceModel
 struct CallTreeModel {
     enum Mode: String, Sendable { case timeline, merged }
 
-    let calls: CallTree
-    let paths: CallPathTree
-    var mode: Mode
+    /// Which top-level calls the tree shows: all, one CPU's, or one task's.
+    enum Scope: Equatable, Sendable {
+        case all
+        case cpu(UInt16)
+        case task(UInt32)
+    }
 
-    init(store: EventStore, mode: Mode = .timeline) {
-        calls = CallTree(store: store)
+    let calls: CallTree
+    private(set) var paths: CallPathTree
+    var mode: Mode
+    private(set) var scope = Scope.all
+    private(set) var timelineRoots: [Int]
+
+    init(store: EventStore, rows: Range<Int>? = nil, mode: Mode = .timeline) {
+        calls = CallTree(store: store, rows: rows)
         paths = CallPathTree(calls)
+        timelineRoots = calls.roots.map(Int.init)
         self.mode = mode
     }
 
-    var roots: [Int] { mode == .timeline ? calls.roots.map(Int.init) : paths.roots }
+    var roots: [Int] { mode == .timeline ? timelineRoots : paths.roots }
+
+    /// Every scope the trace has, in the order the chooser cycles through them.
+    var scopes: [Scope] {
+        let cpus = Set(calls.roots.map { calls.cpu[Int($0)] }).sorted()
+        let tasks = Set(calls.roots.map { calls.task[Int($0)] }).sorted()
+        return [.all] + (cpus.count > 1 ? cpus.map { .cpu($0) } : []) + (tasks.count > 1 ? tasks.map { .task($0) } : [])
+    }
+
+    mutating func setScope(_ newScope: Scope) {
+        scope = newScope
+        let chosen = calls.roots.map(Int.init).filter { r in
+            switch newScope {
+            case .all: return true
+            case .cpu(let c): return calls.cpu[r] == c
+            case .task(let t): return calls.task[r] == t
+            }
+        }
+        timelineRoots = chosen
+        paths = CallPathTree(calls, roots: chosen)
+    }
+
+    var scopeLabel: String {
+        switch scope {
+        case .all: return "all CPUs and tasks"
+        case .cpu(let c): return "cpu \(c)"
+        case .task(let t): return "task \(calls.taskNames[Int(t)])"
+        }
+    }
 
     func children(of n: Int) -> [Int] {
         mode == .timeline ? calls.children(of: n).map(Int.init) : paths.nodes[n].children

@@ -16,8 +16,12 @@ struct CallTreeView {
     private(set) var sortKey = SortKey.time
     private(set) var search: String?
 
-    init(store: EventStore) {
-        model = CallTreeModel(store: store)
+    /// The store rows the tree was built from (an A–B range), or nil for all.
+    let rowRange: Range<Int>?
+
+    init(store: EventStore, rows: Range<Int>? = nil) {
+        rowRange = rows
+        model = CallTreeModel(store: store, rows: rows)
         parentOf[.timeline] = model.parents()
         // Open the first root so the screen is not a bare list of names.
         if let first = model.roots.first { expanded[.timeline, default: []].insert(first) }
@@ -175,6 +179,15 @@ struct CallTreeView {
             if open.isEmpty, let first = model.roots.first { open.insert(first) }
             rebuildRows()
             return .message(model.mode == .timeline ? "timeline: every call" : "merged call paths")
+        case .cycleScope:
+            let all = model.scopes
+            let next = all[((all.firstIndex(of: model.scope) ?? 0) + 1) % all.count]
+            model.setScope(next)
+            zoomRoot = nil
+            if let first = model.roots.first { open.insert(first) }
+            rebuildRows()
+            cursor = 0
+            return .message("roots: \(model.scopeLabel)")
         case .searchNext, .searchPrevious:
             guard let pattern = search else { return .message("no search: press / first") }
             return find(pattern, forward: command == .searchNext, from: node)

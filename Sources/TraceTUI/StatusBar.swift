@@ -54,6 +54,8 @@ struct StatusBar {
         parts.append((" \(mode)", .statusAccent))
         parts.append((" \(grouped(tree.rows.isEmpty ? 0 : tree.cursor + 1))/\(grouped(tree.rows.count))", .status))
         parts.append((" \(grouped(tree.model.calls.count)) calls", .status))
+        if tree.model.scope != .all { parts.append((" \(tree.model.scopeLabel)", .statusAccent)) }
+        if tree.rowRange != nil { parts.append((" A–B only", .statusAccent)) }
         if let z = tree.zoomRoot { parts.append((" zoom: \(tree.model.name(z))", .statusAccent)) }
         if tree.sortKey != .time { parts.append((" sort: \(tree.sortKey.rawValue)", .status)) }
         if let s = tree.search { parts.append((" /\(s)", .status)) }

@@ -15,6 +15,8 @@ public struct StreamView: Sendable {
     private var searchScan = RowScan()
     public private(set) var markerA: Int?
     public private(set) var markerB: Int?
+    /// Store rows of the call selected in the call tree: marked in the gutter.
+    public var highlight: ClosedRange<Int>?
     private var storeGeneration = -1
     private var eventRoles: [Role] = []
     /// Width of the longest `comm-pid`, so that names up to ftrace's 16 characters fit uncut.
@@ -284,7 +286,8 @@ public struct StreamView: Sendable {
             guard position < n else { break }
             let row = storeRow(at: position, store)
             let y = body.y + line
-            let gutter: String = row == markerA ? "A" : row == markerB ? "B" : " "
+            let inCall = highlight?.contains(row) ?? false
+            let gutter: String = row == markerA ? "A" : row == markerB ? "B" : inCall ? "┃" : " "
             canvas.put(gutter, x: body.x, y: y, role: .marker)
             if gutter == " " { canvas.restyle(Rect(x: body.x, y: y, width: 1, height: 1), role: .normal) }
             layout.drawRow(row, store: store, roles: eventRoles, into: &canvas, y: y, x: body.x + 1,

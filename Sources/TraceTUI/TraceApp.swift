@@ -106,6 +106,8 @@ public struct TraceApp: Sendable {
                 say("filter cleared")
             } else if stream.search != nil {
                 _ = stream.setSearch("", from: stream.cursor, store: store)
+            } else {
+                stream.highlight = nil
             }
         case .toggleDetail:
             showsDetail.toggle()
@@ -124,14 +126,20 @@ public struct TraceApp: Sendable {
     private mutating func switchPane() {
         if focus == .tree {
             focus = .stream
-            if let node = tree?.selectedNode, let row = tree?.model.firstRow(node) { stream.jump(toStoreRow: row, store) }
+            if let t = tree, let node = t.selectedNode, let row = t.model.firstRow(node) {
+                stream.jump(toStoreRow: row, store)
+                stream.highlight = row...Int(t.model.calls.lastRow[node])
+            }
             return
         }
         guard snapshot.progress.finished else {
             say("the call tree is built once the file has loaded")
             return
         }
-        if tree == nil { tree = CallTreeView(store: store) }
+        // Markers A and B limit the tree to the calls between them.
+        var range: Range<Int>?
+        if let a = stream.markerA, let b = stream.markerB { range = min(a, b)..<(max(a, b) + 1) }
+        if tree == nil || tree?.rowRange != range { tree = CallTreeView(store: store, rows: range) }
         guard let t = tree, !t.isEmpty else {
             say("no function_graph calls in this trace")
             return

@@ -174,6 +174,54 @@ struct CallTreeScreenTests {
         #expect(app.stream.selectedRow(app.store) == 10)
     }
 
+    @Test func theStreamMarksTheLinesOfTheSelectedCall() {
+        var app = Self.treeApp()
+        _ = app.handle(.char("l"))
+        _ = app.handle(.tab)
+        let c = Fixtures.render(&app, width: 90, height: 14)
+        // tty_read spans its entry line to its closing brace: rows 4 to 7.
+        #expect(app.stream.selectedRow(app.store) == 4)
+        #expect(c.row(5).hasPrefix("┃"))
+        #expect(c.row(8).hasPrefix("┃"))
+        #expect(!c.row(9).hasPrefix("┃"))
+        _ = app.handle(.escape)
+        #expect(!Fixtures.render(&app, width: 90, height: 14).row(5).hasPrefix("┃"))
+    }
+
+    @Test func markersLimitTheTreeToTheirRange() {
+        var app = Fixtures.app(Self.graph)
+        for _ in 0..<4 { _ = app.handle(.char("j")) }
+        _ = app.handle(.char("m"))
+        for _ in 0..<4 { _ = app.handle(.char("j")) }
+        _ = app.handle(.char("M"))
+        _ = app.handle(.tab)
+        let c = Self.screen(&app)
+        // Rows 4…8: tty_read opens and closes inside, fsnotify is a leaf, vfs_read's `}` is outside.
+        #expect(c.row(1).contains("tty_read"))
+        #expect(c.text.contains("fsnotify"))
+        #expect(!c.text.contains("vfs_read"))
+        #expect(c.row(13).contains("A–B only"))
+    }
+
+    @Test func scopeChooserCyclesThroughCPUs() {
+        let twoCPUs = """
+         0)   1.000 us    |  on_cpu_zero();
+         1)   2.000 us    |  on_cpu_one();
+
+        """
+        var app = Fixtures.app(twoCPUs)
+        _ = app.handle(.tab)
+        _ = app.handle(.char("p"))
+        var c = Self.screen(&app)
+        #expect(c.text.contains("on_cpu_zero"))
+        #expect(!c.text.contains("on_cpu_one"))
+        #expect(c.row(13).contains("cpu 0"))
+        _ = app.handle(.char("p"))
+        c = Self.screen(&app)
+        #expect(c.text.contains("on_cpu_one"))
+        #expect(!c.text.contains("on_cpu_zero"))
+    }
+
     @Test func tracesWithoutGraphLinesStayOnTheStream() {
         var app = Fixtures.app()
         _ = app.handle(.tab)
