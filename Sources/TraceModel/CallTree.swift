@@ -114,7 +114,10 @@ public struct CallTree: Sendable {
         let store: EventStore
         var names = ByteInterner()
         var taskIDs: [String: UInt32] = [:]
-        var cpus: [CPUState] = []
+        /// One call stack per CPU, or per thread when lines carry no CPU (uftrace).
+        var lanes: [CPUState] = []
+        var laneOfCPU: [Int] = []
+        var laneOfThread: [UInt32: Int] = [:]
         let entryID: Int, exitID: Int, irqID: Int, switchID: Int
 
         struct CPUState {
@@ -142,31 +145,48 @@ public struct CallTree: Sendable {
                 let (chunk, i) = store.locate(row)
                 let event = Int(chunk.events[i])
                 guard event == entryID || event == exitID || event == irqID || event == switchID else { continue }
-                let c = Int(chunk.cpus[i] == 0xFFFF ? 0 : chunk.cpus[i])
-                if c >= cpus.count { cpus += Array(repeating: CPUState(), count: c + 1 - cpus.count) }
+                let cpu = chunk.cpus[i]
+                let c = lane(cpu: cpu, thread: chunk.tasks[i])
                 let raw = chunk.line(i)
                 guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { continue }
                 let line = LineBytes(base, raw.count)
                 let payload = min(Int(chunk.payloadOffsets[i]), raw.count)
                 if event == switchID {
-                    switchTask(line, from: payload, cpu: c, tree: &tree)
+                    switchTask(line, from: payload, lane: c, tree: &tree)
                     continue
                 }
-                let taskID = taskOf(chunk.tasks[i], cpu: c)
+                let taskID = taskOf(chunk.tasks[i], lane: c)
                 let g = GraphLine.parse(line, from: payload)
-                add(g, line: line, row: row, cpu: c, task: taskID, tree: &tree)
+                add(g, line: line, row: row, lane: c, cpu: cpu, task: taskID, tree: &tree)
             }
-            for c in cpus.indices {
-                for n in cpus[c].stack { tree.flags[Int(n)].insert(.unfinished) }
+            for l in lanes.indices {
+                for n in lanes[l].stack { tree.flags[Int(n)].insert(.unfinished) }
             }
             tree.functionNames = (0..<names.count).map { names.string(of: UInt32($0)) }
             tree.taskNames = Array(repeating: "", count: taskIDs.count)
             for (name, id) in taskIDs { tree.taskNames[Int(id)] = name }
         }
 
-        mutating func add(_ g: GraphLine, line: LineBytes, row: Int, cpu c: Int, task: UInt32, tree: inout CallTree) {
-            var state = cpus[c]
-            defer { cpus[c] = state }
+        mutating func lane(cpu: UInt16, thread: UInt32) -> Int {
+            if cpu == 0xFFFF {
+                if let l = laneOfThread[thread] { return l }
+                lanes.append(CPUState())
+                laneOfThread[thread] = lanes.count - 1
+                return lanes.count - 1
+            }
+            let c = Int(cpu)
+            if c >= laneOfCPU.count { laneOfCPU += Array(repeating: -1, count: c + 1 - laneOfCPU.count) }
+            if laneOfCPU[c] < 0 {
+                lanes.append(CPUState())
+                laneOfCPU[c] = lanes.count - 1
+            }
+            return laneOfCPU[c]
+        }
+
+        mutating func add(_ g: GraphLine, line: LineBytes, row: Int, lane c: Int, cpu: UInt16, task: UInt32,
+                          tree: inout CallTree) {
+            var state = lanes[c]
+            defer { lanes[c] = state }
             let irq: Flags = state.irqDepth > 0 ? .irq : []
             switch g.kind {
             case .irqEnter: state.irqDepth += 1
@@ -174,7 +194,7 @@ public struct CallTree: Sendable {
             case .entry, .leaf:
                 let f = names.intern(line.p + g.nameStart, g.nameEnd - g.nameStart)
                 let parent = state.stack.last ?? -1
-                let n = tree.addNode(function: f, parent: parent, row: row, cpu: UInt16(c), task: task, flags: irq)
+                let n = tree.addNode(function: f, parent: parent, row: row, cpu: cpu, task: task, flags: irq)
                 if state.task == nil, task == unknownTask { state.beforeFirstSwitch.append(n) }
                 if parent < 0 {
                     // Only the most recent top-level calls can still be adopted; bound the list.
@@ -196,7 +216,7 @@ public struct CallTree: Sendable {
                 let f = g.nameEnd > g.nameStart
                     ? names.intern(line.p + g.nameStart, g.nameEnd - g.nameStart)
                     : names.intern("(unknown)")
-                let n = tree.addNode(function: f, parent: -1, row: row, cpu: UInt16(c), task: task,
+                let n = tree.addNode(function: f, parent: -1, row: row, cpu: cpu, task: task,
                                      flags: irq.union(.startedBefore))
                 tree.total[Int(n)] = g.duration ?? 0
                 while let last = state.looseRoots.last, last.indent > g.indent {
@@ -212,9 +232,9 @@ public struct CallTree: Sendable {
 
         var unknownTask: UInt32 = .max
 
-        mutating func taskOf(_ storeTask: UInt32, cpu c: Int) -> UInt32 {
+        mutating func taskOf(_ storeTask: UInt32, lane c: Int) -> UInt32 {
             if store.taskPIDs[Int(storeTask)] >= 0 { return intern(task: store.taskLabel(storeTask)) }
-            if let t = cpus[c].task { return t }
+            if let t = lanes[c].task { return t }
             if unknownTask == .max { unknownTask = intern(task: "-") }
             return unknownTask
         }
@@ -228,7 +248,7 @@ public struct CallTree: Sendable {
 
         /// ` 0)  platfor-3210  =>  vmstat-2854` — later calls on this CPU belong to the task on the right,
         /// and calls before the CPU's first banner to the one on the left.
-        mutating func switchTask(_ line: LineBytes, from start: Int, cpu c: Int, tree: inout CallTree) {
+        mutating func switchTask(_ line: LineBytes, from start: Int, lane c: Int, tree: inout CallTree) {
             var k = start
             while k + 2 < line.count {
                 if line[k] == Byte.equals, line[k + 1] == Byte.greater, Byte.isSpace(line[k + 2]) {
@@ -237,15 +257,15 @@ public struct CallTree: Sendable {
                     let leftEnd = line.trimmedEnd(k)
                     let leftStart = line.skipSpaces(from: start)
                     guard s < e else { return }
-                    if cpus[c].task == nil, leftStart < leftEnd {
+                    if lanes[c].task == nil, leftStart < leftEnd {
                         let from = intern(task: String(decoding: UnsafeBufferPointer(start: line.p + leftStart,
                                                                                      count: leftEnd - leftStart),
                                                        as: UTF8.self))
-                        for n in cpus[c].beforeFirstSwitch { tree.task[Int(n)] = from }
+                        for n in lanes[c].beforeFirstSwitch { tree.task[Int(n)] = from }
                     }
-                    cpus[c].beforeFirstSwitch = []
+                    lanes[c].beforeFirstSwitch = []
                     let label = String(decoding: UnsafeBufferPointer(start: line.p + s, count: e - s), as: UTF8.self)
-                    cpus[c].task = intern(task: label)
+                    lanes[c].task = intern(task: label)
                     return
                 }
                 k += 1

@@ -165,6 +165,8 @@ public struct EventStore: Sendable {
     public func taskLabel(_ task: UInt32) -> String {
         let t = Int(task)
         if taskPIDs[t] < 0 { return "-" }
+        // uftrace names threads by id only.
+        if taskNames[t].isEmpty { return "[\(taskPIDs[t])]" }
         return "\(taskNames[t])-\(taskPIDs[t])"
     }
 

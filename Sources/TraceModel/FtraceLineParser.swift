@@ -15,6 +15,7 @@ struct FtraceLineParser {
         if Byte.isDigit(c), let graph = parseGraph(line, i) { return graph }
         if let event = parseStandard(line, i) { return event }
         if let event = parseLatency(line, i) { return event }
+        if let event = parseUftrace(line, i) { return event }
         if c == Byte.dash, isAll(line, Byte.dash, from: i) { return ParsedLine(kind: .decoration) }
         return ParsedLine(kind: .unparsed)
     }
@@ -291,6 +292,33 @@ struct FtraceLineParser {
             }
         }
         r.payloadStart = payloadStart >= 0 ? payloadStart : textStart
+        return r
+    }
+
+    // MARK: - uftrace replay: `   0.753 us [ 28141] |     getpid();`
+
+    private func parseUftrace(_ line: LineBytes, _ i: Int) -> ParsedLine? {
+        guard let open = line.find(Byte.openBracket, from: i) else { return nil }
+        let d0 = line.skipSpaces(from: open + 1)
+        let d1 = line.digitsEnd(from: d0)
+        guard d1 > d0, d1 < line.count, line[d1] == Byte.closeBracket, let tid = line.number(from: d0, to: d1) else {
+            return nil
+        }
+        let bar = line.skipSpaces(from: d1 + 1)
+        guard bar < line.count, line[bar] == Byte.bar else { return nil }
+        if open > i, !isDuration(line, i, line.trimmedEnd(open)) { return nil }
+        let g = GraphLine.parse(line, from: i)
+        var r = ParsedLine(kind: .event)
+        switch g.kind {
+        case .entry, .leaf: r.name = .named(.funcgraphEntry)
+        case .exit: r.name = .named(.funcgraphExit)
+        case .comment: r.name = .named(.print)
+        default: return nil
+        }
+        r.pid = Int32(truncatingIfNeeded: tid)
+        r.commStart = open
+        r.commEnd = open
+        r.payloadStart = i
         return r
     }
 

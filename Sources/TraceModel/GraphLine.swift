@@ -18,7 +18,11 @@ struct GraphLine {
         var k = line.skipSpaces(from: start)
         var text = k
         if let bar = line.find(Byte.bar, from: k) {
-            let column = line.trimmedEnd(bar)
+            var column = line.trimmedEnd(bar)
+            // uftrace prints the thread as `[ 1234]` between the duration and the bar.
+            if column > k, line[column - 1] == Byte.closeBracket, let open = lastIndex(line, Byte.openBracket, k, column) {
+                column = line.trimmedEnd(open)
+            }
             if k < column, line.hasPrefix("==========>", at: k) {
                 g.kind = .irqEnter
                 return g
@@ -89,6 +93,15 @@ struct GraphLine {
         u = line.skipSpaces(from: u)
         guard u + 2 <= to, line[u] == 0x75, line[u + 1] == 0x73 else { return nil }
         return ns
+    }
+
+    private static func lastIndex(_ line: LineBytes, _ byte: UInt8, _ from: Int, _ to: Int) -> Int? {
+        var k = to - 1
+        while k >= from {
+            if line[k] == byte { return k }
+            k -= 1
+        }
+        return nil
     }
 
     private static func find(_ line: LineBytes, _ s: StaticString, from: Int) -> Int? {
