@@ -39,18 +39,15 @@ private func restoreTerminalAndChain(
     _ number: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?
 ) {
     endwin()
-    var previous = previousActions[Int(number)]
-    // Put the previous handler back first, so that a fault inside it goes straight there.
-    sigaction(number, &previous, nil)
-    if previous.sa_flags & SA_SIGINFO != 0 {
-        // Called directly, Swift's backtracer sees the real fault address and registers.
-        previous.__sigaction_handler.sa_sigaction?(number, info, context)
-    } else if let handler = previous.__sigaction_handler.sa_handler,
-              unsafeBitCast(handler, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) {
-        handler(number)
+    // A fault the kernel raised (si_code > 0) happens again when this handler returns: put Swift's
+    // backtracer back and let it see the real fault. (Calling it from here cuts its backtrace short and
+    // leaves its helper process behind.)
+    if let info, info.pointee.si_code > 0 {
+        var previous = previousActions[Int(number)]
+        sigaction(number, &previous, nil)
+        return
     }
-    // Make sure the process dies with this signal even where returning would not fault again
-    // (kill -SEGV, abort(), int3). The raised signal stays blocked until this handler returns.
+    // Sent by kill, raise or abort: there is no fault to explain; die of the signal as sent.
     signal(number, SIG_DFL)
     raise(number)
 }

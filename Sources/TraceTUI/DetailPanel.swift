@@ -34,17 +34,30 @@ struct DetailPanel {
         return out
     }
 
-    static func render(row: Int, store: EventStore, into canvas: inout Canvas, in rect: Rect) {
-        guard rect.height >= 3, rect.width >= 10 else { return }
+    /// Draws the panel from line `scroll` on; returns the largest useful scroll.
+    @discardableResult
+    static func render(row: Int, store: EventStore, scroll: Int = 0, fullScreen: Bool = false,
+                       into canvas: inout Canvas, in rect: Rect) -> Int {
+        guard rect.height >= 3, rect.width >= 10 else { return 0 }
         canvas.fill(rect, role: .normal)
-        canvas.box(rect, title: "event details — Enter/Esc closes")
-        let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
         let rows = lines(for: row, store: store)
-        let keyWidth = min(12, rows.map(\.key.count).max() ?? 0)
-        for (i, item) in rows.prefix(inner.height).enumerated() {
+        let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
+        let maxScroll = max(0, rows.count - inner.height)
+        let first = min(scroll, maxScroll)
+        let title = fullScreen ? "event details — j/k scroll, Enter/Esc closes"
+            : rows.count > inner.height ? "event details — Enter: full screen, Esc closes"
+            : "event details — Enter/Esc closes"
+        canvas.box(rect, title: title)
+        let keyWidth = min(16, rows.map(\.key.count).max() ?? 0)
+        for (i, item) in rows.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + i
             canvas.put(item.key, x: inner.x, y: y, role: .detailKey, limit: inner.x + keyWidth)
             canvas.put(item.value, x: inner.x + keyWidth + 2, y: y, role: .normal, limit: inner.maxX)
         }
+        let below = rows.count - first - inner.height
+        if below > 0 {
+            canvas.put(" ↓ \(below) more ", x: rect.maxX - 16, y: rect.maxY - 1, role: .border, limit: rect.maxX - 1)
+        }
+        return maxScroll
     }
 }

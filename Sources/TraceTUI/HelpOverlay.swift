@@ -3,7 +3,10 @@ import Screen
 /// The `?` screen: every binding of the keymap, grouped by section.
 struct HelpOverlay {
     /// Shows the bindings that apply where the focus is: the global ones and the focused view's.
-    static func render(keymap: Keymap, context: KeyContext, into canvas: inout Canvas, in bounds: Rect) {
+    /// Returns the largest useful scroll, so that the app can keep `scroll` within it.
+    @discardableResult
+    static func render(keymap: Keymap, context: KeyContext, scroll: Int = 0, into canvas: inout Canvas,
+                       in bounds: Rect) -> Int {
         var lines: [(String, String, Bool)] = []
         var section = ""
         for b in keymap.bindings where b.context == .global || b.context == context {
@@ -22,12 +25,21 @@ struct HelpOverlay {
         let keyWidth = min(18, lines.map(\.0.count).max() ?? 10)
         let width = min(bounds.width, max(44, keyWidth + 4 + (lines.map(\.1.count).max() ?? 20) + 2))
         let rect = bounds.centered(width: width, height: min(bounds.height, lines.count + 2))
+        let visible = max(0, rect.height - 2)
+        let maxScroll = max(0, lines.count - visible)
+        let first = min(scroll, maxScroll)
         canvas.fill(rect, role: .help)
-        canvas.box(rect, title: "tracetui keys — any key closes", role: .help)
-        for (i, line) in lines.prefix(max(0, rect.height - 2)).enumerated() {
+        canvas.box(rect, title: maxScroll > 0 ? "tracetui keys — j/k scroll, other keys close"
+                                              : "tracetui keys — any key closes", role: .help)
+        if first + visible < lines.count {
+            canvas.put(" ↓ \(lines.count - first - visible) more ", x: rect.maxX - 16, y: rect.maxY - 1, role: .help,
+                       limit: rect.maxX - 1)
+        }
+        for (i, line) in lines.dropFirst(first).prefix(visible).enumerated() {
             let y = rect.y + 1 + i
             canvas.put(line.0, x: rect.x + 2, y: y, role: line.2 ? .header : .helpKey, limit: rect.maxX - 1)
             canvas.put(line.1, x: rect.x + 3 + keyWidth, y: y, role: .help, limit: rect.maxX - 1)
         }
+        return maxScroll
     }
 }

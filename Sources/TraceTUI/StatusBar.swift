@@ -11,8 +11,10 @@ struct StatusBar {
         var parts: [(String, Role)] = []
         let visible = stream.visibleCount(store)
         let position = visible == 0 ? 0 : stream.cursor + 1
-        parts.append((" \(snapshot.source) ", .statusAccent))
+        parts.append((" \(shortened(snapshot.source, to: max(16, rect.width * 2 / 5))) ", .statusAccent))
         parts.append((" \(grouped(position))/\(grouped(visible))", .status))
+        if summary.lostEvents > 0 { parts.append((" lost \(grouped(summary.lostEvents))", .statusAccent)) }
+        if summary.unparsed > 0 { parts.append((" unparsed \(grouped(summary.unparsed))", .status)) }
         if stream.isFiltering {
             var f = " filter: \(stream.filterText ?? "")"
             if let p = stream.filterProgress(store), p.scanned < p.total {
@@ -21,7 +23,8 @@ struct StatusBar {
             parts.append((f, .statusAccent))
         }
         if let s = stream.searchStatus(store), let search = stream.search {
-            parts.append((" /\(search.pattern) \(s.current)/\(s.total)\(s.complete ? "" : "+") matches", .status))
+            parts.append((" /\(search.pattern) \(grouped(s.current))/\(grouped(s.total))\(s.complete ? "" : "+") matches",
+                          .status))
         }
         if let a = stream.markerA, let b = stream.markerB, a < store.count, b < store.count {
             let delta = store.timestamp(b) - store.timestamp(a)
@@ -29,8 +32,6 @@ struct StatusBar {
         } else if stream.markerA != nil {
             parts.append((" A set", .status))
         }
-        if summary.lostEvents > 0 { parts.append((" lost \(grouped(summary.lostEvents))", .statusAccent)) }
-        if summary.unparsed > 0 { parts.append((" unparsed \(grouped(summary.unparsed))", .status)) }
         if !snapshot.progress.finished {
             let p = snapshot.progress
             var text = " loading \(Int(p.fraction * 100))% \(TimeFormat.bytes(p.bytesPerSecond))/s"
@@ -38,18 +39,33 @@ struct StatusBar {
             parts.append((text, .progress))
         }
         if let error = snapshot.error { parts.append((" \(error)", .error)) }
+        draw(parts, message: message, idle: " ? help ", into: &canvas, in: rect)
+    }
+
+    /// Left parts in order, the message (or the idle hint) on the right; a message always shows whole,
+    /// cutting the left parts short if it must.
+    static func draw(_ parts: [(String, Role)], message: String?, idle: String, into canvas: inout Canvas, in rect: Rect) {
+        let right = message.map { " \($0) " } ?? idle
+        let used = parts.reduce(0) { $0 + $1.0.count }
+        let leftLimit = message != nil || used + right.count <= rect.width ? rect.maxX - right.count : rect.maxX
         var x = rect.x
-        for (text, role) in parts { x = canvas.put(text, x: x, y: rect.y, role: role, limit: rect.maxX) }
-        let right = message.map { " \($0) " } ?? " ? help "
-        let rx = rect.maxX - right.count
-        if rx > x { canvas.put(right, x: rx, y: rect.y, role: message == nil ? .status : .statusAccent) }
+        for (text, role) in parts { x = canvas.put(text, x: x, y: rect.y, role: role, limit: max(rect.x, leftLimit)) }
+        let rx = max(rect.x, rect.maxX - right.count)
+        if message != nil || rx >= x {
+            canvas.put(right, x: rx, y: rect.y, role: message == nil ? .status : .statusAccent, limit: rect.maxX)
+        }
+    }
+
+    /// Long file names keep their end (the part that tells files apart).
+    static func shortened(_ name: String, to width: Int = 32) -> String {
+        name.count <= width ? name : "…" + name.suffix(width - 1)
     }
 
     /// The call tree's line: mode, position, zoom, sort, search.
     static func render(snapshot: TraceSnapshot, tree: CallTreeView, message: String?,
                        into canvas: inout Canvas, in rect: Rect) {
         canvas.fill(rect, role: .status)
-        var parts: [(String, Role)] = [(" \(snapshot.source) ", .statusAccent)]
+        var parts: [(String, Role)] = [(" \(shortened(snapshot.source, to: max(16, rect.width * 2 / 5))) ", .statusAccent)]
         let mode = tree.model.mode == .timeline ? "call tree: timeline" : "call tree: merged paths"
         parts.append((" \(mode)", .statusAccent))
         parts.append((" \(grouped(tree.rows.isEmpty ? 0 : tree.cursor + 1))/\(grouped(tree.rows.count))", .status))
@@ -59,11 +75,7 @@ struct StatusBar {
         if let z = tree.zoomRoot { parts.append((" zoom: \(tree.model.name(z))", .statusAccent)) }
         if tree.sortKey != .time { parts.append((" sort: \(tree.sortKey.rawValue)", .status)) }
         if let s = tree.search { parts.append((" /\(s)", .status)) }
-        var x = rect.x
-        for (text, role) in parts { x = canvas.put(text, x: x, y: rect.y, role: role, limit: rect.maxX) }
-        let right = message.map { " \($0) " } ?? " Tab stream  ? help "
-        let rx = rect.maxX - right.count
-        if rx > x { canvas.put(right, x: rx, y: rect.y, role: message == nil ? .status : .statusAccent) }
+        draw(parts, message: message, idle: " Tab stream  ? help ", into: &canvas, in: rect)
     }
 
     static func grouped(_ n: Int) -> String {

@@ -7,7 +7,14 @@ public struct TraceApp: Sendable {
     public enum Mode: Equatable, Sendable {
         case browsing
         case prompt(PromptKind, LineEditor)
-        case help
+        /// The key list, scrolled down by `scroll` lines.
+        case help(scroll: Int)
+    }
+
+    /// The Enter panel: closed, under the list, or over the whole screen (scrollable).
+    public enum Detail: Equatable, Sendable {
+        case closed, panel
+        case fullScreen(scroll: Int)
     }
 
     public enum PromptKind: String, Sendable {
@@ -21,7 +28,7 @@ public struct TraceApp: Sendable {
     /// The call tree, built the first time it is shown (only function_graph traces have one).
     private var tree: CallTreeView?
     public private(set) var focus: KeyContext = .stream
-    public private(set) var showsDetail = false
+    public private(set) var detail = Detail.closed
     public private(set) var message: String?
     private var messageFrames = 0
     private var searchOrigin = 0
@@ -50,8 +57,15 @@ public struct TraceApp: Sendable {
 
     public mutating func handle(_ key: Key) -> Next {
         switch mode {
-        case .help:
-            mode = .browsing
+        case .help(let scroll):
+            // Moving keys scroll a list taller than the screen; any other key closes it.
+            switch keymap.command(for: key, in: focus) {
+            case .lineDown?: mode = .help(scroll: scroll + 1)
+            case .lineUp?: mode = .help(scroll: max(0, scroll - 1))
+            case .pageDown?, .halfPageDown?: mode = .help(scroll: scroll + max(1, lastHeight - 2))
+            case .pageUp?, .halfPageUp?: mode = .help(scroll: max(0, scroll - max(1, lastHeight - 2)))
+            default: mode = .browsing
+            }
             return .continue
         case .prompt(let kind, var editor):
             let outcome = editor.apply(key)
@@ -86,7 +100,7 @@ public struct TraceApp: Sendable {
         case .quit:
             return .quit
         case .help:
-            mode = .help
+            mode = .help(scroll: 0)
         case .search:
             searchOrigin = stream.cursor
             mode = .prompt(.search, LineEditor())
@@ -99,8 +113,8 @@ public struct TraceApp: Sendable {
         case .clearFilter where focus == .tree:
             _ = tree?.handle(.clearFilter, pageHeight: lastHeight)
         case .clearFilter:
-            if showsDetail {
-                showsDetail = false
+            if detail != .closed {
+                detail = .closed
             } else if stream.isFiltering {
                 try? stream.setFilter(nil, store: store)
                 say("filter cleared")
@@ -110,7 +124,23 @@ public struct TraceApp: Sendable {
                 stream.highlight = nil
             }
         case .toggleDetail:
-            showsDetail.toggle()
+            switch detail {
+            case .closed: detail = .panel
+            case .panel: detail = .fullScreen(scroll: 0)
+            case .fullScreen: detail = .closed
+            }
+        case .lineDown, .lineUp, .pageDown, .pageUp, .halfPageDown, .halfPageUp:
+            if case .fullScreen(let scroll) = detail, focus == .stream {
+                let page = max(1, lastHeight - 2)
+                let step = [Command.lineDown: 1, .lineUp: -1, .pageDown: page, .pageUp: -page,
+                            .halfPageDown: page / 2, .halfPageUp: -page / 2][command] ?? 0
+                detail = .fullScreen(scroll: max(0, scroll + step))
+            } else {
+                let outcome = focus == .tree
+                    ? tree?.handle(command, pageHeight: lastHeight) ?? .unhandled
+                    : stream.handle(command, store: store, pageHeight: lastHeight)
+                if case .message(let text) = outcome { say(text) }
+            }
         case .redraw:
             break
         default:
@@ -196,7 +226,12 @@ public struct TraceApp: Sendable {
         let (main, statusRect) = bounds.splitBottom(1)
         var listRect = main
         var detailRect: Rect?
-        if showsDetail, focus == .stream, main.height >= 8, let row = stream.selectedRow(store) {
+        var detailScroll = 0
+        if case .fullScreen(let scroll) = detail, focus == .stream, stream.selectedRow(store) != nil {
+            listRect = Rect(x: main.x, y: main.y, width: main.width, height: 0)
+            detailRect = main
+            detailScroll = scroll
+        } else if detail == .panel, focus == .stream, main.height >= 8, let row = stream.selectedRow(store) {
             // As tall as the event needs, leaving at least a third of the screen to the list.
             let wanted = DetailPanel.lines(for: row, store: store).count + 2
             let split = main.splitBottom(min(max(main.height / 2, wanted), main.height * 2 / 3))
@@ -211,7 +246,9 @@ public struct TraceApp: Sendable {
             stream.render(into: &canvas, in: listRect, store: store)
         }
         if focus == .stream, let detailRect, let row = stream.selectedRow(store) {
-            DetailPanel.render(row: row, store: store, into: &canvas, in: detailRect)
+            let maxScroll = DetailPanel.render(row: row, store: store, scroll: detailScroll,
+                                               fullScreen: detailRect == main, into: &canvas, in: detailRect)
+            if case .fullScreen(let scroll) = detail, scroll > maxScroll { detail = .fullScreen(scroll: maxScroll) }
         }
         switch mode {
         case .prompt(let kind, let editor):
@@ -226,6 +263,9 @@ public struct TraceApp: Sendable {
                 StatusBar.render(snapshot: snapshot, stream: stream, message: message, into: &canvas, in: statusRect)
             }
         }
-        if mode == .help { HelpOverlay.render(keymap: keymap, context: focus, into: &canvas, in: main) }
+        if case .help(let scroll) = mode {
+            let maxScroll = HelpOverlay.render(keymap: keymap, context: focus, scroll: scroll, into: &canvas, in: main)
+            if scroll > maxScroll { mode = .help(scroll: maxScroll) }
+        }
     }
 }

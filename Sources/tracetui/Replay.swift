@@ -55,7 +55,14 @@ enum Viewer {
         }
         defer { screen.close() }
         var app = TraceApp(snapshot: session.snapshots.current)
+        #if DEBUG
+        // Lets the end-to-end tests check that a real crash leaves the terminal usable.
+        let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
+        #endif
         while !signals.isRaised {
+            #if DEBUG
+            if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
+            #endif
             app.update(session.snapshots.current)
             var canvas = Canvas(width: screen.width, height: screen.height)
             app.render(into: &canvas)
