@@ -32,6 +32,8 @@ public struct CallPathTree: Sendable {
                 }
                 return true
             }
+            // A call that began before the trace gets its node at its closing line: order by start.
+            starts.sort { tree.firstRow[$0] < tree.firstRow[$1] }
         } else {
             starts = chosenRoots ?? tree.roots.map(Int.init)
         }

@@ -196,11 +196,7 @@ public struct CallTree: Sendable {
                 let parent = state.stack.last ?? -1
                 let n = tree.addNode(function: f, parent: parent, row: row, cpu: cpu, task: task, flags: irq)
                 if state.task == nil, task == unknownTask { state.beforeFirstSwitch.append(n) }
-                if parent < 0 {
-                    // Only the most recent top-level calls can still be adopted; bound the list.
-                    if state.looseRoots.count > 4096 { state.looseRoots.removeFirst(2048) }
-                    state.looseRoots.append((n, g.indent))
-                }
+                if parent < 0 { state.looseRoots.append((n, g.indent)) }
                 if g.kind == .entry {
                     state.stack.append(n)
                 } else {
@@ -218,6 +214,7 @@ public struct CallTree: Sendable {
                     : names.intern("(unknown)")
                 let n = tree.addNode(function: f, parent: -1, row: row, cpu: cpu, task: task,
                                      flags: irq.union(.startedBefore))
+                if state.task == nil, task == unknownTask { state.beforeFirstSwitch.append(n) }
                 tree.total[Int(n)] = g.duration ?? 0
                 while let last = state.looseRoots.last, last.indent > g.indent {
                     tree.parent[Int(last.node)] = n

@@ -279,19 +279,26 @@ struct FtraceLineParser {
         if textStart >= textEnd {
             guard sawIRQArrow else { return nil }
             r.name = .named(.funcgraphIRQ)
+        } else if line.hasPrefix("==========>", at: textStart) || line.hasPrefix("<==========", at: textStart) {
+            // Without the duration column the kernel prints the irq arrows with no bar.
+            r.name = .named(.funcgraphIRQ)
         } else {
-            let first = line[textStart], last = line[textEnd - 1]
+            let first = line[textStart]
+            // `f() { /* <-caller+0x1c/0x40 */` (funcgraph-retaddr): the comment is not the call's shape.
+            let codeEnd = GraphLine.codeEnd(line, from: textStart, to: textEnd)
+            let last = line[codeEnd - 1]
             if first == Byte.closeBrace {
                 r.name = .named(.funcgraphExit)
             } else if first == Byte.slash, textStart + 1 < textEnd, line[textStart + 1] == Byte.star {
                 r.name = .named(.print)
-            } else if last == Byte.openBrace || line.find(Byte.semicolon, from: textStart, to: textEnd) != nil {
+            } else if last == Byte.openBrace || line.find(Byte.semicolon, from: textStart, to: codeEnd) != nil {
                 r.name = .named(.funcgraphEntry)
             } else {
                 return nil
             }
         }
-        r.payloadStart = payloadStart >= 0 ? payloadStart : textStart
+        // With no duration column the payload keeps the indentation: it is the call's depth.
+        r.payloadStart = payloadStart >= 0 ? payloadStart : pos
         return r
     }
 

@@ -16,7 +16,16 @@ struct GraphLine {
     static func parse(_ line: LineBytes, from start: Int) -> GraphLine {
         var g = GraphLine()
         var k = line.skipSpaces(from: start)
-        var text = k
+        // With no duration column the indentation counts from the payload's start.
+        var text = start
+        if line.hasPrefix("==========>", at: k) {
+            g.kind = .irqEnter
+            return g
+        }
+        if line.hasPrefix("<==========", at: k) {
+            g.kind = .irqExit
+            return g
+        }
         if let bar = line.find(Byte.bar, from: k) {
             var column = line.trimmedEnd(bar)
             // uftrace prints the thread as `[ 1234]` between the duration and the bar.
@@ -62,12 +71,27 @@ struct GraphLine {
         while e < end, line[e] != Byte.openParen, line[e] != Byte.semicolon, !Byte.isSpace(line[e]) { e += 1 }
         g.nameStart = first
         g.nameEnd = e
-        if line[end - 1] == Byte.openBrace {
+        let code = codeEnd(line, from: first, to: end)
+        if line[code - 1] == Byte.openBrace {
             g.kind = .entry
-        } else if line.find(Byte.semicolon, from: e, to: end) != nil {
+        } else if line.find(Byte.semicolon, from: e, to: code) != nil {
             g.kind = .leaf
         }
         return g
+    }
+
+    /// The end of a call's text before a trailing `/* … */` comment (retval, retaddr, tail).
+    static func codeEnd(_ line: LineBytes, from start: Int, to end: Int) -> Int {
+        guard end - start >= 4, line[end - 1] == Byte.slash, line[end - 2] == Byte.star else { return end }
+        var k = start + 1
+        while k + 1 < end {
+            if line[k] == Byte.slash, line[k + 1] == Byte.star {
+                let e = line.trimmedEnd(k)
+                return e > start ? e : end
+            }
+            k += 1
+        }
+        return end
     }
 
     /// `1.234 us`, `+ 49.370 us`, `! 1000131 us`, `* 33998.59 us` → nanoseconds.
