@@ -33,8 +33,11 @@ public actor CaptureSession {
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let snapshot = store
+        // The call tree is derived once the whole file is in, here rather than on the UI thread.
+        let tree = CallTree.hasCalls(snapshot) ? CallTree(store: snapshot) : nil
         snapshots.publish {
             $0.store = snapshot
+            $0.callTree = tree
             $0.progress = LoadProgress(bytesDone: total, bytesTotal: total, seconds: seconds, finished: true)
         }
     }

@@ -29,6 +29,12 @@ public struct CallTree: Sendable {
 
     public var count: Int { function.count }
 
+    /// Whether a store holds any function_graph lines worth building a tree from.
+    public static func hasCalls(_ store: EventStore) -> Bool {
+        let s = store.summary.byEvent
+        return (s["funcgraph_entry"] ?? 0) + (s["funcgraph_exit"] ?? 0) > 0
+    }
+
     public func name(_ node: Int) -> String { functionNames[Int(function[node])] }
 
     public func children(of node: Int) -> ArraySlice<Int32> {

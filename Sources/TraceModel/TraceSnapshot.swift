@@ -7,6 +7,9 @@ public struct TraceSnapshot: Sendable {
     public var error: String?
     /// Bumped on every publish, so views can tell whether anything changed.
     public var generation: Int
+    /// The function_graph calls of the whole trace, built by the capture actor once loading ends
+    /// (nil before that, and for traces without function_graph lines).
+    public var callTree: CallTree?
 
     public init(source: String, store: EventStore = EventStore(), progress: LoadProgress = LoadProgress(),
                 error: String? = nil, generation: Int = 0) {

@@ -18,8 +18,8 @@ struct CallTreeModel {
     private(set) var scope = Scope.all
     private(set) var timelineRoots: [Int]
 
-    init(store: EventStore, rows: Range<Int>? = nil, mode: Mode = .timeline) {
-        calls = CallTree(store: store, rows: rows)
+    init(calls: CallTree, mode: Mode = .timeline) {
+        self.calls = calls
         paths = CallPathTree(calls)
         timelineRoots = calls.roots.map(Int.init)
         self.mode = mode

@@ -19,9 +19,11 @@ struct CallTreeView {
     /// The store rows the tree was built from (an A–B range), or nil for all.
     let rowRange: Range<Int>?
 
-    init(store: EventStore, rows: Range<Int>? = nil) {
+    /// The whole trace's tree (built by the capture actor), or a tree of only the rows in an A–B range.
+    init(store: EventStore, prebuilt: CallTree?, rows: Range<Int>? = nil) {
         rowRange = rows
-        model = CallTreeModel(store: store, rows: rows)
+        let calls = rows == nil ? (prebuilt ?? CallTree(store: store)) : CallTree(store: store, rows: rows)
+        model = CallTreeModel(calls: calls)
         parentOf[.timeline] = model.parents()
         // Open the first root so the screen is not a bare list of names.
         if let first = model.roots.first { expanded[.timeline, default: []].insert(first) }

@@ -169,7 +169,9 @@ public struct TraceApp: Sendable {
         // Markers A and B limit the tree to the calls between them.
         var range: Range<Int>?
         if let a = stream.markerA, let b = stream.markerB { range = min(a, b)..<(max(a, b) + 1) }
-        if tree == nil || tree?.rowRange != range { tree = CallTreeView(store: store, rows: range) }
+        if tree == nil || tree?.rowRange != range {
+            tree = CallTreeView(store: store, prebuilt: snapshot.callTree, rows: range)
+        }
         guard let t = tree, !t.isEmpty else {
             say("no function_graph calls in this trace")
             return

@@ -92,6 +92,18 @@ struct ReplayTests {
         #expect(snapshot.store.summary.byCPU == [0: 17_524, 1: 8_698])
         #expect(snapshot.generation >= 2)
         #expect(snapshot.store.columnBytes <= 32 * snapshot.store.count)
+        #expect(snapshot.callTree == nil, "an event trace has no function_graph calls")
+    }
+
+    @Test func theCallTreeIsBuiltOnceLoadingEnds() async throws {
+        let file = try MappedFile(path: Self.samples.appendingPathComponent(
+            "function_graph/perf-tools-funcgraph-header-abstime-vfs_read.txt").path)
+        let session = CaptureSession(sourceName: "graph")
+        await session.replay(file)
+        let snapshot = session.snapshots.current
+        let tree = try #require(snapshot.callTree)
+        #expect(tree.count == CallTree(store: snapshot.store).count)
+        #expect(tree.count > 900)
     }
 }
 
