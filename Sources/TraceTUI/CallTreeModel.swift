@@ -67,6 +67,9 @@ struct CallTreeModel {
     func total(_ n: Int) -> Int64 { mode == .timeline ? calls.total[n] : paths.nodes[n].total }
     func selfTime(_ n: Int) -> Int64 { mode == .timeline ? calls.selfTime(n) : paths.nodes[n].selfTime }
     func calls(_ n: Int) -> Int { mode == .timeline ? 1 : paths.nodes[n].calls }
+    func minimum(_ n: Int) -> Int64 { mode == .timeline ? calls.total[n] : paths.nodes[n].min }
+    func maximum(_ n: Int) -> Int64 { mode == .timeline ? calls.total[n] : paths.nodes[n].max }
+    func average(_ n: Int) -> Int64 { total(n) / Int64(max(1, calls(n))) }
 
     func isIRQ(_ n: Int) -> Bool { mode == .timeline && calls.flags[n].contains(.irq) }
 

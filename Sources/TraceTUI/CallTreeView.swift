@@ -6,6 +6,18 @@ import TraceModel
 struct CallTreeView {
     enum SortKey: String, CaseIterable { case time, total, selfTime = "self", calls }
 
+    /// The numeric columns `F` can show or hide.
+    enum Field: String, CaseIterable {
+        case total, selfTime = "self", calls, average = "avg", minimum = "min", maximum = "max"
+
+        var title: String { rawValue.uppercased() }
+        var width: Int { self == .calls ? 8 : 11 }
+    }
+
+    private(set) var fields: [Field] = [.total, .selfTime, .calls]
+    /// The `F` chooser's cursor while it is open.
+    private(set) var fieldChooser: Int?
+
     private(set) var model: CallTreeModel
     private var expanded: [CallTreeModel.Mode: Set<Int>] = [:]
     private var parentOf: [CallTreeModel.Mode: [Int]] = [:]
@@ -87,6 +99,11 @@ struct CallTreeView {
     // MARK: - commands
 
     mutating func handle(_ command: Command, pageHeight: Int) -> StreamView.Outcome {
+        if let choice = fieldChooser { return handleChooser(command, choice) }
+        if command == .chooseFields {
+            fieldChooser = 0
+            return .handled
+        }
         guard !rows.isEmpty else { return command == .toggleGraphMode ? .handled : .unhandled }
         let page = max(1, pageHeight - 1)
         let node = rows[cursor].node
@@ -199,6 +216,22 @@ struct CallTreeView {
         return .handled
     }
 
+    /// Keys while the chooser is open: move, toggle a field, close.
+    private mutating func handleChooser(_ command: Command, _ choice: Int) -> StreamView.Outcome {
+        let all = Field.allCases
+        switch command {
+        case .lineUp: fieldChooser = max(0, choice - 1)
+        case .lineDown: fieldChooser = min(all.count - 1, choice + 1)
+        case .toggleNode, .expandNode, .collapseNode:
+            let f = all[choice]
+            if let i = fields.firstIndex(of: f) { fields.remove(at: i) } else { fields.append(f) }
+            fields = all.filter(fields.contains)
+        case .chooseFields, .clearFilter, .quit: fieldChooser = nil
+        default: break
+        }
+        return .handled
+    }
+
     private mutating func goToParent(of node: Int) {
         let p = parents[node]
         guard p >= 0, let i = rows.firstIndex(where: { $0.node == p }) else { return }
@@ -261,7 +294,9 @@ struct CallTreeView {
         let (header, body) = rect.splitTop(1)
         canvas.fill(header, role: .header)
         let merged = model.mode == .merged
-        let columns = merged ? "      TOTAL       SELF   CALLS     %  FUNCTION" : "      TOTAL       SELF      %  FUNCTION"
+        // Calls, avg, min and max say nothing new about a single call: the timeline shows them merged only.
+        let shown = fields.filter { merged || $0 == .total || $0 == .selfTime }
+        let columns = shown.map { Self.pad($0.title, $0.width) }.joined() + "      %  FUNCTION"
         canvas.put(columns, x: rect.x + 1, y: header.y, role: .header, limit: rect.maxX)
         canvas.fill(body, role: .normal)
         if rows.isEmpty {
@@ -279,10 +314,18 @@ struct CallTreeView {
             let total = model.total(n)
             let rootTotal = model.total(rootOf(i))
             var x = rect.x + 1
-            x = canvas.put(Self.pad(TimeFormat.duration(nanoseconds: total), 11), x: x, y: y, role: .time, limit: rect.maxX)
-            x = canvas.put(Self.pad(TimeFormat.duration(nanoseconds: model.selfTime(n)), 11), x: x, y: y, role: .normal,
-                           limit: rect.maxX)
-            if merged { x = canvas.put(Self.pad(String(model.calls(n)), 8), x: x, y: y, role: .cpu, limit: rect.maxX) }
+            for field in shown {
+                let (text, role): (String, Role)
+                switch field {
+                case .total: (text, role) = (TimeFormat.duration(nanoseconds: total), .time)
+                case .selfTime: (text, role) = (TimeFormat.duration(nanoseconds: model.selfTime(n)), .normal)
+                case .calls: (text, role) = (String(model.calls(n)), .cpu)
+                case .average: (text, role) = (TimeFormat.duration(nanoseconds: model.average(n)), .normal)
+                case .minimum: (text, role) = (TimeFormat.duration(nanoseconds: model.minimum(n)), .normal)
+                case .maximum: (text, role) = (TimeFormat.duration(nanoseconds: model.maximum(n)), .normal)
+                }
+                x = canvas.put(Self.pad(text, field.width), x: x, y: y, role: role, limit: rect.maxX)
+            }
             let pct = rootTotal > 0 ? Double(total) * 100 / Double(rootTotal) : 0
             x = canvas.put(Self.pad(Self.percent(pct), 7), x: x, y: y, role: .dim, limit: rect.maxX)
             x = canvas.put(" " + Self.overheadMark(total), x: x, y: y, role: .overhead, limit: rect.maxX)
@@ -299,6 +342,21 @@ struct CallTreeView {
                 canvas.put("  " + model.label(n), x: x, y: y, role: .task, limit: rect.maxX)
             }
             if i == cursor { canvas.restyle(Rect(x: rect.x, y: y, width: rect.width, height: 1), role: .selected) }
+        }
+        renderChooser(into: &canvas, in: rect)
+    }
+
+    private func renderChooser(into canvas: inout Canvas, in bounds: Rect) {
+        guard let choice = fieldChooser else { return }
+        let all = Field.allCases
+        let rect = bounds.centered(width: 34, height: all.count + 2)
+        canvas.fill(rect, role: .help)
+        canvas.box(rect, title: "fields — space toggles", role: .help)
+        for (i, f) in all.enumerated() {
+            let y = rect.y + 1 + i
+            let mark = fields.contains(f) ? "[x] " : "[ ] "
+            canvas.put(mark + f.rawValue, x: rect.x + 2, y: y, role: .help, limit: rect.maxX - 1)
+            if i == choice { canvas.restyle(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), role: .selected) }
         }
     }
 

@@ -13,7 +13,7 @@ public enum Command: String, Sendable, CaseIterable {
     case redraw
     // The call tree's own commands.
     case toggleNode, expandNode, collapseNode, expandChildren, collapseChildren, expandAll, collapseAll
-    case parentNode, previousSibling, nextSibling, longestChild, zoom, cycleSort, toggleGraphMode, cycleScope
+    case parentNode, previousSibling, nextSibling, longestChild, zoom, cycleSort, toggleGraphMode, cycleScope, chooseFields
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.

@@ -77,6 +77,8 @@ public struct Keymap: Sendable {
                    section: "Call tree", context: .tree),
         KeyBinding(keys: [.char("v")], command: .toggleGraphMode, help: "timeline ↔ merged call paths",
                    section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char("F")], command: .chooseFields, help: "choose fields: total self calls avg min max",
+                   section: "Call tree", context: .tree),
         KeyBinding(keys: [.char("p")], command: .cycleScope, help: "roots of: all, one CPU, one task (cycles)",
                    section: "Call tree", context: .tree),
     ])

@@ -222,6 +222,33 @@ struct CallTreeScreenTests {
         #expect(!c.text.contains("on_cpu_zero"))
     }
 
+    @Test func fieldChooserAddsAverageMinAndMax() {
+        var app = Self.treeApp()
+        _ = app.handle(.char("v"))
+        _ = app.handle(.char("F"))
+        var c = Self.screen(&app, height: 16)
+        #expect(c.text.contains("[x] total"))
+        #expect(c.text.contains("[ ] avg"))
+        for _ in 0..<3 { _ = app.handle(.char("j")) }
+        _ = app.handle(.char(" "))
+        _ = app.handle(.char("j"))
+        _ = app.handle(.char(" "))
+        _ = app.handle(.char("j"))
+        _ = app.handle(.char(" "))
+        _ = app.handle(.char("k"))
+        _ = app.handle(.char("k"))
+        _ = app.handle(.char("k"))
+        _ = app.handle(.char("k"))
+        _ = app.handle(.char(" "))
+        _ = app.handle(.escape)
+        c = Self.screen(&app, height: 16)
+        #expect(!c.text.contains("[x]"), "Esc closes the chooser")
+        #expect(c.row(0).contains("TOTAL   CALLS        AVG        MIN        MAX"))
+        #expect(!c.row(0).contains("SELF"))
+        // vfs_read: two calls of 50 and 9 µs.
+        #expect(c.row(1).contains("59.000 µs       2  29.500 µs   9.000 µs  50.000 µs"))
+    }
+
     @Test func tracesWithoutGraphLinesStayOnTheStream() {
         var app = Fixtures.app()
         _ = app.handle(.tab)
