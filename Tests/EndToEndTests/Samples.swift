@@ -8,3 +8,8 @@ enum Samples {
     /// trace_pipe output with 22 `CPU:N [LOST N EVENTS]` lines, 97,052 events lost in all.
     static let lostEvents = "events/tracetui-vm-6.18-trace_pipe-lost-events.txt"
 }
+
+extension Samples {
+    /// 1,362 function_graph lines of vfs_read under funcgraph-abstime; the trace starts inside calls.
+    static let graph = "function_graph/perf-tools-funcgraph-header-abstime-vfs_read.txt"
+}
