@@ -11,7 +11,9 @@ public final class MappedFile: ByteStorage, @unchecked Sendable {
     private let owned: OwnedBytes?
     public let path: String
 
-    public init(path: String) throws(CaptureError) {
+    /// `populate` maps every page up front (one pass of the kernel instead of a fault per page touched):
+    /// right for a full scan such as `stat`, wrong for a viewer that wants its first screen at once.
+    public init(path: String, populate: Bool = false) throws(CaptureError) {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CaptureError(Self.openFailure(path, errno)) }
@@ -27,7 +29,8 @@ public final class MappedFile: ByteStorage, @unchecked Sendable {
                 base = nil
                 return
             }
-            guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+            let flags = MAP_PRIVATE | (populate ? MAP_POPULATE : 0)
+            guard let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED else {
                 throw CaptureError("cannot map \(path): \(Self.reason(errno))")
             }
             madvise(p, size, MADV_SEQUENTIAL)

@@ -11,12 +11,25 @@ struct ByteInterner: Sendable {
 
     var count: Int { starts.count }
 
+    /// Eight bytes a step (names are short; a byte-at-a-time hash was a fifth of parsing time).
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int, extra: Int64) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bitPattern: extra &* 0x9E37_79B9)
-        for i in 0..<n {
-            h = (h ^ UInt64(p[i])) &* 0x0000_0100_0000_01B3
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bitPattern: extra &* 0x9E37_79B9) ^ UInt64(n)
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 32
+            i += 8
         }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(p[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
         return h ^ (h >> 29)
     }
 
@@ -62,8 +75,7 @@ struct ByteInterner: Sendable {
     private func equalBytes(_ i: Int, _ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let start = Int(starts[i])
         return arena.withUnsafeBufferPointer { a in
-            for k in 0..<n where a[start + k] != p[k] { return false }
-            return true
+            memcmpBytes(a.baseAddress! + start, p, n)
         }
     }
 

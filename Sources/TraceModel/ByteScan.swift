@@ -1,3 +1,5 @@
+import CByteScan
+
 /// Small byte predicates and scanners for the hot parsing loops.
 @usableFromInline
 enum Byte {
@@ -47,8 +49,25 @@ struct LineBytes {
 
     @inline(__always) func skipSpaces(from i: Int) -> Int {
         var j = i
+        // ftrace right-aligns task names in 16 columns: runs of spaces are common, take them 8 at a time.
+        let raw = UnsafeRawPointer(p)
+        while j + 8 <= count, raw.loadUnaligned(fromByteOffset: j, as: UInt64.self) == 0x2020_2020_2020_2020 { j += 8 }
         while j < count, Byte.isSpace(p[j]) { j += 1 }
         return j
+    }
+
+    /// The decimal number starting at `i` and the index after its last digit (value 0 when none;
+    /// more than 18 digits wrap, which no field of a trace has).
+    @inline(__always) func digits(from i: Int) -> (value: Int64, end: Int) {
+        var j = i
+        var v: Int64 = 0
+        while j < count {
+            let d = p[j] &- 0x30
+            if d >= 10 { break }
+            v = v &* 10 &+ Int64(d)
+            j += 1
+        }
+        return (v, j)
     }
 
     @inline(__always) func skipSpacesBackward(from i: Int) -> Int {
@@ -98,21 +117,27 @@ struct LineBytes {
     }
 }
 
-/// memchr without Glibc: the model stays free of platform imports; the loop vectorises well enough.
+/// The first `byte` in `p[0..<n]`: glibc's vectorised memchr (through CByteScan).
 @inline(__always)
 func memchrBytes(_ p: UnsafePointer<UInt8>, _ byte: UInt8, _ n: Int) -> UnsafePointer<UInt8>? {
+    guard n > 0 else { return nil }
+    return tracetui_memchr(p, byte, n)
+}
+
+/// Whether two byte ranges are equal (short ranges: task names).
+@inline(__always)
+func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     var i = 0
-    // Eight bytes at a time: the SWAR test for "some byte equals `byte`".
-    let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
-    let raw = UnsafeRawPointer(p)
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
     while i + 8 <= n {
-        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
-        if (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080 != 0 { break }
+        if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            return false
+        }
         i += 8
     }
     while i < n {
-        if p[i] == byte { return p + i }
+        if a[i] != b[i] { return false }
         i += 1
     }
-    return nil
+    return true
 }

@@ -3,6 +3,15 @@ enum EventNaming {
     /// Also turns `<stack trace>` lines into stack headers through `kind`.
     @inline(__always)
     static func name(_ line: LineBytes, from p: Int, kind: inout ParsedLine.Kind) -> EventName {
+        var decidedBy = 0
+        return name(line, from: p, kind: &kind, decidedBy: &decidedBy)
+    }
+
+    /// The same, also telling how far into the line the decision looked (`Int.max`: past a fixed window),
+    /// so that a cache keyed on the payload's first bytes knows when it may answer instead.
+    @inline(__always)
+    static func name(_ line: LineBytes, from p: Int, kind: inout ParsedLine.Kind, decidedBy: inout Int) -> EventName {
+        decidedBy = Int.max
         let n = line.count
         guard p < n else { return .named(.tracer) }
         let c = line[p]
@@ -16,15 +25,23 @@ enum EventNaming {
             if w == n { return .named(.tracer) }
             let next = line[w]
             if next == Byte.colon, w + 1 == n || Byte.isSpace(line[w + 1]) {
+                decidedBy = w + 2
                 return .bytes(.plain, p, w)
             }
             let isSys = w - p > 4 && line.hasPrefix("sys_", at: p)
             if next == Byte.openParen, isSys {
+                decidedBy = w + 1
                 return .bytes(.sysEnter, p + 4, w)
             }
             if next == Byte.space {
-                if isSys, line.hasPrefix(" -> ", at: w) { return .bytes(.sysExit, p + 4, w) }
-                if line.hasPrefix(" <-", at: w) { return .named(.function) }
+                if isSys, line.hasPrefix(" -> ", at: w) {
+                    decidedBy = w + 4
+                    return .bytes(.sysExit, p + 4, w)
+                }
+                if line.hasPrefix(" <-", at: w) {
+                    decidedBy = w + 3
+                    return .named(.function)
+                }
             }
         }
         // The wakeup tracers' `0:120:R   + [003]  312:100:R comm` and `==> [003]` lines.

@@ -113,16 +113,12 @@ struct FtraceLineParser {
         guard tokenEnd > k + 1, line[tokenEnd - 1] == Byte.colon,
               parseTimestamp(line, from: k, to: tokenEnd - 1, into: &r) else { return nil }
         r.payloadStart = line.skipSpaces(from: tokenEnd)
-        r.name = EventNaming.name(line, from: r.payloadStart, kind: &r.kind)
-        skipNamePrefix(line, &r)
+        r.nameDeferred = true
         return r
     }
 
-    /// `sched_switch: prev_comm=…` shows as `prev_comm=…`: the name has its own column.
-    @inline(__always)
-    private func skipNamePrefix(_ line: LineBytes, _ r: inout ParsedLine) {
-        if r.name.form == .plain { r.payloadStart = line.skipSpaces(from: min(line.count, r.name.end + 1)) }
-    }
+    private static let powersOfTen: [Int64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000,
+                                                100_000_000, 1_000_000_000]
 
     @inline(__always)
     private func tokenEnd(_ line: LineBytes, from: Int) -> Int {
@@ -134,8 +130,8 @@ struct FtraceLineParser {
     /// `sec.frac` into nanoseconds, or a bare integer kept raw.
     @inline(__always)
     private func parseTimestamp(_ line: LineBytes, from: Int, to: Int, into r: inout ParsedLine) -> Bool {
-        let intEnd = line.digitsEnd(from: from)
-        guard intEnd > from, let whole = line.number(from: from, to: intEnd) else { return false }
+        let (whole, intEnd) = line.digits(from: from)
+        guard intEnd > from, intEnd - from <= 18 else { return false }
         if intEnd == to {
             r.timestamp = whole
             r.clock = .counter
@@ -143,17 +139,15 @@ struct FtraceLineParser {
             return true
         }
         guard line[intEnd] == Byte.dot else { return false }
-        let fracEnd = line.digitsEnd(from: intEnd + 1)
-        guard fracEnd == to, fracEnd > intEnd + 1 else { return false }
-        var frac: Int64 = 0
-        var digits = 0
-        for k in (intEnd + 1)..<fracEnd where digits < 9 {
-            frac = frac * 10 + Int64(line[k] - 0x30)
-            digits += 1
-        }
-        while digits < 9 {
-            frac *= 10
-            digits += 1
+        let (fraction, fracEnd) = line.digits(from: intEnd + 1)
+        let digits = fracEnd - intEnd - 1
+        guard fracEnd == to, digits > 0 else { return false }
+        var frac = fraction
+        if digits > 9 {
+            // Below a nanosecond: drop the extra digits.
+            for _ in 9..<digits { frac /= 10 }
+        } else {
+            frac = frac &* Self.powersOfTen[9 - digits]
         }
         r.timestamp = whole &* 1_000_000_000 &+ frac
         r.clock = .seconds
@@ -196,8 +190,7 @@ struct FtraceLineParser {
             r.clock = .relativeMicroseconds
             r.hasTimestamp = true
             r.payloadStart = line.skipSpaces(from: colon + 1)
-            r.name = EventNaming.name(line, from: r.payloadStart, kind: &r.kind)
-            skipNamePrefix(line, &r)
+            r.nameDeferred = true
             return r
         }
         return nil

@@ -16,6 +16,8 @@ struct ParsedLine {
     var clock: TimestampClock = .seconds
     var payloadStart = 0
     var name = EventName.text
+    /// The layouts with a `timestamp: payload` leave naming to the piece parser, which caches it.
+    var nameDeferred = false
     /// For lost lines: how many events the kernel dropped.
     var lostCount: Int64 = 0
 

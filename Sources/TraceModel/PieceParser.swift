@@ -36,6 +36,43 @@ public struct PieceParser: Sendable {
         return piece
     }
 
+    /// The last task seen on a CPU, with its comm bytes (up to 32) copied for a quick compare.
+    struct CachedTask {
+        var id: UInt32 = 0
+        var pid: Int32 = -2
+        var length = -1
+        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        init() {}
+
+        init(id: UInt32, pid: Int32, line: LineBytes, start: Int, length: Int) {
+            self.id = id
+            self.pid = pid
+            guard length <= 32 else { return }
+            self.length = length
+            withUnsafeMutableBytes(of: &storage) { b in
+                b.copyMemory(from: UnsafeRawBufferPointer(start: line.p + start, count: length))
+            }
+        }
+
+        @inline(__always)
+        func matches(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+            guard n == length else { return false }
+            return withUnsafeBytes(of: storage) { b in
+                memcmpBytes(p, b.baseAddress!.assumingMemoryBound(to: UInt8.self), n)
+            }
+        }
+    }
+
+    /// A payload's first 16 bytes and the event they name.
+    struct NameCacheEntry {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var event = UInt16.max
+        /// Where the details start after the name (0: at the payload's start).
+        var skip: Int8 = 0
+    }
+
     /// Per-piece bookkeeping while lines stream by.
     struct State {
         let tracer: String?
@@ -45,6 +82,8 @@ public struct PieceParser: Sendable {
         var lastEventRow: Int32 = -1
         var lastEventRowByCPU: [Int32] = []
         var stackTarget: Int32 = -1
+        var lastTaskByCPU: [CachedTask] = []
+        var nameCache = [NameCacheEntry](repeating: NameCacheEntry(), count: 64)
         var unknownTask: UInt32 = 0
         var tracerEvent: UInt16 = 0
         var fixedIDs: [UInt16] = []
@@ -69,8 +108,11 @@ public struct PieceParser: Sendable {
         }
 
         @inline(__always)
-        mutating func add(_ r: ParsedLine, line: LineBytes, offset: Int, into piece: inout ParsedPiece) {
+        mutating func add(_ parsed: ParsedLine, line: LineBytes, offset: Int, into piece: inout ParsedPiece) {
             piece.counts.lines += 1
+            var r = parsed
+            var knownEvent: UInt16?
+            if r.nameDeferred { knownEvent = resolveName(&r, line: line, piece: &piece) }
             switch r.kind {
             case .blank, .decoration:
                 return
@@ -121,14 +163,9 @@ public struct PieceParser: Sendable {
                     lastTimestamp = r.timestamp
                     piece.counts.lastTimestamp = r.timestamp
                 }
-                let task: UInt32
-                if r.pid >= 0 {
-                    task = piece.taskNames.intern(line.p + r.commStart, r.commEnd - r.commStart, extra: Int64(r.pid))
-                    if Int(task) == piece.taskTgids.count { piece.taskTgids.append(r.tgid) }
-                } else {
-                    task = unknownTask
-                }
-                let event = eventID(r.name, line: line, piece: &piece)
+                // Counting alone (`stat`) needs no task table.
+                let task = keepRows && r.pid >= 0 ? taskID(r, line: line, piece: &piece) : unknownTask
+                let event = knownEvent ?? eventID(r.name, line: line, piece: &piece)
                 piece.counts.byEvent[Int(event)] += 1
                 if r.cpu >= 0 {
                     let cpu = Int(r.cpu)
@@ -146,6 +183,62 @@ public struct PieceParser: Sendable {
                 appendRow(&piece, offset: offset, task: task, event: event, cpu: r.cpu, flags: r.flags,
                           payload: r.payloadStart)
             }
+        }
+
+        /// Names the event of a `timestamp: payload` line. Most lines repeat a few names, so the answer is
+        /// cached by the payload's first 16 bytes whenever the naming looked at no byte past them.
+        @inline(__always)
+        mutating func resolveName(_ r: inout ParsedLine, line: LineBytes, piece: inout ParsedPiece) -> UInt16? {
+            let p = r.payloadStart
+            let windowed = p + 16 <= line.count
+            var slot = 0
+            var w0: UInt64 = 0, w1: UInt64 = 0
+            if windowed {
+                let raw = UnsafeRawPointer(line.p + p)
+                w0 = raw.loadUnaligned(as: UInt64.self)
+                w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                slot = Int(truncatingIfNeeded: ((w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD) >> 58)
+                let e = nameCache[slot]
+                if e.event != UInt16.max, e.w0 == w0, e.w1 == w1 {
+                    if e.skip > 0 { r.payloadStart = line.skipSpaces(from: p + Int(e.skip)) }
+                    return e.event
+                }
+            }
+            var decidedBy = Int.max
+            r.name = EventNaming.name(line, from: p, kind: &r.kind, decidedBy: &decidedBy)
+            // `sched_switch: prev_comm=…` shows as `prev_comm=…`: the name has its own column.
+            var skip = 0
+            if r.name.form == .plain {
+                skip = r.name.end + 1 - p
+                r.payloadStart = line.skipSpaces(from: min(line.count, r.name.end + 1))
+            }
+            guard r.kind == .event else { return nil }
+            let id = eventID(r.name, line: line, piece: &piece)
+            if windowed, decidedBy <= p + 16 {
+                nameCache[slot] = NameCacheEntry(w0: w0, w1: w1, event: id, skip: Int8(skip))
+            }
+            return id
+        }
+
+        /// The task of a line; consecutive lines of a CPU are mostly the same task, so that is checked
+        /// before hashing.
+        @inline(__always)
+        mutating func taskID(_ r: ParsedLine, line: LineBytes, piece: inout ParsedPiece) -> UInt32 {
+            let n = r.commEnd - r.commStart
+            let cpu = Int(r.cpu)
+            if cpu >= 0, cpu < lastTaskByCPU.count, lastTaskByCPU[cpu].pid == r.pid {
+                let cached = lastTaskByCPU[cpu]
+                if cached.matches(line.p + r.commStart, n) { return cached.id }
+            }
+            let id = piece.taskNames.intern(line.p + r.commStart, n, extra: Int64(r.pid))
+            if Int(id) == piece.taskTgids.count { piece.taskTgids.append(r.tgid) }
+            if cpu >= 0, cpu < 4096 {
+                if cpu >= lastTaskByCPU.count {
+                    lastTaskByCPU += Array(repeating: CachedTask(), count: cpu + 1 - lastTaskByCPU.count)
+                }
+                lastTaskByCPU[cpu] = CachedTask(id: id, pid: r.pid, line: line, start: r.commStart, length: n)
+            }
+            return id
         }
 
         @inline(__always)

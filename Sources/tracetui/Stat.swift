@@ -17,7 +17,7 @@ struct Stat: AsyncParsableCommand {
     func run() async throws {
         let storage: MappedFile
         do {
-            storage = try MappedFile(path: file)
+            storage = try MappedFile(path: file, populate: true)
         } catch {
             throw ValidationFailure(error.description)
         }
