@@ -19,14 +19,19 @@ public final class EventChunk: Sendable {
         storage = p.storage
         base = p.base
         length = p.length
-        lineOffsets = p.lineOffsets
-        timestamps = p.timestamps
-        tasks = p.tasks
-        events = p.events
-        cpus = p.cpus
-        flags = p.flags
-        payloadOffsets = p.payloadOffsets
+        // Copied to exact size: grown by doubling while parsing, the arrays hold up to twice their rows.
+        lineOffsets = Self.trimmed(p.lineOffsets)
+        timestamps = Self.trimmed(p.timestamps)
+        tasks = Self.trimmed(p.tasks)
+        events = Self.trimmed(p.events)
+        cpus = Self.trimmed(p.cpus)
+        flags = Self.trimmed(p.flags)
+        payloadOffsets = Self.trimmed(p.payloadOffsets)
         stacks = p.stacks
+    }
+
+    private static func trimmed<T>(_ a: [T]) -> [T] {
+        a.capacity > a.count + a.count / 16 ? a.withUnsafeBufferPointer { Array($0) } : a
     }
 
     public var count: Int { lineOffsets.count }

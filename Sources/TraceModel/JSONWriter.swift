@@ -10,25 +10,11 @@ public struct JSONWriter {
         needsComma[needsComma.count - 1] = true
     }
 
-    public mutating func beginObject() {
-        if pendingKey {
-            pendingKey = false
-            needsComma[needsComma.count - 1] = true
-        } else {
-            separate()
-        }
-        text += "{"
-        needsComma.append(false)
-    }
+    public mutating func beginObject() { open("{") }
+    public mutating func beginArray() { open("[") }
 
-    public mutating func beginArray() {
-        if pendingKey {
-            pendingKey = false
-            needsComma[needsComma.count - 1] = true
-        } else {
-            separate()
-        }
-        text += "["
+    private mutating func open(_ bracket: String) {
+        value(bracket)
         needsComma.append(false)
     }
 

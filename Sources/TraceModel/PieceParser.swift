@@ -64,13 +64,42 @@ public struct PieceParser: Sendable {
         }
     }
 
-    /// A payload's first 16 bytes and the event they name.
+    /// The first bytes of a payload that decided its event's name, and that name's id.
     struct NameCacheEntry {
-        var w0: UInt64 = 0
-        var w1: UInt64 = 0
+        static let window = 32
+        var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+        var m0: UInt64 = 0, m1: UInt64 = 0, m2: UInt64 = 0, m3: UInt64 = 0
         var event = UInt16.max
         /// Where the details start after the name (0: at the payload's start).
         var skip: Int8 = 0
+
+        @inline(__always)
+        mutating func load(_ p: UnsafePointer<UInt8>) {
+            let raw = UnsafeRawPointer(p)
+            w0 = raw.loadUnaligned(as: UInt64.self)
+            w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            w2 = raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+            w3 = raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+        }
+
+        /// Keeps only the first `length` bytes (little-endian words: low bytes first).
+        mutating func keep(length: Int, event: UInt16, skip: Int) {
+            func mask(_ word: Int) -> UInt64 {
+                let bytes = length - word * 8
+                if bytes >= 8 { return ~0 }
+                if bytes <= 0 { return 0 }
+                return (UInt64(1) << UInt64(bytes * 8)) &- 1
+            }
+            m0 = mask(0); m1 = mask(1); m2 = mask(2); m3 = mask(3)
+            w0 &= m0; w1 &= m1; w2 &= m2; w3 &= m3
+            self.event = event
+            self.skip = Int8(clamping: skip)
+        }
+
+        @inline(__always)
+        func matches(_ key: NameCacheEntry) -> Bool {
+            event != UInt16.max && key.w0 & m0 == w0 && key.w1 & m1 == w1 && key.w2 & m2 == w2 && key.w3 & m3 == w3
+        }
     }
 
     /// Per-piece bookkeeping while lines stream by.
@@ -83,7 +112,11 @@ public struct PieceParser: Sendable {
         var lastEventRowByCPU: [Int32] = []
         var stackTarget: Int32 = -1
         var lastTaskByCPU: [CachedTask] = []
-        var nameCache = [NameCacheEntry](repeating: NameCacheEntry(), count: 64)
+        /// Counted here rather than through `piece`, whose arrays would be checked for uniqueness per line.
+        var byEvent: [Int] = []
+        var byCPU: [Int] = []
+        var lines = 0
+        var nameCache = [NameCacheEntry](repeating: NameCacheEntry(), count: 64)  // 32 sets of 2
         var unknownTask: UInt32 = 0
         var tracerEvent: UInt16 = 0
         var fixedIDs: [UInt16] = []
@@ -104,12 +137,12 @@ public struct PieceParser: Sendable {
             tracerEvent = fixedIDs[Int(FixedEventName.tracer.rawValue)]
             unknownTask = piece.taskNames.intern("", extra: -1)
             piece.taskTgids.append(-1)
-            piece.counts.byEvent = Array(repeating: 0, count: piece.eventNames.count)
+            byEvent = Array(repeating: 0, count: piece.eventNames.count)
         }
 
         @inline(__always)
         mutating func add(_ parsed: ParsedLine, line: LineBytes, offset: Int, into piece: inout ParsedPiece) {
-            piece.counts.lines += 1
+            lines += 1
             var r = parsed
             var knownEvent: UInt16?
             if r.nameDeferred { knownEvent = resolveName(&r, line: line, piece: &piece) }
@@ -166,14 +199,14 @@ public struct PieceParser: Sendable {
                 // Counting alone (`stat`) needs no task table.
                 let task = keepRows && r.pid >= 0 ? taskID(r, line: line, piece: &piece) : unknownTask
                 let event = knownEvent ?? eventID(r.name, line: line, piece: &piece)
-                piece.counts.byEvent[Int(event)] += 1
+                byEvent[Int(event)] += 1
                 if r.cpu >= 0 {
                     let cpu = Int(r.cpu)
-                    if cpu >= piece.counts.byCPU.count {
-                        piece.counts.byCPU += Array(repeating: 0, count: cpu + 1 - piece.counts.byCPU.count)
+                    if cpu >= byCPU.count {
+                        byCPU += Array(repeating: 0, count: cpu + 1 - byCPU.count)
                         lastEventRowByCPU += Array(repeating: -1, count: cpu + 1 - lastEventRowByCPU.count)
                     }
-                    piece.counts.byCPU[cpu] += 1
+                    byCPU[cpu] += 1
                 }
                 if keepRows {
                     let row = Int32(piece.lineOffsets.count)
@@ -186,20 +219,20 @@ public struct PieceParser: Sendable {
         }
 
         /// Names the event of a `timestamp: payload` line. Most lines repeat a few names, so the answer is
-        /// cached by the payload's first 16 bytes whenever the naming looked at no byte past them.
+        /// cached by the bytes the naming looked at (the name and its delimiter, up to 32 bytes): a set of
+        /// two entries per hash of the payload's first 8 bytes, so that pairs such as `irq_handler_entry` /
+        /// `irq_handler_exit` or a syscall's enter and exit do not evict each other.
         @inline(__always)
         mutating func resolveName(_ r: inout ParsedLine, line: LineBytes, piece: inout ParsedPiece) -> UInt16? {
             let p = r.payloadStart
-            let windowed = p + 16 <= line.count
-            var slot = 0
-            var w0: UInt64 = 0, w1: UInt64 = 0
+            let windowed = p + NameCacheEntry.window <= line.count
+            var set = 0
+            var key = NameCacheEntry()
             if windowed {
-                let raw = UnsafeRawPointer(line.p + p)
-                w0 = raw.loadUnaligned(as: UInt64.self)
-                w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-                slot = Int(truncatingIfNeeded: ((w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD) >> 58)
-                let e = nameCache[slot]
-                if e.event != UInt16.max, e.w0 == w0, e.w1 == w1 {
+                key.load(line.p + p)
+                set = Int(truncatingIfNeeded: (key.w0 &* 0xFF51_AFD7_ED55_8CCD) >> 59) * 2
+                for way in set..<(set + 2) where nameCache[way].matches(key) {
+                    let e = nameCache[way]
                     if e.skip > 0 { r.payloadStart = line.skipSpaces(from: p + Int(e.skip)) }
                     return e.event
                 }
@@ -214,8 +247,11 @@ public struct PieceParser: Sendable {
             }
             guard r.kind == .event else { return nil }
             let id = eventID(r.name, line: line, piece: &piece)
-            if windowed, decidedBy <= p + 16 {
-                nameCache[slot] = NameCacheEntry(w0: w0, w1: w1, event: id, skip: Int8(skip))
+            if windowed, decidedBy <= p + NameCacheEntry.window {
+                key.keep(length: decidedBy - p, event: id, skip: skip)
+                // The newer entry goes first; the older one stays as the second way.
+                nameCache[set + 1] = nameCache[set]
+                nameCache[set] = key
             }
             return id
         }
@@ -250,7 +286,7 @@ public struct PieceParser: Sendable {
             case .plain, .sysEnter, .sysExit:
                 id = piece.eventNames.intern(line.p + name.start, name.end - name.start, extra: name.form.rawValue)
             }
-            if Int(id) == piece.counts.byEvent.count { piece.counts.byEvent.append(0) }
+            if Int(id) == byEvent.count { byEvent.append(0) }
             // Ids past UInt16 are folded into the tracer's catch-all name rather than wrapping.
             return id < UInt32(UInt16.max) ? UInt16(id) : tracerEvent
         }
@@ -269,6 +305,9 @@ public struct PieceParser: Sendable {
         }
 
         mutating func finish(_ piece: inout ParsedPiece) {
+            piece.counts.byEvent = byEvent
+            piece.counts.byCPU = byCPU
+            piece.counts.lines = lines
             if !sawTimestamp { piece.rowsBeforeFirstTimestamp = piece.lineOffsets.count }
         }
     }

@@ -59,13 +59,15 @@ struct CallTreeView {
         }
     }
 
-    private func sortedChildren(_ n: Int) -> [Int] {
-        let c = model.children(of: n)
+    private func sortedChildren(_ n: Int) -> [Int] { sorted(model.children(of: n)) }
+
+    /// Nodes in the order the sort key asks for (time order is the order they come in).
+    private func sorted(_ nodes: [Int]) -> [Int] {
         switch sortKey {
-        case .time: return c
-        case .total: return c.sorted { model.total($0) > model.total($1) }
-        case .selfTime: return c.sorted { model.selfTime($0) > model.selfTime($1) }
-        case .calls: return c.sorted { model.calls($0) > model.calls($1) }
+        case .time: return nodes
+        case .total: return nodes.sorted { model.total($0) > model.total($1) }
+        case .selfTime: return nodes.sorted { model.selfTime($0) > model.selfTime($1) }
+        case .calls: return nodes.sorted { model.calls($0) > model.calls($1) }
         }
     }
 
@@ -73,7 +75,7 @@ struct CallTreeView {
     private mutating func rebuildRows() {
         let keep = selectedNode
         var out: [(Int, Int)] = []
-        let starts = zoomRoot.map { [$0] } ?? (sortKey == .time ? model.roots : sortRoots(model.roots))
+        let starts = zoomRoot.map { [$0] } ?? sorted(model.roots)
         var stack: [(Int, Int)] = starts.reversed().map { ($0, 0) }
         let unfolded = open
         while let (n, d) = stack.popLast() {
@@ -85,15 +87,6 @@ struct CallTreeView {
         rows = out
         if let keep, let i = rows.firstIndex(where: { $0.node == keep }) { cursor = i }
         cursor = max(0, min(cursor, rows.count - 1))
-    }
-
-    private func sortRoots(_ r: [Int]) -> [Int] {
-        switch sortKey {
-        case .time: return r
-        case .total: return r.sorted { model.total($0) > model.total($1) }
-        case .selfTime: return r.sorted { model.selfTime($0) > model.selfTime($1) }
-        case .calls: return r.sorted { model.calls($0) > model.calls($1) }
-        }
     }
 
     // MARK: - commands
@@ -244,7 +237,7 @@ struct CallTreeView {
         let needle = TextSearch(pattern)
         // Walk order of every node (not only the unfolded ones).
         var order: [Int] = []
-        var stack = (zoomRoot.map { [$0] } ?? sortRoots(model.roots)).reversed().map { $0 }
+        var stack = (zoomRoot.map { [$0] } ?? sorted(model.roots)).reversed().map { $0 }
         while let n = stack.popLast() {
             guard order.count < 5_000_000 else { break }
             order.append(n)

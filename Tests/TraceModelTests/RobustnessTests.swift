@@ -19,7 +19,7 @@ struct RobustnessTests {
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func randomBytesAreKeptAsUnparsedRows(seed: UInt64) {
-        var rng = SplitMix(seed: seed)
+        var rng = FunctionGraphRandom(seed: seed)
         let bytes = (0..<50_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         let s = parse(bytes)
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
@@ -31,7 +31,7 @@ struct RobustnessTests {
 
     @Test func mutatedRealLinesNeverCrash() {
         let line = Array("            bash-15638   [000] d..2.  1720.642138: sched_switch: prev_comm=bash prev_pid=15638 prev_prio=120 prev_state=S ==> next_comm=feas next_pid=12691 next_prio=120\n".utf8)
-        var rng = SplitMix(seed: 42)
+        var rng = FunctionGraphRandom(seed: 42)
         var bytes: [UInt8] = []
         for _ in 0..<5_000 {
             var l = line
@@ -61,18 +61,5 @@ struct RobustnessTests {
         let bytes: [UInt8] = Array(repeating: 0, count: 4096) + [0x0A, 0x1B, 0x5B, 0x32, 0x4A, 0x0A, 0x0D, 0x0A]
         let s = parse(bytes)
         #expect(s.summary.unparsed == 2)
-    }
-}
-
-/// A small deterministic generator, so a failing case can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+
+/// One benchmark run: find or make the log, measure it, report, clean up what it made.
+struct Bench {
+    let options: BenchOptions
+
+    func run() async throws(BenchError) {
+        let path: String
+        var generated = false
+        if let file = options.file {
+            guard TraceGenerator.fileSize(file) != nil else { throw BenchError("not a regular file: \(file)") }
+            path = file
+        } else {
+            if options.sizeMB < 500 {
+                print("note: --size-mb \(options.sizeMB) is below the 500 MB the figures are meant for")
+            }
+            let started = ContinuousClock.now
+            let outcome = try TraceGenerator.ensure(path: BenchPaths.generatedLog, bytes: options.sizeMB << 20)
+            path = outcome.path
+            generated = !outcome.reused
+            if outcome.reused {
+                print("reusing \(path)")
+            } else {
+                let copies = outcome.copies.sorted { $0.key < $1.key }.map { "\($0.value) x \($0.key)" }
+                print("generated \(path) in \(String(format: "%.1f", (ContinuousClock.now - started).seconds)) s: "
+                      + copies.joined(separator: ", ") + "; timestamps shifted to increase across copies")
+            }
+        }
+        defer {
+            if generated && !options.keep {
+                unlink(path)
+                print("removed \(path) (pass --keep to reuse it)")
+            }
+        }
+        let results = try await Measurements(path: path, runs: options.runs).all()
+        print("")
+        BenchReport(r: results, cores: ProcessInfo.processInfo.activeProcessorCount, runs: options.runs).print()
+    }
+}

@@ -1,0 +1,56 @@
+/// The command line: `tracetui-bench [--size-mb N] [--file PATH] [--keep]`.
+///
+/// Hand-parsed: the target depends only on TraceModel and TraceCapture (no ArgumentParser).
+struct BenchOptions {
+    /// Size of the generated log, in MiB (at least 500 unless the user insists on a smaller one).
+    var sizeMB = 600
+    /// An existing log to measure instead of generating one.
+    var file: String?
+    /// Keep a log this run generated (otherwise it is deleted at exit; a reused or given file is never deleted).
+    var keep = false
+    /// Runs per measurement; the best is reported.
+    var runs = 3
+
+    static let usage = """
+        usage: tracetui-bench [--size-mb N] [--file PATH] [--keep]
+          --size-mb N   generate a log of N MiB (default 600) in bench-data/large-trace.txt
+          --file PATH   measure PATH instead of generating a log
+          --keep        keep the generated log for the next run (reused when its size fits)
+        """
+
+    init(arguments: [String]) throws(BenchError) {
+        var rest = arguments[...]
+        while let arg = rest.popFirst() {
+            switch arg {
+            case "--size-mb":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
+                    throw BenchError("--size-mb needs a positive whole number of MiB")
+                }
+                sizeMB = v
+            case "--file":
+                guard let v = rest.popFirst() else { throw BenchError("--file needs a path") }
+                file = v
+            case "--keep":
+                keep = true
+            case "-h", "--help":
+                throw BenchError(Self.usage, isHelp: true)
+            default:
+                throw BenchError("unknown argument \(arg)\n\(Self.usage)")
+            }
+        }
+    }
+}
+
+/// Where the benchmark's inputs live. The package root is found from this file's path, so the
+/// benchmark can be started from any directory.
+enum BenchPaths {
+    static let packageRoot: String = {
+        var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Benchmarks/tracetui-bench/BenchOptions.swift
+        return parts.joined(separator: "/")
+    }()
+    static var dataDirectory: String { packageRoot + "/bench-data" }
+    static var generatedLog: String { dataDirectory + "/large-trace.txt" }
+    /// Real captures shared by the team; the generated log is made of their bodies.
+    static let samples = "/work/shared/samples/events"
+}
