@@ -12,7 +12,7 @@ struct Measurements {
     func all() async throws(BenchError) -> BenchResults {
         let bytes = TraceGenerator.fileSize(path) ?? 0
         let wc = try await bestOf(runs) { () throws(BenchError) in try wcLines() }
-        let stat = try await bestOf(runs) { () throws(BenchError) in await ParallelParse.summarize(try map()) }
+        let stat = try await bestOf(runs) { () throws(BenchError) in await ParallelParse.summarize(try map(populate: true)) }
         let single = try await bestOf(runs) { () throws(BenchError) in try singleThreadSummary() }
         let piece = try await bestOf(runs) { () throws(BenchError) in try firstPieceAlone() }
         let load = try await fullLoad()
@@ -37,13 +37,14 @@ struct Measurements {
         return n
     }
 
-    func map() throws(BenchError) -> MappedFile {
-        do { return try MappedFile(path: path) } catch { throw BenchError(error.description) }
+    /// The file as each command maps it: `stat` populated up front (a full scan), the viewer page by page.
+    func map(populate: Bool = false) throws(BenchError) -> MappedFile {
+        do { return try MappedFile(path: path, populate: populate) } catch { throw BenchError(error.description) }
     }
 
     /// `stat` on one core: the whole file as one piece, so the parallel gain shows against `stat`.
     func singleThreadSummary() throws(BenchError) -> TraceSummary {
-        let storage = try map()
+        let storage = try map(populate: true)
         let header = TraceHeaderScan.scan(storage.bytes)
         let piece = PieceParser(tracer: header.tracer, keepRows: false)
             .parse(storage, range: 0..<storage.bytes.count)

@@ -3,6 +3,9 @@
 ///
 /// Works on the line's bytes and returns offsets; never builds a `String`.
 struct FtraceLineParser {
+    /// Counting (`stat`) never looks at the irq-info flags of the default layout: skip decoding them.
+    var decodesFlags = true
+
     @inline(__always)
     func parse(_ line: LineBytes) -> ParsedLine {
         let n = line.count
@@ -106,7 +109,7 @@ struct FtraceLineParser {
         var k = line.skipSpaces(from: close + 1)
         var tokenEnd = tokenEnd(line, from: k)
         if !(tokenEnd > k && line[tokenEnd - 1] == Byte.colon) {
-            if let f = EventFlags.pack(line, from: k, to: tokenEnd) { r.flags = f }
+            if decodesFlags, let f = EventFlags.pack(line, from: k, to: tokenEnd) { r.flags = f }
             k = line.skipSpaces(from: tokenEnd)
             tokenEnd = self.tokenEnd(line, from: k)
         }

@@ -21,7 +21,7 @@ public struct PieceParser: Sendable {
         let start = base + range.lowerBound
         let end = range.count
         var lineStart = 0
-        let parser = FtraceLineParser()
+        let parser = FtraceLineParser(decodesFlags: keepRows)
         while lineStart < end {
             let nl = memchrBytes(start + lineStart, Byte.newline, end - lineStart)
             let lineEnd = nl.map { $0 - start } ?? end
