@@ -36,7 +36,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "tracetui-bench",
-            dependencies: ["TraceModel", "TraceCapture"],
+            dependencies: ["TraceModel", "TraceCapture", "TraceTUI", "Screen"],
             path: "Benchmarks/tracetui-bench"
         ),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),

@@ -35,5 +35,8 @@ struct Bench {
         let results = try await Measurements(path: path, runs: options.runs).all()
         print("")
         BenchReport(r: results, cores: ProcessInfo.processInfo.activeProcessorCount, runs: options.runs).print()
+        print("")
+        CallTreeBench.redrawHugeNode()
+        if options.graphSizeMB > 0 { try await CallTreeBench.buildLargeTree(sizeMB: options.graphSizeMB, keep: options.keep) }
     }
 }

@@ -10,12 +10,15 @@ struct BenchOptions {
     var keep = false
     /// Runs per measurement; the best is reported.
     var runs = 3
+    /// Size of the generated function_graph log for the call tree figures, in MiB (0: skip them).
+    var graphSizeMB = 0
 
     static let usage = """
-        usage: tracetui-bench [--size-mb N] [--file PATH] [--keep]
+        usage: tracetui-bench [--size-mb N] [--file PATH] [--keep] [--graph-size-mb N]
           --size-mb N   generate a log of N MiB (default 600) in bench-data/large-trace.txt
           --file PATH   measure PATH instead of generating a log
           --keep        keep the generated log for the next run (reused when its size fits)
+          --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
         """
 
     init(arguments: [String]) throws(BenchError) {
@@ -32,6 +35,11 @@ struct BenchOptions {
                 file = v
             case "--keep":
                 keep = true
+            case "--graph-size-mb":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
+                    throw BenchError("--graph-size-mb needs a positive whole number of MiB")
+                }
+                graphSizeMB = v
             case "-h", "--help":
                 throw BenchError(Self.usage, isHelp: true)
             default:
@@ -52,5 +60,7 @@ enum BenchPaths {
     static var dataDirectory: String { packageRoot + "/bench-data" }
     static var generatedLog: String { dataDirectory + "/large-trace.txt" }
     /// Real captures shared by the team; the generated log is made of their bodies.
-    static let samples = "/work/shared/samples/events"
+    static var samples: String { packageRoot + "/../shared/samples/events" }
+    static var graphSamples: String { packageRoot + "/../shared/samples/function_graph" }
+    static var generatedGraphLog: String { dataDirectory + "/large-graph.txt" }
 }

@@ -191,8 +191,11 @@ public struct CallTree: Sendable {
 
         mutating func add(_ g: GraphLine, line: LineBytes, row: Int, lane c: Int, cpu: UInt16, task: UInt32,
                           tree: inout CallTree) {
-            var state = lanes[c]
-            defer { lanes[c] = state }
+            // Moved out and back rather than copied: a copy would make every append below copy the
+            // lane's arrays (quadratic on long traces).
+            var state = CPUState()
+            swap(&state, &lanes[c])
+            defer { swap(&state, &lanes[c]) }
             let irq: Flags = state.irqDepth > 0 ? .irq : []
             switch g.kind {
             case .irqEnter: state.irqDepth += 1
