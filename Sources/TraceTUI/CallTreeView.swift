@@ -251,13 +251,7 @@ struct CallTreeView {
             var name = model.name(n)
             let hit = name.withUTF8 { needle.matches(UnsafeRawBufferPointer($0)) }
             guard hit else { continue }
-            var p = parents[n]
-            while p >= 0 {
-                open.insert(p)
-                p = parents[p]
-            }
-            rebuildRows()
-            if let r = rows.firstIndex(where: { $0.node == n }) { cursor = r }
+            reveal(n)
             return .handled
         }
         return .message(forward ? "no more matches below" : "no more matches above")
@@ -271,6 +265,11 @@ struct CallTreeView {
             if best.map({ model.calls.firstRow[n] >= model.calls.firstRow[$0] }) ?? true { best = n }
         }
         guard let n = best else { return }
+        reveal(n)
+    }
+
+    /// Unfolds a node's callers and puts the cursor on it.
+    private mutating func reveal(_ n: Int) {
         var p = parents[n]
         while p >= 0 {
             open.insert(p)

@@ -299,18 +299,9 @@ enum CallTreeSamples {
         }
     }
 
-    /// `$TRACETUI_SAMPLES`, else `../shared/samples` next to the package root
-    /// (this file is <root>/Tests/TraceModelTests/CallTreeSampleTests.swift).
-    static var root: String {
-        if let override = ProcessInfo.processInfo.environment["TRACETUI_SAMPLES"], !override.isEmpty {
-            return override
-        }
-        return URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // TraceModelTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // package root
-            .appendingPathComponent("../shared/samples").standardizedFileURL.path
-    }
+    /// Where the samples are: the same place the sample-count tests look.
+    static var root: String { SampleFiles.root }
+
 
     static func bytes(_ path: String) throws -> [UInt8] {
         let full = root + "/" + path
