@@ -14,24 +14,25 @@ public actor CaptureSession {
     /// Parses a whole file in pieces, two at a time on two cores, appending them in file order.
     /// Publishes after every piece so the first screen shows while the rest loads.
     public func replay(_ storage: ByteStorage) async {
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = ContinuousClock.now
+        func secondsSinceStart() -> Double {
+            let elapsed = ContinuousClock.now - started
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
         let total = storage.bytes.count
         snapshots.publish { $0.progress = LoadProgress(bytesDone: 0, bytesTotal: total) }
         var done = 0
         await ParallelParse.run(storage, keepRows: true) { piece in
             store.append(piece)
             done += piece.byteCount
-            let elapsed = clock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = secondsSinceStart()
             let snapshot = store
             snapshots.publish {
                 $0.store = snapshot
                 $0.progress = LoadProgress(bytesDone: done, bytesTotal: total, seconds: seconds)
             }
         }
-        let elapsed = clock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = secondsSinceStart()
         let snapshot = store
         // The call tree is derived once the whole file is in, here rather than on the UI thread.
         let tree = CallTree.hasCalls(snapshot) ? CallTree(store: snapshot) : nil

@@ -39,8 +39,7 @@ public enum TimeFormat {
             frac = Int64(digits.isEmpty ? "0" : String(digits)) ?? 0
             for _ in digits.count..<9 { frac *= 10 }
         }
-        let ns = whole * 1_000_000_000 + frac
-        return clock == .relativeMicroseconds ? ns : ns
+        return whole * 1_000_000_000 + frac
     }
 
     /// Bytes with a binary unit: `512 B`, `3.4 KB`, `1.2 GB`.

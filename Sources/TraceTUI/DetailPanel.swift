@@ -36,11 +36,10 @@ struct DetailPanel {
 
     /// Draws the panel from line `scroll` on; returns the largest useful scroll.
     @discardableResult
-    static func render(row: Int, store: EventStore, scroll: Int = 0, fullScreen: Bool = false,
+    static func render(_ rows: [(key: String, value: String)], scroll: Int = 0, fullScreen: Bool = false,
                        into canvas: inout Canvas, in rect: Rect) -> Int {
         guard rect.height >= 3, rect.width >= 10 else { return 0 }
         canvas.fill(rect, role: .normal)
-        let rows = lines(for: row, store: store)
         let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
         let maxScroll = max(0, rows.count - inner.height)
         let first = min(scroll, maxScroll)

@@ -170,7 +170,6 @@ public struct StreamView: Sendable {
             moveCursor(to: anchor, store)
         } else {
             let expression = try FilterExpression.parse(trimmed)
-            _ = try RowMatcher(expression, store: store)
             filterText = trimmed
             filterExpression = expression
             filterScan = RowScan()

@@ -229,13 +229,16 @@ public struct TraceApp: Sendable {
         var listRect = main
         var detailRect: Rect?
         var detailScroll = 0
-        if case .fullScreen(let scroll) = detail, focus == .stream, stream.selectedRow(store) != nil {
+        // The panel's lines, taken apart once per frame: they size the panel and fill it.
+        let detailLines = detail != .closed && focus == .stream
+            ? stream.selectedRow(store).map { DetailPanel.lines(for: $0, store: store) } : nil
+        if case .fullScreen(let scroll) = detail, detailLines != nil {
             listRect = Rect(x: main.x, y: main.y, width: main.width, height: 0)
             detailRect = main
             detailScroll = scroll
-        } else if detail == .panel, focus == .stream, main.height >= 8, let row = stream.selectedRow(store) {
+        } else if detail == .panel, main.height >= 8, let lines = detailLines {
             // As tall as the event needs, leaving at least a third of the screen to the list.
-            let wanted = DetailPanel.lines(for: row, store: store).count + 2
+            let wanted = lines.count + 2
             let split = main.splitBottom(min(max(main.height / 2, wanted), main.height * 2 / 3))
             listRect = split.rest
             detailRect = split.bottom
@@ -247,16 +250,15 @@ public struct TraceApp: Sendable {
         } else {
             stream.render(into: &canvas, in: listRect, store: store)
         }
-        if focus == .stream, let detailRect, let row = stream.selectedRow(store) {
-            let maxScroll = DetailPanel.render(row: row, store: store, scroll: detailScroll,
-                                               fullScreen: detailRect == main, into: &canvas, in: detailRect)
+        if let detailRect, let detailLines {
+            let maxScroll = DetailPanel.render(detailLines, scroll: detailScroll, fullScreen: detailRect == main,
+                                               into: &canvas, in: detailRect)
             if case .fullScreen(let scroll) = detail, scroll > maxScroll { detail = .fullScreen(scroll: maxScroll) }
         }
         switch mode {
         case .prompt(let kind, let editor):
             canvas.fill(statusRect, role: .prompt)
-            let end = canvas.put(kind.rawValue + editor.text, x: 0, y: statusRect.y, role: .prompt)
-            _ = end
+            canvas.put(kind.rawValue + editor.text, x: 0, y: statusRect.y, role: .prompt)
             canvas.cursor = (min(bounds.width - 1, kind.rawValue.count + editor.cursor), statusRect.y)
         default:
             if focus == .tree, let tree {
