@@ -35,6 +35,8 @@ public struct TraceApp: Sendable {
     public let keymap: Keymap
     private var snapshot: TraceSnapshot
     private var lastHeight = 24
+    /// Tab was pressed while the file was still loading: the tree opens as soon as it is built.
+    private var treeRequested = false
 
     public init(snapshot: TraceSnapshot, keymap: Keymap = .standard) {
         self.snapshot = snapshot
@@ -47,6 +49,10 @@ public struct TraceApp: Sendable {
     public mutating func update(_ newSnapshot: TraceSnapshot) {
         snapshot = newSnapshot
         stream.update(newSnapshot.store, generation: newSnapshot.generation)
+        if treeRequested, newSnapshot.progress.finished {
+            treeRequested = false
+            switchPane()
+        }
         if messageFrames > 0 {
             messageFrames -= 1
             if messageFrames == 0 { message = nil }
@@ -163,7 +169,9 @@ public struct TraceApp: Sendable {
             return
         }
         guard snapshot.progress.finished else {
-            say("the call tree is built once the file has loaded")
+            // A second Tab while waiting changes the user's mind.
+            treeRequested.toggle()
+            if treeRequested { say("building the call tree: it opens when the file has loaded") } else { message = nil }
             return
         }
         // Markers A and B limit the tree to the calls between them.

@@ -44,6 +44,23 @@ struct CallTreeScreenTests {
         Fixtures.render(&app, width: 90, height: height)
     }
 
+    @Test func tabWhileLoadingOpensTheTreeOnceTheFileIsIn() {
+        var app = TraceApp(snapshot: Fixtures.snapshot(Self.graph, finished: false))
+        _ = app.handle(.tab)
+        #expect(app.focus == .stream)
+        #expect(Self.screen(&app).row(13).contains("opens when the file has loaded"))
+        app.update(Fixtures.snapshot(Self.graph, finished: true))
+        #expect(app.focus == .tree)
+    }
+
+    @Test func aSecondTabWhileLoadingCancelsTheRequest() {
+        var app = TraceApp(snapshot: Fixtures.snapshot(Self.graph, finished: false))
+        _ = app.handle(.tab)
+        _ = app.handle(.tab)
+        app.update(Fixtures.snapshot(Self.graph, finished: true))
+        #expect(app.focus == .stream)
+    }
+
     @Test func tabOpensTheTimelineWithTheFirstCallUnfolded() {
         var app = Self.treeApp()
         #expect(app.focus == .tree)
