@@ -121,15 +121,14 @@ public struct CallTree: Sendable, Equatable {
         self = b.finish()
     }
 
-    /// Joins the lanes' calls, CPU after CPU; a lane whose calls were adopted is laid out again first.
+    /// Joins the lanes' calls, CPU after CPU.
     /// Column by column, each freed from the lanes once joined: the peak is the calls plus one column.
-    init(lanes: inout [(calls: Columns, cpu: UInt16, adopted: Bool)], functionNames: [String], taskNames: [String]) {
+    init(lanes: inout [(calls: Columns, cpu: UInt16)], functionNames: [String], taskNames: [String]) {
         self.functionNames = functionNames
         self.taskNames = taskNames
         lanes.removeAll { $0.calls.count == 0 }
         var offset: Int32 = 0
         for l in lanes.indices {
-            if lanes[l].adopted { lanes[l].calls = lanes[l].calls.laidOutDepthFirst() }
             lanes[l].calls.raiseUnfinishedTotals()
             laneStart.append(offset)
             laneCPU.append(lanes[l].cpu)

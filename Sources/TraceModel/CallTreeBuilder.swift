@@ -13,8 +13,7 @@ public struct CallTreeBuilder: Sendable {
     /// Calls to make room for in each new lane.
     let expectedCallsPerLane: Int
 
-    /// One CPU's (or thread's) calls, in the order they began — which is already depth-first order
-    /// (a call, then what ran inside it) unless a `}` with no opening line adopted earlier calls.
+    /// One CPU's (or thread's) calls in depth-first order: a call, then what ran inside it.
     struct Lane {
         /// Lanes are laid out by CPU, then thread.
         let key: (cpu: UInt16, thread: UInt32)
@@ -25,10 +24,9 @@ public struct CallTreeBuilder: Sendable {
         var looseRoots: [(node: Int32, indent: Int)] = []
         var irqDepth = 0
         var task: UInt32?
-        /// Calls seen before the CPU's first task-switch banner: they belong to the task it switches from.
-        var beforeFirstSwitch: [Int32] = []
-        /// Some call was adopted by a later one: the lane needs laying out again.
-        var adopted = false
+        /// A `}` with no opening line adopted too many calls to move it in front of them at once:
+        /// the lane is laid out again when the tree is finished.
+        var needsLayout = false
 
         init(cpu: UInt16, thread: UInt32) { key = (cpu, thread) }
     }
@@ -144,7 +142,6 @@ public struct CallTreeBuilder: Sendable {
             let parent = lane.stack.last ?? -1
             let n = lane.calls.append(function: f == .max ? unknownFunction() : f, parent: parent, row: row,
                                       task: task, flags: irq)
-            if lane.task == nil, task == unknownTask { lane.beforeFirstSwitch.append(n) }
             if parent < 0 { lane.looseRoots.append((n, indent)) }
             if op.kind == .entry {
                 lane.stack.append(n)
@@ -158,16 +155,26 @@ public struct CallTreeBuilder: Sendable {
                 lane.calls.subtreeEnd[Int(n)] = Int32(lane.calls.count)
                 break
             }
-            // The trace began inside this call: make it, and adopt what ran inside it.
-            let n = lane.calls.append(function: f == .max ? unknownFunction() : f, parent: -1, row: row,
+            // The trace began inside this call: make it, and adopt what ran inside it — the top-level
+            // calls indented deeper, which with everything inside them are the lane's last calls.
+            var n = lane.calls.append(function: f == .max ? unknownFunction() : f, parent: -1, row: row,
                                       task: task, flags: irq.union(.startedBefore))
-            if lane.task == nil, task == unknownTask { lane.beforeFirstSwitch.append(n) }
             lane.calls.total[Int(n)] = duration
+            var adopted: [Int32] = []
             while let last = lane.looseRoots.last, last.indent > indent {
-                lane.calls.parent[Int(last.node)] = n
-                lane.calls.firstRow[Int(n)] = lane.calls.firstRow[Int(last.node)]
+                adopted.append(last.node)
                 lane.looseRoots.removeLast()
-                lane.adopted = true
+            }
+            if let first = adopted.last, lane.calls.count - Int(first) > Self.largestMove || lane.needsLayout {
+                for a in adopted { lane.calls.parent[Int(a)] = n }
+                lane.calls.firstRow[Int(n)] = lane.calls.firstRow[Int(first)]
+                lane.needsLayout = true
+            } else if let first = adopted.last {
+                // Moved in front of what it adopted, so the lane stays in depth-first order.
+                lane.calls.moveLastCall(to: Int(first))
+                for a in adopted { lane.calls.parent[Int(a) + 1] = first }
+                lane.calls.firstRow[Int(first)] = lane.calls.firstRow[Int(first) + 1]
+                n = first
             }
             lane.looseRoots.append((n, indent))
         case .taskSwitch:
@@ -202,13 +209,19 @@ public struct CallTreeBuilder: Sendable {
     /// ` 0)  platfor-3210  =>  vmstat-2854` — later calls on this CPU belong to the task on the right,
     /// and calls before the CPU's first banner to the one on the left.
     private mutating func switchTask(lane c: Int, from: String?, to: String) {
-        if lanes[c].task == nil, let from {
+        // Before a CPU's first banner, its calls with no task of their own have the unknown task.
+        if lanes[c].task == nil, let from, unknownTask != .max {
             let id = intern(task: from)
-            for n in lanes[c].beforeFirstSwitch { lanes[c].calls.setTask(Int(n), id) }
+            for n in 0..<lanes[c].calls.count where lanes[c].calls.task(n) == unknownTask {
+                lanes[c].calls.setTask(n, id)
+            }
         }
-        lanes[c].beforeFirstSwitch = []
         lanes[c].task = intern(task: to)
     }
+
+    /// Calls moved at most when a `}` with no opening line adopts the calls before it: a trace that keeps
+    /// adopting whole stretches (cut and pasted logs) would otherwise take quadratic time.
+    static let largestMove = 1 << 16
 
     /// Lays the calls out as a tree; calls still open are marked unfinished.
     public consuming func finish() -> CallTree {
@@ -222,10 +235,11 @@ public struct CallTreeBuilder: Sendable {
         var taskNames = Array(repeating: "", count: taskIDs.count)
         for (name, id) in taskIDs { taskNames[Int(id)] = name }
         lanes.sort { ($0.key.cpu, $0.key.thread) < ($1.key.cpu, $1.key.thread) }
-        var joined: [(calls: CallTree.Columns, cpu: UInt16, adopted: Bool)] = []
+        var joined: [(calls: CallTree.Columns, cpu: UInt16)] = []
         for l in lanes.indices {
-            joined.append((CallTree.Columns(), lanes[l].key.cpu, lanes[l].adopted))
+            joined.append((CallTree.Columns(), lanes[l].key.cpu))
             swap(&joined[l].calls, &lanes[l].calls)
+            if lanes[l].needsLayout { joined[l].calls = joined[l].calls.laidOutDepthFirst() }
         }
         lanes = []
         return CallTree(lanes: &joined, functionNames: (0..<names.count).map { names.string(of: UInt32($0)) },

@@ -112,5 +112,25 @@ extension CallTree {
             for v in 0..<n { out.subtreeEnd[v] = Int32(v) + size[v] }
             return out
         }
+
+        /// Moves the last call to `position`, the calls from there on one place later: a `}` with no opening
+        /// line goes in front of the calls it adopts. Ids at or past `position` shift by one.
+        mutating func moveLastCall(to position: Int) {
+            let last = count - 1
+            guard position < last else { return }
+            func rotate<T>(_ column: inout [T]) { column.insert(column.removeLast(), at: position) }
+            rotate(&function)
+            rotate(&total)
+            rotate(&firstRow)
+            rotate(&lastRow)
+            rotate(&parent)
+            rotate(&subtreeEnd)
+            rotate(&taskAndFlags)
+            for k in (position + 1)...last {
+                if parent[k] >= Int32(position) { parent[k] += 1 }
+                subtreeEnd[k] += 1
+            }
+            subtreeEnd[position] = Int32(count)
+        }
     }
 }
