@@ -72,22 +72,24 @@ public struct SystemPanesView: Sendable {
                 Self.sparkline(series, max: 100, into: &c, x: x + w - 1 - series.count, y: y)
             }
         }
-        // Per core: as many columns of bars as fit, at most a third of the height.
+        // Per core, numbered down the columns like htop: wide bars while they fit in a third of the height,
+        // narrower ones (down to 10 cells) for big machines, and "+N more" for what still does not fit.
         let cpus = r.cpus
         if !cpus.isEmpty {
-            let columns = max(1, min(8, w / 26))
+            let maxRows = max(1, rect.height / 3)
+            let needed = (cpus.count + maxRows - 1) / maxRows
+            let columns = max(1, min(max(w / 26, needed), max(1, w / 10)))
             let cellWidth = w / columns
             let rows = (cpus.count + columns - 1) / columns
-            let maxRows = max(1, rect.height / 3)
             let shown = min(rows, maxRows)
             for row in 0..<shown {
                 line { c, y in
                     for col in 0..<columns {
-                        let k = col * rows + row
+                        let k = col * shown + row
                         guard k < cpus.count else { continue }
                         let cx = x + col * cellWidth
                         if row == shown - 1, shown < rows, col == columns - 1 {
-                            c.put(" +\(cpus.count - (shown * columns - 1)) more CPUs", x: cx, y: y, role: .dim)
+                            c.put(" +\(cpus.count - (shown * columns - 1)) more", x: cx, y: y, role: .dim)
                             continue
                         }
                         let label = String(cpus[k].id)
