@@ -20,8 +20,13 @@ struct Dstat: AsyncParsableCommand {
     @Option(help: "Also write every sample to FILE: a sidecar that `replay` shows in the system panes when it sits next to a trace as TRACE.proc.")
     var output: String?
 
+    @Flag(help: "Show the system panes full screen instead of printing rows (v: dstat's table, q: quit).")
+    var ui = false
+
     @Option(help: .hidden)
     var procRoot: String = "/proc"
+
+    @OptionGroup var display: DisplayOptions
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
@@ -38,6 +43,10 @@ struct Dstat: AsyncParsableCommand {
             throw ValidationFailure(error.description)
         }
         let sampler = ProcSampler(root: procRoot, interval: .milliseconds(Int((interval * 1000).rounded())))
+        if ui {
+            try await MainActor.run { try LivePanes.run(sampler: sampler, writer: writer, display: display) }
+            return
+        }
         var history = ProcHistory(pageSize: ProcReader.pageSize, limit: 2)
         var rows = 0
         switch format {

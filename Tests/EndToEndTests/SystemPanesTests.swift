@@ -76,6 +76,20 @@ extension EndToEnd {
             try await session.quitAndExpectRestoredTerminal()
         }
 
+        @Test func liveUIShowsThePanesAndTheTable() async throws {
+            let session = try TmuxSession()
+            defer { session.close() }
+            try session.launch("dstat", "--ui", "--interval", "0.2")
+            // The first interval ends at the second sample
+            var screen = try await session.waitFor("sample 2/")
+            #expect(screen.lines.contains { $0.hasPrefix(" CPU [") && $0.contains("usr") }, "\(screen)")
+            #expect(screen.lines.contains { $0.hasPrefix("   0 [") }, "a bar for CPU 0: \(screen)")
+            try session.send("v")
+            screen = try await session.waitFor("--total-cpu-usage--")
+            #expect(screen.lines.contains { $0.contains("usr sys idl wai stl|") })
+            try await session.quitAndExpectRestoredTerminal()
+        }
+
         /// `1720.071781` from nanoseconds, as the panes title prints it.
         func timestamp(_ ns: Int64) -> String? {
             let us = (ns % 1_000_000_000) / 1000
