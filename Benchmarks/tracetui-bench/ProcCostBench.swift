@@ -9,6 +9,7 @@ enum ProcCostBench {
     static func run(seconds: Int, interval: Double) async throws(BenchError) {
         print("/proc sampling cost (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
         inProcess()
+        fflush(nil)
         try await sideBySide(seconds: seconds, interval: interval)
     }
 
@@ -45,11 +46,11 @@ enum ProcCostBench {
         defer { for c in cleanups { c() } }
         if let p = spawn(tracetui, ["dstat", "--interval", i, "--output", sidecar]) {
             tools.append(("tracetui dstat --interval \(i) --output F", p))
-            cleanups.append { kill(p, SIGTERM); var st: Int32 = 0; waitpid(p, &st, 0) }
+            cleanups.append { kill(p, SIGKILL); var st: Int32 = 0; waitpid(p, &st, 0) }
         }
         if let dstat = which("dstat"), let p = spawn(dstat, ["--nocolor", "--noupdate", String(max(1, Int(interval)))]) {
             tools.append(("dstat --nocolor --noupdate \(max(1, Int(interval)))", p))
-            cleanups.append { kill(p, SIGTERM); var st: Int32 = 0; waitpid(p, &st, 0) }
+            cleanups.append { kill(p, SIGKILL); var st: Int32 = 0; waitpid(p, &st, 0) }
         } else {
             print("  dstat not installed (apt-get install dstat): left out")
         }
@@ -75,7 +76,8 @@ enum ProcCostBench {
             let ticks = after[k].ticks - before[k].ticks
             let ns = after[k].ns - before[k].ns
             let seconds = Double(ticks) / Double(sysconf(Int32(_SC_CLK_TCK)))
-            print(String(format: "    %-45@ %6.2f s     %7.3f %%     %7.3f %% (%.0f ms)", tool.0 as NSString,
+            let name = tool.0.padding(toLength: 45, withPad: " ", startingAt: 0)
+            print("    " + name + String(format: " %6.2f s     %7.3f %%     %7.3f %% (%.0f ms)",
                          seconds, seconds / wall * 100, Double(ns) / 1e9 / wall * 100, Double(ns) / 1e6))
         }
     }
