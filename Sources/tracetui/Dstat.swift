@@ -20,6 +20,9 @@ struct Dstat: AsyncParsableCommand {
     @Option(help: "Also write every sample to FILE: a sidecar that `replay` shows in the system panes when it sits next to a trace as TRACE.proc.")
     var output: String?
 
+    @Option(help: "Print the rows of a recorded sidecar (see --output) instead of sampling.")
+    var from: String?
+
     @Flag(help: "Show the system panes full screen instead of printing rows (v: dstat's table, q: quit).")
     var ui = false
 
@@ -43,6 +46,17 @@ struct Dstat: AsyncParsableCommand {
             throw ValidationFailure(error.description)
         }
         let sampler = ProcSampler(root: procRoot, interval: .milliseconds(Int((interval * 1000).rounded())))
+        if let from {
+            guard let recorded = ProcSidecarFile.load(path: from) else {
+                throw ValidationFailure("\(from): not a tracetui /proc sidecar (see `tracetui dstat --output`)")
+            }
+            if format == .csv { print(DstatTable.csvHeader()) }
+            let last = min(recorded.count - 1, count ?? Int.max)
+            if last >= 1 {
+                for i in 1...last { emit(recorded.rates[i], recorded.samples[i], row: i - 1) }
+            }
+            return
+        }
         if ui {
             try await MainActor.run { try LivePanes.run(sampler: sampler, writer: writer, display: display) }
             return
@@ -59,20 +73,25 @@ struct Dstat: AsyncParsableCommand {
             history.append(sample)
             // The first sample only starts the first interval.
             guard history.count == 2, let rates = history.rates.last else { continue }
-            switch format {
-            case .table:
-                if rows % 24 == 0 {
-                    print(DstatTable.titleLine())
-                    print(DstatTable.namesLine())
-                }
-                print(DstatTable.row(rates))
-            case .csv: print(DstatTable.csvRow(rates, time: sample.realtime))
-            case .json: print(DstatTable.jsonRow(rates, sample: sample))
-            }
+            emit(rates, sample, row: rows)
             rows += 1
             // Rows reach a pipe (`| tee`, a test) as they are printed, not when a buffer fills.
             fflush(nil)
             if let count, rows >= count { break }
+        }
+    }
+
+    /// One interval in the chosen format; the table repeats its header every 24 rows, like dstat.
+    func emit(_ rates: ProcRates, _ sample: ProcSample, row: Int) {
+        switch format {
+        case .table:
+            if row % 24 == 0 {
+                print(DstatTable.titleLine())
+                print(DstatTable.namesLine())
+            }
+            print(DstatTable.row(rates))
+        case .csv: print(DstatTable.csvRow(rates, time: sample.realtime))
+        case .json: print(DstatTable.jsonRow(rates, sample: sample))
         }
     }
 }

@@ -42,6 +42,10 @@ extension EndToEnd {
                 Int64($0.split(separator: " ")[1])
             }
             #expect(stamps.count == 5, "4 rows need 5 samples: \(sidecar.prefix(200))")
+            // and `dstat --from` prints the same four rows again from the file
+            let again = try CommandResult.run(try Fixture.binary(), ["dstat", "--from", trace + ".proc"])
+            let rows = again.stdout.split(separator: "\n")
+            #expect(rows.count == 6 && rows[0].hasPrefix("--total-cpu-usage--"), "\(again.stdout)\(again.stderr)")
             // One event 1 µs after the second sample (in the interval ending at the third), one after the fourth
             func line(_ ns: Int64, _ pid: Int) -> String {
                 let us = ns / 1000 + 1
