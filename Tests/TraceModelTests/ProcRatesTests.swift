@@ -76,6 +76,7 @@ struct ProcRatesTests {
         #expect(counterDelta(10, 15) == 5)
         #expect(counterDelta(UInt64(UInt32.max) - 1, 3) == 5)
         #expect(counterDelta(1 << 40, 7) == 0, "a reset 64-bit counter, not a wrap")
+        #expect(counterDelta(1_000_000, 10) == 0, "a small counter that restarted (interface re-created), not a wrap")
         #expect(counterDelta(18_446_744_073_709_551_000, 100) == 0)
     }
 

@@ -79,6 +79,31 @@ struct SystemPanesScreenTests {
         #expect(!c.roles(ofRow: 3).contains(.selected))
     }
 
+    @Test func longDeviceNamesAreCutWithAnEllipsisAndColumnsStayAligned() {
+        let samples = (0..<3).map { k -> ProcSample in
+            var s = SystemFixtures.sample(k)
+            var d = DiskCounters(name: "a-very-long-device-mapper-name01")
+            d.fields = s.disks[0].fields
+            s.disks.append(d)
+            return s
+        }
+        let c = Self.render(history: ProcHistory(samples), at: 2)
+        let rows = (0..<c.height).map { c.row($0) }
+        let long = try? #require(rows.first { $0.contains("a-very-long-dev…") })
+        let short = try? #require(rows.first { $0.hasPrefix(" nvme0n1 ") })
+        #expect(long?.firstRange(of: "2048K")?.lowerBound.utf16Offset(in: long ?? "")
+                == short?.firstRange(of: "2048K")?.lowerBound.utf16Offset(in: short ?? ""), "\(c.text)")
+    }
+
+    @Test func tinyTableMode() {
+        var view = SystemPanesView()
+        view.toggleMode()
+        let c = Self.render(view, at: 3, width: 20, height: 6)
+        #expect(c.row(0) == "  time    --total-cp")
+        #expect(c.row(4).hasPrefix(" 11:06:41  41  20  2"), "\(c.text)")
+        #expect(c.roles(ofRow: 4).allSatisfy { $0 == .selected })
+    }
+
     @Test func placeholdersSayWhyThereIsNothing() {
         let none = Self.render(history: nil, at: nil)
         #expect(none.row(0).contains("no /proc samples for this trace"))
