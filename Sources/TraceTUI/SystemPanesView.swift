@@ -23,6 +23,11 @@ public struct SystemPanesView: Sendable {
             return
         }
         guard let index, index >= 1 else {
+            if history.count == 1 {
+                canvas.put(" system panes: waiting for a second sample (a rate needs two)", x: rect.x, y: rect.y,
+                           role: .header, limit: rect.maxX)
+                return
+            }
             let first = TimeFormat.timestamp(history.samples[0].monotonic, clock: .seconds)
             let last = TimeFormat.timestamp(history.samples[history.count - 1].monotonic, clock: .seconds)
             canvas.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), role: .header)

@@ -17,10 +17,10 @@ struct Dstat: AsyncParsableCommand {
     @Option(help: "table, csv or json (one object per line)")
     var format: Format = .table
 
-    @Option(help: "Also write every sample to FILE: a sidecar that `replay` shows in the system panes when it sits next to a trace as TRACE.proc.")
+    @Option(help: ArgumentHelp("Also write every sample to FILE: a sidecar that `replay` shows in the system panes when it sits next to a trace as TRACE.proc.", valueName: "FILE"))
     var output: String?
 
-    @Option(help: "Print the rows of a recorded sidecar (see --output) instead of sampling.")
+    @Option(help: ArgumentHelp("Print the rows of a recorded sidecar (see --output) instead of sampling.", valueName: "FILE"))
     var from: String?
 
     @Flag(help: "Show the system panes full screen instead of printing rows (v: dstat's table, q: quit).")

@@ -108,6 +108,8 @@ struct SystemPanesScreenTests {
         let none = Self.render(history: nil, at: nil)
         #expect(none.row(0).contains("no /proc samples for this trace"))
         #expect(none.row(1).contains("tracetui dstat --output TRACE.proc"))
+        let one = Self.render(history: SystemFixtures.history(samples: 1), at: 0)
+        #expect(one.row(0).contains("waiting for a second sample"))
         let outside = Self.render(at: nil)
         #expect(outside.row(0).contains("no interval ends at the cursor's time"))
         #expect(outside.row(1).contains("samples cover 1719.500000 – 1721.000000"))
