@@ -1,6 +1,5 @@
 import Foundation
 import Screen
-import Synchronization
 import Terminal
 import TraceCapture
 import TraceModel
@@ -8,23 +7,14 @@ import TraceTUI
 
 /// `tracetui dstat --ui`: the system panes, live, full screen (the newest sample; `v` for dstat's table).
 enum LivePanes {
-    /// Samples the sampler's task hands over to the drawing loop.
-    final class Inbox: Sendable {
-        let state: Mutex<(history: ProcHistory, generation: Int)>
-        init(pageSize: Int) { state = Mutex((ProcHistory(pageSize: pageSize, limit: 3600), 0)) }
-    }
-
     @MainActor
     static func run(sampler: ProcSampler, writer: ProcSidecarWriter?, display: DisplayOptions) throws {
         let theme = try ThemeLoader.load(display.theme)
-        let inbox = Inbox(pageSize: ProcReader.pageSize)
+        let inbox = ProcHistoryBox()
         nonisolated(unsafe) let sidecar = writer  // written only from the sampler's task
         sampler.start { sample in
             sidecar?.append(sample)
-            inbox.state.withLock { s in
-                s.history.append(sample)
-                s.generation += 1
-            }
+            inbox.append(sample)
         }
         defer { sampler.stop() }
         let signals = StopSignals.install()
@@ -42,7 +32,7 @@ enum LivePanes {
         var drawn = -1
         var dirty = true
         while !signals.isRaised {
-            let (history, generation) = inbox.state.withLock { ($0.history, $0.generation) }
+            let (history, generation) = inbox.current
             if generation != drawn || dirty {
                 app.system = history
                 var canvas = Canvas(width: screen.width, height: screen.height)

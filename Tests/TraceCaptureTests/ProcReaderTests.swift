@@ -62,6 +62,19 @@ struct ProcReaderTests {
         #expect(ProcSampler(interval: .milliseconds(10)).interval == .milliseconds(100), "clamped to 100 ms")
     }
 
+    @Test func historyBoxKeepsTheNewestSamplesAndCountsGenerations() {
+        let box = ProcHistoryBox(limit: 2)
+        for k in 1...3 {
+            var s = ProcSample()
+            s.monotonic = Int64(k) * 1_000_000_000
+            box.append(s)
+        }
+        let (history, generation) = box.current
+        #expect(generation == 3)
+        #expect(history.samples.map(\.monotonic) == [2_000_000_000, 3_000_000_000])
+        #expect(history.rates.count == 2 && history.rates[1].seconds == 1)
+    }
+
     @Test func sidecarWrittenThenLoaded() throws {
         let root = try Self.fakeRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
