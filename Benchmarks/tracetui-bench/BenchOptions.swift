@@ -12,6 +12,8 @@ struct BenchOptions {
     var runs = 3
     /// Size of the generated function_graph log for the call tree figures, in MiB (0: skip them).
     var graphSizeMB = 0
+    /// Run one group of figures only (`events`, `graph`), or all when nil.
+    var only: String?
     /// Seconds to run the /proc sampling cost comparison for (nil: not run); it runs alone.
     var procCostSeconds: Int?
     var procInterval = 1.0
@@ -22,6 +24,7 @@ struct BenchOptions {
           --file PATH   measure PATH instead of generating a log
           --keep        keep the generated log for the next run (reused when its size fits)
           --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
+          --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024)
           --proc-cost S [--proc-interval I]  only the /proc sampling cost: tracetui dstat, dstat and htop side by
                         side for S seconds at one sample every I seconds (default 1), each one's utime+stime
         """
@@ -45,6 +48,12 @@ struct BenchOptions {
                     throw BenchError("--graph-size-mb needs a positive whole number of MiB")
                 }
                 graphSizeMB = v
+            case "--only":
+                guard let v = rest.popFirst(), ["events", "graph"].contains(v) else {
+                    throw BenchError("--only takes events or graph")
+                }
+                only = v
+                if v == "graph", graphSizeMB == 0 { graphSizeMB = 1024 }
             case "--proc-cost":
                 guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
                     throw BenchError("--proc-cost needs a positive whole number of seconds")
