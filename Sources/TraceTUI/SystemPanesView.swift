@@ -121,7 +121,7 @@ public struct SystemPanesView: Sendable {
                                width: barWidth, into: &c, x: col, y: y)
             }
             func b(_ v: UInt64?) -> String { UnitFormat.bytes(Double(v ?? 0), width: 4) }
-            var text = " avail \(b(m.available)) buff \(b(m.buffers)) cache \(b(m.cache)) dirty \(b(m.dirty))"
+            var text = " free \(b(m.free)) avail \(b(m.available)) buff \(b(m.buffers)) cache \(b(m.cache)) dirty \(b(m.dirty))"
             if let st = m.swapTotal, st > 0 {
                 text += "  swap \(b(m.swapUsed))/\(b(st))"
             } else {
@@ -134,7 +134,7 @@ public struct SystemPanesView: Sendable {
             var text = " ctxt \(UnitFormat.count(r.contextSwitches))/s  intr \(UnitFormat.count(r.interrupts))/s"
             text += "  forks \(UnitFormat.count(r.forks))/s  procs \(s.stat.procsRunning) run \(s.stat.procsBlocked) blk"
             text += "  load \(Self.hundredths(s.load.one)) \(Self.hundredths(s.load.five)) \(Self.hundredths(s.load.fifteen))"
-            text += "  faults \(UnitFormat.count(r.pageFaults))/s  swap in \(UnitFormat.bytes(r.swapIn)) out \(UnitFormat.bytes(r.swapOut))"
+            text += "  faults \(UnitFormat.count(r.pageFaults))/s (\(UnitFormat.count(r.majorFaults)) major)  swap in \(UnitFormat.bytes(r.swapIn)) out \(UnitFormat.bytes(r.swapOut))"
             if let p = s.pressure {
                 text += "  psi"
                 for (name, short) in [("cpu", "cpu"), ("memory", "mem"), ("io", "io")] {

@@ -20,8 +20,8 @@ struct SystemPanesScreenTests {
              System at 1720.500000  sample 3/4  interval 0.50s
              CPU [|||||||||||||######***      61%] usr 41 sys 20 wai 10 irq 0 stl 0                          ▅▅
                0 [||||||||||#####***    60%]    1 [|||||||||||#####**    62%]
-             Mem [|||||||||||#**********2.8G/8.0G] avail 5.0G buff 256M cache 3.0G dirty 1.0M  no swap
-             ctxt 2000/s  intr 800/s  forks 0/s  procs 3 run 0 blk  load 1.52 0.87 0.40  faults 0/s  swap in 0 o
+             Mem [|||||||||||#**********2.8G/8.0G] free 2.0G avail 5.0G buff 256M cache 3.0G dirty 1.0M  no swap
+             ctxt 2000/s  intr 800/s  forks 0/s  procs 3 run 0 blk  load 1.52 0.87 0.40  faults 0/s (0 major)  s
              DISK       read   writ    r/s    w/s  util   await  history
              nvme0n1   2048K  4096K     20     40   20%  0.20ms  ██
              NET        recv   send   rx/s   tx/s  errs   drops  history
