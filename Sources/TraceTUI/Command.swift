@@ -14,9 +14,13 @@ public enum Command: String, Sendable, CaseIterable {
     // The call tree's own commands.
     case toggleNode, expandNode, collapseNode, expandChildren, collapseChildren, expandAll, collapseAll
     case parentNode, previousSibling, nextSibling, longestChild, zoom, cycleSort, toggleGraphMode, cycleScope, chooseFields
+    // The system panes' own commands.
+    case showSystemPanes, togglePanesTable
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.
 public enum KeyContext: String, Sendable {
     case global, stream, tree
+    /// The system panes (CPU, memory, disk, network at the cursor's time).
+    case system
 }

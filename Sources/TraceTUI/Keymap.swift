@@ -81,6 +81,11 @@ public struct Keymap: Sendable {
                    section: "Call tree", context: .tree),
         KeyBinding(keys: [.char("p")], command: .cycleScope, help: "roots of: all, one CPU, one task (cycles)",
                    section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char("5")], command: .showSystemPanes,
+                   help: "system panes: CPU, memory, disk, network at the cursor's time (again: back)",
+                   section: "System panes"),
+        KeyBinding(keys: [.char("v")], command: .togglePanesTable, help: "panes ↔ dstat-style table",
+                   section: "System panes", context: .system),
     ])
 
     /// The focused view's binding for a key, else the global one.
@@ -99,7 +104,12 @@ public struct Keymap: Sendable {
         var lines = ["| keys | where | action |", "|---|---|---|"]
         for b in bindings {
             let keys = b.keys.map { "`\($0.label)`" }.joined(separator: " ")
-            let place = b.context == .global ? "everywhere" : b.context == .stream ? "stream" : "call tree"
+            let place = switch b.context {
+            case .global: "everywhere"
+            case .stream: "stream"
+            case .tree: "call tree"
+            case .system: "system panes"
+            }
             lines.append("| \(keys) | \(place) | \(b.help) |")
         }
         return lines.joined(separator: "\n")
