@@ -162,7 +162,12 @@ extension StackSamples {
             }
             rowBase += chunk.count
         }
-        if isPerf == true, allPeriods, !isEmpty { markWeightsArePeriods() }
+        // Periods of different events do not add up (mixed tracepoints and cycles): count samples then.
+        if isPerf == true, allPeriods, !isEmpty {
+            markWeightsArePeriods()
+        } else if isPerf == true {
+            sampleWeight = Array(repeating: 1, count: count)
+        }
     }
 }
 
