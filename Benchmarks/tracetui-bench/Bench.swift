@@ -5,6 +5,11 @@ struct Bench {
     let options: BenchOptions
 
     func run() async throws(BenchError) {
+        if options.hotspotsOnly {
+            HotspotBench.aggregate(samples: options.hotspotSamples)
+            HotspotBench.redrawLargeTable()
+            return
+        }
         let path: String
         var generated = false
         if let file = options.file {
@@ -38,5 +43,7 @@ struct Bench {
         print("")
         CallTreeBench.redrawHugeNode()
         if options.graphSizeMB > 0 { try await CallTreeBench.buildLargeTree(sizeMB: options.graphSizeMB, keep: options.keep) }
+        HotspotBench.aggregate(samples: options.hotspotSamples)
+        HotspotBench.redrawLargeTable()
     }
 }

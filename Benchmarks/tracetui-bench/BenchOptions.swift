@@ -12,6 +12,10 @@ struct BenchOptions {
     var runs = 3
     /// Size of the generated function_graph log for the call tree figures, in MiB (0: skip them).
     var graphSizeMB = 0
+    /// Only the hotspot figures (no log is generated).
+    var hotspotsOnly = false
+    /// Samples aggregated for the hotspot figure.
+    var hotspotSamples = 10_000_000
 
     static let usage = """
         usage: tracetui-bench [--size-mb N] [--file PATH] [--keep] [--graph-size-mb N]
@@ -19,6 +23,8 @@ struct BenchOptions {
           --file PATH   measure PATH instead of generating a log
           --keep        keep the generated log for the next run (reused when its size fits)
           --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
+          --hotspots    only the hotspot figures (10 M samples aggregated, a 100 000-symbol table redrawn)
+          --hotspot-samples N  samples for the aggregation figure (default 10000000)
         """
 
     init(arguments: [String]) throws(BenchError) {
@@ -40,6 +46,13 @@ struct BenchOptions {
                     throw BenchError("--graph-size-mb needs a positive whole number of MiB")
                 }
                 graphSizeMB = v
+            case "--hotspots":
+                hotspotsOnly = true
+            case "--hotspot-samples":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
+                    throw BenchError("--hotspot-samples needs a positive whole number")
+                }
+                hotspotSamples = v
             case "-h", "--help":
                 throw BenchError(Self.usage, isHelp: true)
             default:
