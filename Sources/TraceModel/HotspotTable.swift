@@ -39,6 +39,23 @@ public struct HotspotTable: Sendable {
     public private(set) var sortColumn: SortColumn
 
     public var entryCount: Int { selfValue.count }
+    /// Equal entries are ordered by this (first appearance); empty: by entry index.
+    private var tieOrder: [Int64] = []
+
+    /// A (context, location) key's children weight, and the last sample that added to it.
+    private struct ChainCounter {
+        var children: Int64 = 0
+        var stamp: Int32 = -1
+    }
+
+    /// A location key's counters while one context's samples are summed.
+    private struct Accumulator {
+        var selfWeight: Int64 = 0
+        var children: Int64 = 0
+        var first: Int64 = .max
+        var count: Int32 = 0
+        var stamp: Int32 = -1
+    }
 
     init(kind: Kind, keys: [HotspotKey], children: Bool) {
         self.kind = kind
@@ -138,10 +155,21 @@ public struct HotspotTable: Sendable {
                 return l < r || (l == r && a < b)
             }
         } else {
-            metric.withUnsafeBufferPointer { m in
-                visible.sort { a, b in
-                    let x = m[Int(a)], y = m[Int(b)]
-                    return x > y || (x == y && a < b)
+            if tieOrder.isEmpty {
+                metric.withUnsafeBufferPointer { m in
+                    visible.sort { a, b in
+                        let x = m[Int(a)], y = m[Int(b)]
+                        return x > y || (x == y && a < b)
+                    }
+                }
+            } else {
+                metric.withUnsafeBufferPointer { m in
+                    tieOrder.withUnsafeBufferPointer { t in
+                        visible.sort { a, b in
+                            let x = m[Int(a)], y = m[Int(b)]
+                            return x > y || (x == y && t[Int(a)] < t[Int(b)])
+                        }
+                    }
                 }
             }
         }
@@ -199,48 +227,149 @@ public struct HotspotTable: Sendable {
             }
             ctxOfTask[t] = UInt32(id)
         }
-        var entries = IDTable(capacity: 4096)
-        var stamp: [Int32] = []
-        var entryCtx: [UInt32] = [], entryCPU: [UInt16] = [], entrySym: [UInt32] = []
-        var selfV: [Int64] = [], childV: [Int64] = [], countV: [Int64] = []
+        // Samples are grouped by context (task part of the key, and CPU); within a group the entries are
+        // indexed by location key directly — dense arrays, no hashing per frame.
+        let symCount = symDso.count
+        var ctxOfSample = [UInt32](repeating: 0, count: s.count)
+        var groupCPU: [UInt16] = [], groupTaskCtx: [UInt32] = []
+        var cpuTable = IDTable(capacity: 64)
+        var groupOfTaskCtx = [Int](repeating: -1, count: ctxComm.count)
+        var groupSize: [Int] = []
         var total: Int64 = 0
         var totalCount = 0
         let pidFilter = filter.pid
-        s.frames.withUnsafeBufferPointer { frames in
-            for i in 0..<s.count {
-                let task = Int(s.sampleTask[i])
-                if let pidFilter, s.taskPID[task] != pidFilter { continue }
-                let start = Int(s.stackStart[i]), end = Int(s.stackStart[i + 1])
-                guard start < end else { continue }
-                let w = s.sampleWeight[i]
-                total &+= w
-                totalCount += 1
-                let cpu: UInt16 = useCPU ? s.sampleCPU[i] : 0xFFFF
-                // 20 bits of task context, 12 of CPU, 32 of location.
-                let ctx = UInt64(ctxOfTask[task]) << 12 | UInt64(cpu & 0xFFF)
-                let last = children ? end : start + 1
-                for j in start..<last {
-                    let sym = symOfLocation[Int(frames[j])]
-                    let e = Int(entries.id(ctx << 32 | UInt64(sym), isNew: &isNew))
-                    if isNew {
-                        entryCtx.append(ctxOfTask[task])
-                        entryCPU.append(cpu)
-                        entrySym.append(sym)
-                        selfV.append(0)
-                        childV.append(0)
-                        countV.append(0)
-                        stamp.append(-1)
-                    }
-                    if j == start {
-                        selfV[e] &+= w
-                        countV[e] += 1
-                    }
-                    if stamp[e] != Int32(truncatingIfNeeded: i) {
-                        stamp[e] = Int32(truncatingIfNeeded: i)
-                        childV[e] &+= w
+        for i in 0..<s.count {
+            let task = Int(s.sampleTask[i])
+            if let pidFilter, s.taskPID[task] != pidFilter { ctxOfSample[i] = .max; continue }
+            if s.stackStart[i] == s.stackStart[i + 1] { ctxOfSample[i] = .max; continue }
+            let cpu: UInt16 = useCPU ? s.sampleCPU[i] : 0xFFFF
+            let tc = Int(ctxOfTask[task])
+            var g = useCPU ? -1 : groupOfTaskCtx[tc]
+            if g < 0 {
+                g = Int(cpuTable.id(UInt64(tc) << 16 | UInt64(cpu), isNew: &isNew))
+                if !useCPU { groupOfTaskCtx[tc] = g }
+            } else {
+                isNew = false
+            }
+            if isNew {
+                groupCPU.append(cpu)
+                groupTaskCtx.append(ctxOfTask[task])
+                groupSize.append(0)
+            }
+            groupSize[g] += 1
+            ctxOfSample[i] = UInt32(g)
+            total &+= s.sampleWeight[i]
+            totalCount += 1
+        }
+        var entryCtx: [UInt32] = [], entryCPU: [UInt16] = [], entrySym: [UInt32] = []
+        var selfV: [Int64] = [], childV: [Int64] = [], countV: [Int64] = []
+        let children = self.children
+        if groupSize.count * symCount <= 1 << 22 {
+            // Few contexts × locations: one pass in file order over one record per (context, location),
+            // reading the frames sequentially; entries come out in order of first appearance.
+            // Every frame touches `chain` (16 bytes); only leaves touch the self columns.
+            let n = max(1, groupSize.count * symCount)
+            var acc = [ChainCounter](repeating: ChainCounter(), count: n)
+            var selfW = [Int64](repeating: 0, count: n), selfN = [Int32](repeating: 0, count: n)
+            var touched: [Int32] = []
+            s.frames.withUnsafeBufferPointer { frames in
+            s.stackStart.withUnsafeBufferPointer { starts in
+            s.sampleWeight.withUnsafeBufferPointer { weights in
+            symOfLocation.withUnsafeBufferPointer { symOf in
+            acc.withUnsafeMutableBufferPointer { acc in
+            selfW.withUnsafeMutableBufferPointer { selfW in
+            selfN.withUnsafeMutableBufferPointer { selfN in
+                for i in 0..<s.count {
+                    let g = ctxOfSample[i]
+                    if g == .max { continue }
+                    let base = Int(g) * symCount
+                    let start = Int(starts[i]), end = Int(starts[i + 1])
+                    let w = weights[i]
+                    let last = children ? end : start + 1
+                    let stampValue = Int32(truncatingIfNeeded: i)
+                    let leaf = base + Int(symOf[Int(frames[start])])
+                    selfW[leaf] &+= w
+                    selfN[leaf] &+= 1
+                    for j in start..<last {
+                        let k = base + Int(symOf[Int(frames[j])])
+                        let stamp = acc[k].stamp
+                        if stamp != stampValue {
+                            if stamp == -1 { touched.append(Int32(k)) }
+                            acc[k].stamp = stampValue
+                            acc[k].children &+= w
+                        }
                     }
                 }
+                entryCtx.reserveCapacity(touched.count)
+                for t in touched {
+                    let k = Int(t), g = k / symCount
+                    entryCtx.append(groupTaskCtx[g])
+                    entryCPU.append(groupCPU[g])
+                    entrySym.append(UInt32(k % symCount))
+                    selfV.append(selfW[k])
+                    childV.append(acc[k].children)
+                    countV.append(Int64(selfN[k]))
+                }
+            }}}}}}}
+        } else {
+            // Counting sort of the samples by group, file order kept within each.
+            var groupStart = [Int](repeating: 0, count: groupSize.count + 1)
+            for g in 0..<groupSize.count { groupStart[g + 1] = groupStart[g] + groupSize[g] }
+            var bySample = [Int32](repeating: 0, count: totalCount)
+            var fill = groupStart
+            for i in 0..<s.count where ctxOfSample[i] != .max {
+                let g = Int(ctxOfSample[i])
+                bySample[fill[g]] = Int32(i)
+                fill[g] += 1
             }
+            var firstSeen: [Int64] = []
+            // One record per location key, so a frame costs one cache line, not one per counter.
+            var acc = [Accumulator](repeating: Accumulator(), count: symCount)
+            var touched: [UInt32] = []
+            s.frames.withUnsafeBufferPointer { frames in
+            s.stackStart.withUnsafeBufferPointer { starts in
+            s.sampleWeight.withUnsafeBufferPointer { weights in
+            symOfLocation.withUnsafeBufferPointer { symOf in
+            acc.withUnsafeMutableBufferPointer { acc in
+                for g in 0..<groupSize.count {
+                    touched.removeAll(keepingCapacity: true)
+                    for k in groupStart[g]..<groupStart[g + 1] {
+                        let i = Int(bySample[k])
+                        let start = Int(starts[i]), end = Int(starts[i + 1])
+                        let w = weights[i]
+                        let last = children ? end : start + 1
+                        let stampValue = Int32(truncatingIfNeeded: i)
+                        for j in start..<last {
+                            let sym = Int(symOf[Int(frames[j])])
+                            if acc[sym].first == .max {
+                                acc[sym].first = Int64(i) << 8 | Int64(min(255, j - start))
+                                touched.append(UInt32(sym))
+                            }
+                            if j == start {
+                                acc[sym].selfWeight &+= w
+                                acc[sym].count &+= 1
+                            }
+                            if acc[sym].stamp != stampValue {
+                                acc[sym].stamp = stampValue
+                                acc[sym].children &+= w
+                            }
+                        }
+                    }
+                    for t in touched {
+                        let sym = Int(t)
+                        entryCtx.append(groupTaskCtx[g])
+                        entryCPU.append(groupCPU[g])
+                        entrySym.append(t)
+                        selfV.append(acc[sym].selfWeight)
+                        childV.append(acc[sym].children)
+                        countV.append(Int64(acc[sym].count))
+                        firstSeen.append(acc[sym].first)
+                        acc[sym] = Accumulator()
+                    }
+                }
+            }}}}}
+            // Ties keep the order of first appearance (sample, then frame from the leaf), whatever the group.
+            tieOrder = firstSeen
         }
         self.total = total
         self.totalCount = totalCount

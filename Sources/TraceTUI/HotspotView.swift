@@ -57,6 +57,7 @@ struct HotspotView {
         for e32 in table.order {
             let e = Int(e32)
             out.append((e, -1, 0))
+            guard !unfolded.isEmpty else { continue }
             let key = stableKey(e)
             guard unfolded.contains(key), let chain = chain(e, key: key) else { continue }
             let limit = chain.value[0] / 200
