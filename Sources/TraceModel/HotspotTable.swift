@@ -478,6 +478,7 @@ public struct HotspotTable: Sendable {
                 let task = Int(chunk.tasks[i])
                 let pid = store.taskPIDs[task]
                 if let p = filter.pid, pid != p { continue }
+                if filter.pid == nil, let c = filter.comm, store.taskNames[task] != c { continue }
                 let e: UInt32 = useEvent ? UInt32(ev) : 0
                 let c: UInt32 = useComm ? commOfTask[task] : 0
                 let p: UInt32 = usePID ? UInt32(bitPattern: pid) : 0

@@ -129,3 +129,20 @@ struct FoldedStacksTests {
         #expect(FoldedStacks.text(samples: parsed.samples) == "a;b 2\na;b;c 3\n")
     }
 }
+
+@Suite("Event counts and durations")
+struct HotspotKindsTests {
+    // 15 599 find and 8 073 feas: counted independently with grep/sed/uniq over the task column.
+    @Test("Plain events count by event and by command; a thread zoom keeps one command")
+    func eventCountsByKey() throws {
+        let bytes = try SampleFiles.bytes(of: "events/tracetui-vm-6.18-default-5char-syscalls.txt")
+        let source = HotspotSource(store: EventStore(parsing: OwnedBytes(bytes)))
+        #expect(source.kind == .events)
+        let byComm = source.table(keys: [.comm])
+        #expect(byComm.total == 26_222)
+        #expect(byComm.order.prefix(2).map { byComm.label(.comm, of: Int($0)) } == ["find", "feas"])
+        #expect(byComm.order.prefix(2).map { byComm.countValue[Int($0)] } == [15_599, 8_073])
+        let zoomed = source.table(keys: [.event], filter: HotspotFilter(comm: "feas"))
+        #expect(zoomed.order.reduce(0) { $0 + zoomed.countValue[Int($1)] } == 8_073)
+    }
+}
