@@ -161,3 +161,16 @@ struct HotspotScreenTests {
         #expect(app.focus == .tree)
     }
 }
+
+@Suite("perf samples in the stream")
+struct PerfStreamScreenTests {
+    @Test func samplesShowTheirShortTaskAndEnterShowsTheCallchain() {
+        var app = HotspotScreenTests.app()
+        let canvas = Fixtures.render(&app, width: 80, height: 8)
+        #expect(canvas.row(0).contains("TASK-PID"), "\(canvas.row(0))")
+        #expect(canvas.row(1).contains("app-11") && canvas.row(1).contains("cpu-clock"), "\(canvas.row(1))")
+        _ = app.handle(.enter)
+        let text = Fixtures.render(&app, width: 80, height: 24).text
+        #expect(text.contains("=> spin (/bin/app)") && text.contains("=> main (/bin/app)"), "\(text)")
+    }
+}
