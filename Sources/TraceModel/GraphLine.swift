@@ -26,6 +26,7 @@ struct GraphLine {
             g.kind = .irqExit
             return g
         }
+        if line.hasPrefix("func=", at: k) { return parseRaw(line, from: k) }
         if let bar = line.find(Byte.bar, from: k) {
             var column = line.trimmedEnd(bar)
             // uftrace prints the thread as `[ 1234]` between the duration and the bar.
@@ -78,6 +79,58 @@ struct GraphLine {
             g.kind = .leaf
         }
         return g
+    }
+
+    /// trace-cmd's raw fields (`report -R`, or no function_graph plugin): `func=0xffff… depth=1` opens a call,
+    /// `func=0xffff… calltime=0x… rettime=0x… overrun=0x0 depth=1` closes it (times in ns).
+    static func parseRaw(_ line: LineBytes, from start: Int) -> GraphLine {
+        var g = GraphLine()
+        g.nameStart = start + 5
+        var e = g.nameStart
+        while e < line.count, !Byte.isSpace(line[e]) { e += 1 }
+        g.nameEnd = e
+        var calltime: Int64?, rettime: Int64?
+        var k = line.skipSpaces(from: e)
+        while k < line.count {
+            var eq = k
+            while eq < line.count, line[eq] != Byte.equals, !Byte.isSpace(line[eq]) { eq += 1 }
+            var v = eq + 1
+            while v < line.count, !Byte.isSpace(line[v]) { v += 1 }
+            if eq < line.count, line[eq] == Byte.equals {
+                let value = integer(line, from: eq + 1, to: v)
+                if line.hasPrefix("calltime=", at: k) { calltime = value }
+                if line.hasPrefix("rettime=", at: k) { rettime = value }
+                if line.hasPrefix("depth=", at: k) { g.indent = 2 + 2 * Int(value ?? 0) }
+            }
+            k = line.skipSpaces(from: v)
+        }
+        if let calltime, let rettime {
+            g.kind = .exit
+            g.duration = max(0, rettime - calltime)
+        } else {
+            g.kind = .entry
+        }
+        return g
+    }
+
+    /// A decimal or `0x` hexadecimal integer.
+    static func integer(_ line: LineBytes, from: Int, to: Int) -> Int64? {
+        if to - from > 2, line[from] == 0x30, line[from + 1] | 0x20 == 0x78 {
+            var v: Int64 = 0
+            for k in (from + 2)..<to {
+                let c = line[k]
+                let d: UInt8
+                switch c {
+                case 0x30...0x39: d = c - 0x30
+                case 0x61...0x66: d = c - 0x61 + 10
+                case 0x41...0x46: d = c - 0x41 + 10
+                default: return nil
+                }
+                v = v &* 16 &+ Int64(d)
+            }
+            return v
+        }
+        return line.number(from: from, to: to)
     }
 
     /// The end of a call's text before a trailing `/* … */` comment (retval, retaddr, tail).

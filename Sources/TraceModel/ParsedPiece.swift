@@ -103,6 +103,8 @@ public struct TraceHeader: Sendable, Equatable {
             if let n = Int(digits) { cpus = n }
         }
         if text.contains("TGID") { hasTgidColumn = true }
+        // trace-cmd report's `cpus=8`.
+        if text.hasPrefix("cpus="), let n = Int(text.dropFirst(5).prefix(while: { $0.isNumber })) { cpus = n }
     }
 }
 
