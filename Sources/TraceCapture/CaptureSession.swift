@@ -15,30 +15,56 @@ public actor CaptureSession {
     /// Publishes after every piece so the first screen shows while the rest loads.
     public func replay(_ storage: ByteStorage) async {
         let started = ContinuousClock.now
-        func secondsSinceStart() -> Double {
-            let elapsed = ContinuousClock.now - started
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        }
         let total = storage.bytes.count
         snapshots.publish { $0.progress = LoadProgress(bytesDone: 0, bytesTotal: total) }
         var done = 0
         await ParallelParse.run(storage, keepRows: true) { piece in
-            store.append(piece)
             done += piece.byteCount
-            let seconds = secondsSinceStart()
-            let snapshot = store
-            snapshots.publish {
-                $0.store = snapshot
-                $0.progress = LoadProgress(bytesDone: done, bytesTotal: total, seconds: seconds)
-            }
+            add(piece, done: done, total: total, started: started)
         }
-        let seconds = secondsSinceStart()
+        finish(total: total, started: started, failure: nil)
+    }
+
+    /// Reads an input of any kind (text, compressed, Chrome JSON, trace.dat) into the store.
+    public func replay(_ input: TraceInput) async {
+        let started = ContinuousClock.now
+        let total = input.byteCount
+        snapshots.publish { $0.progress = LoadProgress(bytesDone: 0, bytesTotal: total) }
+        var failure: String?
+        do {
+            try await input.parse(keepRows: true) { piece, done in
+                add(piece, done: done, total: total, started: started)
+            }
+        } catch {
+            failure = error.description
+        }
+        finish(total: total, started: started, failure: failure)
+    }
+
+    private static func seconds(since started: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    private func add(_ piece: ParsedPiece, done: Int, total: Int, started: ContinuousClock.Instant) {
+        store.append(piece)
+        let seconds = Self.seconds(since: started)
+        let snapshot = store
+        snapshots.publish {
+            $0.store = snapshot
+            $0.progress = LoadProgress(bytesDone: done, bytesTotal: total, seconds: seconds)
+        }
+    }
+
+    private func finish(total: Int, started: ContinuousClock.Instant, failure: String?) {
+        let seconds = Self.seconds(since: started)
         let snapshot = store
         // The call tree is derived once the whole file is in, here rather than on the UI thread.
         let tree = CallTree.hasCalls(snapshot) ? CallTree(store: snapshot) : nil
         snapshots.publish {
             $0.store = snapshot
             $0.callTree = tree
+            if let failure { $0.error = failure }
             $0.progress = LoadProgress(bytesDone: total, bytesTotal: total, seconds: seconds, finished: true)
         }
     }

@@ -34,15 +34,15 @@ struct DisplayOptions: ParsableArguments {
 enum Viewer {
     @MainActor
     static func run(path: String, title: String, display: DisplayOptions) async throws {
-        let storage: MappedFile
+        let input: TraceInput
         do {
-            storage = try MappedFile(path: path)
+            input = try TraceInput(path: path)
         } catch {
             throw ValidationFailure(error.description)
         }
         let theme = try ThemeLoader.load(display.theme)
         let session = CaptureSession(sourceName: (title as NSString).lastPathComponent)
-        let loading = Task.detached { await session.replay(storage) }
+        let loading = Task.detached { await session.replay(input) }
         defer { loading.cancel() }
 
         let signals = StopSignals.install()
