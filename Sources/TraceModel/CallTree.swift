@@ -125,6 +125,7 @@ public struct CallTree: Sendable {
         var laneOfCPU: [Int] = []
         var laneOfThread: [UInt32: Int] = [:]
         let entryID: Int, exitID: Int, irqID: Int, switchID: Int
+        let perThread: Bool
 
         struct CPUState {
             var stack: [Int32] = []
@@ -144,6 +145,7 @@ public struct CallTree: Sendable {
             exitID = id("funcgraph_exit")
             irqID = id("funcgraph_irq")
             switchID = id("context_switch")
+            perThread = store.summary.header.callsPerThread
         }
 
         mutating func run(_ tree: inout CallTree, rows: Range<Int>) {
@@ -174,7 +176,7 @@ public struct CallTree: Sendable {
         }
 
         mutating func lane(cpu: UInt16, thread: UInt32) -> Int {
-            if cpu == 0xFFFF {
+            if cpu == 0xFFFF || perThread {
                 if let l = laneOfThread[thread] { return l }
                 lanes.append(CPUState())
                 laneOfThread[thread] = lanes.count - 1
