@@ -16,7 +16,10 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd"]),
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceCmd"]),
+        // trace.dat through libtracecmd, fields decoded by libtraceevent.
+        .systemLibrary(name: "CTraceCmd", path: "Sources/CTraceCmd", pkgConfig: "libtracecmd",
+                       providers: [.apt(["libtracecmd-dev", "libtraceevent-dev", "libtracefs-dev"])]),
         // gzip and zstd inputs, inflated in memory as they are parsed.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
