@@ -41,6 +41,40 @@ public actor CaptureSession {
         finish(total: total, started: started, failure: failure)
     }
 
+    /// Several inputs on one timeline (interleaved by time when their clocks agree, else one after another).
+    public func replay(_ inputs: [TraceInput]) async {
+        if inputs.count == 1 {
+            await replay(inputs[0])
+            return
+        }
+        let started = ContinuousClock.now
+        let total = inputs.reduce(0) { $0 + $1.byteCount }
+        snapshots.publish { $0.progress = LoadProgress(bytesDone: 0, bytesTotal: total) }
+        var stores: [EventStore] = []
+        var done = 0
+        do {
+            for input in inputs {
+                stores.append(try await input.load())
+                done += input.byteCount
+                let progress = LoadProgress(bytesDone: done / 2, bytesTotal: total,
+                                            seconds: Self.seconds(since: started))
+                snapshots.publish { $0.progress = progress }
+            }
+        } catch {
+            finish(total: total, started: started, failure: error.description)
+            return
+        }
+        let merged = TimelineMerge.merge(stores, names: inputs.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path })
+        stores = []
+        let storage = OwnedBytes(merged.text)
+        await ParallelParse.run(storage, keepRows: true) { piece in
+            add(piece, done: total / 2 + Int(Double(total) / 2 * Double(store.bytesParsed + piece.byteCount)
+                                                / Double(max(1, merged.text.count))),
+                total: total, started: started)
+        }
+        finish(total: total, started: started, failure: merged.note)
+    }
+
     private static func seconds(since started: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - started
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

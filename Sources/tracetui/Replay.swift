@@ -10,14 +10,15 @@ import TraceTUI
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open a saved ftrace text log in the viewer.")
 
-    @Argument(help: "An ftrace text log: the `trace` file, `trace_pipe` output, or trace-cmd report text.")
-    var file: String
+    @Argument(help: ArgumentHelp("Trace files: ftrace / trace-cmd report / uftrace text, trace.dat, Chrome JSON, .gz / .zst. "
+                                 + "Several files are merged on one timeline when their clocks agree."))
+    var files: [String]
 
     @OptionGroup var display: DisplayOptions
 
     @MainActor
     func run() async throws {
-        try await Viewer.run(path: file, title: file, display: display)
+        try await Viewer.run(paths: files, title: files.joined(separator: " + "), display: display)
     }
 }
 
@@ -34,15 +35,23 @@ struct DisplayOptions: ParsableArguments {
 enum Viewer {
     @MainActor
     static func run(path: String, title: String, display: DisplayOptions) async throws {
-        let input: TraceInput
+        try await run(paths: [path], title: title, display: display)
+    }
+
+    @MainActor
+    static func run(paths: [String], title: String, display: DisplayOptions) async throws {
+        guard !paths.isEmpty else { throw ValidationFailure("no trace file given") }
+        var inputs: [TraceInput] = []
         do {
-            input = try TraceInput(path: path)
+            for path in paths { inputs.append(try TraceInput(path: path)) }
         } catch {
             throw ValidationFailure(error.description)
         }
         let theme = try ThemeLoader.load(display.theme)
-        let session = CaptureSession(sourceName: (title as NSString).lastPathComponent)
-        let loading = Task.detached { await session.replay(input) }
+        let name = paths.count == 1 ? (title as NSString).lastPathComponent
+            : paths.map { ($0 as NSString).lastPathComponent }.joined(separator: " + ")
+        let session = CaptureSession(sourceName: name)
+        let loading = Task.detached { await session.replay(inputs) }
         defer { loading.cancel() }
 
         let signals = StopSignals.install()
