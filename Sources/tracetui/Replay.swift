@@ -87,6 +87,31 @@ enum Viewer {
                 }
             }
             if quit { break }
+            if let request = app.takeExportRequest() { export(request, app: &app) }
+        }
+    }
+
+    /// Writes the view the `x` menu chose into the current directory (handed to the sudo user when under sudo).
+    @MainActor
+    static func export(_ request: ExportRequest, app: inout TraceApp) {
+        let directory = FileManager.default.currentDirectoryPath
+        let name = request.fileName { FileManager.default.fileExists(atPath: directory + "/" + $0) }
+        let path = directory + "/" + name
+        do {
+            let file = try ExportFile(path: path)
+            var sink = file.sink()
+            let records: Int
+            do {
+                records = try request.write(store: app.store, tree: app.callTree, to: &sink)
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                app.exportFinished(path: nil, records: 0, error: error.description)
+                return
+            }
+            try file.finish()
+            app.exportFinished(path: path, records: records, error: nil)
+        } catch {
+            app.exportFinished(path: nil, records: 0, error: error.description)
         }
     }
 }
