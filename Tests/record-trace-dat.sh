@@ -7,6 +7,8 @@
 # kallsyms, a kptr_restrict file of its own, an events directory with only the formats the file needs).
 #
 # Usage: Tests/record-trace-dat.sh OUT.dat     (root, tracefs at /sys/kernel/tracing, trace-cmd, unshare)
+# Environment (the benchmark's larger file): TRACE_EVENTS="sched/sched_switch sched/sched_wakeup",
+# WORKLOAD="sleep 0.2", BUFFER_KB (per CPU, of our instance only).
 # Exit 77 with a reason on stderr when the machine cannot record.
 set -euo pipefail
 out=$1
@@ -24,9 +26,10 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir "$I" || skip "cannot create a tracefs instance"
-echo 1 > "$I/events/sched/sched_switch/enable"
-echo 1 > "$I/events/sched/sched_wakeup/enable"
-sleep 0.2
+events=${TRACE_EVENTS:-sched/sched_switch sched/sched_wakeup}
+[ -n "${BUFFER_KB:-}" ] && echo "$BUFFER_KB" > "$I/buffer_size_kb"
+for e in $events; do echo 1 > "$I/events/$e/enable"; done
+sh -c "${WORKLOAD:-sleep 0.2}" >/dev/null 2>&1
 echo 0 > "$I/tracing_on"
 cpus=()
 for d in "$I"/per_cpu/cpu*; do
@@ -38,7 +41,7 @@ done
 rmdir "$I"
 mkdir -p "$work/events"
 cp $T/events/header_page $T/events/header_event "$work/events/"
-for d in $T/events/ftrace/*/ $T/events/sched/sched_switch/ $T/events/sched/sched_wakeup/; do
+for d in $T/events/ftrace/*/ $(for e in $events; do echo "$T/events/$e/"; done); do
     rel=${d#$T/events/}
     mkdir -p "$work/events/$rel"
     cp "$d/format" "$work/events/$rel/" 2>/dev/null || true

@@ -32,11 +32,16 @@ struct Bench {
                 print("removed \(path) (pass --keep to reuse it)")
             }
         }
-        let results = try await Measurements(path: path, runs: options.runs).all()
-        print("")
-        BenchReport(r: results, cores: ProcessInfo.processInfo.activeProcessorCount, runs: options.runs).print()
-        print("")
-        CallTreeBench.redrawHugeNode()
-        if options.graphSizeMB > 0 { try await CallTreeBench.buildLargeTree(sizeMB: options.graphSizeMB, keep: options.keep) }
+        if !options.formatsOnly {
+            let results = try await Measurements(path: path, runs: options.runs).all()
+            print("")
+            BenchReport(r: results, cores: ProcessInfo.processInfo.activeProcessorCount, runs: options.runs).print()
+            print("")
+            CallTreeBench.redrawHugeNode()
+            if options.graphSizeMB > 0 {
+                try await CallTreeBench.buildLargeTree(sizeMB: options.graphSizeMB, keep: options.keep)
+            }
+        }
+        try await FormatsBench.run(logPath: path, datPath: options.datFile, runs: options.runs, keep: options.keep)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The command line: `tracetui-bench [--size-mb N] [--file PATH] [--keep]`.
 ///
 /// Hand-parsed: the target depends only on TraceModel and TraceCapture (no ArgumentParser).
@@ -12,6 +14,10 @@ struct BenchOptions {
     var runs = 3
     /// Size of the generated function_graph log for the call tree figures, in MiB (0: skip them).
     var graphSizeMB = 0
+    /// Only the formats figures (trace.dat decode, Chrome export), not the text-log ones.
+    var formatsOnly = false
+    /// A trace.dat to decode instead of recording one.
+    var datFile: String?
 
     static let usage = """
         usage: tracetui-bench [--size-mb N] [--file PATH] [--keep] [--graph-size-mb N]
@@ -19,6 +25,8 @@ struct BenchOptions {
           --file PATH   measure PATH instead of generating a log
           --keep        keep the generated log for the next run (reused when its size fits)
           --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
+          --formats-only     only the trace.dat and Chrome export figures (issue 7)
+          --dat PATH         decode PATH instead of recording bench-data/bench.dat (needs root otherwise)
         """
 
     init(arguments: [String]) throws(BenchError) {
@@ -40,6 +48,11 @@ struct BenchOptions {
                     throw BenchError("--graph-size-mb needs a positive whole number of MiB")
                 }
                 graphSizeMB = v
+            case "--formats-only":
+                formatsOnly = true
+            case "--dat":
+                guard let v = rest.popFirst() else { throw BenchError("--dat needs a path") }
+                datFile = v
             case "-h", "--help":
                 throw BenchError(Self.usage, isHelp: true)
             default:
@@ -60,7 +73,11 @@ enum BenchPaths {
     static var dataDirectory: String { packageRoot + "/bench-data" }
     static var generatedLog: String { dataDirectory + "/large-trace.txt" }
     /// Real captures shared by the team; the generated log is made of their bodies.
-    static var samples: String { packageRoot + "/../shared/samples/events" }
-    static var graphSamples: String { packageRoot + "/../shared/samples/function_graph" }
+    /// `TRACETUI_SAMPLES` as the tests read it, else `../shared/samples` next to the package.
+    static var samplesRoot: String {
+        ProcessInfo.processInfo.environment["TRACETUI_SAMPLES"] ?? packageRoot + "/../shared/samples"
+    }
+    static var samples: String { samplesRoot + "/events" }
+    static var graphSamples: String { samplesRoot + "/function_graph" }
     static var generatedGraphLog: String { dataDirectory + "/large-graph.txt" }
 }

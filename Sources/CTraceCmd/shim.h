@@ -21,6 +21,13 @@ struct tracetui_dat_text {
     unsigned long long records;
     struct trace_seq seq;
     int failed;
+    /* When set, called with the text so far each time it reaches `block` bytes (whole lines), then emptied:
+       the caller parses blocks while the next ones are decoded. */
+    void (*emit)(void *context, const char *bytes, size_t length);
+    void *context;
+    size_t block;
+    /* The block size after the first (a small first block shows the first screen early). */
+    size_t next_block;
 };
 
 static inline int tracetui_dat_append(struct tracetui_dat_text *out, const char *p, size_t n) {
@@ -52,13 +59,27 @@ static inline int tracetui_dat_record(struct tracecmd_input *handle, struct tep_
     tep_print_event(tep, s, record, "%s: %s\n", TEP_PRINT_NAME, TEP_PRINT_INFO);
     trace_seq_terminate(s);
     out->records++;
-    return tracetui_dat_append(out, s->buffer, s->len) ? -1 : 0;
+    if (tracetui_dat_append(out, s->buffer, s->len)) return -1;
+    if (out->emit && out->length >= out->block) {
+        out->emit(out->context, out->bytes, out->length);
+        out->length = 0;
+        if (out->next_block) out->block = out->next_block;
+    }
+    return 0;
 }
 
 /* Reads every record of `path` (the top buffer and each instance) into `out`. Returns 0, or -1 with a
    reason in `error`. The caller frees `out->bytes`. */
 static inline int tracetui_dat_read(const char *path, struct tracetui_dat_text *out, char *error, size_t error_size) {
+    /* The caller's emit, context and block survive; the rest starts empty. */
+    void (*emit)(void *, const char *, size_t) = out->emit;
+    void *context = out->context;
+    size_t block = out->block, next_block = out->next_block;
     memset(out, 0, sizeof(*out));
+    out->emit = emit;
+    out->context = context;
+    out->block = block;
+    out->next_block = next_block;
     /* No libtraceevent plugins: events print with the kernel's own format (`prev_comm=… next_pid=…`), as the
        `trace` file does, so fields and filters work alike; libtracecmd still prints function_graph records. */
     struct tracecmd_input *handle = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
@@ -83,6 +104,10 @@ static inline int tracetui_dat_read(const char *path, struct tracetui_dat_text *
     if (out->failed) {
         snprintf(error, error_size, "out of memory reading %s", path);
         return -1;
+    }
+    if (out->emit && out->length > 0) {
+        out->emit(out->context, out->bytes, out->length);
+        out->length = 0;
     }
     (void)rc;
     return 0;

@@ -26,8 +26,7 @@ public struct TraceInput: Sendable {
         case .gzip, .zstd:
             try await parseCompressed(keepRows: keepRows, consume: consume)
         case .traceDat:
-            let text = try TraceDatReader.text(path: path)
-            await parseText(text, keepRows: keepRows, reportAs: byteCount, consume: consume)
+            try await parseTraceDat(keepRows: keepRows, consume: consume)
         default:
             let storage = try Self.textStorage(of: file, format: format)
             await parseText(storage, keepRows: keepRows, reportAs: storage === file ? nil : byteCount,
@@ -64,6 +63,32 @@ public struct TraceInput: Sendable {
         }
     }
 
+    /// Decodes on a thread of its own and parses the text blocks as they come (progress: the share of records
+    /// is not known ahead, so the file's bytes are reported only at the end).
+    private func parseTraceDat(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
+                               consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
+        let parser = PieceParser(tracer: nil, keepRows: keepRows)
+        var pending: Task<ParsedPiece, Never>?
+        var textDone = 0
+        do {
+            for try await block in TraceDatReader.blocks(path: path) {
+                let parsing = Task.detached { parser.parse(block, range: 0..<block.bytes.count) }
+                if let previous = pending {
+                    let piece = await previous.value
+                    // The text is about twice the file: an estimate until the end.
+                    textDone += piece.byteCount
+                    await consume(piece, min(byteCount - 1, textDone / 2))
+                }
+                pending = parsing
+            }
+        } catch let error as CaptureError {
+            throw error
+        } catch {
+            throw CaptureError("\(path): \(error)")
+        }
+        if let last = pending { await consume(await last.value, byteCount) }
+    }
+
     /// Inflates and parses at the same time: the next block decompresses while the previous one parses.
     private func parseCompressed(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
                                  consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
@@ -83,7 +108,7 @@ public struct TraceInput: Sendable {
         let parser = PieceParser(tracer: tracer, keepRows: keepRows)
         var block: OwnedBytes? = first
         while let current = block {
-            let parsing = Task { parser.parse(current, range: 0..<current.bytes.count) }
+            let parsing = Task.detached { parser.parse(current, range: 0..<current.bytes.count) }
             block = try blocks.next()
             let progress = block == nil ? byteCount : decompressor.bytesConsumed
             await consume(await parsing.value, progress)

@@ -1,42 +1,90 @@
 /// An output buffer for the exporters: bytes are appended without `String`s on the hot path and handed to
 /// `flush` (a file, stdout, a test's array) about every megabyte.
 public struct ByteSink {
-    var buffer: [UInt8] = []
+    /// Raw memory rather than `[UInt8]`: appending a byte is a store, with no uniqueness check or growth test
+    /// per byte (the exporters write tens of bytes per event, millions of events).
+    final class Storage {
+        var p: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            p = .allocate(capacity: capacity)
+        }
+
+        func grow(to wanted: Int) {
+            var c = capacity
+            while c < wanted { c *= 2 }
+            let q = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+            q.update(from: p, count: count)
+            p.deallocate()
+            p = q
+            capacity = c
+        }
+
+        deinit { p.deallocate() }
+    }
+
+    let storage: Storage
     let flush: (UnsafeRawBufferPointer) -> Void
     let threshold: Int
 
     public init(threshold: Int = 1 << 20, flush: @escaping (UnsafeRawBufferPointer) -> Void) {
         self.flush = flush
         self.threshold = threshold
-        buffer.reserveCapacity(min(threshold, 1 << 20) + 4096)
+        storage = Storage(capacity: min(threshold, 1 << 20) + (64 << 10))
     }
+
+    /// What is buffered, as an array (for small sinks that collect rather than flush).
+    var buffer: [UInt8] { Array(UnsafeBufferPointer(start: storage.p, count: storage.count)) }
 
     @inline(__always)
     mutating func maybeFlush() {
-        if buffer.count >= threshold { finish() }
+        if storage.count >= threshold { finish() }
     }
 
     /// Hands over what is buffered.
     public mutating func finish() {
-        guard !buffer.isEmpty else { return }
-        buffer.withUnsafeBytes { flush($0) }
-        buffer.removeAll(keepingCapacity: true)
+        guard storage.count > 0 else { return }
+        flush(UnsafeRawBufferPointer(start: storage.p, count: storage.count))
+        storage.count = 0
+    }
+
+    /// Room for `n` more bytes; returns where they go.
+    @inline(__always)
+    func reserve(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+        if storage.count + n > storage.capacity { storage.grow(to: storage.count + n) }
+        return storage.p + storage.count
     }
 
     @inline(__always)
-    mutating func byte(_ b: UInt8) { buffer.append(b) }
+    mutating func byte(_ b: UInt8) {
+        reserve(1).pointee = b
+        storage.count += 1
+    }
 
     @inline(__always)
     mutating func ascii(_ s: StaticString) {
-        s.withUTF8Buffer { buffer.append(contentsOf: $0) }
+        let n = s.utf8CodeUnitCount
+        reserve(n).update(from: s.utf8Start, count: n)
+        storage.count += n
     }
 
     public mutating func text(_ s: String) {
         var s = s
-        s.withUTF8 { buffer.append(contentsOf: $0) }
+        s.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
     }
 
-    public mutating func bytes(_ b: UnsafeRawBufferPointer) { buffer.append(contentsOf: b) }
+    public mutating func bytes(_ b: UnsafeRawBufferPointer) {
+        guard let base = b.baseAddress, b.count > 0 else { return }
+        reserve(b.count).update(from: base.assumingMemoryBound(to: UInt8.self), count: b.count)
+        storage.count += b.count
+    }
+
+    mutating func append(contentsOf a: [UInt8]) {
+        a.withUnsafeBytes { bytes($0) }
+    }
 
     /// A decimal integer.
     @inline(__always)
@@ -63,7 +111,7 @@ public struct ByteSink {
                 x /= 10
                 n += 1
             }
-            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - n)...]))
+            bytes(UnsafeRawBufferPointer(rebasing: d[(24 - n)...]))
         }
     }
 
@@ -87,12 +135,12 @@ public struct ByteSink {
         int(Int64(a / 1_000_000_000))
         byte(UInt8(ascii: "."))
         var f = a % 1_000_000_000
-        var digits = [UInt8](repeating: 0x30, count: 9)
+        let digits = reserve(9)
         for k in stride(from: 8, through: 0, by: -1) {
             digits[k] = 0x30 + UInt8(f % 10)
             f /= 10
         }
-        buffer.append(contentsOf: digits)
+        storage.count += 9
     }
 
     /// A JSON string, quoted and escaped (RFC 8259), from bytes that may not be valid UTF-8.
@@ -102,7 +150,7 @@ public struct ByteSink {
         for k in 0..<b.count {
             let c = b[k]
             if c >= 0x20, c != 0x22, c != 0x5C { continue }
-            if k > run { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<k])) }
+            if k > run { bytes(UnsafeRawBufferPointer(rebasing: b[run..<k])) }
             run = k + 1
             switch c {
             case 0x22: ascii("\\\"")
@@ -117,7 +165,7 @@ public struct ByteSink {
                 byte(hex.utf8Start[Int(c & 15)])
             }
         }
-        if b.count > run { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[run..<b.count])) }
+        if b.count > run { bytes(UnsafeRawBufferPointer(rebasing: b[run..<b.count])) }
         byte(0x22)
     }
 
@@ -134,7 +182,7 @@ public struct ByteSink {
             break
         }
         guard needs else {
-            buffer.append(contentsOf: b)
+            bytes(b)
             return
         }
         byte(0x22)

@@ -37,7 +37,7 @@ public struct CSVWriter {
                     s.csvField(store.taskNames[task])
                     taskNames[task] = s.buffer
                 }
-                sink.buffer.append(contentsOf: taskNames[task]!)
+                sink.append(contentsOf: taskNames[task]!)
                 sink.byte(UInt8(ascii: ","))
                 sink.int(Int64(store.taskPIDs[task]))
             } else {

@@ -29,7 +29,7 @@ public struct ChromeTraceWriter {
         func separator(_ sink: inout ByteSink) {
             if first { first = false } else { sink.ascii(",\n") }
         }
-        var usedTasks = Set<UInt32>()
+        var usedTasks = [Bool](repeating: false, count: store.taskNames.count)
         var usedCPUs = Set<Int>()
         written += writeEvents(&sink, separator: separator, usedTasks: &usedTasks, usedCPUs: &usedCPUs)
         if let tree { written += writeCalls(tree, &sink, separator: separator, usedCPUs: &usedCPUs) }
@@ -42,7 +42,7 @@ public struct ChromeTraceWriter {
     // MARK: - events
 
     private func writeEvents(_ sink: inout ByteSink, separator: (inout ByteSink) -> Void,
-                             usedTasks: inout Set<UInt32>, usedCPUs: inout Set<Int>) -> Int {
+                             usedTasks: inout [Bool], usedCPUs: inout Set<Int>) -> Int {
         let skip: Set<String> = ["funcgraph_entry", "funcgraph_exit", "funcgraph_irq", "context_switch"]
         let skipped = store.eventNames.enumerated().map { skip.contains($0.element) }
         let switchID = store.eventNames.firstIndex(of: "sched_switch").map { UInt16($0) }
@@ -50,43 +50,51 @@ public struct ChromeTraceWriter {
         var written = 0
         var nameJSON: [[UInt8]?] = Array(repeating: nil, count: store.eventNames.count)
         var lastTS: Int64 = 0
-        for row in rows {
-            let (chunk, i) = store.locate(row)
-            let event = chunk.events[i]
-            guard SpecialEvent.isEvent(event), !skipped[Int(event)] else { continue }
-            if let include, !include(row) { continue }
-            let ts = chunk.timestamps[i]
-            lastTS = max(lastTS, ts)
-            let task = chunk.tasks[i]
-            usedTasks.insert(task)
-            let cpu = chunk.cpus[i] == 0xFFFF ? -1 : Int(chunk.cpus[i])
-            let line = chunk.line(i)
-            let payload = UnsafeRawBufferPointer(rebasing: line[min(Int(chunk.payloadOffsets[i]), line.count)...])
-            separator(&sink)
-            sink.ascii("{\"name\":")
-            if nameJSON[Int(event)] == nil {
-                var s = ByteSink(threshold: .max) { _ in }
-                s.jsonString(store.eventNames[Int(event)])
-                nameJSON[Int(event)] = s.buffer
+        // Chunk by chunk, not `locate` per row: a 10 M-event export is bounded by this loop.
+        var base = 0
+        for chunk in store.chunks {
+            let n = chunk.count
+            defer { base += n }
+            let lo = max(rows.lowerBound - base, 0), hi = min(rows.upperBound - base, n)
+            if lo >= hi { continue }
+            for i in lo..<hi {
+                let row = base + i
+                let event = chunk.events[i]
+                guard SpecialEvent.isEvent(event), !skipped[Int(event)] else { continue }
+                if let include, !include(row) { continue }
+                let ts = chunk.timestamps[i]
+                lastTS = max(lastTS, ts)
+                let task = chunk.tasks[i]
+                usedTasks[Int(task)] = true
+                let cpu = chunk.cpus[i] == 0xFFFF ? -1 : Int(chunk.cpus[i])
+                let line = chunk.line(i)
+                let payload = UnsafeRawBufferPointer(rebasing: line[min(Int(chunk.payloadOffsets[i]), line.count)...])
+                separator(&sink)
+                sink.ascii("{\"name\":")
+                if nameJSON[Int(event)] == nil {
+                    var s = ByteSink(threshold: .max) { _ in }
+                    s.jsonString(store.eventNames[Int(event)])
+                    nameJSON[Int(event)] = s.buffer
+                }
+                sink.append(contentsOf: nameJSON[Int(event)]!)
+                sink.ascii(",\"cat\":\"ftrace\",\"ph\":\"i\",\"s\":\"t\",\"ts\":")
+                sink.micros(ts)
+                threadIDs(task, &sink)
+                sink.ascii(",\"args\":{")
+                if cpu >= 0 {
+                    sink.ascii("\"cpu\":")
+                    sink.int(Int64(cpu))
+                    sink.byte(UInt8(ascii: ","))
+                }
+                Self.fields(payload, into: &sink)
+                sink.ascii("}}")
+                written += 1
+                if event == switchID, cpu >= 0 {
+                    usedCPUs.insert(cpu)
+                    written += switchSlice(payload, ts: ts, cpu: cpu, running: &running, &sink, separator: separator)
+                }
+                sink.maybeFlush()
             }
-            sink.buffer.append(contentsOf: nameJSON[Int(event)]!)
-            sink.ascii(",\"cat\":\"ftrace\",\"ph\":\"i\",\"s\":\"t\",\"ts\":")
-            sink.micros(ts)
-            threadIDs(task, &sink)
-            sink.ascii(",\"args\":{")
-            if cpu >= 0 {
-                sink.ascii("\"cpu\":")
-                sink.int(Int64(cpu))
-                sink.byte(UInt8(ascii: ","))
-            }
-            Self.fields(payload, into: &sink)
-            sink.ascii("}}")
-            written += 1
-            if event == switchID, cpu >= 0 {
-                usedCPUs.insert(cpu)
-                written += switchSlice(payload, ts: ts, cpu: cpu, running: &running, &sink, separator: separator)
-            }
-            sink.maybeFlush()
         }
         for (cpu, r) in running.sorted(by: { $0.key < $1.key }) where lastTS > r.ts {
             separator(&sink)
@@ -324,9 +332,9 @@ public struct ChromeTraceWriter {
     // MARK: - metadata
 
     private func writeMetadata(_ sink: inout ByteSink, separator: (inout ByteSink) -> Void,
-                               usedTasks: Set<UInt32>, usedCPUs: Set<Int>) {
+                               usedTasks: [Bool], usedCPUs: Set<Int>) {
         var named = Set<Int64>()
-        for task in usedTasks.sorted() where store.taskPIDs[Int(task)] >= 0 {
+        for task in usedTasks.indices.lazy.filter({ usedTasks[$0] }).map(UInt32.init) where store.taskPIDs[Int(task)] >= 0 {
             let pid = Int64(store.taskPIDs[Int(task)])
             guard named.insert(pid).inserted else { continue }
             separator(&sink)
