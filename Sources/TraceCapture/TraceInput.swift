@@ -107,11 +107,14 @@ public struct TraceInput: Sendable {
         let tracer = TraceHeaderScan.scan(first.bytes).tracer
         let parser = PieceParser(tracer: tracer, keepRows: keepRows)
         var block: OwnedBytes? = first
+        // Progress of a piece: the compressed bytes read when its block was complete.
+        var readWhenMade = decompressor.bytesConsumed
         while let current = block {
             let parsing = Task.detached { parser.parse(current, range: 0..<current.bytes.count) }
+            let progress = readWhenMade
             block = try blocks.next()
-            let progress = block == nil ? byteCount : decompressor.bytesConsumed
-            await consume(await parsing.value, progress)
+            readWhenMade = decompressor.bytesConsumed
+            await consume(await parsing.value, block == nil ? byteCount : progress)
         }
     }
 }
