@@ -27,6 +27,7 @@ struct GraphLine {
             return g
         }
         if line.hasPrefix("func=", at: k) { return parseRaw(line, from: k) }
+        if line.hasPrefix("--> ", at: k) || line.hasPrefix("<-- ", at: k) { return parseArrows(line, from: k) }
         if let bar = line.find(Byte.bar, from: k) {
             var column = line.trimmedEnd(bar)
             // uftrace prints the thread as `[ 1234]` between the duration and the bar.
@@ -110,6 +111,48 @@ struct GraphLine {
         } else {
             g.kind = .entry
         }
+        return g
+    }
+
+    /// The kernel's own print format of the function_graph events, as libtraceevent prints a trace.dat without
+    /// trace-cmd's graph view: `--> do_sys_open (1)` opens a call at depth 1,
+    /// `<-- do_sys_open (1) (start: 3a8c8a5227  end: 3a8c8a5299) over: 0` closes it (hex ns).
+    static func parseArrows(_ line: LineBytes, from start: Int) -> GraphLine {
+        var g = GraphLine()
+        g.nameStart = start + 4
+        var e = g.nameStart
+        while e < line.count, !Byte.isSpace(line[e]) { e += 1 }
+        g.nameEnd = e
+        var k = line.skipSpaces(from: e)
+        if k < line.count, line[k] == Byte.openParen {
+            let d = line.digitsEnd(from: k + 1)
+            g.indent = 2 + 2 * Int(line.number(from: k + 1, to: d) ?? 0)
+            k = d
+        }
+        guard line[start] == UInt8(ascii: "<") else {
+            g.kind = .entry
+            return g
+        }
+        g.kind = .exit
+        func hex(after label: StaticString) -> Int64? {
+            guard let at = find(line, label, from: k) else { return nil }
+            let s = line.skipSpaces(from: at + label.utf8CodeUnitCount)
+            var v = s
+            while v < line.count, !Byte.isSpace(line[v]), line[v] != Byte.closeParen { v += 1 }
+            guard v > s else { return nil }
+            // Printed with %llx: hexadecimal without a 0x.
+            var value: Int64 = 0
+            for i in s..<v {
+                let c = line[i] | 0x20
+                switch c {
+                case 0x30...0x39: value = value &* 16 &+ Int64(c - 0x30)
+                case 0x61...0x66: value = value &* 16 &+ Int64(c - 0x61 + 10)
+                default: return nil
+                }
+            }
+            return value
+        }
+        if let s = hex(after: "start:"), let t = hex(after: "end:") { g.duration = max(0, t - s) }
         return g
     }
 

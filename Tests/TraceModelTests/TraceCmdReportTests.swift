@@ -35,3 +35,24 @@ struct TraceCmdReportTests {
         #expect(tree.name(0) == "0xffffffffba5ddc00")
     }
 }
+
+/// What libtraceevent prints for function_graph records of a trace.dat from the kernel's own formats.
+@Suite("function_graph in the kernel's print format")
+struct KernelGraphFormatTests {
+    @Test func arrowsOpenAndCloseCallsWithHexTimes() {
+        let text = """
+                 sh-100   [000] .....  10.000000100: funcgraph_entry: --> do_sys_open (0)
+                 sh-100   [000] .....  10.000000200: funcgraph_entry: --> getname (1)
+                 sh-100   [000] .....  10.000000900: funcgraph_exit: <-- getname (1) (start: 2540be464  end: 2540be6bc) over: 0
+                 sh-100   [000] .....  10.000001500: funcgraph_exit: <-- do_sys_open (0) (start: 2540be400  end: 2540be7dc) over: 0
+
+        """
+        let tree = CallTreeSamples.tree(text: text)
+        #expect(tree.count == 2)
+        #expect(tree.name(0) == "do_sys_open")
+        #expect(tree.total[0] == 0x2540be7dc - 0x2540be400)
+        #expect(tree.name(1) == "getname")
+        #expect(tree.parent[1] == 0)
+        #expect(tree.total[1] == 0x2540be6bc - 0x2540be464)
+    }
+}
