@@ -8,6 +8,9 @@
 #include <event-parse.h>
 #include <trace-seq.h>
 
+/* Exported by libtracecmd but left out of its public header. */
+int tracecmd_cpus(struct tracecmd_input *handle);
+
 /*
  * trace.dat records as ftrace text lines, one per record, in time order across CPUs and buffer instances:
  * `comm-pid [cpu] flags sec.nsec: event: fields`, the fields printed by libtraceevent from the file's own
@@ -96,6 +99,10 @@ static inline int tracetui_dat_read(const char *path, struct tracetui_dat_text *
         if (h) handles[n++] = h;
     }
     trace_seq_init(&out->seq);
+    /* The header trace-cmd report prints: the text parser takes the CPU count from it. */
+    char header[32];
+    int header_length = snprintf(header, sizeof(header), "cpus=%d\n", tracecmd_cpus(handle));
+    if (header_length > 0) tracetui_dat_append(out, header, (size_t)header_length);
     int rc = tracecmd_iterate_events_multi(handles, n, tracetui_dat_record, out);
     trace_seq_destroy(&out->seq);
     for (int i = 1; i < n; i++) tracecmd_close(handles[i]);

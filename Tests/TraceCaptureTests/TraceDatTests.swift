@@ -21,6 +21,7 @@ struct TraceDatTests {
         #expect(s.byEvent == ["sched_switch": 57, "sched_wakeup": 30])
         #expect(s.byCPU == [0: 46, 1: 41])
         #expect(s.unparsed == 0)
+        #expect(s.cpus == 2, "trace-cmd report's cpus=2")
         #expect(s.firstTimestamp.map { ($0 + 500) / 1000 } == 9_953_397_731)
     }
 
