@@ -41,6 +41,21 @@ extension EndToEnd {
             try await session.quitAndExpectRestoredTerminal()
         }
 
+        /// A gzip file (named without .gz: the content decides) opens in the viewer like the plain text.
+        @Test func aGzipLogOpensInTheViewer() async throws {
+            let dir = try Fixture.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let packed = dir + "/syscalls.log"
+            let gzip = try CommandResult.run("/bin/sh", ["-c", "gzip -c \(shellQuoted(try Fixture.sample(Samples.syscalls))) > \(shellQuoted(packed))"])
+            #expect(gzip.status == 0, "gzip: \(gzip.stderr)")
+            let session = try TmuxSession()
+            defer { session.close() }
+            try session.launch("replay", packed)
+            let screen = try await session.waitFor("1/26,222")
+            #expect(screen.eventRows.first?.contains("sys_enter_openat") == true)
+            try await session.quitAndExpectRestoredTerminal()
+        }
+
         @Test func dumpWritesCSVAndAFlameGraphOfFoldedStacks() async throws {
             let csv = try CommandResult.run(try Fixture.binary(), ["dump", try Fixture.sample(Samples.syscalls), "--format", "csv"])
             #expect(csv.status == 0, "stderr: \(csv.stderr)")
