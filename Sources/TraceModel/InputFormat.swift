@@ -79,18 +79,21 @@ public enum InputFormat: String, Sendable, Equatable, CaseIterable {
         }
         if perfHints > ftraceHints, perfHints > 0 { return .perfScript }
         if traceCmdHeader { return .traceCmdReport }
-        if foldedLines > 0, ftraceHints == 0, otherLines == 0 { return .folded }
+        // Folded files may carry comments and stray lines (speedscope skips them): most lines must fold.
+        if foldedLines > 0, ftraceHints == 0, foldedLines >= 2 * otherLines { return .folded }
         return .ftraceText
     }
 
-    /// `\t    ffffffff81234567 do_syscall_64+0x5b ([kernel.kallsyms])`: a callchain frame of `perf script`.
+    /// `\t    ffffffff81234567 do_syscall_64+0x5b ([kernel.kallsyms])`: a callchain frame of `perf script`
+    /// (older versions indent with spaces or not at all; then the `(dso)` at the end tells it).
     static func isPerfFrame(_ line: [UInt8]) -> Bool {
-        guard line.first == 0x09 else { return false }
-        var k = 1
-        while k < line.count, line[k] == 0x20 { k += 1 }
+        var k = 0
+        while k < line.count, line[k] == 0x20 || line[k] == 0x09 { k += 1 }
         let s = k
         while k < line.count, isHex(line[k]) { k += 1 }
-        return k > s && k < line.count && line[k] == 0x20
+        guard k > s, k < line.count, line[k] == 0x20 else { return false }
+        if line.first == 0x09 { return true }
+        return k - s >= 4 && line.last == UInt8(ascii: ")") && line.contains(UInt8(ascii: "("))
     }
 
     /// `comm-pid [cpu] ts: …` or the latency form: ftrace's own lines.

@@ -199,3 +199,32 @@ struct ExportFormatTests {
         #expect(svg.contains("<title>all (9700 ns, 100%)</title>"))
     }
 }
+
+/// Detection on every sample: text logs stay text whatever they hold; perf script and folded files are told apart.
+@Suite("Input detection on the samples")
+struct InputDetectionTests {
+    static func files(_ dir: String) -> [String] {
+        let root = SampleFiles.root + "/" + dir
+        return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted().map { dir + "/" + $0 }
+    }
+
+    @Test func everySampleIsDetectedAsItsKind() throws {
+        var checked = 0
+        for dir in ["events", "function", "latency", "function_graph", "trace-cmd-report"] {
+            for path in Self.files(dir) {
+                let kind = InputFormat.detect(try CallTreeSamples.bytes(path))
+                #expect(kind == .ftraceText || kind == .traceCmdReport, "\(path): \(kind)")
+                checked += 1
+            }
+        }
+        for path in Self.files("perf-script") {
+            #expect(InputFormat.detect(try CallTreeSamples.bytes(path)) == .perfScript, "\(path)")
+            checked += 1
+        }
+        for path in Self.files("folded") where !path.contains("utf16") {
+            #expect(InputFormat.detect(try CallTreeSamples.bytes(path)) == .folded, "\(path)")
+            checked += 1
+        }
+        #expect(checked > 100)
+    }
+}
