@@ -2,7 +2,8 @@ import TraceModel
 
 /// Reads an input and writes it in an export format (the `dump` command).
 public enum Export {
-    public static func write(input: TraceInput, format: ExportFormat, to out: ExportFile) async throws(CaptureError) {
+    public static func write(input: TraceInput, format: ExportFormat, table: ExportTable = .stream,
+                             to out: ExportFile) async throws(CaptureError) {
         var sink = out.sink()
         if format == .svg, input.format == .folded {
             let stacks = FoldedInput.parse(Array(input.file.bytes))
@@ -12,6 +13,12 @@ public enum Export {
             return
         }
         let store = try await input.load()
+        if format == .csv, table == .calls {
+            let tree = CallTree(store: store)
+            guard tree.count > 0 else { throw CaptureError("no function_graph calls in \(input.path)") }
+            CSVWriter.callPaths(CallPathTree(tree), to: &sink)
+            return
+        }
         do {
             try Exporter.write(format, store: store, tree: nil, title: lastComponent(input.path), to: &sink)
         } catch {

@@ -62,3 +62,35 @@ public struct CSVWriter {
         return written
     }
 }
+
+extension CSVWriter {
+    public static let callPathHeader = "path,function,depth,calls,total_ns,self_ns,avg_ns,min_ns,max_ns,incomplete"
+
+    /// The merged call paths (`tracetui graph`'s table) as CSV, callers before callees; `path` joins the
+    /// functions from the root with `;` as folded stacks do. Returns the rows written.
+    @discardableResult
+    public static func callPaths(_ paths: CallPathTree, to sink: inout ByteSink) -> Int {
+        sink.text(callPathHeader)
+        sink.byte(0x0A)
+        var written = 0
+        var stack: [(node: Int, depth: Int, path: String)] = paths.roots.reversed().map { ($0, 0, "") }
+        while let (n, depth, parentPath) = stack.popLast() {
+            let node = paths.nodes[n]
+            let path = parentPath.isEmpty ? node.name : parentPath + ";" + node.name
+            sink.csvField(path)
+            sink.byte(UInt8(ascii: ","))
+            sink.csvField(node.name)
+            for v in [Int64(depth), Int64(node.calls), node.total, node.selfTime,
+                      node.calls > 0 ? node.total / Int64(node.calls) : 0, node.calls > 0 ? node.min : 0, node.max] {
+                sink.byte(UInt8(ascii: ","))
+                sink.int(v)
+            }
+            sink.ascii(node.incomplete ? ",1\n" : ",0\n")
+            written += 1
+            for c in node.children.reversed() { stack.append((c, depth + 1, path)) }
+            sink.maybeFlush()
+        }
+        sink.finish()
+        return written
+    }
+}

@@ -24,6 +24,14 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     }
 }
 
+/// Which table a CSV export holds.
+public enum ExportTable: String, Sendable, CaseIterable {
+    /// Every line of the trace (the stream view).
+    case stream
+    /// The function_graph calls merged by call path (`tracetui graph`).
+    case calls
+}
+
 /// What an export failed on, said in one line.
 public struct ExportError: Error, CustomStringConvertible, Sendable {
     public var description: String

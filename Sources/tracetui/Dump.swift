@@ -16,11 +16,14 @@ struct Dump: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Write here instead of standard output.")
     var output: String?
 
+    @Option(help: "For csv: stream (every line) or calls (the merged call paths of `tracetui graph`).")
+    var table: ExportTable = .stream
+
     func run() async throws {
         do {
             let input = try TraceInput(path: file)
             let out = try ExportFile(path: output)
-            try await Export.write(input: input, format: format, to: out)
+            try await Export.write(input: input, format: format, table: table, to: out)
             try out.finish()
         } catch let error as CaptureError {
             throw ValidationFailure(error.description)
@@ -29,3 +32,4 @@ struct Dump: AsyncParsableCommand {
 }
 
 extension ExportFormat: ExpressibleByArgument {}
+extension ExportTable: ExpressibleByArgument {}
