@@ -16,7 +16,13 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel"]),
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceCmd"]),
+        // trace.dat through libtracecmd, fields decoded by libtraceevent.
+        .systemLibrary(name: "CTraceCmd", path: "Sources/CTraceCmd", pkgConfig: "libtracecmd",
+                       providers: [.apt(["libtracecmd-dev", "libtraceevent-dev", "libtracefs-dev"])]),
+        // gzip and zstd inputs, inflated in memory as they are parsed.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // The terminal's vocabulary as plain values: Canvas, Cell, Role, Key, Theme.
         .target(name: "Screen"),
         // The app: state, views, commands, keymap; renders into a Canvas.
@@ -40,7 +46,7 @@ let package = Package(
             path: "Benchmarks/tracetui-bench"
         ),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
-        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "TraceModel"]),
+        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "TraceModel", "CZlib", "CZstd"]),
         .testTarget(name: "ScreenTests", dependencies: ["Screen"]),
         .testTarget(name: "TraceTUITests", dependencies: ["TraceTUI", "TraceModel", "Screen"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

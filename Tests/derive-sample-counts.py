@@ -35,6 +35,9 @@ RE_NPROC = re.compile(rb"#P:(\d+)")
 RE_LOST = re.compile(rb"^\s*(?:CPU:\d+ )?\[LOST(?: (\d+))? EVENTS\]\s*$")
 RE_FRAME = re.compile(rb"^\s*=>")
 RE_DASHES = re.compile(rb"^\s*-{10,}\s*$")  # function_graph context-switch rule lines
+# trace-cmd report's own header lines: `version = 6`, `cpus=8`, `CPU 3 is empty`.
+RE_TC_CPUS = re.compile(rb"^cpus=(\d+)\s*$")
+RE_TC_HEADER = re.compile(rb"^(?:version = \d+|cpus=\d+|CPU \d+ is empty)\s*$")
 
 # --- event lines -----------------------------------------------------------
 # COMM-PID [(TGID)] [CPU] [FLAGS] TIMESTAMP: PAYLOAD
@@ -116,13 +119,13 @@ NOTES = {
     "trace-cmd-report/trace-cmd-doc-report-wakeup-latency-w.txt":
         "`Latency: N usecs` suffixes stay inside sched_switch payloads; `[...]` + 7 summary lines unparsed.",
     "trace-cmd-report/trace-cmd-doc-report-default-function-events-5char.txt":
-        "`cpus=8` is unparsed and does not set cpus (only #P: does); `function:` lines are `function`.",
+        "`cpus=8` is trace-cmd's header: cpus 8; `function:` lines are `function`.",
     "trace-cmd-report/trappy-doc-trace-thermal-cpu-empty.txt":
-        "`version = 6`, five `CPU N is empty`, `cpus=6` are unparsed; cpus nil.",
+        "`version = 6`, five `CPU N is empty`, `cpus=6` are trace-cmd's header: cpus 6.",
     "trace-cmd-report/trappy-tests-trace_idle_unsorted-tabs.txt":
         "TAB-indented comms parse; last line (payload cut after prev_pid) is still a sched_switch event.",
     "trace-cmd-report/tracecompass-trace-func-graph-funcgraph_entry-exit-raw.txt":
-        "no trailing newline: 200 lines (199 events + `cpus=8`).",
+        "no trailing newline: 200 lines (199 events + the `cpus=8` header).",
 }
 
 
@@ -204,6 +207,8 @@ def classify(line, tracer):
         if RE_BUFFER_STARTED.match(line):
             return "buffer", None
         return "header", None
+    if RE_TC_HEADER.match(line):
+        return "header", None
     m = RE_LOST.match(line)
     if m:
         return "lost", int(m.group(1) or 0)
@@ -235,6 +240,9 @@ def summarize(data):
     overwritten = 0
     for raw in lines:
         line = raw[:-1] if raw.endswith(b"\r") else raw
+        m = RE_TC_CPUS.match(line)
+        if m and cpus is None:
+            cpus = int(m.group(1))
         if not line.lstrip().startswith(b"#"):
             continue
         m = RE_TRACER.match(line)

@@ -9,7 +9,7 @@ struct Bench {
             try await ProcCostBench.run(seconds: seconds, interval: options.procInterval)
             return
         }
-        if options.runs(.events) { try await measureEvents() }
+        if options.runs(.events) || options.runs(.formats) { try await measureEvents() }
         if options.runs(.graph) {
             CallTreeBench.redrawHugeNode()
             if options.graphSizeMB > 0 {
@@ -22,7 +22,8 @@ struct Bench {
         }
     }
 
-    /// The event log's figures: load, stat, first screen, memory, against the peers.
+    /// The event log's figures (load, stat, first screen, memory, against the peers) and the formats' on the
+    /// same log.
     private func measureEvents() async throws(BenchError) {
         let path: String
         var generated = false
@@ -51,9 +52,14 @@ struct Bench {
                 print("removed \(path) (pass --keep to reuse it)")
             }
         }
-        let results = try await Measurements(path: path, runs: options.runs).all()
-        print("")
-        BenchReport(r: results, cores: ProcessInfo.processInfo.activeProcessorCount, runs: options.runs).print()
-        print("")
+        if options.runs(.events) {
+            let results = try await Measurements(path: path, runs: options.runs).all()
+            print("")
+            BenchReport(r: results, cores: ProcessInfo.processInfo.activeProcessorCount, runs: options.runs).print()
+            print("")
+        }
+        if options.runs(.formats) {
+            try await FormatsBench.run(logPath: path, datPath: options.datFile, runs: options.runs, keep: options.keep)
+        }
     }
 }

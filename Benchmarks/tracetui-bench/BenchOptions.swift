@@ -1,3 +1,5 @@
+import Foundation
+
 /// The command line: `tracetui-bench [--size-mb N] [--file PATH] [--keep]`.
 ///
 /// Hand-parsed: the target depends only on TraceModel and TraceCapture (no ArgumentParser).
@@ -20,9 +22,11 @@ struct BenchOptions {
     /// Samples aggregated for the hotspot figure.
     var hotspotSamples = 10_000_000
 
-    enum Group: String { case events, graph, hotspots }
+    enum Group: String { case events, graph, hotspots, formats }
 
     func runs(_ group: Group) -> Bool { only == nil || only == group }
+    /// A trace.dat to decode instead of recording one.
+    var datFile: String?
 
     static let usage = """
         usage: tracetui-bench [--size-mb N] [--file PATH] [--keep] [--graph-size-mb N]
@@ -31,10 +35,12 @@ struct BenchOptions {
           --keep        keep the generated log for the next run (reused when its size fits)
           --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
           --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024),
-                        hotspots (10 M samples aggregated, a 100 000-symbol table redrawn; --hotspots too)
+                        hotspots (10 M samples aggregated, a 100 000-symbol table redrawn; --hotspots too),
+                        formats (trace.dat decode, Chrome export; --formats-only too)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
           --proc-cost S [--proc-interval I]  only the /proc sampling cost: tracetui dstat, dstat and htop side by
                         side for S seconds at one sample every I seconds (default 1), each one's utime+stime
+          --dat PATH         decode PATH instead of recording bench-data/bench.dat (needs root otherwise)
         """
 
     init(arguments: [String]) throws(BenchError) {
@@ -56,9 +62,10 @@ struct BenchOptions {
                     throw BenchError("--graph-size-mb needs a positive whole number of MiB")
                 }
                 graphSizeMB = v
-            case "--only", "--hotspots":
-                guard let v = arg == "--hotspots" ? "hotspots" : rest.popFirst(), let group = Group(rawValue: v) else {
-                    throw BenchError("--only takes events, graph or hotspots")
+            case "--only", "--hotspots", "--formats-only":
+                let named = arg == "--hotspots" ? "hotspots" : arg == "--formats-only" ? "formats" : rest.popFirst()
+                guard let v = named, let group = Group(rawValue: v) else {
+                    throw BenchError("--only takes events, graph, hotspots or formats")
                 }
                 only = group
                 if group == .graph, graphSizeMB == 0 { graphSizeMB = 1024 }
@@ -77,6 +84,9 @@ struct BenchOptions {
                     throw BenchError("--proc-interval needs seconds, at least 0.1")
                 }
                 procInterval = v
+            case "--dat":
+                guard let v = rest.popFirst() else { throw BenchError("--dat needs a path") }
+                datFile = v
             case "-h", "--help":
                 throw BenchError(Self.usage, isHelp: true)
             default:
@@ -97,7 +107,11 @@ enum BenchPaths {
     static var dataDirectory: String { packageRoot + "/bench-data" }
     static var generatedLog: String { dataDirectory + "/large-trace.txt" }
     /// Real captures shared by the team; the generated log is made of their bodies.
-    static var samples: String { packageRoot + "/../shared/samples/events" }
-    static var graphSamples: String { packageRoot + "/../shared/samples/function_graph" }
+    /// `TRACETUI_SAMPLES` as the tests read it, else `../shared/samples` next to the package.
+    static var samplesRoot: String {
+        ProcessInfo.processInfo.environment["TRACETUI_SAMPLES"] ?? packageRoot + "/../shared/samples"
+    }
+    static var samples: String { samplesRoot + "/events" }
+    static var graphSamples: String { samplesRoot + "/function_graph" }
     static var generatedGraphLog: String { dataDirectory + "/large-graph.txt" }
 }

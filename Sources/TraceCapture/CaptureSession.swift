@@ -6,6 +6,9 @@ import TraceModel
 public actor CaptureSession {
     public nonisolated let snapshots: SnapshotBox
     private var store = EventStore()
+    /// The call tree grows piece by piece from lines taken apart while parsing, so it is ready with the
+    /// store, built on this actor while the next pieces parse.
+    private var calls: CallTreeBuilder?
 
     public init(sourceName: String) {
         snapshots = SnapshotBox(TraceSnapshot(source: sourceName))
@@ -15,41 +18,99 @@ public actor CaptureSession {
     /// Publishes after every piece so the first screen shows while the rest loads.
     public func replay(_ storage: ByteStorage) async {
         let started = ContinuousClock.now
-        func secondsSinceStart() -> Double {
-            let elapsed = ContinuousClock.now - started
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        }
         let total = storage.bytes.count
         snapshots.publish { $0.progress = LoadProgress(bytesDone: 0, bytesTotal: total) }
         var done = 0
-        // The call tree grows piece by piece from lines taken apart while parsing, so it is ready
-        // with the store, on this actor while the next pieces parse.
-        var calls: CallTreeBuilder?
         await ParallelParse.run(storage, keepRows: true) { piece in
-            store.append(piece)
-            if !piece.graph.isEmpty {
-                if calls == nil { calls = CallTreeBuilder(expectedCalls: Self.expectedCalls(piece, of: total)) }
-                calls?.consumeLastPiece(piece.graph, of: store)
-            }
             done += piece.byteCount
-            let seconds = secondsSinceStart()
-            let snapshot = store
-            snapshots.publish {
-                $0.store = snapshot
-                $0.progress = LoadProgress(bytesDone: done, bytesTotal: total, seconds: seconds)
-            }
+            add(piece, done: done, total: total, started: started)
         }
-        let seconds = secondsSinceStart()
+        finish(total: total, started: started, failure: nil)
+    }
+
+    /// Reads an input of any kind (text, compressed, Chrome JSON, trace.dat) into the store.
+    public func replay(_ input: TraceInput) async {
+        let started = ContinuousClock.now
+        let total = input.byteCount
+        snapshots.publish { $0.progress = LoadProgress(bytesDone: 0, bytesTotal: total) }
+        var failure: String?
+        do {
+            try await input.parse(keepRows: true) { piece, done in
+                add(piece, done: done, total: total, started: started)
+            }
+        } catch {
+            failure = error.description
+        }
+        finish(total: total, started: started, failure: failure)
+    }
+
+    /// Several inputs on one timeline (interleaved by time when their clocks agree, else one after another).
+    public func replay(_ inputs: [TraceInput]) async {
+        if inputs.count == 1 {
+            await replay(inputs[0])
+            return
+        }
+        let started = ContinuousClock.now
+        let total = inputs.reduce(0) { $0 + $1.byteCount }
+        snapshots.publish { $0.progress = LoadProgress(bytesDone: 0, bytesTotal: total) }
+        var stores: [EventStore] = []
+        var done = 0
+        do {
+            for input in inputs {
+                stores.append(try await input.load())
+                done += input.byteCount
+                let progress = LoadProgress(bytesDone: done / 2, bytesTotal: total,
+                                            seconds: Self.seconds(since: started))
+                snapshots.publish { $0.progress = progress }
+            }
+        } catch {
+            finish(total: total, started: started, failure: error.description)
+            return
+        }
+        let merged = TimelineMerge.merge(stores, names: inputs.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path })
+        stores = []
+        let storage = OwnedBytes(merged.text)
+        await ParallelParse.run(storage, keepRows: true) { piece in
+            add(piece, done: total / 2 + Int(Double(total) / 2 * Double(store.bytesParsed + piece.byteCount)
+                                                / Double(max(1, merged.text.count))),
+                total: total, started: started)
+        }
+        finish(total: total, started: started, failure: merged.note)
+    }
+
+    private static func seconds(since started: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    private func add(_ piece: ParsedPiece, done: Int, total: Int, started: ContinuousClock.Instant) {
+        store.append(piece)
+        if !piece.graph.isEmpty {
+            if calls == nil { calls = CallTreeBuilder(expectedCalls: Self.expectedCalls(piece, of: total)) }
+            calls?.consumeLastPiece(piece.graph, of: store)
+        }
+        let seconds = Self.seconds(since: started)
         let snapshot = store
-        let tree = CallTree.hasCalls(snapshot) ? calls?.finish() : nil
+        snapshots.publish {
+            $0.store = snapshot
+            $0.progress = LoadProgress(bytesDone: done, bytesTotal: total, seconds: seconds)
+        }
+    }
+
+    private func finish(total: Int, started: ContinuousClock.Instant, failure: String?) {
+        let seconds = Self.seconds(since: started)
+        let snapshot = store
+        let tree = CallTree.hasCalls(snapshot) ? (calls?.finish() ?? CallTree(store: snapshot)) : nil
+        calls = nil
         snapshots.publish {
             $0.store = snapshot
             $0.callTree = tree
+            if let failure { $0.error = failure }
             $0.progress = LoadProgress(bytesDone: total, bytesTotal: total, seconds: seconds, finished: true)
         }
     }
 
-    /// Calls to make room for, from the first piece with calls: its calls per byte, over the whole file.
+    /// Calls to make room for, from the first piece with calls: its calls per byte, over the whole input.
     private static func expectedCalls(_ piece: ParsedPiece, of totalBytes: Int) -> Int {
         let calls = piece.graph.callCount
         guard piece.byteCount > 0, calls > 0 else { return 0 }

@@ -12,4 +12,11 @@ public enum HotspotLoader {
         await ParallelParse.run(storage, keepRows: true) { store.append($0) }
         return HotspotSource(store: store)
     }
+
+    /// The same for an input of any kind (compressed, trace.dat, Chrome JSON).
+    public static func load(_ input: TraceInput) async throws(CaptureError) -> HotspotSource {
+        if input.format == .folded { return HotspotSource(samples: FoldedStacks.parse(input.file.bytes).samples) }
+        if input.format == .ftraceText || input.format == .perfScript { return await load(input.file) }
+        return HotspotSource(store: try await input.load())
+    }
 }

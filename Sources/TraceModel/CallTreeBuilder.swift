@@ -12,6 +12,8 @@ public struct CallTreeBuilder: Sendable {
     var laneOfThread: [UInt32: Int] = [:]
     /// Calls to make room for in each new lane.
     let expectedCallsPerLane: Int
+    /// Calls nest per thread whatever the CPU (Chrome JSON: a thread's calls may move between CPUs).
+    var perThread = false
 
     /// One CPU's (or thread's) calls in depth-first order: a call, then what ran inside it.
     struct Lane {
@@ -47,6 +49,7 @@ public struct CallTreeBuilder: Sendable {
     /// Takes the function_graph lines of the piece just appended to `store`, whose rows are its last chunk.
     public mutating func consumeLastPiece(_ ops: GraphOps, of store: EventStore) {
         guard !ops.isEmpty, let chunk = store.chunks.last else { return }
+        perThread = store.summary.header.callsPerThread
         consume(ops, chunk: chunk, firstRow: store.count - chunk.count, store: store)
     }
 
@@ -57,6 +60,7 @@ public struct CallTreeBuilder: Sendable {
         let graphEvents = Set([id("funcgraph_entry"), id("funcgraph_exit"), id("funcgraph_irq")].filter { $0 >= 0 })
         let switchEvent = id("context_switch")
         guard !graphEvents.isEmpty else { return }
+        perThread = store.summary.header.callsPerThread
         var chunkFirst = 0
         for chunk in store.chunks {
             defer { chunkFirst += chunk.count }
@@ -107,9 +111,9 @@ public struct CallTreeBuilder: Sendable {
     }
 
     mutating func lane(cpu: UInt16, thread: UInt32) -> Int {
-        if cpu == 0xFFFF {
+        if cpu == 0xFFFF || perThread {
             if let l = laneOfThread[thread] { return l }
-            laneOfThread[thread] = addLane(cpu: cpu, thread: thread)
+            laneOfThread[thread] = addLane(cpu: 0xFFFF, thread: thread)
             return lanes.count - 1
         }
         let c = Int(cpu)

@@ -20,7 +20,23 @@ struct FtraceLineParser {
         if let event = parseLatency(line, i) { return event }
         if let event = parseUftrace(line, i) { return event }
         if c == Byte.dash, isAll(line, Byte.dash, from: i) { return ParsedLine(kind: .decoration) }
+        if i == 0, isTraceCmdHeader(line) { return ParsedLine(kind: .header) }
         return ParsedLine(kind: .unparsed)
+    }
+
+    /// `trace-cmd report` opens with `version = 6`, `CPU 3 is empty` and `cpus=8` lines.
+    private func isTraceCmdHeader(_ line: LineBytes) -> Bool {
+        let end = line.trimmedEnd(line.count)
+        func digits(from k: Int) -> Int? {
+            let d = line.digitsEnd(from: k)
+            return d > k ? d : nil
+        }
+        if line.hasPrefix("cpus=", at: 0), let d = digits(from: 5) { return d == end }
+        if line.hasPrefix("version = ", at: 0), let d = digits(from: 10) { return d == end }
+        if line.hasPrefix("CPU ", at: 0), let d = digits(from: 4), line.hasPrefix(" is empty", at: d) {
+            return d + 9 == end
+        }
+        return false
     }
 
     // MARK: - comments, lost events

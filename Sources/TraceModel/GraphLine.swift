@@ -26,6 +26,8 @@ struct GraphLine {
             g.kind = .irqExit
             return g
         }
+        if line.hasPrefix("func=", at: k) { return parseRaw(line, from: k) }
+        if line.hasPrefix("--> ", at: k) || line.hasPrefix("<-- ", at: k) { return parseArrows(line, from: k) }
         if let bar = line.find(Byte.bar, from: k) {
             var column = line.trimmedEnd(bar)
             // uftrace prints the thread as `[ 1234]` between the duration and the bar.
@@ -78,6 +80,100 @@ struct GraphLine {
             g.kind = .leaf
         }
         return g
+    }
+
+    /// trace-cmd's raw fields (`report -R`, or no function_graph plugin): `func=0xffff… depth=1` opens a call,
+    /// `func=0xffff… calltime=0x… rettime=0x… overrun=0x0 depth=1` closes it (times in ns).
+    static func parseRaw(_ line: LineBytes, from start: Int) -> GraphLine {
+        var g = GraphLine()
+        g.nameStart = start + 5
+        var e = g.nameStart
+        while e < line.count, !Byte.isSpace(line[e]) { e += 1 }
+        g.nameEnd = e
+        var calltime: Int64?, rettime: Int64?
+        var k = line.skipSpaces(from: e)
+        while k < line.count {
+            var eq = k
+            while eq < line.count, line[eq] != Byte.equals, !Byte.isSpace(line[eq]) { eq += 1 }
+            var v = eq + 1
+            while v < line.count, !Byte.isSpace(line[v]) { v += 1 }
+            if eq < line.count, line[eq] == Byte.equals {
+                let value = integer(line, from: eq + 1, to: v)
+                if line.hasPrefix("calltime=", at: k) { calltime = value }
+                if line.hasPrefix("rettime=", at: k) { rettime = value }
+                if line.hasPrefix("depth=", at: k) { g.indent = 2 + 2 * Int(value ?? 0) }
+            }
+            k = line.skipSpaces(from: v)
+        }
+        if let calltime, let rettime {
+            g.kind = .exit
+            g.duration = max(0, rettime - calltime)
+        } else {
+            g.kind = .entry
+        }
+        return g
+    }
+
+    /// The kernel's own print format of the function_graph events, as libtraceevent prints a trace.dat without
+    /// trace-cmd's graph view: `--> do_sys_open (1)` opens a call at depth 1,
+    /// `<-- do_sys_open (1) (start: 3a8c8a5227  end: 3a8c8a5299) over: 0` closes it (hex ns).
+    static func parseArrows(_ line: LineBytes, from start: Int) -> GraphLine {
+        var g = GraphLine()
+        g.nameStart = start + 4
+        var e = g.nameStart
+        while e < line.count, !Byte.isSpace(line[e]) { e += 1 }
+        g.nameEnd = e
+        var k = line.skipSpaces(from: e)
+        if k < line.count, line[k] == Byte.openParen {
+            let d = line.digitsEnd(from: k + 1)
+            g.indent = 2 + 2 * Int(line.number(from: k + 1, to: d) ?? 0)
+            k = d
+        }
+        guard line[start] == UInt8(ascii: "<") else {
+            g.kind = .entry
+            return g
+        }
+        g.kind = .exit
+        func hex(after label: StaticString) -> Int64? {
+            guard let at = find(line, label, from: k) else { return nil }
+            let s = line.skipSpaces(from: at + label.utf8CodeUnitCount)
+            var v = s
+            while v < line.count, !Byte.isSpace(line[v]), line[v] != Byte.closeParen { v += 1 }
+            guard v > s else { return nil }
+            // Printed with %llx: hexadecimal without a 0x.
+            var value: Int64 = 0
+            for i in s..<v {
+                let c = line[i] | 0x20
+                switch c {
+                case 0x30...0x39: value = value &* 16 &+ Int64(c - 0x30)
+                case 0x61...0x66: value = value &* 16 &+ Int64(c - 0x61 + 10)
+                default: return nil
+                }
+            }
+            return value
+        }
+        if let s = hex(after: "start:"), let t = hex(after: "end:") { g.duration = max(0, t - s) }
+        return g
+    }
+
+    /// A decimal or `0x` hexadecimal integer.
+    static func integer(_ line: LineBytes, from: Int, to: Int) -> Int64? {
+        if to - from > 2, line[from] == 0x30, line[from + 1] | 0x20 == 0x78 {
+            var v: Int64 = 0
+            for k in (from + 2)..<to {
+                let c = line[k]
+                let d: UInt8
+                switch c {
+                case 0x30...0x39: d = c - 0x30
+                case 0x61...0x66: d = c - 0x61 + 10
+                case 0x41...0x46: d = c - 0x41 + 10
+                default: return nil
+                }
+                v = v &* 16 &+ Int64(d)
+            }
+            return v
+        }
+        return line.number(from: from, to: to)
     }
 
     /// The end of a call's text before a trailing `/* … */` comment (retval, retaddr, tail).

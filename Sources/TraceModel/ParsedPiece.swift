@@ -78,6 +78,8 @@ public struct TraceHeader: Sendable, Equatable {
     public var entriesWritten: Int?
     public var cpus: Int?
     public var hasTgidColumn = false
+    /// Calls nest per thread rather than per CPU (text made from Chrome JSON, which has no CPUs).
+    public var callsPerThread = false
 
     public init() {}
 
@@ -105,6 +107,9 @@ public struct TraceHeader: Sendable, Equatable {
             if let n = Int(digits) { cpus = n }
         }
         if text.contains("TGID") { hasTgidColumn = true }
+        if text.hasPrefix(ChromeTraceReader.perThreadHeader) { callsPerThread = true }
+        // trace-cmd report's `cpus=8`.
+        if text.hasPrefix("cpus="), let n = Int(text.dropFirst(5).prefix(while: { $0.isNumber })) { cpus = n }
     }
 }
 

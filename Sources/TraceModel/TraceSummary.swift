@@ -61,6 +61,7 @@ public struct TraceSummary: Sendable, Equatable {
         }
         if h.cpus != nil && header.cpus == nil { header.cpus = h.cpus }
         if h.hasTgidColumn { header.hasTgidColumn = true }
+        if h.callsPerThread { header.callsPerThread = true }
         tracer = header.tracer
         cpus = header.cpus
         overwritten = header.overwritten

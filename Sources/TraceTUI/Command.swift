@@ -11,6 +11,7 @@ public enum Command: String, Sendable, CaseIterable {
     case help
     case quit
     case redraw
+    case export
     // The call tree's own commands.
     case toggleNode, expandNode, collapseNode, expandChildren, collapseChildren, expandAll, collapseAll
     case parentNode, previousSibling, nextSibling, longestChild, zoom, cycleSort, toggleGraphMode, cycleScope, chooseFields

@@ -48,6 +48,8 @@ public struct Keymap: Sendable {
                    section: "View"),
         KeyBinding(keys: [.char("?"), .function(1)], command: .help, help: "this help", section: "View"),
         KeyBinding(keys: [.ctrl("l")], command: .redraw, help: "redraw the screen", section: "View"),
+        KeyBinding(keys: [.char("x")], command: .export,
+                   help: "export the view (filter, A–B): Chrome JSON, CSV, flame graph SVG", section: "View"),
         KeyBinding(keys: [.char("q"), .ctrl("c")], command: .quit, help: "quit", section: "View"),
         KeyBinding(keys: [.enter, .char(" ")], command: .toggleNode, help: "fold or unfold the call",
                    section: "Call tree", context: .tree),

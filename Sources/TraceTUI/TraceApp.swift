@@ -9,6 +9,8 @@ public struct TraceApp: Sendable {
         case prompt(PromptKind, LineEditor)
         /// The key list, scrolled down by `scroll` lines.
         case help(scroll: Int)
+        /// The `x` menu, its highlighted format.
+        case exportMenu(selected: Int)
     }
 
     /// The Enter panel: closed, under the list, or over the whole screen (scrollable).
@@ -46,6 +48,8 @@ public struct TraceApp: Sendable {
     private var hotspotSource: HotspotSource?
     /// A pane asked for while loading (`2`/Tab, `3`, `4`): it opens when the file is in.
     private var paneRequested: KeyContext?
+    /// An export chosen from the `x` menu, waiting for the executable to write it.
+    private var pendingExport: ExportRequest?
 
     public init(snapshot: TraceSnapshot, keymap: Keymap = .standard) {
         self.snapshot = snapshot
@@ -82,6 +86,9 @@ public struct TraceApp: Sendable {
             default: mode = .browsing
             }
             return .continue
+        case .exportMenu(let selected):
+            handleExportMenu(key, selected: selected)
+            return .continue
         case .prompt(let kind, var editor):
             let outcome = editor.apply(key)
             switch outcome {
@@ -116,6 +123,8 @@ public struct TraceApp: Sendable {
             return .quit
         case .help:
             mode = .help(scroll: 0)
+        case .export:
+            mode = .exportMenu(selected: 0)
         case .search:
             searchOrigin = stream.cursor
             mode = .prompt(.search, LineEditor())
@@ -324,6 +333,69 @@ public struct TraceApp: Sendable {
         }
     }
 
+    // MARK: - export
+
+    private mutating func handleExportMenu(_ key: Key, selected: Int) {
+        let count = ExportMenu.choices.count
+        switch key {
+        case .escape:
+            mode = .browsing
+        case .up, .char("k"):
+            mode = .exportMenu(selected: (selected + count - 1) % count)
+        case .down, .char("j"):
+            mode = .exportMenu(selected: (selected + 1) % count)
+        case .enter:
+            requestExport(ExportMenu.choices[selected].format)
+        case .char(let c):
+            if let choice = ExportMenu.choices.first(where: { $0.key == c }) { requestExport(choice.format) }
+        default:
+            break
+        }
+    }
+
+    /// What the export covers, said in the menu: the whole trace, or the filter and the A–B range.
+    var exportScope: String {
+        var parts: [String] = []
+        if let text = stream.filterText, stream.isFiltering { parts.append("filter \(text)") }
+        if let range = exportRange { parts.append("rows \(range.lowerBound + 1)–\(range.upperBound) (A–B)") }
+        return parts.isEmpty ? "the whole trace" : parts.joined(separator: ", ")
+    }
+
+    private var exportRange: Range<Int>? {
+        guard let a = stream.markerA, let b = stream.markerB else { return nil }
+        return min(a, b)..<(max(a, b) + 1)
+    }
+
+    private mutating func requestExport(_ format: ExportFormat) {
+        mode = .browsing
+        guard snapshot.progress.finished else {
+            say("the file is still loading: export when it has loaded")
+            return
+        }
+        pendingExport = ExportRequest(format: format, rows: exportRange,
+                                      filter: stream.isFiltering ? stream.filterText : nil,
+                                      sourceName: snapshot.source)
+        say("exporting…")
+    }
+
+    /// The export the user chose, once: the executable writes it and calls `exportFinished`.
+    public mutating func takeExportRequest() -> ExportRequest? {
+        defer { pendingExport = nil }
+        return pendingExport
+    }
+
+    /// Shows where the export went, or why it failed, in the status bar.
+    public mutating func exportFinished(path: String?, records: Int, error: String?) {
+        if let error {
+            say("export failed: \(error)")
+        } else if let path {
+            say("exported \(records) records to \(path)")
+        }
+    }
+
+    /// The trace's call tree as the snapshot has it (nil while loading or without function_graph lines).
+    public var callTree: CallTree? { snapshot.callTree }
+
     private mutating func say(_ text: String) {
         message = text
         messageFrames = 90
@@ -389,6 +461,9 @@ public struct TraceApp: Sendable {
             } else {
                 StatusBar.render(snapshot: snapshot, stream: stream, message: message, into: &canvas, in: statusRect)
             }
+        }
+        if case .exportMenu(let selected) = mode {
+            ExportMenu.render(selected: selected, scope: exportScope, into: &canvas, in: main)
         }
         if case .help(let scroll) = mode {
             let maxScroll = HelpOverlay.render(keymap: keymap, context: focus, scroll: scroll, into: &canvas, in: main)

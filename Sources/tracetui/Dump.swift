@@ -2,30 +2,49 @@ import ArgumentParser
 import TraceCapture
 import TraceModel
 
-/// `tracetui dump FILE --format folded`: the trace's stacks as folded text for flame graph tools.
+/// `tracetui dump FILE --format folded|chrome|csv|svg`: write a trace in a format other tools open.
 struct Dump: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a trace in another format (folded stacks for flamegraph.pl / speedscope).")
+        abstract: "Write a trace as folded stacks (flamegraph.pl, speedscope), Chrome trace-event JSON (Perfetto, "
+            + "chrome://tracing), CSV, or a flame graph SVG.")
 
-    @Argument(help: "perf script text, an ftrace log with stacks or function_graph calls, or folded stacks.")
+    @Argument(help: "A trace: ftrace / trace-cmd / perf script text, trace.dat, Chrome JSON, .gz / .zst, folded stacks.")
     var file: String
 
-    @Option(help: "folded")
-    var format: DumpFormat = .folded
+    @Option(help: "folded, chrome, csv or svg")
+    var format: DumpFormat
 
-    enum DumpFormat: String, ExpressibleByArgument, CaseIterable { case folded }
+    @Option(name: [.short, .long], help: "Write here instead of standard output.")
+    var output: String?
+
+    @Option(help: "For csv: stream (every line) or calls (the merged call paths of `tracetui graph`).")
+    var table: ExportTable = .stream
+
+    enum DumpFormat: String, ExpressibleByArgument, CaseIterable {
+        case folded, chrome, csv, svg
+    }
 
     func run() async throws {
-        let storage: MappedFile
         do {
-            storage = try MappedFile(path: file, populate: true)
-        } catch {
+            let input = try TraceInput(path: file)
+            let out = try ExportFile(path: output)
+            switch format {
+            case .folded:
+                let source = try await HotspotLoader.load(input)
+                guard let text = source.folded() else {
+                    throw ValidationFailure("no stacks or function_graph calls in \(file)")
+                }
+                var sink = out.sink()
+                sink.text(text)
+                sink.finish()
+            case .chrome, .csv, .svg:
+                try await Export.write(input: input, format: ExportFormat(rawValue: format.rawValue)!, table: table, to: out)
+            }
+            try out.finish()
+        } catch let error as CaptureError {
             throw ValidationFailure(error.description)
         }
-        let source = await HotspotLoader.load(storage)
-        guard let text = source.folded() else {
-            throw ValidationFailure("no stacks or function_graph calls in \(file)")
-        }
-        print(text, terminator: "")
     }
 }
+
+extension ExportTable: ExpressibleByArgument {}

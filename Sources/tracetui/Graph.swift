@@ -20,14 +20,12 @@ struct Graph: AsyncParsableCommand {
     var format: Stat.OutputFormat = .text
 
     func run() async throws {
-        let storage: MappedFile
+        let store: EventStore
         do {
-            storage = try MappedFile(path: file)
+            store = try await TraceInput(path: file).load()
         } catch {
             throw ValidationFailure(error.description)
         }
-        var store = EventStore()
-        await ParallelParse.run(storage, keepRows: true) { store.append($0) }
         let tree = CallTree(store: store)
         guard tree.count > 0 else { throw ValidationFailure("no function_graph calls in \(file)") }
         let paths = CallPathTree(tree, function: function)

@@ -10,8 +10,9 @@ import TraceTUI
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open a saved ftrace text log in the viewer.")
 
-    @Argument(help: "An ftrace text log: the `trace` file, `trace_pipe` output, or trace-cmd report text.")
-    var file: String
+    @Argument(help: ArgumentHelp("Trace files: ftrace / trace-cmd report / uftrace text, trace.dat, Chrome JSON, .gz / .zst. "
+                                 + "Several files are merged on one timeline when their clocks agree."))
+    var files: [String]
 
     @Option(help: "/proc samples to show in the system panes (key 5); default: FILE.proc when it exists.")
     var proc: String?
@@ -26,10 +27,10 @@ struct Replay: AsyncParsableCommand {
                 throw ValidationFailure("\(proc): not a tracetui /proc sidecar (see `tracetui dstat --output`)")
             }
             system = h
-        } else {
-            system = ProcSidecarFile.load(forTrace: file)
+        } else if let first = files.first {
+            system = ProcSidecarFile.load(forTrace: first)
         }
-        try await Viewer.run(path: file, title: file, display: display, system: system)
+        try await Viewer.run(paths: files, title: files.joined(separator: " + "), display: display, system: system)
     }
 }
 
@@ -46,15 +47,23 @@ struct DisplayOptions: ParsableArguments {
 enum Viewer {
     @MainActor
     static func run(path: String, title: String, display: DisplayOptions, system: ProcHistory? = nil) async throws {
-        let storage: MappedFile
+        try await run(paths: [path], title: title, display: display, system: system)
+    }
+
+    @MainActor
+    static func run(paths: [String], title: String, display: DisplayOptions, system: ProcHistory? = nil) async throws {
+        guard !paths.isEmpty else { throw ValidationFailure("no trace file given") }
+        var inputs: [TraceInput] = []
         do {
-            storage = try MappedFile(path: path)
+            for path in paths { inputs.append(try TraceInput(path: path)) }
         } catch {
             throw ValidationFailure(error.description)
         }
         let theme = try ThemeLoader.load(display.theme)
-        let session = CaptureSession(sourceName: (title as NSString).lastPathComponent)
-        let loading = Task.detached { await session.replay(storage) }
+        let name = paths.count == 1 ? (title as NSString).lastPathComponent
+            : paths.map { ($0 as NSString).lastPathComponent }.joined(separator: " + ")
+        let session = CaptureSession(sourceName: name)
+        let loading = Task.detached { await session.replay(inputs) }
         defer { loading.cancel() }
 
         let signals = StopSignals.install()
@@ -91,6 +100,31 @@ enum Viewer {
                 }
             }
             if quit { break }
+            if let request = app.takeExportRequest() { export(request, app: &app) }
+        }
+    }
+
+    /// Writes the view the `x` menu chose into the current directory (handed to the sudo user when under sudo).
+    @MainActor
+    static func export(_ request: ExportRequest, app: inout TraceApp) {
+        let directory = FileManager.default.currentDirectoryPath
+        let name = request.fileName { FileManager.default.fileExists(atPath: directory + "/" + $0) }
+        let path = directory + "/" + name
+        do {
+            let file = try ExportFile(path: path)
+            var sink = file.sink()
+            let records: Int
+            do {
+                records = try request.write(store: app.store, tree: app.callTree, to: &sink)
+            } catch {
+                try? FileManager.default.removeItem(atPath: path)
+                app.exportFinished(path: nil, records: 0, error: error.description)
+                return
+            }
+            try file.finish()
+            app.exportFinished(path: path, records: records, error: nil)
+        } catch {
+            app.exportFinished(path: nil, records: 0, error: error.description)
         }
     }
 }

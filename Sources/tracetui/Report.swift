@@ -29,9 +29,9 @@ struct Report: AsyncParsableCommand {
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
     func run() async throws {
-        let storage: MappedFile
+        let input: TraceInput
         do {
-            storage = try MappedFile(path: file, populate: true)
+            input = try TraceInput(path: file, populate: true)
         } catch {
             throw ValidationFailure(error.description)
         }
@@ -42,7 +42,12 @@ struct Report: AsyncParsableCommand {
             }
             keys = parsed
         }
-        let source = await HotspotLoader.load(storage)
+        let source: HotspotSource
+        do {
+            source = try await HotspotLoader.load(input)
+        } catch {
+            throw ValidationFailure(error.description)
+        }
         let table = source.table(keys: keys, children: !noChildren)
         switch format {
         case .table: print(HotspotReport.text(table, limit: limit, title: file), terminator: "")

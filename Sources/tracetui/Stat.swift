@@ -15,13 +15,12 @@ struct Stat: AsyncParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() async throws {
-        let storage: MappedFile
+        let summary: TraceSummary
         do {
-            storage = try MappedFile(path: file, populate: true)
+            summary = try await TraceInput(path: file, populate: true).summarize()
         } catch {
             throw ValidationFailure(error.description)
         }
-        let summary = await ParallelParse.summarize(storage)
         switch format {
         case .text: print(SummaryReport.text(summary, source: file), terminator: "")
         case .json: print(SummaryReport.json(summary, source: file))

@@ -662,17 +662,17 @@ let sampleCountsTable: [SampleCounts] = [
         byEvent: ["funcgraph_entry": 5, "funcgraph_exit": 5, "irq_handler_entry": 5],
         byCPU: [0: 15]
     ),
-    // `cpus=8` is unparsed and does not set cpus (only #P: does); `function:` lines are `function`.
+    // `cpus=8` is trace-cmd's header: cpus 8; `function:` lines are `function`.
     SampleCounts(
         path: "trace-cmd-report/trace-cmd-doc-report-default-function-events-5char.txt",
-        tracer: nil, cpus: nil, events: 12, unparsed: 2,
+        tracer: nil, cpus: 8, events: 12, unparsed: 1,
         lostEvents: 0, overwritten: 0, stackBlocks: 0, stackFrames: 0, bufferStartedMarkers: 0,
         byEvent: ["function": 8, "lock_release": 2, "preempt_disable": 1, "preempt_enable": 1],
         byCPU: [1: 12]
     ),
     SampleCounts(
         path: "trace-cmd-report/trace-cmd-doc-report-filtered-events-5char.txt",
-        tracer: nil, cpus: nil, events: 12, unparsed: 2,
+        tracer: nil, cpus: 8, events: 12, unparsed: 1,
         lostEvents: 0, overwritten: 0, stackBlocks: 0, stackFrames: 0, bufferStartedMarkers: 0,
         byEvent: ["irq_disable": 1, "irq_enable": 1, "lock_acquire": 2, "lock_release": 4, "preempt_disable": 1, "preempt_enable": 1, "sys_exit": 1, "sys_exit_write": 1],
         byCPU: [1: 12]
@@ -687,7 +687,7 @@ let sampleCountsTable: [SampleCounts] = [
     ),
     SampleCounts(
         path: "trace-cmd-report/trace-cmd-doc-report-sched-plugin-format.txt",
-        tracer: nil, cpus: nil, events: 12, unparsed: 1,
+        tracer: nil, cpus: 8, events: 12, unparsed: 0,
         lostEvents: 0, overwritten: 0, stackBlocks: 0, stackFrames: 0, bufferStartedMarkers: 0,
         byEvent: ["sched_switch": 5, "sched_waking": 7],
         byCPU: [0: 2, 1: 4, 2: 4, 7: 2]
@@ -700,25 +700,25 @@ let sampleCountsTable: [SampleCounts] = [
         byEvent: ["sched_switch": 15, "sched_wakeup": 4],
         byCPU: [0: 2, 1: 5, 2: 6, 6: 2, 7: 4]
     ),
-    // no trailing newline: 200 lines (199 events + `cpus=8`).
+    // no trailing newline: 200 lines (199 events + the `cpus=8` header).
     SampleCounts(
         path: "trace-cmd-report/tracecompass-trace-func-graph-funcgraph_entry-exit-raw.txt",
-        tracer: nil, cpus: nil, events: 199, unparsed: 1,
+        tracer: nil, cpus: 8, events: 199, unparsed: 0,
         lostEvents: 0, overwritten: 0, stackBlocks: 0, stackFrames: 0, bufferStartedMarkers: 0,
         byEvent: ["funcgraph_entry": 113, "funcgraph_exit": 86],
         byCPU: [1: 1, 3: 58, 5: 84, 7: 56]
     ),
-    // `version = 6`, five `CPU N is empty`, `cpus=6` are unparsed; cpus nil.
+    // `version = 6`, five `CPU N is empty`, `cpus=6` are trace-cmd's header: cpus 6.
     SampleCounts(
         path: "trace-cmd-report/trappy-doc-trace-thermal-cpu-empty.txt",
-        tracer: nil, cpus: nil, events: 804, unparsed: 7,
+        tracer: nil, cpus: 6, events: 804, unparsed: 0,
         lostEvents: 0, overwritten: 0, stackBlocks: 0, stackFrames: 0, bufferStartedMarkers: 0,
         byEvent: ["cdev_update": 201, "thermal_power_allocator": 67, "thermal_power_allocator_pid": 67, "thermal_power_cpu_get_power": 134, "thermal_power_cpu_limit": 134, "thermal_power_devfreq_get_power": 67, "thermal_power_devfreq_limit": 67, "thermal_temperature": 67],
         byCPU: [4: 804]
     ),
     SampleCounts(
         path: "trace-cmd-report/trappy-tests-raw_trace-R.txt",
-        tracer: nil, cpus: nil, events: 3, unparsed: 4,
+        tracer: nil, cpus: 6, events: 3, unparsed: 0,
         lostEvents: 0, overwritten: 0, stackBlocks: 0, stackFrames: 0, bufferStartedMarkers: 0,
         byEvent: ["sched_switch": 3],
         byCPU: [1: 1, 2: 2]
@@ -732,7 +732,7 @@ let sampleCountsTable: [SampleCounts] = [
     ),
     SampleCounts(
         path: "trace-cmd-report/trappy-tests-trace_empty-sched_stat.txt",
-        tracer: nil, cpus: nil, events: 51, unparsed: 2,
+        tracer: nil, cpus: 5, events: 51, unparsed: 0,
         lostEvents: 0, overwritten: 0, stackBlocks: 0, stackFrames: 0, bufferStartedMarkers: 0,
         byEvent: ["sched_process_exit": 2, "sched_process_wait": 3, "sched_stat_runtime": 21, "sched_stat_sleep": 12, "sched_stat_wait": 13],
         byCPU: [0: 33, 1: 18]
@@ -761,14 +761,14 @@ let sampleCountsTable: [SampleCounts] = [
     // TAB-indented comms parse; last line (payload cut after prev_pid) is still a sched_switch event.
     SampleCounts(
         path: "trace-cmd-report/trappy-tests-trace_idle_unsorted-tabs.txt",
-        tracer: nil, cpus: nil, events: 15, unparsed: 2,
+        tracer: nil, cpus: 8, events: 15, unparsed: 0,
         lostEvents: 0, overwritten: 0, stackBlocks: 0, stackFrames: 0, bufferStartedMarkers: 0,
         byEvent: ["cpu_idle": 8, "sched_switch": 7],
         byCPU: [0: 2, 2: 4, 5: 3, 6: 6]
     ),
     SampleCounts(
         path: "trace-cmd-report/trappy-tests-trace_sched.txt",
-        tracer: nil, cpus: nil, events: 11, unparsed: 2,
+        tracer: nil, cpus: 6, events: 11, unparsed: 0,
         lostEvents: 0, overwritten: 0, stackBlocks: 0, stackFrames: 0, bufferStartedMarkers: 0,
         byEvent: ["cpu_frequency": 1, "dynamic_test_key": 1, "sched_contrib_scale_f": 1, "sched_cpu_capacity": 1, "sched_load_avg_cpu": 1, "sched_load_avg_sg": 1, "sched_load_avg_task": 1, "sched_wakeup": 2, "sched_wakeup_new": 2],
         byCPU: [0: 6, 1: 3, 3: 1, 4: 1]

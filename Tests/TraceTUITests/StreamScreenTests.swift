@@ -168,7 +168,8 @@ struct StreamScreenTests {
     @Test func helpListsEveryBindingAndAnyKeyCloses() {
         var app = Fixtures.app()
         _ = app.handle(.char("?"))
-        let text = Fixtures.render(&app, width: 100, height: 40).text
+        // Tall enough for the whole list (shorter screens scroll it: see the viewer's end-to-end test).
+        let text = Fixtures.render(&app, width: 100, height: 60).text
         for binding in Keymap.standard.bindings where [.global, .stream].contains(binding.context) {
             #expect(text.contains(binding.help))
         }

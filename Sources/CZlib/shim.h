@@ -1,0 +1,7 @@
+#include <zlib.h>
+
+/* inflateInit2 is a macro (it passes the library's version and struct size): a function Swift can call. */
+static inline int tracetui_inflate_init_gzip(z_streamp stream) {
+    /* 15 + 32: the largest window, and accept a gzip or zlib header. */
+    return inflateInit2(stream, 15 + 32);
+}

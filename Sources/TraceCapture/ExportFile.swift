@@ -1,0 +1,83 @@
+import Glibc
+import TraceModel
+
+/// Where an export goes: a new file at `<path>` (replaced if it exists) or standard output.
+///
+/// Under `sudo` the file is handed to the invoking user (`SUDO_UID` / `SUDO_GID`), so that a trace exported
+/// from a root session is not left owned by root in the user's directory.
+public final class ExportFile {
+    public let path: String?
+    private let fd: Int32
+    public private(set) var bytesWritten = 0
+    private var failure: Int32 = 0
+
+    /// `path` nil or `-`: standard output.
+    public init(path: String?) throws(CaptureError) {
+        if let path, path != "-" {
+            self.path = path
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw CaptureError(MappedFile.openFailure(path, errno)) }
+            Self.giveToSudoUser(fd)
+        } else {
+            self.path = nil
+            fd = 1
+        }
+    }
+
+    deinit {
+        if path != nil { close(fd) }
+    }
+
+    /// A sink that writes here as it fills.
+    public func sink() -> ByteSink {
+        ByteSink { [self] bytes in write(bytes) }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == 0, var p = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = Glibc.write(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+                return
+            }
+            p += n
+            left -= n
+            bytesWritten += n
+        }
+    }
+
+    public func write(_ text: String) {
+        var t = text
+        t.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Throws if any write failed (a full disk, a closed pipe).
+    public func finish() throws(CaptureError) {
+        if failure != 0 {
+            throw CaptureError("cannot write \(path ?? "standard output"): \(MappedFile.reason(failure))")
+        }
+        if path != nil, fsync(fd) != 0, errno != EINVAL {
+            throw CaptureError("cannot write \(path!): \(MappedFile.reason(errno))")
+        }
+    }
+
+    /// The user `sudo` ran us for, from `SUDO_UID` / `SUDO_GID`; nil when not under sudo as root.
+    public static func sudoOwner(environment: [String: String]) -> (uid: uid_t, gid: gid_t)? {
+        guard let u = environment["SUDO_UID"].flatMap(UInt32.init),
+              let g = environment["SUDO_GID"].flatMap(UInt32.init) else { return nil }
+        return (uid_t(u), gid_t(g))
+    }
+
+    private static func giveToSudoUser(_ fd: Int32) {
+        guard geteuid() == 0 else { return }
+        var env: [String: String] = [:]
+        for key in ["SUDO_UID", "SUDO_GID"] {
+            if let v = getenv(key) { env[key] = String(cString: v) }
+        }
+        guard let owner = sudoOwner(environment: env) else { return }
+        _ = fchown(fd, owner.uid, owner.gid)
+    }
+}

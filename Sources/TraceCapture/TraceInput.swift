@@ -1,0 +1,136 @@
+import TraceModel
+
+/// A trace file opened for reading, its kind told from its first bytes; reads `<path>`.
+///
+/// Every kind ends as ftrace-style text rows in pieces: plain text is parsed in place on the mapping, gzip and
+/// zstd are inflated block by block as they are parsed, Chrome JSON and trace.dat are turned into text lines first.
+public struct TraceInput: Sendable {
+    public let path: String
+    public let file: MappedFile
+    /// The kind of the file itself (`gzip` / `zstd` for a compressed file).
+    public let format: InputFormat
+
+    public init(path: String, populate: Bool = false) throws(CaptureError) {
+        self.path = path
+        file = try MappedFile(path: path, populate: populate)
+        format = InputFormat.detect(file.bytes)
+    }
+
+    /// Bytes of the file as stored (compressed size for a compressed file): the unit of `consume`'s progress.
+    public var byteCount: Int { file.bytes.count }
+
+    /// Parses the input into pieces and hands them to `consume` in order, with the input bytes read so far.
+    public func parse(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
+                      consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
+        switch format {
+        case .gzip, .zstd:
+            try await parseCompressed(keepRows: keepRows, consume: consume)
+        case .traceDat:
+            try await parseTraceDat(keepRows: keepRows, consume: consume)
+        default:
+            let storage = try Self.textStorage(of: file, format: format)
+            await parseText(storage, keepRows: keepRows, reportAs: storage === file ? nil : byteCount,
+                            consume: consume)
+        }
+    }
+
+    /// The storage to parse as text: the file itself, or the text made from a format that is not text.
+    static func textStorage(of storage: ByteStorage, format: InputFormat) throws(CaptureError) -> ByteStorage {
+        switch format {
+        case .chromeJSON:
+            do {
+                return OwnedBytes(try ChromeTraceReader.ftraceText(storage.bytes))
+            } catch {
+                throw CaptureError("not a readable Chrome trace: \(error)")
+            }
+        case .traceDat:
+            throw CaptureError("a compressed trace.dat cannot be read: decompress it first")
+        default:
+            return storage
+        }
+    }
+
+    private func parseText(_ storage: ByteStorage, keepRows: Bool, reportAs total: Int?,
+                           isolation: isolated (any Actor)? = #isolation,
+                           consume: (ParsedPiece, Int) async -> Void) async {
+        var done = 0
+        let size = storage.bytes.count
+        await ParallelParse.run(storage, keepRows: keepRows) { piece in
+            done += piece.byteCount
+            // Converted text is longer than the file: scale its progress onto the file's bytes.
+            let reported = total.map { size > 0 ? Int(Double(done) / Double(size) * Double($0)) : $0 } ?? done
+            await consume(piece, reported)
+        }
+    }
+
+    /// Decodes on a thread of its own and parses the text blocks as they come (progress: the share of records
+    /// is not known ahead, so the file's bytes are reported only at the end).
+    private func parseTraceDat(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
+                               consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
+        let parser = PieceParser(tracer: nil, keepRows: keepRows)
+        var pending: Task<ParsedPiece, Never>?
+        var textDone = 0
+        do {
+            for try await block in TraceDatReader.blocks(path: path) {
+                let parsing = Task.detached { parser.parse(block, range: 0..<block.bytes.count) }
+                if let previous = pending {
+                    let piece = await previous.value
+                    // The text is about twice the file: an estimate until the end.
+                    textDone += piece.byteCount
+                    await consume(piece, min(byteCount - 1, textDone / 2))
+                }
+                pending = parsing
+            }
+        } catch let error as CaptureError {
+            throw error
+        } catch {
+            throw CaptureError("\(path): \(error)")
+        }
+        if let last = pending { await consume(await last.value, byteCount) }
+    }
+
+    /// Inflates and parses at the same time: the next block decompresses while the previous one parses.
+    private func parseCompressed(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
+                                 consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
+        let decompressor = try StreamDecompressor(file.bytes, format: format)
+        var blocks = TextBlocks(decompressor)
+        guard let first = try blocks.next() else { return }
+        let inner = InputFormat.detect(first.bytes)
+        if inner.isCompressed || inner == .chromeJSON || inner == .traceDat {
+            // Whole-document formats: gather everything, then read it as that format.
+            var all = Array(first.bytes)
+            while let more = try blocks.next() { all.append(contentsOf: more.bytes) }
+            let storage = try Self.textStorage(of: OwnedBytes(all), format: inner)
+            await parseText(storage, keepRows: keepRows, reportAs: byteCount, consume: consume)
+            return
+        }
+        let tracer = TraceHeaderScan.scan(first.bytes).tracer
+        let parser = PieceParser(tracer: tracer, keepRows: keepRows)
+        var block: OwnedBytes? = first
+        // Progress of a piece: the compressed bytes read when its block was complete.
+        var readWhenMade = decompressor.bytesConsumed
+        while let current = block {
+            let parsing = Task.detached { parser.parse(current, range: 0..<current.bytes.count) }
+            let progress = readWhenMade
+            block = try blocks.next()
+            readWhenMade = decompressor.bytesConsumed
+            await consume(await parsing.value, block == nil ? byteCount : progress)
+        }
+    }
+}
+
+extension TraceInput {
+    /// Counts only (`stat`): no rows kept.
+    public func summarize() async throws(CaptureError) -> TraceSummary {
+        var store = EventStore()
+        try await parse(keepRows: false) { piece, _ in store.append(piece) }
+        return store.summary
+    }
+
+    /// Every row in one store (`graph`, `dump`).
+    public func load() async throws(CaptureError) -> EventStore {
+        var store = EventStore()
+        try await parse(keepRows: true) { piece, _ in store.append(piece) }
+        return store
+    }
+}

@@ -1,0 +1,70 @@
+import Screen
+import TraceModel
+
+/// What the `x` menu asks the executable to write: the view's format, A–B range and filter. The app has no
+/// files; the executable writes and reports back with `TraceApp.exportFinished`.
+public struct ExportRequest: Sendable, Equatable {
+    public var format: ExportFormat
+    /// Markers A–B, when both are set.
+    public var rows: Range<Int>?
+    /// The stream's filter, when one is applied.
+    public var filter: String?
+    /// A name for the file, from the trace's.
+    public var sourceName: String
+
+    /// Writes the request's part of the store; `tree` is the trace's call tree (the range limits it).
+    public func write(store: EventStore, tree: CallTree?, to sink: inout ByteSink) throws(ExportError) -> Int {
+        var include: ((Int) -> Bool)?
+        if let filter {
+            do {
+                let matcher = MatcherBox(try RowMatcher(try FilterExpression.parse(filter), store: store))
+                include = { matcher.matches($0) }
+            } catch {
+                throw ExportError("bad filter: \(error.description)")
+            }
+        }
+        let calls = rows == nil ? tree : nil
+        return try Exporter.write(format, store: store, tree: calls, rows: rows, include: include,
+                                  title: sourceName, to: &sink)
+    }
+
+    /// `tracetui-<source>.<ext>`, or with `-2`, `-3`… when `exists` says the name is taken.
+    public func fileName(exists: (String) -> Bool) -> String {
+        var stem = Substring(sourceName)
+        if let dot = stem.lastIndex(of: "."), dot > stem.startIndex { stem = stem[..<dot] }
+        let safe = String(stem.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
+        let base = "tracetui-" + (safe.isEmpty ? "trace" : safe)
+        var name = base + "." + format.fileExtension
+        var n = 2
+        while exists(name) {
+            name = "\(base)-\(n).\(format.fileExtension)"
+            n += 1
+        }
+        return name
+    }
+}
+
+/// A matcher used from a closure: RowMatcher caches as it goes.
+private final class MatcherBox {
+    var matcher: RowMatcher
+    init(_ m: RowMatcher) { matcher = m }
+    func matches(_ row: Int) -> Bool { matcher.matches(row) }
+}
+
+/// The small menu `x` opens: one line per format, a key for each.
+struct ExportMenu {
+    static let choices: [(key: Character, format: ExportFormat)] = [("c", .chrome), ("v", .csv), ("s", .svg)]
+
+    static func render(selected: Int, scope: String, into canvas: inout Canvas, in bounds: Rect) {
+        let lines = choices.map { "\($0.key)  \($0.format.summary)" }
+        let width = min(bounds.width, max(scope.count, lines.map(\.count).max() ?? 20) + 6)
+        let rect = bounds.centered(width: width, height: min(bounds.height, lines.count + 4))
+        canvas.fill(rect, role: .help)
+        canvas.box(rect, title: "export — Enter or key, Esc cancels", role: .help)
+        canvas.put(scope, x: rect.x + 2, y: rect.y + 1, role: .dim, limit: rect.maxX - 1)
+        for (i, line) in lines.enumerated() where rect.y + 2 + i < rect.maxY {
+            canvas.put(line, x: rect.x + 2, y: rect.y + 2 + i, role: i == selected ? .selected : .helpKey,
+                       limit: rect.maxX - 1)
+        }
+    }
+}

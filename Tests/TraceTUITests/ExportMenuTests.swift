@@ -1,0 +1,63 @@
+import Screen
+import Testing
+import TraceModel
+@testable import TraceTUI
+
+/// The `x` menu: a small list of formats; the choice becomes a request with the view's filter and A–B range.
+@Suite("Export menu")
+struct ExportMenuTests {
+    @Test func xOpensTheMenuAndEscapeClosesIt() {
+        var app = Fixtures.app()
+        _ = app.handle(.char("x"))
+        let canvas = Fixtures.render(&app, width: 80, height: 20)
+        let text = canvas.text
+        #expect(text.contains("Chrome trace JSON"))
+        #expect(text.contains("CSV of the event stream"))
+        #expect(text.contains("flame graph SVG"))
+        #expect(text.contains("the whole trace"))
+        _ = app.handle(.escape)
+        #expect(app.mode == .browsing)
+        #expect(app.takeExportRequest() == nil)
+    }
+
+    @Test func theChoiceCarriesTheFilterAndTheMarkerRange() {
+        var app = Fixtures.app()
+        _ = app.handle(.char("f"))
+        Fixtures.type("event == sched_switch", into: &app)
+        _ = app.handle(.enter)
+        _ = app.handle(.char("m"))
+        _ = app.handle(.char("j"))
+        _ = app.handle(.char("M"))
+        _ = app.handle(.char("x"))
+        let canvas = Fixtures.render(&app, width: 100, height: 20)
+        #expect(canvas.text.contains("filter event == sched_switch, rows 3–7 (A–B)"))
+        _ = app.handle(.down)
+        _ = app.handle(.enter)
+        let request = app.takeExportRequest()
+        #expect(request?.format == .csv)
+        #expect(request?.filter == "event == sched_switch")
+        #expect(request?.rows != nil)
+        #expect(app.takeExportRequest() == nil, "taken once")
+    }
+
+    @Test func theStatusBarSaysWhereTheFileWent() {
+        var app = Fixtures.app()
+        _ = app.handle(.char("x"))
+        _ = app.handle(.char("s"))
+        #expect(app.takeExportRequest()?.format == .svg)
+        app.exportFinished(path: "/tmp/tracetui-test.svg", records: 3, error: nil)
+        let canvas = Fixtures.render(&app, width: 100, height: 10)
+        #expect(canvas.text.contains("exported 3 records to /tmp/tracetui-test.svg"))
+    }
+
+    @Test func aRequestWritesOnlyTheFilteredRows() throws {
+        let snapshot = Fixtures.snapshot()
+        let request = ExportRequest(format: .csv, rows: nil, filter: "event == sched_switch", sourceName: "test.log")
+        var out: [UInt8] = []
+        var sink = ByteSink { out.append(contentsOf: $0) }
+        let n = try request.write(store: snapshot.store, tree: nil, to: &sink)
+        #expect(n == 2)
+        #expect(String(decoding: out, as: UTF8.self).split(separator: "\n").count == 3)
+        #expect(request.fileName { $0 == "tracetui-test.csv" } == "tracetui-test-2.csv")
+    }
+}
