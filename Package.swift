@@ -16,7 +16,10 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel"]),
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CTracefs"]),
+        // libtracefs/libtraceevent: the library trace-cmd uses, for the live instance and raw ring buffers.
+        .systemLibrary(name: "CTracefs", path: "Sources/CTracefs", pkgConfig: "libtracefs",
+                       providers: [.apt(["libtracefs-dev", "libtraceevent-dev"])]),
         // The terminal's vocabulary as plain values: Canvas, Cell, Role, Key, Theme.
         .target(name: "Screen"),
         // The app: state, views, commands, keymap; renders into a Canvas.

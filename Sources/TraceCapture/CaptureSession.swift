@@ -5,7 +5,7 @@ import TraceModel
 /// Replay reads a file; later sources (tracefs, /proc, perf) join the same actor.
 public actor CaptureSession {
     public nonisolated let snapshots: SnapshotBox
-    private var store = EventStore()
+    var store = EventStore()
 
     public init(sourceName: String) {
         snapshots = SnapshotBox(TraceSnapshot(source: sourceName))

@@ -23,7 +23,22 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// Rows dropped from the front to bound memory (live capture); row numbers start after them.
+    public private(set) var evictedRows = 0
+
     public var count: Int { chunkStarts[chunkStarts.count - 1] }
+
+    /// Drops the oldest chunks while at least `keep` rows remain without them. The names and the
+    /// summary's counts stay (they cover everything seen).
+    public mutating func evictOldest(keeping keep: Int) {
+        var drop = 0
+        while drop < chunks.count, count - chunkStarts[drop + 1] >= keep { drop += 1 }
+        guard drop > 0 else { return }
+        let removed = chunkStarts[drop]
+        chunks.removeFirst(drop)
+        chunkStarts = chunkStarts[drop...].map { $0 - removed }
+        evictedRows += removed
+    }
     public var isEmpty: Bool { count == 0 }
 
     /// Appends a piece in file order, mapping its local ids onto the store's.

@@ -14,9 +14,13 @@ public enum Command: String, Sendable, CaseIterable {
     // The call tree's own commands.
     case toggleNode, expandNode, collapseNode, expandChildren, collapseChildren, expandAll, collapseAll
     case parentNode, previousSibling, nextSibling, longestChild, zoom, cycleSort, toggleGraphMode, cycleScope, chooseFields
+    // Live capture.
+    case togglePause, save
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.
 public enum KeyContext: String, Sendable {
     case global, stream, tree
+    /// Only while a live capture runs (checked before the focused view's bindings).
+    case live
 }

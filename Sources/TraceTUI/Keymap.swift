@@ -81,12 +81,22 @@ public struct Keymap: Sendable {
                    section: "Call tree", context: .tree),
         KeyBinding(keys: [.char("p")], command: .cycleScope, help: "roots of: all, one CPU, one task (cycles)",
                    section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char(" ")], command: .togglePause,
+                   help: "pause the view / follow the tail again (the capture goes on)", section: "Live", context: .live),
+        KeyBinding(keys: [.char("w")], command: .save, help: "save what was captured as an ftrace log",
+                   section: "Live", context: .live),
     ])
 
     /// The focused view's binding for a key, else the global one.
     public func command(for key: Key, in context: KeyContext = .stream) -> Command? {
         bindings.first(where: { $0.context == context && $0.keys.contains(key) })?.command
             ?? bindings.first(where: { $0.context == .global && $0.keys.contains(key) })?.command
+    }
+
+    /// While live, the live bindings come first.
+    public func command(for key: Key, in context: KeyContext, live: Bool) -> Command? {
+        if live, let c = bindings.first(where: { $0.context == .live && $0.keys.contains(key) })?.command { return c }
+        return command(for: key, in: context)
     }
 
     /// `↑ k` — the keys of a binding as the help shows them.
@@ -99,7 +109,8 @@ public struct Keymap: Sendable {
         var lines = ["| keys | where | action |", "|---|---|---|"]
         for b in bindings {
             let keys = b.keys.map { "`\($0.label)`" }.joined(separator: " ")
-            let place = b.context == .global ? "everywhere" : b.context == .stream ? "stream" : "call tree"
+            let place = b.context == .global ? "everywhere" : b.context == .stream ? "stream"
+                : b.context == .live ? "live" : "call tree"
             lines.append("| \(keys) | \(place) | \(b.help) |")
         }
         return lines.joined(separator: "\n")

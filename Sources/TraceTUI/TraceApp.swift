@@ -21,6 +21,7 @@ public struct TraceApp: Sendable {
         case search = "/"
         case filter = "filter: "
         case time = "jump to time: "
+        case save = "save to: "
     }
 
     public private(set) var mode: Mode = .browsing
@@ -37,6 +38,11 @@ public struct TraceApp: Sendable {
     private var lastHeight = 24
     /// Tab was pressed while the file was still loading: the tree opens as soon as it is built.
     private var treeRequested = false
+    /// Live: the view stays where it is while the capture goes on (space); otherwise it follows the tail.
+    public private(set) var paused = false
+    /// A file name the user asked to save to (`w`), for the caller (which owns files) to take.
+    private var saveRequest: String?
+    private var evictedSeen = 0
 
     public init(snapshot: TraceSnapshot, keymap: Keymap = .standard) {
         self.snapshot = snapshot
@@ -44,11 +50,28 @@ public struct TraceApp: Sendable {
     }
 
     public var store: EventStore { snapshot.store }
+    public var isLive: Bool { snapshot.live != nil }
+
+    /// The path `w` asked for, once.
+    public mutating func takeSaveRequest() -> String? {
+        defer { saveRequest = nil }
+        return saveRequest
+    }
+
+    /// A message from the caller (e.g. where a file was saved).
+    public mutating func notify(_ text: String) { say(text) }
 
     /// Takes the newest snapshot and does one frame's slice of background work (filter, search).
     public mutating func update(_ newSnapshot: TraceSnapshot) {
         snapshot = newSnapshot
+        if newSnapshot.store.evictedRows != evictedSeen {
+            stream.storeEvicted(newSnapshot.store.evictedRows - evictedSeen, store: newSnapshot.store)
+            evictedSeen = newSnapshot.store.evictedRows
+        }
         stream.update(newSnapshot.store, generation: newSnapshot.generation)
+        if isLive, !paused, focus == .stream, mode == .browsing, detail == .closed {
+            stream.moveCursor(to: stream.visibleCount(newSnapshot.store) - 1, newSnapshot.store)
+        }
         if treeRequested, newSnapshot.progress.finished {
             treeRequested = false
             switchPane()
@@ -97,8 +120,21 @@ public struct TraceApp: Sendable {
             for _ in 0..<3 { _ = stream.handle(key == .wheelUp ? .lineUp : .lineDown, store: store, pageHeight: lastHeight) }
             return .continue
         }
-        guard let command = keymap.command(for: key, in: focus) else { return .continue }
-        return perform(command)
+        guard let command = keymap.command(for: key, in: focus, live: isLive) else { return .continue }
+        let next = perform(command)
+        // Moving away from the tail stops following it; End follows again.
+        if isLive, focus == .stream {
+            switch command {
+            case .lineUp, .pageUp, .halfPageUp, .top, .search, .searchNext, .searchPrevious, .jumpToTime,
+                 .jumpToMarker, .toggleDetail:
+                paused = true
+            case .bottom:
+                paused = false
+            default:
+                break
+            }
+        }
+        return next
     }
 
     public mutating func perform(_ command: Command) -> Next {
@@ -116,6 +152,12 @@ public struct TraceApp: Sendable {
             mode = .prompt(.filter, LineEditor(text: stream.filterText ?? ""))
         case .jumpToTime:
             mode = .prompt(.time, LineEditor())
+        case .togglePause:
+            paused.toggle()
+            if !paused { stream.moveCursor(to: stream.visibleCount(store) - 1, store) }
+            say(paused ? "view paused: the capture goes on (space follows again)" : "following the newest events")
+        case .save:
+            mode = .prompt(.save, LineEditor(text: "tracetui-live.txt"))
         case .clearFilter where focus == .tree:
             _ = tree?.handle(.clearFilter, pageHeight: lastHeight)
         case .clearFilter:
@@ -205,6 +247,8 @@ public struct TraceApp: Sendable {
             } catch {
                 say("bad filter: \(error.description)")
             }
+        case .save:
+            if !text.isEmpty { saveRequest = text }
         case .time:
             let clock = store.summary.clock
             var target: Int64?
@@ -272,7 +316,7 @@ public struct TraceApp: Sendable {
             if focus == .tree, let tree {
                 StatusBar.render(snapshot: snapshot, tree: tree, message: message, into: &canvas, in: statusRect)
             } else {
-                StatusBar.render(snapshot: snapshot, stream: stream, message: message, into: &canvas, in: statusRect)
+                StatusBar.render(snapshot: snapshot, stream: stream, message: message, paused: paused, into: &canvas, in: statusRect)
             }
         }
         if case .help(let scroll) = mode {

@@ -1,0 +1,64 @@
+import Glibc
+import TraceModel
+
+extension CaptureSession {
+    /// Streams an instance's events into the store until the task is cancelled: drains the ring buffers,
+    /// parses the new lines, publishes, then sleeps a few milliseconds (a poll per event would wake the
+    /// reader for every event and cost more than the events).
+    public func live(_ instance: TraceInstance, keep: Int, drainInterval: Duration = .milliseconds(10)) async {
+        let reader = RawEventReader(instance: instance)
+        let parser = PieceParser(tracer: nil, keepRows: true)
+        var status = LiveStatus()
+        status.warnings = instance.warnings
+        let clock = ContinuousClock()
+        var windowStart = clock.now
+        var windowEvents = 0
+        snapshots.publish {
+            $0.live = status
+            $0.progress = LoadProgress(finished: true)
+        }
+        while !Task.isCancelled {
+            let ranges = reader.drain()
+            for r in ranges { store.append(parser.parse(r.block, range: r.range)) }
+            if store.count > keep { store.evictOldest(keeping: keep) }
+            let elapsed = clock.now - windowStart
+            let statsDue = elapsed >= .milliseconds(500)
+            if statsDue {
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                status.eventsPerSecond = Double(reader.events - windowEvents) / seconds
+                windowEvents = reader.events
+                windowStart = clock.now
+                let losses = instance.kernelLosses()
+                status.kernelOverrun = losses.overrun
+                status.kernelDropped = losses.dropped
+            }
+            if !ranges.isEmpty || statsDue {
+                status.events = reader.events
+                status.missed = reader.missed
+                status.evicted = store.evictedRows
+                let snapshot = store
+                let current = status
+                snapshots.publish {
+                    $0.store = snapshot
+                    $0.live = current
+                }
+            }
+            try? await Task.sleep(for: drainInterval)
+        }
+        // What is still in the ring buffers when the user stops belongs to the capture.
+        for r in reader.drain() { store.append(parser.parse(r.block, range: r.range)) }
+        status.running = false
+        status.events = reader.events
+        let snapshot = store
+        let final = status
+        snapshots.publish {
+            $0.store = snapshot
+            $0.live = final
+        }
+    }
+
+    /// Turns events on or off while the capture runs (the event picker).
+    public func setEvent(_ spec: String, enabled: Bool, in instance: TraceInstance) -> Bool {
+        instance.enable(spec, on: enabled)
+    }
+}

@@ -1,0 +1,82 @@
+import CTracefs
+import Glibc
+import TraceModel
+
+/// Drains an instance's per-CPU raw ring buffers (`tracefs_iterate_raw_events`), writes each record as
+/// an ftrace text line into `LiveBlock`s, and parses the new lines into pieces the store appends —
+/// so live rows are the same rows replay makes, and the bytes are a plain ftrace log when saved.
+///
+/// Reads `<instance>/per_cpu/cpuN/trace_pipe_raw`.
+public final class RawEventReader: @unchecked Sendable {
+    // Used by the capture actor only.
+    static let blockSize = 8 << 20
+    static let reserve = 256 << 10
+    private let instance: TraceInstance
+    /// On the heap: the C iteration holds its address while the flush callback swaps blocks under it.
+    private let sink: UnsafeMutablePointer<tt_sink> = {
+        let p = UnsafeMutablePointer<tt_sink>.allocate(capacity: 1)
+        p.initialize(to: tt_sink())
+        return p
+    }()
+    private var block: LiveBlock
+    private var parsedEnd = 0
+    private var ranges: [TextRange] = []
+    public private(set) var events = 0
+    public private(set) var missed = 0
+
+    public init(instance: TraceInstance) {
+        self.instance = instance
+        block = LiveBlock(capacity: Self.blockSize)
+        tt_sink_init(sink)
+        sink.pointee.tep = instance.tep
+        sink.pointee.reserve = Self.reserve
+        tt_sink_prepare(sink)
+        sink.pointee.flush = { context in
+            Unmanaged<RawEventReader>.fromOpaque(context!).takeUnretainedValue().blockFull()
+        }
+        attach()
+    }
+
+    deinit {
+        tt_sink_destroy(sink)
+        sink.deallocate()
+    }
+
+    private func attach() {
+        sink.pointee.buf = block.base.assumingMemoryBound(to: CChar.self)
+        sink.pointee.cap = block.capacity
+        sink.pointee.len = 0
+        parsedEnd = 0
+    }
+
+    /// New text: whole lines in a block.
+    public struct TextRange: Sendable {
+        public var block: LiveBlock
+        public var range: Range<Int>
+        public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: block.bytes[range]) }
+    }
+
+    /// Reads everything the kernel has now; returns the new text in order (empty when nothing came).
+    public func drain() -> [TextRange] {
+        sink.pointee.context = Unmanaged.passUnretained(self).toOpaque()
+        _ = tt_iterate(instance.tep, instance.handle, sink)
+        parsePending()
+        events = Int(sink.pointee.events)
+        missed = Int(sink.pointee.missed)
+        defer { ranges.removeAll(keepingCapacity: true) }
+        return ranges
+    }
+
+    private func parsePending() {
+        guard sink.pointee.len > parsedEnd else { return }
+        ranges.append(TextRange(block: block, range: parsedEnd..<sink.pointee.len))
+        parsedEnd = sink.pointee.len
+    }
+
+    /// Called from inside the iteration when the block is nearly full: parse it, move to a new one.
+    private func blockFull() {
+        parsePending()
+        block = LiveBlock(capacity: Self.blockSize)
+        attach()
+    }
+}
