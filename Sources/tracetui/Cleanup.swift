@@ -15,8 +15,16 @@ struct Cleanup: ParsableCommand {
             Watchdog.wait(for: pid)
         }
         let root = try LiveSetup.tracefsRoot()
-        let removed = TraceInstance.reap(root: root, onlyDead: afterExitOf != nil)
-        if afterExitOf != nil { return }
+        if afterExitOf != nil {
+            TraceInstance.reap(root: root, onlyDead: true)
+            return
+        }
+        try Self.removeLeftovers()
+    }
+
+    static func removeLeftovers() throws {
+        let root = try LiveSetup.tracefsRoot()
+        let removed = TraceInstance.reap(root: root, onlyDead: true)
         if removed.isEmpty {
             print("nothing to clean up under \(root)")
         } else {

@@ -27,7 +27,7 @@ struct Live: AsyncParsableCommand {
     @MainActor
     func run() async throws {
         if cleanup {
-            try Cleanup().run()
+            try Cleanup.removeLeftovers()
             return
         }
         let root = try LiveSetup.tracefsRoot()
