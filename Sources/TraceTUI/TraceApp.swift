@@ -320,7 +320,7 @@ public struct TraceApp: Sendable {
             }
         }
         if case .help(let scroll) = mode {
-            let maxScroll = HelpOverlay.render(keymap: keymap, context: focus, scroll: scroll, into: &canvas, in: main)
+            let maxScroll = HelpOverlay.render(keymap: keymap, context: focus, live: isLive, scroll: scroll, into: &canvas, in: main)
             if scroll > maxScroll { mode = .help(scroll: maxScroll) }
         }
     }
