@@ -10,6 +10,8 @@ extension CaptureSession {
         let parser = PieceParser(tracer: nil, keepRows: true)
         var status = LiveStatus()
         status.warnings = instance.warnings
+        status.availableEvents = instance.availableEvents()
+        status.enabledEvents = instance.enabledEvents()
         let clock = ContinuousClock()
         var windowStart = clock.now
         var windowEvents = 0
@@ -31,6 +33,7 @@ extension CaptureSession {
                 let losses = instance.kernelLosses()
                 status.kernelOverrun = losses.overrun
                 status.kernelDropped = losses.dropped
+                status.enabledEvents = instance.enabledEvents()
             }
             if !ranges.isEmpty || statsDue {
                 status.events = reader.events
@@ -49,6 +52,10 @@ extension CaptureSession {
         for r in reader.drain() { store.append(parser.parse(r.block, range: r.range)) }
         status.running = false
         status.events = reader.events
+        status.missed = reader.missed
+        let losses = instance.kernelLosses()
+        status.kernelOverrun = losses.overrun
+        status.kernelDropped = losses.dropped
         let snapshot = store
         let final = status
         snapshots.publish {
@@ -59,6 +66,9 @@ extension CaptureSession {
 
     /// Turns events on or off while the capture runs (the event picker).
     public func setEvent(_ spec: String, enabled: Bool, in instance: TraceInstance) -> Bool {
-        instance.enable(spec, on: enabled)
+        let done = instance.enable(spec, on: enabled)
+        let list = instance.enabledEvents()
+        snapshots.publish { $0.live?.enabledEvents = list }
+        return done
     }
 }

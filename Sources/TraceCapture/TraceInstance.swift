@@ -217,6 +217,16 @@ public final class TraceInstance: @unchecked Sendable {
         return (overrun, dropped)
     }
 
+    /// `system:event` names the kernel offers (`available_events`).
+    public func availableEvents() -> [String] {
+        (Tracefs.read(root + "/available_events") ?? "").split(separator: "\n").map(String.init).sorted()
+    }
+
+    /// `system:event` names enabled in this instance (its `set_event`).
+    public func enabledEvents() -> [String] {
+        (Tracefs.read(dir + "/set_event") ?? "").split(separator: "\n").map(String.init)
+    }
+
     @discardableResult
     func write(_ file: String, _ text: String, append: Bool = false) -> String? {
         Tracefs.write(dir + "/" + file, text, append: append)

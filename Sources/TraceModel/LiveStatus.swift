@@ -13,8 +13,10 @@ public struct LiveStatus: Sendable, Equatable {
     public var running = true
     /// Notes about flags the kernel refused.
     public var warnings: [String] = []
-    /// The events enabled now (the picker's ticks).
+    /// The events enabled now, `system:event` (the picker's ticks).
     public var enabledEvents: [String] = []
+    /// Every event the kernel offers, `system:event` (the picker's list).
+    public var availableEvents: [String] = []
 
     public init() {}
 

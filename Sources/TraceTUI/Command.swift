@@ -15,7 +15,7 @@ public enum Command: String, Sendable, CaseIterable {
     case toggleNode, expandNode, collapseNode, expandChildren, collapseChildren, expandAll, collapseAll
     case parentNode, previousSibling, nextSibling, longestChild, zoom, cycleSort, toggleGraphMode, cycleScope, chooseFields
     // Live capture.
-    case togglePause, save
+    case togglePause, save, pickEvents
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.

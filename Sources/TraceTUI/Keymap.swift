@@ -85,6 +85,8 @@ public struct Keymap: Sendable {
                    help: "pause the view / follow the tail again (the capture goes on)", section: "Live", context: .live),
         KeyBinding(keys: [.char("w")], command: .save, help: "save what was captured as an ftrace log",
                    section: "Live", context: .live),
+        KeyBinding(keys: [.char("e")], command: .pickEvents,
+                   help: "pick the events to trace (type to search, space toggles)", section: "Live", context: .live),
     ])
 
     /// The focused view's binding for a key, else the global one.

@@ -9,6 +9,8 @@ public struct TraceApp: Sendable {
         case prompt(PromptKind, LineEditor)
         /// The key list, scrolled down by `scroll` lines.
         case help(scroll: Int)
+        /// Live: the event picker.
+        case picker(EventPicker)
     }
 
     /// The Enter panel: closed, under the list, or over the whole screen (scrollable).
@@ -43,6 +45,8 @@ public struct TraceApp: Sendable {
     /// A file name the user asked to save to (`w`), for the caller (which owns files) to take.
     private var saveRequest: String?
     private var evictedSeen = 0
+    /// Events the picker turned on or off, for the caller to apply to the capture.
+    private var eventToggles: [(String, Bool)] = []
 
     public init(snapshot: TraceSnapshot, keymap: Keymap = .standard) {
         self.snapshot = snapshot
@@ -56,6 +60,12 @@ public struct TraceApp: Sendable {
     public mutating func takeSaveRequest() -> String? {
         defer { saveRequest = nil }
         return saveRequest
+    }
+
+    /// The picker's toggles since the last call, in order.
+    public mutating func takeEventToggles() -> [(String, Bool)] {
+        defer { eventToggles.removeAll() }
+        return eventToggles
     }
 
     /// A message from the caller (e.g. where a file was saved).
@@ -94,6 +104,17 @@ public struct TraceApp: Sendable {
             case .pageDown?, .halfPageDown?: mode = .help(scroll: scroll + max(1, lastHeight - 2))
             case .pageUp?, .halfPageUp?: mode = .help(scroll: max(0, scroll - max(1, lastHeight - 2)))
             default: mode = .browsing
+            }
+            return .continue
+        case .picker(var picker):
+            let live = snapshot.live ?? LiveStatus()
+            switch picker.apply(key, available: live.availableEvents, enabled: Set(live.enabledEvents),
+                                pageHeight: lastHeight) {
+            case .closed: mode = .browsing
+            case .editing: mode = .picker(picker)
+            case .toggle(let name, let on):
+                eventToggles.append((name, on))
+                mode = .picker(picker)
             }
             return .continue
         case .prompt(let kind, var editor):
@@ -158,6 +179,8 @@ public struct TraceApp: Sendable {
             say(paused ? "view paused: the capture goes on (space follows again)" : "following the newest events")
         case .save:
             mode = .prompt(.save, LineEditor(text: "tracetui-live.txt"))
+        case .pickEvents:
+            mode = .picker(EventPicker())
         case .clearFilter where focus == .tree:
             _ = tree?.handle(.clearFilter, pageHeight: lastHeight)
         case .clearFilter:
@@ -318,6 +341,12 @@ public struct TraceApp: Sendable {
             } else {
                 StatusBar.render(snapshot: snapshot, stream: stream, message: message, paused: paused, into: &canvas, in: statusRect)
             }
+        }
+        if case .picker(var picker) = mode, let live = snapshot.live {
+            let enabled = Set(live.enabledEvents)
+            picker.settle(enabled: enabled)
+            picker.render(available: live.availableEvents, enabled: enabled, into: &canvas, in: main)
+            mode = .picker(picker)
         }
         if case .help(let scroll) = mode {
             let maxScroll = HelpOverlay.render(keymap: keymap, context: focus, live: isLive, scroll: scroll, into: &canvas, in: main)

@@ -72,6 +72,9 @@ struct Live: AsyncParsableCommand {
                         app.notify("\(error)")
                     }
                 }
+                for (name, on) in app.takeEventToggles() {
+                    Task { await session.setEvent(name, enabled: on, in: instance) }
+                }
                 var canvas = Canvas(width: screen.width, height: screen.height)
                 app.render(into: &canvas)
                 screen.present(canvas)
@@ -85,7 +88,13 @@ struct Live: AsyncParsableCommand {
         capturing.cancel()
         await capturing.value
         instance.destroy()
-        let store = session.snapshots.current.store
+        let final = session.snapshots.current
+        let store = final.store
+        if let live = final.live {
+            // One line after the screen is gone: what was read and lost (the benchmark reads it too).
+            FileHandle.standardError.write(Data(("tracetui: \(live.events) events read, \(live.lost) lost, "
+                + "\(store.evictedRows) evicted, \(store.count) kept\n").utf8))
+        }
         if let output {
             do {
                 try TraceWriter.write(store, to: output)
