@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include "fastformat.h"
 
 /* Where formatted lines go: a block of bytes the Swift side owns. When fewer than `reserve` bytes are
    left, `flush` is called (from inside the iteration) so Swift can hand the block to the parser and give
@@ -25,6 +26,9 @@ struct tt_sink {
     void *context;
     /* Task names come from the events that carry them (the kernel's saved_cmdlines was read once, at start). */
     int switch_id, fork_id, exec_id;
+    /* 1: every event through tep_print_event (the kernel's own wording, ~3 µs an event). */
+    int pretty;
+    struct tep_format_field *prev_state;
     struct tep_format_field *prev_comm, *prev_pid, *next_comm, *next_pid, *child_comm, *child_pid, *exec_filename;
 };
 
@@ -36,6 +40,7 @@ static inline void tt_sink_prepare(struct tt_sink *s) {
         s->switch_id = e->id;
         s->prev_comm = tep_find_field(e, "prev_comm"); s->prev_pid = tep_find_field(e, "prev_pid");
         s->next_comm = tep_find_field(e, "next_comm"); s->next_pid = tep_find_field(e, "next_pid");
+        s->prev_state = tep_find_field(e, "prev_state");
         if (!s->prev_comm || !s->prev_pid || !s->next_comm || !s->next_pid) s->switch_id = -1;
     }
     if ((e = tep_find_event_by_name(s->tep, "sched", "sched_process_fork"))) {
@@ -96,16 +101,22 @@ static inline int tt_sink_record(struct tep_event *event, struct tep_record *rec
     } else {
         tt_learn_pid(s, tep_data_pid(s->tep, record), 0);
     }
-    trace_seq_reset(&s->seq);
-    tep_print_event(s->tep, &s->seq, record, "%16s-%-7d [%03d] %s %6.1000d: %s: %s",
-                    TEP_PRINT_COMM, TEP_PRINT_PID, TEP_PRINT_CPU, TEP_PRINT_LATENCY, TEP_PRINT_TIME,
-                    TEP_PRINT_NAME, TEP_PRINT_INFO);
-    size_t n = s->seq.len;
-    if (n > s->reserve - 2) n = s->reserve - 2;
-    /* One line per event: a newline inside the info would split it. */
     char *out = s->buf + s->len;
-    memcpy(out, s->seq.buffer, n);
-    for (size_t i = 0; i < n; i++) if (out[i] == '\n') out[i] = ' ';
+    size_t n;
+    /* ftrace's own events (print, kernel_stack, function) only have their printed form. */
+    if (!s->pretty && !(event->flags & TEP_EVENT_FL_ISFTRACE) && strcmp(event->system, "ftrace") != 0) {
+        n = (size_t)(tt_fast_line(s->tep, event, record, out, s->reserve - 2, s->prev_state) - out);
+    } else {
+        trace_seq_reset(&s->seq);
+        tep_print_event(s->tep, &s->seq, record, "%16s-%-7d [%03d] %s %6.1000d: %s: %s",
+                        TEP_PRINT_COMM, TEP_PRINT_PID, TEP_PRINT_CPU, TEP_PRINT_LATENCY, TEP_PRINT_TIME,
+                        TEP_PRINT_NAME, TEP_PRINT_INFO);
+        n = s->seq.len;
+        if (n > s->reserve - 2) n = s->reserve - 2;
+        memcpy(out, s->seq.buffer, n);
+    }
+    /* One line per event: a newline inside the info would split it. */
+    for (char *nl = memchr(out, '\n', n); nl; nl = memchr(nl, '\n', n - (size_t)(nl - out))) *nl = ' ';
     out[n] = '\n';
     s->len += n + 1;
     s->events++;

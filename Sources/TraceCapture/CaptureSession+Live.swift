@@ -5,8 +5,9 @@ extension CaptureSession {
     /// Streams an instance's events into the store until the task is cancelled: drains the ring buffers,
     /// parses the new lines, publishes, then sleeps a few milliseconds (a poll per event would wake the
     /// reader for every event and cost more than the events).
-    public func live(_ instance: TraceInstance, keep: Int, drainInterval: Duration = .milliseconds(10)) async {
-        let reader = RawEventReader(instance: instance)
+    public func live(_ instance: TraceInstance, keep: Int, pretty: Bool = false,
+                     drainInterval: Duration = .milliseconds(10)) async {
+        let reader = RawEventReader(instance: instance, pretty: pretty)
         let parser = PieceParser(tracer: nil, keepRows: true)
         var status = LiveStatus()
         status.warnings = instance.warnings

@@ -19,6 +19,8 @@ public struct LiveOptions: Sendable, Equatable {
     /// `p:NAME PATH:SYMBOL|OFFSET [FETCHARGS]` uprobes and kprobes, created for the run and removed after.
     public var uprobes: [String] = []
     public var kprobes: [String] = []
+    /// Every event in the kernel's own wording (libtraceevent's print formats): slower, ~3 µs an event.
+    public var pretty = false
 
     public init() {}
 

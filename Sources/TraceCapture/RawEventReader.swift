@@ -24,13 +24,14 @@ public final class RawEventReader: @unchecked Sendable {
     public private(set) var events = 0
     public private(set) var missed = 0
 
-    public init(instance: TraceInstance) {
+    public init(instance: TraceInstance, pretty: Bool = false) {
         self.instance = instance
         block = LiveBlock(capacity: Self.blockSize)
         tt_sink_init(sink)
         sink.pointee.tep = instance.tep
         sink.pointee.reserve = Self.reserve
         tt_sink_prepare(sink)
+        sink.pointee.pretty = pretty ? 1 : 0
         sink.pointee.flush = { context in
             Unmanaged<RawEventReader>.fromOpaque(context!).takeUnretainedValue().blockFull()
         }

@@ -39,6 +39,9 @@ struct CaptureFlags: ParsableArguments {
     @Option(help: "A kprobe for the run, removed on exit: 'p:NAME SYMBOL [ARGS]' (repeatable).")
     var probe: [String] = []
 
+    @Flag(help: "Print events in the kernel's own wording (libtraceevent print formats, ~3 µs an event) instead of field=value.")
+    var pretty = false
+
     var options: LiveOptions {
         var o = LiveOptions()
         o.events = event
@@ -53,6 +56,7 @@ struct CaptureFlags: ParsableArguments {
         o.stacktrace = stacktrace
         o.uprobes = uprobe
         o.kprobes = probe
+        o.pretty = pretty
         return o
     }
 }

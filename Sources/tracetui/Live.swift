@@ -43,7 +43,8 @@ struct Live: AsyncParsableCommand {
         defer { instance.destroy() }
         let session = CaptureSession(sourceName: "live " + instance.name)
         let keep = self.keep
-        let capturing = Task.detached { await session.live(instance, keep: keep) }
+        let pretty = capture.pretty
+        let capturing = Task.detached { await session.live(instance, keep: keep, pretty: pretty) }
         var app: TraceApp
         do {
             let screen: TerminalScreen

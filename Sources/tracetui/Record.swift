@@ -39,7 +39,7 @@ struct Record: AsyncParsableCommand {
         defer { close(fd) }
         TraceWriter.giveToInvokingUser(fd: fd)
         child?.go()
-        let reader = RawEventReader(instance: instance)
+        let reader = RawEventReader(instance: instance, pretty: capture.pretty)
         let started = Date()
         var written = 0
         func drain() throws {
