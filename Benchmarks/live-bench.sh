@@ -42,7 +42,7 @@ start_load
 stop_load
 read -r ev _ < <(sed -n 's/^tracetui: \([0-9]*\) events.*/\1 x/p' "$W/e1")
 lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$W/e1")
-read -r u s < "$W/t1"
+read -r u s < "$W/t1" || true
 row "tracetui record" "${ev:-0}" "${lost:-0}" "$u" "$s"
 
 # 2. tracetui live viewer, drawing in tmux
@@ -56,7 +56,7 @@ tmux -L tracetui-bench kill-server 2>/dev/null || true
 stop_load
 ev=$(sed -n 's/^tracetui: \([0-9]*\) events read.*/\1/p' "$W/e2")
 lost=$(sed -n 's/.*read, \([0-9]*\) lost.*/\1/p' "$W/e2")
-read -r u s < "$W/t2"
+read -r u s < "$W/t2" || true
 row "tracetui live (viewer)" "${ev:-0}" "${lost:-0}" "$u" "$s"
 
 # 3. cat trace_pipe in an instance
@@ -67,29 +67,39 @@ echo $BUF > $I/buffer_size_kb
 echo $LOAD > $I/set_event_pid
 echo 1 > $I/events/raw_syscalls/enable
 echo 1 > $I/events/sched/sched_switch/enable
-/usr/bin/time -o "$W/t3" -f "%U %S" timeout "$SECS" cat $I/trace_pipe > "$W/pipe.txt" || true
+/usr/bin/time -o "$W/t3" -f "%U %S" cat $I/trace_pipe > "$W/pipe.txt" &
+TIMED=$!
+sleep "$SECS"
+kill "$(pgrep -P $TIMED)" 2>/dev/null || true
+wait $TIMED 2>/dev/null || true
 stop_load
 ev=$(grep -vc LOST "$W/pipe.txt" || true)
 lost=$(( $(stat_sum $I overrun) + $(stat_sum $I "dropped events") ))
 echo 0 > $I/tracing_on
 rmdir $I
 rm -f "$W/pipe.txt"
-read -r u s < "$W/t3"
+read -r u s < <(tail -n 1 "$W/t3") || true
 row "cat trace_pipe" "$ev" "$lost" "$u" "$s"
 
 # 4. trace-cmd record -B (instance mode: the top level is untouched)
 if command -v trace-cmd > /dev/null; then
     start_load
     B=tcbench-$$
-    (cd "$W" && /usr/bin/time -o "$W/t4" -f "%U %S" timeout -s INT "$SECS" trace-cmd record -B $B -k -d -b $BUF \
-        -P $LOAD -e raw_syscalls -e sched:sched_switch -o "$W/trace.dat" > /dev/null 2>&1) || true
+    cd "$W"
+    /usr/bin/time -o "$W/t4" -f "%U %S" trace-cmd record -B $B -k -d -b $BUF \
+        -P $LOAD -e raw_syscalls -e sched:sched_switch -o "$W/trace.dat" > /dev/null 2>&1 &
+    TIMED=$!
+    cd - > /dev/null
+    sleep "$SECS"
+    kill -INT "$(pgrep -P $TIMED)" 2>/dev/null || true
+    wait $TIMED 2>/dev/null || true
     stop_load
     I=$T/instances/$B
     ev=$(stat_sum $I "read events")
     lost=$(( $(stat_sum $I overrun) + $(stat_sum $I "dropped events") ))
     echo 0 > $I/tracing_on
     rmdir $I
-    read -r u s < "$W/t4"
+    read -r u s < <(tail -n 1 "$W/t4") || true
     row "trace-cmd record -B" "$ev" "$lost" "$u" "$s"
 else
     echo "trace-cmd not installed (apt-get install trace-cmd): skipped"

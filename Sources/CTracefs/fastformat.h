@@ -6,6 +6,20 @@
 #include <event-parse.h>
 #include <string.h>
 
+#define TT_CACHE_CPUS 256
+struct tt_task_cache {
+    int pid[TT_CACHE_CPUS];
+    unsigned char len[TT_CACHE_CPUS];
+    char comm[TT_CACHE_CPUS][64];
+    int valid;
+};
+
+static inline void tt_task_cache_clear(struct tt_task_cache *c) { c->valid = 0; }
+
+static inline int tt_task_cache_hit(struct tt_task_cache *c, int cpu, int pid) {
+    return c->valid && cpu >= 0 && cpu < TT_CACHE_CPUS && c->pid[cpu] == pid;
+}
+
 static inline char *tt_put(char *o, const char *s, size_t n) { memcpy(o, s, n); return o + n; }
 static inline char *tt_puts(char *o, const char *s) { return tt_put(o, s, strlen(s)); }
 
@@ -116,20 +130,37 @@ static inline char *tt_field(char *o, struct tep_format_field *f, const unsigned
 /* The whole line (no newline); returns its end. `out` must have room for `room` bytes; fields that would not
    fit are left out. */
 static inline char *tt_fast_line(struct tep_handle *tep, struct tep_event *event, struct tep_record *record,
-                                 char *out, size_t room, struct tep_format_field *prev_state) {
+                                 char *out, size_t room, struct tep_format_field *prev_state,
+                                 struct tt_task_cache *cache) {
     const unsigned char *data = (const unsigned char *)record->data;
-    int pid = tep_data_pid(tep, record);
-    const char *comm = tep_data_comm_from_pid(tep, pid);
+    int pid = (int)tt_sign(tt_load(data + 4, 4), 4);  /* common_pid */
+    int cpu = record->cpu;
+    const char *comm;
+    size_t cl;
+    if (tt_task_cache_hit(cache, cpu, pid)) {
+        comm = cache->comm[cpu];
+        cl = cache->len[cpu];
+    } else {
+        comm = tep_data_comm_from_pid(tep, pid);
+        cl = strlen(comm);
+        if (cl > 63) cl = 63;
+        if (cpu >= 0 && cpu < TT_CACHE_CPUS) {
+            if (!cache->valid) {
+                for (int i = 0; i < TT_CACHE_CPUS; i++) cache->pid[i] = -1;
+                cache->valid = 1;
+            }
+            cache->pid[cpu] = pid;
+            cache->len[cpu] = (unsigned char)cl;
+            memcpy(cache->comm[cpu], comm, cl);
+        }
+    }
     char *o = out;
-    size_t cl = strlen(comm);
-    if (cl > 64) cl = 64;
     o = tt_rpad(o, comm, cl, 16);
     *o++ = '-';
     char *p0 = o;
     o = tt_sdec(o, pid);
     while (o - p0 < 7) *o++ = ' ';
     *o++ = ' '; *o++ = '[';
-    int cpu = record->cpu;
     *o++ = (char)('0' + cpu / 100 % 10); *o++ = (char)('0' + cpu / 10 % 10); *o++ = (char)('0' + cpu % 10);
     *o++ = ']'; *o++ = ' ';
     /* Latency flags, as the kernel prints them: irqs-off, need-resched, hard/soft irq, preempt depth, migrate. */

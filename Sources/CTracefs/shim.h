@@ -29,6 +29,9 @@ struct tt_sink {
     /* 1: every event through tep_print_event (the kernel's own wording, ~3 µs an event). */
     int pretty;
     struct tep_format_field *prev_state;
+    /* The last task seen on each CPU: consecutive records are mostly the same task, so its name is looked up
+       (two binary searches) only when the task changes. */
+    struct tt_task_cache cache;
     struct tep_format_field *prev_comm, *prev_pid, *next_comm, *next_pid, *child_comm, *child_pid, *exec_filename;
 };
 
@@ -63,6 +66,7 @@ static inline void tt_learn_pid(struct tt_sink *s, int pid, int force) {
     if (name[n - 1] == '\n') n--;
     name[n] = 0;
     tep_override_comm(s->tep, name, pid);
+    tt_task_cache_clear(&s->cache);
 }
 
 static inline void tt_note_comm(struct tt_sink *s, struct tep_record *record, struct tep_format_field *comm,
@@ -74,7 +78,10 @@ static inline void tt_note_comm(struct tt_sink *s, struct tep_record *record, st
     memcpy(name, (char *)record->data + comm->offset, (size_t)n);
     name[n] = 0;
     const char *known = tep_data_comm_from_pid(s->tep, (int)pid);
-    if (!known || strcmp(known, name) != 0) tep_override_comm(s->tep, name, (int)pid);
+    if (!known || strcmp(known, name) != 0) {
+        tep_override_comm(s->tep, name, (int)pid);
+        tt_task_cache_clear(&s->cache);
+    }
 }
 
 static inline void tt_sink_init(struct tt_sink *s) { trace_seq_init(&s->seq); }
@@ -98,14 +105,14 @@ static inline int tt_sink_record(struct tep_event *event, struct tep_record *rec
         tt_note_comm(s, record, s->child_comm, s->child_pid);
     } else if (event->id == s->exec_id) {
         tt_learn_pid(s, tep_data_pid(s->tep, record), 1);
-    } else {
+    } else if (!tt_task_cache_hit(&s->cache, record->cpu, tep_data_pid(s->tep, record))) {
         tt_learn_pid(s, tep_data_pid(s->tep, record), 0);
     }
     char *out = s->buf + s->len;
     size_t n;
     /* ftrace's own events (print, kernel_stack, function) only have their printed form. */
     if (!s->pretty && !(event->flags & TEP_EVENT_FL_ISFTRACE) && strcmp(event->system, "ftrace") != 0) {
-        n = (size_t)(tt_fast_line(s->tep, event, record, out, s->reserve - 2, s->prev_state) - out);
+        n = (size_t)(tt_fast_line(s->tep, event, record, out, s->reserve - 2, s->prev_state, &s->cache) - out);
     } else {
         trace_seq_reset(&s->seq);
         tep_print_event(s->tep, &s->seq, record, "%16s-%-7d [%03d] %s %6.1000d: %s: %s",

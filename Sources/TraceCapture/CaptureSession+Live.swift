@@ -5,9 +5,16 @@ extension CaptureSession {
     /// Streams an instance's events into the store until the task is cancelled: drains the ring buffers,
     /// parses the new lines, publishes, then sleeps a few milliseconds (a poll per event would wake the
     /// reader for every event and cost more than the events).
-    public func live(_ instance: TraceInstance, keep: Int, pretty: Bool = false,
+    public func live(_ instance: TraceInstance, keep: Int, pretty: Bool = false, text: Bool = false,
                      drainInterval: Duration = .milliseconds(10)) async {
-        let reader = RawEventReader(instance: instance, pretty: pretty)
+        let reader: any LiveReader
+        do {
+            reader = text ? try TextPipeReader(instance: instance) : RawEventReader(instance: instance, pretty: pretty)
+        } catch {
+            snapshots.publish { $0.error = error.description }
+            return
+        }
+        defer { reader.close() }
         let parser = PieceParser(tracer: nil, keepRows: true)
         var status = LiveStatus()
         status.warnings = instance.warnings
@@ -38,7 +45,7 @@ extension CaptureSession {
             }
             if !ranges.isEmpty || statsDue {
                 status.events = reader.events
-                status.missed = reader.missed
+                status.missed = max(reader.missed, Int(store.summary.lostInLines))
                 status.evicted = store.evictedRows
                 let snapshot = store
                 let current = status
@@ -53,7 +60,7 @@ extension CaptureSession {
         for r in reader.drain() { store.append(parser.parse(r.block, range: r.range)) }
         status.running = false
         status.events = reader.events
-        status.missed = reader.missed
+        status.missed = max(reader.missed, Int(store.summary.lostInLines))
         let losses = instance.kernelLosses()
         status.kernelOverrun = losses.overrun
         status.kernelDropped = losses.dropped

@@ -21,6 +21,8 @@ public struct LiveOptions: Sendable, Equatable {
     public var kprobes: [String] = []
     /// Every event in the kernel's own wording (libtraceevent's print formats): slower, ~3 µs an event.
     public var pretty = false
+    /// Read the kernel's text `trace_pipe` instead of the raw ring buffers (the fallback).
+    public var text = false
 
     public init() {}
 

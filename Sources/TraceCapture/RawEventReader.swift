@@ -7,7 +7,16 @@ import TraceModel
 /// so live rows are the same rows replay makes, and the bytes are a plain ftrace log when saved.
 ///
 /// Reads `<instance>/per_cpu/cpuN/trace_pipe_raw`.
-public final class RawEventReader: @unchecked Sendable {
+/// What the capture loop reads from: new whole lines of ftrace text, and counts.
+public protocol LiveReader: AnyObject {
+    func drain() -> [RawEventReader.TextRange]
+    var events: Int { get }
+    var missed: Int { get }
+    /// Releases what keeps the instance busy (open files), before it is removed.
+    func close()
+}
+
+public final class RawEventReader: LiveReader, @unchecked Sendable {
     // Used by the capture actor only.
     static let blockSize = 8 << 20
     static let reserve = 256 << 10
@@ -56,6 +65,9 @@ public final class RawEventReader: @unchecked Sendable {
         public var range: Range<Int>
         public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: block.bytes[range]) }
     }
+
+    /// Each drain opens and closes the per-CPU files itself: nothing to release.
+    public func close() {}
 
     /// Reads everything the kernel has now; returns the new text in order (empty when nothing came).
     public func drain() -> [TextRange] {

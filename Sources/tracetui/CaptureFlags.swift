@@ -42,6 +42,9 @@ struct CaptureFlags: ParsableArguments {
     @Flag(help: "Print events in the kernel's own wording (libtraceevent print formats, ~3 µs an event) instead of field=value.")
     var pretty = false
 
+    @Flag(help: "Read the kernel's text trace_pipe instead of the raw ring buffers (slower; loses events under load).")
+    var text = false
+
     var options: LiveOptions {
         var o = LiveOptions()
         o.events = event
@@ -57,6 +60,7 @@ struct CaptureFlags: ParsableArguments {
         o.uprobes = uprobe
         o.kprobes = probe
         o.pretty = pretty
+        o.text = text
         return o
     }
 }

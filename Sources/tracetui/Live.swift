@@ -43,8 +43,8 @@ struct Live: AsyncParsableCommand {
         defer { instance.destroy() }
         let session = CaptureSession(sourceName: "live " + instance.name)
         let keep = self.keep
-        let pretty = capture.pretty
-        let capturing = Task.detached { await session.live(instance, keep: keep, pretty: pretty) }
+        let pretty = capture.pretty, text = capture.text
+        let capturing = Task.detached { await session.live(instance, keep: keep, pretty: pretty, text: text) }
         var app: TraceApp
         do {
             let screen: TerminalScreen

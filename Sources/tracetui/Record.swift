@@ -39,7 +39,13 @@ struct Record: AsyncParsableCommand {
         defer { close(fd) }
         TraceWriter.giveToInvokingUser(fd: fd)
         child?.go()
-        let reader = RawEventReader(instance: instance, pretty: capture.pretty)
+        let reader: any LiveReader
+        do {
+            reader = capture.text ? try TextPipeReader(instance: instance)
+                                  : RawEventReader(instance: instance, pretty: capture.pretty)
+        } catch {
+            throw ValidationFailure(error.description)
+        }
         let started = Date()
         var written = 0
         func drain() throws {
@@ -63,6 +69,7 @@ struct Record: AsyncParsableCommand {
         }
         try drain()
         let losses = instance.kernelLosses()
+        reader.close()
         instance.destroy()
         let lost = max(losses.overrun + losses.dropped, reader.missed)
         FileHandle.standardError.write(Data("tracetui: \(reader.events) events (\(written) bytes) written to \(output), \(lost) lost\n".utf8))

@@ -76,6 +76,29 @@ extension EndToEnd {
         }
 
         @Test(.enabled(if: LiveTracing.isAvailable))
+        func aSwiftTrapRestoresTheTerminalAndLeavesNoInstance() async throws {
+            let before = LiveTracing.globalState()
+            let directory = try Fixture.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let session = try TmuxSession(width: 140, height: 30)
+            defer { session.close() }
+            // The debug build traps (an out-of-range index) once the first events are in the store.
+            let pidFile = try session.launchUnderSh(in: directory, environment: ["TRACETUI_TEST_CRASH": "1"])
+            let pid = try await session.pid(from: pidFile)
+            let outcome = try await session.shOutcome(timeout: .seconds(40))
+            #expect(outcome.status == 128 + Int(SIGILL) || outcome.status == 128 + Int(SIGTRAP),
+                    "exit status \(outcome.status) after a trap")
+            expectRestored(outcome.modes)
+            // The crash handler removes the instance; the watchdog catches what it could not.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while LiveTracing.instanceExists(pid: pid), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(!LiveTracing.instanceExists(pid: pid))
+            #expect(before == LiveTracing.globalState())
+        }
+
+        @Test(.enabled(if: LiveTracing.isAvailable))
         func recordTracesACommandAndItsChildren() throws {
             let directory = try Fixture.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
