@@ -32,6 +32,9 @@ struct tt_sink {
     /* The last task seen on each CPU: consecutive records are mostly the same task, so its name is looked up
        (two binary searches) only when the task changes. */
     struct tt_task_cache cache;
+    /* Whether the last event seen takes the fast path (ftrace's own events do not). */
+    struct tep_event *last_event;
+    int last_fast;
     struct tep_format_field *prev_comm, *prev_pid, *next_comm, *next_pid, *child_comm, *child_pid, *exec_filename;
 };
 
@@ -110,9 +113,19 @@ static inline int tt_sink_record(struct tep_event *event, struct tep_record *rec
     }
     char *out = s->buf + s->len;
     size_t n;
-    /* ftrace's own events (print, kernel_stack, function) only have their printed form. */
-    if (!s->pretty && !(event->flags & TEP_EVENT_FL_ISFTRACE) && strcmp(event->system, "ftrace") != 0) {
+    if (event != s->last_event) {
+        /* ftrace's own events (print, kernel_stack, function) only have their printed form. */
+        s->last_event = event;
+        s->last_fast = !s->pretty && !(event->flags & TEP_EVENT_FL_ISFTRACE) && strcmp(event->system, "ftrace") != 0;
+    }
+    if (s->last_fast) {
+        /* Strings were written with newlines replaced: no scan needed. */
         n = (size_t)(tt_fast_line(s->tep, event, record, out, s->reserve - 2, s->prev_state, &s->cache) - out);
+        out[n] = '\n';
+        s->len += n + 1;
+        s->events++;
+        if (s->cap - s->len < s->reserve) s->flush(s->context);
+        return 0;
     } else {
         trace_seq_reset(&s->seq);
         tep_print_event(s->tep, &s->seq, record, "%16s-%-7d [%03d] %s %6.1000d: %s: %s",
