@@ -19,6 +19,8 @@ struct BenchOptions {
           --file PATH   measure PATH instead of generating a log
           --keep        keep the generated log for the next run (reused when its size fits)
           --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
+        live capture figures (root, tracefs): Benchmarks/live-bench.sh [SECS] — tracetui record, the live viewer,
+          cat trace_pipe and trace-cmd record -B side by side under one dd syscall load
         """
 
     init(arguments: [String]) throws(BenchError) {
