@@ -5,6 +5,17 @@ struct Bench {
     let options: BenchOptions
 
     func run() async throws(BenchError) {
+        if options.only != "graph" { try await measureEvents() }
+        if options.only != "events" {
+            CallTreeBench.redrawHugeNode()
+            if options.graphSizeMB > 0 {
+                try await CallTreeBench.buildLargeTree(sizeMB: options.graphSizeMB, keep: options.keep)
+            }
+        }
+    }
+
+    /// The event log's figures: load, stat, first screen, memory, against the peers.
+    private func measureEvents() async throws(BenchError) {
         let path: String
         var generated = false
         if let file = options.file {
@@ -36,7 +47,5 @@ struct Bench {
         print("")
         BenchReport(r: results, cores: ProcessInfo.processInfo.activeProcessorCount, runs: options.runs).print()
         print("")
-        CallTreeBench.redrawHugeNode()
-        if options.graphSizeMB > 0 { try await CallTreeBench.buildLargeTree(sizeMB: options.graphSizeMB, keep: options.keep) }
     }
 }

@@ -12,6 +12,8 @@ struct BenchOptions {
     var runs = 3
     /// Size of the generated function_graph log for the call tree figures, in MiB (0: skip them).
     var graphSizeMB = 0
+    /// Run one group of figures only (`events`, `graph`), or all when nil.
+    var only: String?
 
     static let usage = """
         usage: tracetui-bench [--size-mb N] [--file PATH] [--keep] [--graph-size-mb N]
@@ -19,6 +21,7 @@ struct BenchOptions {
           --file PATH   measure PATH instead of generating a log
           --keep        keep the generated log for the next run (reused when its size fits)
           --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
+          --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024)
         live capture figures (root, tracefs): Benchmarks/live-bench.sh [SECS] — tracetui record, the live viewer,
           cat trace_pipe and trace-cmd record -B side by side under one dd syscall load
         """
@@ -42,6 +45,12 @@ struct BenchOptions {
                     throw BenchError("--graph-size-mb needs a positive whole number of MiB")
                 }
                 graphSizeMB = v
+            case "--only":
+                guard let v = rest.popFirst(), ["events", "graph"].contains(v) else {
+                    throw BenchError("--only takes events or graph")
+                }
+                only = v
+                if v == "graph", graphSizeMB == 0 { graphSizeMB = 1024 }
             case "-h", "--help":
                 throw BenchError(Self.usage, isHelp: true)
             default:

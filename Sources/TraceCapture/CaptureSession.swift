@@ -22,8 +22,15 @@ public actor CaptureSession {
         let total = storage.bytes.count
         snapshots.publish { $0.progress = LoadProgress(bytesDone: 0, bytesTotal: total) }
         var done = 0
+        // The call tree grows piece by piece from lines taken apart while parsing, so it is ready
+        // with the store, on this actor while the next pieces parse.
+        var calls: CallTreeBuilder?
         await ParallelParse.run(storage, keepRows: true) { piece in
             store.append(piece)
+            if !piece.graph.isEmpty {
+                if calls == nil { calls = CallTreeBuilder(expectedCalls: Self.expectedCalls(piece, of: total)) }
+                calls?.consumeLastPiece(piece.graph, of: store)
+            }
             done += piece.byteCount
             let seconds = secondsSinceStart()
             let snapshot = store
@@ -34,12 +41,18 @@ public actor CaptureSession {
         }
         let seconds = secondsSinceStart()
         let snapshot = store
-        // The call tree is derived once the whole file is in, here rather than on the UI thread.
-        let tree = CallTree.hasCalls(snapshot) ? CallTree(store: snapshot) : nil
+        let tree = CallTree.hasCalls(snapshot) ? calls?.finish() : nil
         snapshots.publish {
             $0.store = snapshot
             $0.callTree = tree
             $0.progress = LoadProgress(bytesDone: total, bytesTotal: total, seconds: seconds, finished: true)
         }
+    }
+
+    /// Calls to make room for, from the first piece with calls: its calls per byte, over the whole file.
+    private static func expectedCalls(_ piece: ParsedPiece, of totalBytes: Int) -> Int {
+        let calls = piece.graph.callCount
+        guard piece.byteCount > 0, calls > 0 else { return 0 }
+        return Int(Double(calls) / Double(piece.byteCount) * Double(totalBytes) * 1.02)
     }
 }

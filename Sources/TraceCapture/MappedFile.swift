@@ -47,6 +47,17 @@ public final class MappedFile: ByteStorage, @unchecked Sendable {
         return UnsafeRawBufferPointer(start: base, count: mappedLength)
     }
 
+    /// Drops the range's whole pages from this process's memory: a viewer of a file larger than memory
+    /// then holds only the pages it shows, and a load's peak is the columns plus the pieces in flight.
+    public func doneParsing(_ range: Range<Int>) {
+        guard let base, !range.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound == mappedLength ? mappedLength : range.upperBound / page * page
+        guard end > start else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
     deinit {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), mappedLength) }
     }

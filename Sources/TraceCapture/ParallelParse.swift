@@ -20,7 +20,11 @@ public enum ParallelParse {
                 guard next < ranges.count else { return }
                 let index = next
                 let range = ranges[index]
-                group.addTask { (index, parser.parse(storage, range: range)) }
+                group.addTask {
+                    let piece = parser.parse(storage, range: range)
+                    storage.doneParsing(range)
+                    return (index, piece)
+                }
                 next += 1
             }
             for _ in 0..<max(1, width) { launch() }

@@ -3,6 +3,14 @@
 /// Rows keep offsets instead of copies, so the text of a trace is stored once, in its original form.
 public protocol ByteStorage: AnyObject, Sendable {
     var bytes: UnsafeRawBufferPointer { get }
+
+    /// Called once a range has been parsed: from then on its bytes are read only for the rows on screen.
+    /// A mapped file hands those pages back (they come back from the page cache when read again).
+    func doneParsing(_ range: Range<Int>)
+}
+
+extension ByteStorage {
+    public func doneParsing(_ range: Range<Int>) {}
 }
 
 /// Bytes copied into memory this object owns: for tests, stdin and live buffers.

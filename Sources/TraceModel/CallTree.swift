@@ -1,6 +1,6 @@
 /// The calls of a function_graph trace rebuilt from its lines: one node per call, nested per CPU,
 /// stored in columns. Children of a node are `children[childStart[n]..<childStart[n+1]]`, in time order.
-public struct CallTree: Sendable {
+public struct CallTree: Sendable, Equatable {
     /// Marks on a call that the trace did not show whole.
     public struct Flags: OptionSet, Sendable, Hashable {
         public let rawValue: UInt8
@@ -13,19 +13,23 @@ public struct CallTree: Sendable {
         public static let startedBefore = Flags(rawValue: 4)
     }
 
+    /// Calls in depth-first order: each root (by start) followed by everything that ran inside it, each
+    /// call's children in time order. A call's descendants are `n + 1 ..< subtreeEnd[n]`: 32 bytes a call.
     public private(set) var function: [UInt32] = []
-    public private(set) var parent: [Int32] = []
     public private(set) var total: [Int64] = []
     public private(set) var firstRow: [UInt32] = []
     public private(set) var lastRow: [UInt32] = []
-    public private(set) var cpu: [UInt16] = []
-    public private(set) var task: [UInt32] = []
-    public private(set) var flags: [Flags] = []
-    public private(set) var childStart: [Int32] = [0]
-    public private(set) var children: [Int32] = []
+    public private(set) var parent: [Int32] = []
+    public private(set) var subtreeEnd: [Int32] = []
+    /// The task id in the low 29 bits, the flags above.
+    private var taskAndFlags: [UInt32] = []
     public private(set) var roots: [Int32] = []
+    /// The CPU of each root's lane (0xFFFF for lanes of threads): its calls ran there.
+    private var rootCPU: [UInt16] = []
     public private(set) var functionNames: [String] = []
     public private(set) var taskNames: [String] = []
+
+    static let taskBits: UInt32 = 29
 
     public var count: Int { function.count }
 
@@ -37,8 +41,58 @@ public struct CallTree: Sendable {
 
     public func name(_ node: Int) -> String { functionNames[Int(function[node])] }
 
-    public func children(of node: Int) -> ArraySlice<Int32> {
-        children[Int(childStart[node])..<Int(childStart[node + 1])]
+    /// A call's direct children, in time order: each one's subtree is skipped to reach the next.
+    public func children(of node: Int) -> Children { Children(subtreeEnd: subtreeEnd, node: node) }
+
+    public struct Children: Collection, Sendable {
+        let subtreeEnd: [Int32]
+        let node: Int
+
+        public var startIndex: Int32 { Int32(node + 1) }
+        public var endIndex: Int32 { subtreeEnd[node] }
+        public func index(after i: Int32) -> Int32 { subtreeEnd[Int(i)] }
+        public subscript(i: Int32) -> Int32 { i }
+    }
+
+    /// `task[n]`: the task id of call `n` (an index of `taskNames`).
+    public var task: Tasks { Tasks(packed: taskAndFlags) }
+
+    public struct Tasks: RandomAccessCollection, Sendable {
+        let packed: [UInt32]
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { packed.count }
+        public subscript(node: Int) -> UInt32 { packed[node] & ((1 << CallTree.taskBits) - 1) }
+    }
+
+    /// `flags[n]`: what the trace did not show of call `n`, and whether it ran in an interrupt.
+    public var flags: FlagColumn { FlagColumn(packed: taskAndFlags) }
+
+    public struct FlagColumn: RandomAccessCollection, Sendable {
+        let packed: [UInt32]
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { packed.count }
+        public subscript(node: Int) -> Flags { Flags(rawValue: UInt8(truncatingIfNeeded: packed[node] >> CallTree.taskBits)) }
+    }
+
+    /// `cpu[n]`: the CPU call `n` ran on (0xFFFF when the trace names threads instead).
+    public var cpu: CPUs { CPUs(parent: parent, rootOrder: roots, rootCPU: rootCPU) }
+
+    public struct CPUs: Sendable {
+        let parent: [Int32]
+        let rootOrder: [Int32]
+        let rootCPU: [UInt16]
+
+        public subscript(node: Int) -> UInt16 {
+            var n = node
+            while parent[n] >= 0 { n = Int(parent[n]) }
+            // Roots are in increasing id order: find this one's place.
+            var lo = 0, hi = rootOrder.count - 1
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if Int(rootOrder[mid]) < n { lo = mid + 1 } else { hi = mid }
+            }
+            return rootCPU[lo]
+        }
     }
 
     /// Total minus the children's totals: time spent in the function's own code.
@@ -64,218 +118,107 @@ public struct CallTree: Sendable {
     /// funcgraph_irq / context-switch banners), in file order — all rows, or only those in `rows`
     /// (an A–B marker range: calls cut by its edges come out unfinished or started before).
     public init(store: EventStore, rows: Range<Int>? = nil) {
-        var b = Builder(store: store)
         let range = rows.map { $0.clamped(to: 0..<store.count) } ?? 0..<store.count
-        if !range.isEmpty { b.run(&self, rows: range) }
-        finish()
+        var b = CallTreeBuilder(expectedCalls: rows == nil ? CallTreeBuilder.expectedCalls(store) : 0)
+        if !range.isEmpty { b.consume(store: store, rows: range) }
+        self = b.finish()
     }
 
-    private mutating func finish() {
-        // Children lists in CSR form, ordered by node id (= the order calls began).
-        var counts = [Int32](repeating: 0, count: count + 1)
-        for p in parent where p >= 0 { counts[Int(p) + 1] += 1 }
-        for i in 0..<count { counts[i + 1] += counts[i] }
-        childStart = counts
-        var fill = counts
-        children = [Int32](repeating: 0, count: Int(counts[count]))
-        roots = []
-        for n in 0..<count {
-            let p = Int(parent[n])
+    /// Lays out the builder's calls depth first (see `function`).
+    init(laidOut b: consuming CallTreeBuilder, functionNames: [String], taskNames: [String]) {
+        self.functionNames = functionNames
+        self.taskNames = taskNames
+        let n = b.count
+        // Children lists in the order calls began, as offsets into one array.
+        var start = [Int32](repeating: 0, count: n + 1)
+        for p in b.parent where p >= 0 { start[Int(p) + 1] += 1 }
+        for i in 0..<n { start[i + 1] += start[i] }
+        var kids = [Int32](repeating: 0, count: Int(start[n]))
+        var fill = start
+        var rootList: [Int32] = []
+        for c in 0..<n {
+            let p = Int(b.parent[c])
             if p < 0 {
-                roots.append(Int32(n))
+                rootList.append(Int32(c))
             } else {
-                children[Int(fill[p])] = Int32(n)
+                kids[Int(fill[p])] = Int32(c)
                 fill[p] += 1
             }
         }
-        // Adopted children were created before their parent: keep each list in time order.
-        for n in 0..<count where counts[n + 1] - counts[n] > 1 {
-            let range = Int(counts[n])..<Int(counts[n + 1])
-            let sorted = children[range].sorted { firstRow[Int($0)] < firstRow[Int($1)] }
-            children.replaceSubrange(range, with: sorted)
+        fill = []
+        b.parent = []
+        // Adopted children were made before their parent: keep each list in time order.
+        let firstRows = b.firstRow
+        func first(_ c: Int32) -> UInt32 { firstRows[Int(c)] }
+        for p in 0..<n where start[p + 1] - start[p] > 1 {
+            let range = Int(start[p])..<Int(start[p + 1])
+            if !kids[range].isSorted(by: { first($0) < first($1) }) {
+                kids[range].sort { first($0) < first($1) }
+            }
         }
-        roots.sort { firstRow[Int($0)] < firstRow[Int($1)] }
-        // Calls left open: their time is at least that of what ran inside them (deepest first).
-        for n in stride(from: count - 1, through: 0, by: -1) where flags[n].contains(.unfinished) {
-            let sum = children(of: n).reduce(Int64(0)) { $0 + total[Int($1)] }
-            total[n] = max(total[n], sum)
+        rootList.sort { first($0) < first($1) }
+        // Depth first: `order[new] = old`. Mostly the order calls began in, so the copies below stream.
+        var order: [Int32] = []
+        order.reserveCapacity(n)
+        var newParent: [Int32] = []
+        newParent.reserveCapacity(n)
+        var stack: [(old: Int32, parent: Int32)] = rootList.reversed().map { ($0, -1) }
+        while let (old, p) = stack.popLast() {
+            let new = Int32(order.count)
+            order.append(old)
+            newParent.append(p)
+            for k in stride(from: Int(start[Int(old) + 1]) - 1, through: Int(start[Int(old)]), by: -1) {
+                stack.append((kids[k], new))
+            }
+        }
+        kids = []
+        start = []
+        // Subtree sizes, children before parents, then ends.
+        var end = [Int32](repeating: 1, count: n)
+        for v in stride(from: n - 1, through: 0, by: -1) where newParent[v] >= 0 { end[Int(newParent[v])] += end[v] }
+        for v in 0..<n { end[v] += Int32(v) }
+        func gather<T>(_ column: inout [T]) -> [T] {
+            let old = column
+            column = []
+            return order.map { old[Int($0)] }
+        }
+        function = gather(&b.function)
+        total = gather(&b.total)
+        firstRow = gather(&b.firstRow)
+        lastRow = gather(&b.lastRow)
+        let mask = (UInt32(1) << Self.taskBits) - 1
+        let tasks = b.task, flagColumn = b.flags
+        b.task = []
+        b.flags = []
+        taskAndFlags = order.map { old in
+            min(tasks[Int(old)], mask) | UInt32(flagColumn[Int(old)].rawValue) << Self.taskBits
+        }
+        parent = newParent
+        subtreeEnd = end
+        var rootIDs: [Int32] = []
+        rootIDs.reserveCapacity(rootList.count)
+        for v in 0..<n where newParent[v] < 0 { rootIDs.append(Int32(v)) }
+        roots = rootIDs
+        rootCPU = rootList.map { b.laneCPU[Int(b.laneOfCall[Int($0)])] }
+        // Calls left open: their time is at least that of what ran inside them (children have higher ids).
+        for c in stride(from: n - 1, through: 0, by: -1)
+        where taskAndFlags[c] >> Self.taskBits & UInt32(Flags.unfinished.rawValue) != 0 {
+            let sum = children(of: c).reduce(Int64(0)) { $0 + total[Int($1)] }
+            total[c] = max(total[c], sum)
         }
     }
+}
 
-    fileprivate mutating func addNode(function f: UInt32, parent p: Int32, row: Int, cpu c: UInt16, task t: UInt32,
-                                      flags fl: Flags) -> Int32 {
-        function.append(f)
-        parent.append(p)
-        total.append(0)
-        firstRow.append(UInt32(truncatingIfNeeded: row))
-        lastRow.append(UInt32(truncatingIfNeeded: row))
-        cpu.append(c)
-        task.append(t)
-        flags.append(fl)
-        return Int32(count - 1)
-    }
-
-    /// Per-CPU state while the lines stream by.
-    private struct Builder {
-        let store: EventStore
-        var names = ByteInterner()
-        var taskIDs: [String: UInt32] = [:]
-        /// One call stack per CPU, or per thread when lines carry no CPU (uftrace).
-        var lanes: [CPUState] = []
-        var laneOfCPU: [Int] = []
-        var laneOfThread: [UInt32: Int] = [:]
-        let entryID: Int, exitID: Int, irqID: Int, switchID: Int
-
-        struct CPUState {
-            var stack: [Int32] = []
-            /// Top-level calls since the stack was last empty, with their indentation: a `}` with no
-            /// opening line adopts the ones indented deeper than itself.
-            var looseRoots: [(node: Int32, indent: Int)] = []
-            var irqDepth = 0
-            var task: UInt32?
-            /// Calls seen before the CPU's first task-switch banner: they belong to the task it switches from.
-            var beforeFirstSwitch: [Int32] = []
+extension MutableCollection where Self: RandomAccessCollection {
+    fileprivate func isSorted(by less: (Element, Element) -> Bool) -> Bool {
+        var i = startIndex
+        guard i != endIndex else { return true }
+        var j = index(after: i)
+        while j != endIndex {
+            if less(self[j], self[i]) { return false }
+            i = j
+            j = index(after: j)
         }
-
-        init(store: EventStore) {
-            self.store = store
-            func id(_ name: String) -> Int { store.eventNames.firstIndex(of: name) ?? -1 }
-            entryID = id("funcgraph_entry")
-            exitID = id("funcgraph_exit")
-            irqID = id("funcgraph_irq")
-            switchID = id("context_switch")
-        }
-
-        mutating func run(_ tree: inout CallTree, rows: Range<Int>) {
-            for row in rows {
-                let (chunk, i) = store.locate(row)
-                let event = Int(chunk.events[i])
-                guard event == entryID || event == exitID || event == irqID || event == switchID else { continue }
-                let cpu = chunk.cpus[i]
-                let c = lane(cpu: cpu, thread: chunk.tasks[i])
-                let raw = chunk.line(i)
-                guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { continue }
-                let line = LineBytes(base, raw.count)
-                let payload = min(Int(chunk.payloadOffsets[i]), raw.count)
-                if event == switchID {
-                    switchTask(line, from: payload, lane: c, tree: &tree)
-                    continue
-                }
-                let taskID = taskOf(chunk.tasks[i], lane: c)
-                let g = GraphLine.parse(line, from: payload)
-                add(g, line: line, row: row, lane: c, cpu: cpu, task: taskID, tree: &tree)
-            }
-            for l in lanes.indices {
-                for n in lanes[l].stack { tree.flags[Int(n)].insert(.unfinished) }
-            }
-            tree.functionNames = (0..<names.count).map { names.string(of: UInt32($0)) }
-            tree.taskNames = Array(repeating: "", count: taskIDs.count)
-            for (name, id) in taskIDs { tree.taskNames[Int(id)] = name }
-        }
-
-        mutating func lane(cpu: UInt16, thread: UInt32) -> Int {
-            if cpu == 0xFFFF {
-                if let l = laneOfThread[thread] { return l }
-                lanes.append(CPUState())
-                laneOfThread[thread] = lanes.count - 1
-                return lanes.count - 1
-            }
-            let c = Int(cpu)
-            if c >= laneOfCPU.count { laneOfCPU += Array(repeating: -1, count: c + 1 - laneOfCPU.count) }
-            if laneOfCPU[c] < 0 {
-                lanes.append(CPUState())
-                laneOfCPU[c] = lanes.count - 1
-            }
-            return laneOfCPU[c]
-        }
-
-        mutating func add(_ g: GraphLine, line: LineBytes, row: Int, lane c: Int, cpu: UInt16, task: UInt32,
-                          tree: inout CallTree) {
-            // Moved out and back rather than copied: a copy would make every append below copy the
-            // lane's arrays (quadratic on long traces).
-            var state = CPUState()
-            swap(&state, &lanes[c])
-            defer { swap(&state, &lanes[c]) }
-            let irq: Flags = state.irqDepth > 0 ? .irq : []
-            switch g.kind {
-            case .irqEnter: state.irqDepth += 1
-            case .irqExit: state.irqDepth = max(0, state.irqDepth - 1)
-            case .entry, .leaf:
-                let f = names.intern(line.p + g.nameStart, g.nameEnd - g.nameStart)
-                let parent = state.stack.last ?? -1
-                let n = tree.addNode(function: f, parent: parent, row: row, cpu: cpu, task: task, flags: irq)
-                if state.task == nil, task == unknownTask { state.beforeFirstSwitch.append(n) }
-                if parent < 0 { state.looseRoots.append((n, g.indent)) }
-                if g.kind == .entry {
-                    state.stack.append(n)
-                } else {
-                    tree.total[Int(n)] = g.duration ?? 0
-                }
-            case .exit:
-                if let n = state.stack.popLast() {
-                    tree.total[Int(n)] = g.duration ?? 0
-                    tree.lastRow[Int(n)] = UInt32(truncatingIfNeeded: row)
-                    break
-                }
-                // The trace began inside this call: make it, and adopt what ran inside it.
-                let f = g.nameEnd > g.nameStart
-                    ? names.intern(line.p + g.nameStart, g.nameEnd - g.nameStart)
-                    : names.intern("(unknown)")
-                let n = tree.addNode(function: f, parent: -1, row: row, cpu: cpu, task: task,
-                                     flags: irq.union(.startedBefore))
-                if state.task == nil, task == unknownTask { state.beforeFirstSwitch.append(n) }
-                tree.total[Int(n)] = g.duration ?? 0
-                while let last = state.looseRoots.last, last.indent > g.indent {
-                    tree.parent[Int(last.node)] = n
-                    tree.firstRow[Int(n)] = tree.firstRow[Int(last.node)]
-                    state.looseRoots.removeLast()
-                }
-                state.looseRoots.append((n, g.indent))
-            case .comment, .other:
-                break
-            }
-        }
-
-        var unknownTask: UInt32 = .max
-
-        mutating func taskOf(_ storeTask: UInt32, lane c: Int) -> UInt32 {
-            if store.taskPIDs[Int(storeTask)] >= 0 { return intern(task: store.taskLabel(storeTask)) }
-            if let t = lanes[c].task { return t }
-            if unknownTask == .max { unknownTask = intern(task: "-") }
-            return unknownTask
-        }
-
-        mutating func intern(task label: String) -> UInt32 {
-            if let id = taskIDs[label] { return id }
-            let id = UInt32(taskIDs.count)
-            taskIDs[label] = id
-            return id
-        }
-
-        /// ` 0)  platfor-3210  =>  vmstat-2854` — later calls on this CPU belong to the task on the right,
-        /// and calls before the CPU's first banner to the one on the left.
-        mutating func switchTask(_ line: LineBytes, from start: Int, lane c: Int, tree: inout CallTree) {
-            var k = start
-            while k + 2 < line.count {
-                if line[k] == Byte.equals, line[k + 1] == Byte.greater, Byte.isSpace(line[k + 2]) {
-                    let s = line.skipSpaces(from: k + 2)
-                    let e = line.trimmedEnd(line.count)
-                    let leftEnd = line.trimmedEnd(k)
-                    let leftStart = line.skipSpaces(from: start)
-                    guard s < e else { return }
-                    if lanes[c].task == nil, leftStart < leftEnd {
-                        let from = intern(task: String(decoding: UnsafeBufferPointer(start: line.p + leftStart,
-                                                                                     count: leftEnd - leftStart),
-                                                       as: UTF8.self))
-                        for n in lanes[c].beforeFirstSwitch { tree.task[Int(n)] = from }
-                    }
-                    lanes[c].beforeFirstSwitch = []
-                    let label = String(decoding: UnsafeBufferPointer(start: line.p + s, count: e - s), as: UTF8.self)
-                    lanes[c].task = intern(task: label)
-                    return
-                }
-                k += 1
-            }
-        }
+        return true
     }
 }

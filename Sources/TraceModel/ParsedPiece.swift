@@ -20,6 +20,8 @@ public struct ParsedPiece: Sendable {
     var symbols = ByteInterner()
     var counts = PieceCounts()
     var header = TraceHeader()
+    /// function_graph lines taken apart for the call tree (rows kept only).
+    public internal(set) var graph = GraphOps()
 
     public var rowCount: Int { lineOffsets.count }
     public var byteCount: Int { length }

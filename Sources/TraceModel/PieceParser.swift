@@ -120,6 +120,9 @@ public struct PieceParser: Sendable {
         var unknownTask: UInt32 = 0
         var tracerEvent: UInt16 = 0
         var fixedIDs: [UInt16] = []
+        /// funcgraph_entry, funcgraph_exit and funcgraph_irq: consecutive ids, whose lines feed `piece.graph`.
+        var graphEvents: ClosedRange<UInt16> = 0...0
+        var contextSwitchEvent: UInt16 = 0
 
         init(tracer: String?, keepRows: Bool) {
             self.tracer = tracer
@@ -135,6 +138,8 @@ public struct PieceParser: Sendable {
                 fixedIDs.append(UInt16(piece.eventNames.intern(name, extra: EventName.Form.plain.rawValue)))
             }
             tracerEvent = fixedIDs[Int(FixedEventName.tracer.rawValue)]
+            graphEvents = fixedIDs[Int(FixedEventName.funcgraphEntry.rawValue)]...fixedIDs[Int(FixedEventName.funcgraphIRQ.rawValue)]
+            contextSwitchEvent = fixedIDs[Int(FixedEventName.contextSwitch.rawValue)]
             unknownTask = piece.taskNames.intern("", extra: -1)
             piece.taskTgids.append(-1)
             byEvent = Array(repeating: 0, count: piece.eventNames.count)
@@ -215,6 +220,13 @@ public struct PieceParser: Sendable {
                 }
                 appendRow(&piece, offset: offset, task: task, event: event, cpu: r.cpu, flags: r.flags,
                           payload: r.payloadStart)
+                if keepRows {
+                    if graphEvents.contains(event) {
+                        piece.graph.add(line, payload: r.payloadStart, row: piece.lineOffsets.count - 1)
+                    } else if event == contextSwitchEvent {
+                        piece.graph.addTaskSwitch(line, payload: r.payloadStart, row: piece.lineOffsets.count - 1)
+                    }
+                }
             }
         }
 

@@ -13,16 +13,27 @@ struct CallTreeModel {
     }
 
     let calls: CallTree
-    private(set) var paths: CallPathTree
-    var mode: Mode
+    /// Merged lazily: on a large trace the merge takes a while, and many users never ask for it.
+    private(set) var paths = CallPathTree(CallTree(store: EventStore()))
+    private var pathParents: [Int] = []
+    private var pathsBuilt = false
+    private(set) var mode = Mode.timeline
     private(set) var scope = Scope.all
     private(set) var timelineRoots: [Int]
 
     init(calls: CallTree, mode: Mode = .timeline) {
         self.calls = calls
-        paths = CallPathTree(calls)
         timelineRoots = calls.roots.map(Int.init)
-        self.mode = mode
+        setMode(mode)
+    }
+
+    mutating func setMode(_ newMode: Mode) {
+        mode = newMode
+        guard mode == .merged, !pathsBuilt else { return }
+        paths = CallPathTree(calls, roots: scope == .all ? nil : timelineRoots)
+        pathParents = [Int](repeating: -1, count: paths.nodes.count)
+        for (i, node) in paths.nodes.enumerated() { for c in node.children { pathParents[c] = i } }
+        pathsBuilt = true
     }
 
     var roots: [Int] { mode == .timeline ? timelineRoots : paths.roots }
@@ -44,7 +55,8 @@ struct CallTreeModel {
             }
         }
         timelineRoots = chosen
-        paths = CallPathTree(calls, roots: chosen)
+        pathsBuilt = false
+        setMode(mode)
     }
 
     var scopeLabel: String {
@@ -85,11 +97,6 @@ struct CallTreeModel {
         return "\(calls.taskNames[Int(calls.task[n])]) cpu\(calls.cpu[n])"
     }
 
-    /// The parent of every node of the current mode (computed once per mode for the merged paths).
-    func parents() -> [Int] {
-        if mode == .timeline { return calls.parent.map(Int.init) }
-        var p = [Int](repeating: -1, count: paths.nodes.count)
-        for (i, node) in paths.nodes.enumerated() { for c in node.children { p[c] = i } }
-        return p
-    }
+    /// The caller of a node in the current mode, or -1.
+    func parent(_ n: Int) -> Int { mode == .timeline ? Int(calls.parent[n]) : pathParents[n] }
 }

@@ -20,7 +20,6 @@ struct CallTreeView {
 
     private(set) var model: CallTreeModel
     private var expanded: [CallTreeModel.Mode: Set<Int>] = [:]
-    private var parentOf: [CallTreeModel.Mode: [Int]] = [:]
     private(set) var rows: [(node: Int, depth: Int)] = []
     private(set) var cursor = 0
     private var top = 0
@@ -36,7 +35,6 @@ struct CallTreeView {
         rowRange = rows
         let calls = rows == nil ? (prebuilt ?? CallTree(store: store)) : CallTree(store: store, rows: rows)
         model = CallTreeModel(calls: calls)
-        parentOf[.timeline] = model.parents()
         // Open the first root so the screen is not a bare list of names.
         if let first = model.roots.first { expanded[.timeline, default: []].insert(first) }
         rebuildRows()
@@ -48,15 +46,6 @@ struct CallTreeView {
     private var open: Set<Int> {
         get { expanded[model.mode] ?? [] }
         set { expanded[model.mode] = newValue }
-    }
-
-    private var parents: [Int] {
-        mutating get {
-            if let p = parentOf[model.mode] { return p }
-            let p = model.parents()
-            parentOf[model.mode] = p
-            return p
-        }
     }
 
     private func sortedChildren(_ n: Int) -> [Int] { sorted(model.children(of: n)) }
@@ -186,7 +175,7 @@ struct CallTreeView {
             rebuildRows()
             return .message("sorted by \(sortKey.rawValue)")
         case .toggleGraphMode:
-            model.mode = model.mode == .timeline ? .merged : .timeline
+            model.setMode(model.mode == .timeline ? .merged : .timeline)
             zoomRoot = nil
             if open.isEmpty, let first = model.roots.first { open.insert(first) }
             rebuildRows()
@@ -226,7 +215,7 @@ struct CallTreeView {
     }
 
     private mutating func goToParent(of node: Int) {
-        let p = parents[node]
+        let p = model.parent(node)
         guard p >= 0, let i = rows.firstIndex(where: { $0.node == p }) else { return }
         cursor = i
     }
@@ -270,10 +259,10 @@ struct CallTreeView {
 
     /// Unfolds a node's callers and puts the cursor on it.
     private mutating func reveal(_ n: Int) {
-        var p = parents[n]
+        var p = model.parent(n)
         while p >= 0 {
             open.insert(p)
-            p = parents[p]
+            p = model.parent(p)
         }
         rebuildRows()
         if let r = rows.firstIndex(where: { $0.node == n }) { cursor = r }

@@ -313,12 +313,27 @@ enum CallTreeSamples {
 
     static func tree(text: String) -> CallTree { tree(bytes: Array(text.utf8)) }
 
+    /// The tree of a whole store, checked against the tree the capture actor grows piece by piece
+    /// (from lines taken apart while parsing, in pieces of about 4 KB).
     static func tree(bytes: [UInt8]) -> CallTree {
         let storage = OwnedBytes(bytes)
+        let parser = PieceParser(tracer: TraceHeaderScan.scan(storage.bytes).tracer)
         var store = EventStore()
-        store.append(PieceParser(tracer: TraceHeaderScan.scan(storage.bytes).tracer)
-            .parse(storage, range: 0..<bytes.count))
-        return CallTree(store: store)
+        store.append(parser.parse(storage, range: 0..<bytes.count))
+        let whole = CallTree(store: store)
+        var pieces = EventStore()
+        var builder = CallTreeBuilder()
+        var start = 0
+        while start < bytes.count {
+            var end = min(bytes.count, start + 4096)
+            while end < bytes.count, bytes[end - 1] != 0x0A { end += 1 }
+            let piece = parser.parse(storage, range: start..<end)
+            pieces.append(piece)
+            builder.consumeLastPiece(piece.graph, of: pieces)
+            start = end
+        }
+        #expect(builder.finish() == whole, "the tree grown piece by piece differs from the whole store's")
+        return whole
     }
 
     /// Calls, total and self time summed per function name over every node.
@@ -674,6 +689,7 @@ struct CallTreeSampleTests {
         let tree = CallTreeSamples.tree(text: text)
         #expect(tree.count == 5001)
         #expect(tree.roots.count == 1)
-        #expect(tree.children(of: 5000).count == 5000)
+        #expect(tree.name(0) == "worker_loop")
+        #expect(tree.children(of: 0).count == 5000)
     }
 }

@@ -130,15 +130,15 @@ struct FunctionGraphGeneratorTests {
             let log = FunctionGraphGenerator.generate(options, seed: seed)
             let tree = CallTreeSamples.tree(text: log.text)
             guard tree.count == log.truth.count else { continue }
-            for n in 0..<tree.count where log.truth.calls[n].orphanBeforeFirstBanner {
+            let calls = Self.depthFirst(log.truth).calls
+            for n in 0..<tree.count where calls[n].orphanBeforeFirstBanner {
                 checked += 1
                 let got = CallTreeSamples.task(tree, n)
-                if got != log.truth.calls[n].task { wrong.append("seed \(seed) call \(n): \(got)") }
+                if got != calls[n].task { wrong.append("seed \(seed) call \(n): \(got)") }
             }
         }
         #expect(checked > 0)
         #expect(wrong.isEmpty, "\(wrong.count) of \(checked) wrong, first: \(wrong.prefix(3))")
-    
     }
 
     // MARK: - the generator itself
@@ -199,6 +199,24 @@ struct FunctionGraphGeneratorTests {
 
     // MARK: - helpers
 
+    /// The truth's calls numbered as `CallTree` lays them out: depth first, each root then what ran inside it.
+    static func depthFirst(_ truth: Truth) -> (calls: [Truth.Call], children: [[Int]], roots: [Int]) {
+        var order: [Int] = []
+        func visit(_ n: Int) {
+            order.append(n)
+            for c in truth.children[n] { visit(c) }
+        }
+        for r in truth.roots { visit(r) }
+        var newIndex = [Int](repeating: -1, count: truth.calls.count)
+        for (new, old) in order.enumerated() { newIndex[old] = new }
+        let calls = order.map { old in
+            var c = truth.calls[old]
+            c.parent = c.parent < 0 ? -1 : newIndex[c.parent]
+            return c
+        }
+        return (calls, order.map { truth.children[$0].map { newIndex[$0] } }, truth.roots.map { newIndex[$0] })
+    }
+
     static func expectSameCalls(_ tree: CallTree, _ truth: Truth, seed: UInt64) {
         #expect(tree.count == truth.count, "calls (seed \(seed))")
         #expect(tree.roots.count == truth.roots.count, "roots (seed \(seed))")
@@ -210,9 +228,11 @@ struct FunctionGraphGeneratorTests {
                                                                             selfTime: $0.selfTime) }
             == truth.functions, "per-function calls/total/self (seed \(seed))")
         guard tree.count == truth.count else { return }
+        let laid = depthFirst(truth)
+        #expect(laid.calls.count == truth.count, "every true call is reachable from a root (seed \(seed))")
         var mismatches: [String] = []
         for n in 0..<tree.count {
-            let want = truth.calls[n]
+            let want = laid.calls[n]
             // The task of a `}` before the first banner is checked on its own (a known issue).
             let got = Truth.Call(name: tree.name(n), parent: Int(tree.parent[n]), total: tree.total[n],
                                  selfTime: tree.selfTime(n), flags: tree.flags[n], cpu: Int(tree.cpu[n]),
@@ -220,12 +240,12 @@ struct FunctionGraphGeneratorTests {
                                  orphanBeforeFirstBanner: want.orphanBeforeFirstBanner)
             if got != want { mismatches.append("call \(n): got \(got), want \(want)") }
             let children = tree.children(of: n).map(Int.init)
-            if children != truth.children[n] {
-                mismatches.append("children of \(n): got \(children), want \(truth.children[n])")
+            if children != laid.children[n] {
+                mismatches.append("children of \(n): got \(children), want \(laid.children[n])")
             }
         }
-        if tree.roots.map(Int.init) != truth.roots {
-            mismatches.append("roots: got \(tree.roots), want \(truth.roots)")
+        if tree.roots.map(Int.init) != laid.roots {
+            mismatches.append("roots: got \(tree.roots), want \(laid.roots)")
         }
         #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.count) mismatches, first: \(mismatches.prefix(5))")
     }
