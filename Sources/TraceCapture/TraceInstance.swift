@@ -261,9 +261,7 @@ public final class TraceInstance: @unchecked Sendable {
                 guard let pid = Int32(path.split(separator: "-").last ?? "") else { continue }
                 if onlyDead, pid == getpid() || isAlive(pid) { continue }
                 if pid == getpid() { continue }
-                Tracefs.write(path + "/tracing_on", "0")
-                Tracefs.write(path + "/events/enable", "0")
-                if rmdir(path) == 0 { removed.append(path) }
+                if removeInstance(path) { removed.append(path) }
             }
         }
         globfree(&g)
@@ -274,6 +272,18 @@ public final class TraceInstance: @unchecked Sendable {
             removed += removeProbes(root: root, group: group)
         }
         return removed
+    }
+
+    /// rmdir fails with EBUSY while any file of the instance is open — also when another process (the
+    /// watchdog, a concurrent `cleanup`) is removing it at the same moment: retry for a while.
+    static func removeInstance(_ path: String) -> Bool {
+        for attempt in 0..<40 {
+            if rmdir(path) == 0 { return true }
+            if errno == ENOENT { return attempt > 0 }
+            if attempt == 0 { Tracefs.write(path + "/tracing_on", "0") }
+            usleep(25_000)
+        }
+        return false
     }
 
     static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
