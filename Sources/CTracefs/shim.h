@@ -126,6 +126,30 @@ static inline int tt_sink_record(struct tep_event *event, struct tep_record *rec
         s->events++;
         if (s->cap - s->len < s->reserve) s->flush(s->context);
         return 0;
+    } else if (strcmp(event->name, "kernel_stack") == 0 || strcmp(event->name, "user_stack") == 0) {
+        /* The kernel's form: `<stack trace>` after the timestamp, then one ` => frame` line each, which the
+           parser attaches to the event before it. */
+        trace_seq_reset(&s->seq);
+        if (event->name[0] == 'u')
+            tep_print_event(s->tep, &s->seq, record, "%16s-%-7d [%03d] %s %6.1000d: <user stack trace>\n%s",
+                            TEP_PRINT_COMM, TEP_PRINT_PID, TEP_PRINT_CPU, TEP_PRINT_LATENCY, TEP_PRINT_TIME,
+                            TEP_PRINT_INFO);
+        else
+            tep_print_event(s->tep, &s->seq, record, "%16s-%-7d [%03d] %s %6.1000d: <stack trace>\n%s",
+                            TEP_PRINT_COMM, TEP_PRINT_PID, TEP_PRINT_CPU, TEP_PRINT_LATENCY, TEP_PRINT_TIME,
+                            TEP_PRINT_INFO);
+        n = 0;
+        for (unsigned int i = 0; i < s->seq.len && n < s->reserve - 8; i++) {
+            char c = s->seq.buffer[i];
+            if (c == '\t') { out[n++] = ' '; continue; }
+            out[n++] = c;
+        }
+        while (n > 0 && out[n - 1] == '\n') n--;
+        out[n] = '\n';
+        s->len += n + 1;
+        s->events++;
+        if (s->cap - s->len < s->reserve) s->flush(s->context);
+        return 0;
     } else {
         trace_seq_reset(&s->seq);
         tep_print_event(s->tep, &s->seq, record, "%16s-%-7d [%03d] %s %6.1000d: %s: %s",

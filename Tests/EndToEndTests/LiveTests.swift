@@ -114,6 +114,26 @@ extension EndToEnd {
             #expect(LiveTracing.deadInstances.isEmpty)
         }
 
+        @Test(.enabled(if: LiveTracing.isAvailable))
+        func stacktraceAndFiltersReachTheKernelAndReadBack() throws {
+            let directory = try Fixture.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let out = directory + "/stacks.txt"
+            let result = try CommandResult.run(
+                try Fixture.binary(), ["record", "-o", out, "-e", "sched:sched_switch", "--stacktrace", "--cpu", "0",
+                                       "--filter", "sched_switch:prev_prio==120", "--duration", "0.5"], timeout: .seconds(30))
+            #expect(result.status == 0, "record: \(result.stderr)")
+            let stat = try CommandResult.run(try Fixture.binary(), ["stat", "--format", "json", out])
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(stat.stdout.utf8)) as? [String: Any])
+            let events = try #require(json["events"] as? Int)
+            #expect(events > 0)
+            #expect(json["stack_traces"] as? Int == events, "every sched_switch carries its stack: \(stat.stdout.prefix(400))")
+            #expect(json["unparsed"] as? Int == 0)
+            #expect((json["by_cpu"] as? [String: Int])?.keys.sorted() == ["0"])
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            #expect(!text.split(separator: "\n").contains { $0.contains("sched_switch:") && !$0.contains("prev_prio=120") })
+        }
+
         @Test(.enabled(if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
                        "needs root to switch to nobody, and setpriv"))
         func nonRootGetsOneClearLineAndExitCode1() throws {
