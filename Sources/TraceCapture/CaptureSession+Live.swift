@@ -5,7 +5,7 @@ extension CaptureSession {
     /// Streams an instance's events into the store until the task is cancelled: drains the ring buffers,
     /// parses the new lines, publishes, then sleeps a few milliseconds (a poll per event would wake the
     /// reader for every event and cost more than the events).
-    public func live(_ instance: TraceInstance, keep: Int, pretty: Bool = false, text: Bool = false,
+    public func live(_ instance: TraceInstance, keep: Int, maxBytes: Int = 1 << 30, pretty: Bool = false, text: Bool = false,
                      drainInterval: Duration = .milliseconds(10)) async {
         let reader: any LiveReader
         do {
@@ -30,7 +30,7 @@ extension CaptureSession {
         while !Task.isCancelled {
             let ranges = reader.drain()
             for r in ranges { store.append(parser.parse(r.block, range: r.range)) }
-            if store.count > keep { store.evictOldest(keeping: keep) }
+            if store.count > keep || store.retainedBytes > maxBytes { store.evictOldest(keeping: keep, maxBytes: maxBytes) }
             let elapsed = clock.now - windowStart
             let statsDue = elapsed >= .milliseconds(500)
             if statsDue {

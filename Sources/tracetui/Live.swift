@@ -13,8 +13,11 @@ struct Live: AsyncParsableCommand {
 
     @OptionGroup var capture: CaptureFlags
 
-    @Option(help: "Keep at most this many events in memory (older ones are evicted; about 1 GB by default).")
+    @Option(help: "Keep at most this many events in memory (older ones are evicted).")
     var keep = 8_000_000
+
+    @Option(help: "Keep at most this much memory of events, in MB (older ones are evicted).")
+    var memoryMb = 1024
 
     @Option(help: "When the viewer quits, save the captured events to this ftrace text file.")
     var output: String?
@@ -42,9 +45,9 @@ struct Live: AsyncParsableCommand {
         let instance = try LiveSetup.start(root: root, options: capture.options)
         defer { instance.destroy() }
         let session = CaptureSession(sourceName: "live " + instance.name)
-        let keep = self.keep
+        let keep = self.keep, maxBytes = memoryMb << 20
         let pretty = capture.pretty, text = capture.text
-        let capturing = Task.detached { await session.live(instance, keep: keep, pretty: pretty, text: text) }
+        let capturing = Task.detached { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text) }
         var app: TraceApp
         do {
             let screen: TerminalScreen

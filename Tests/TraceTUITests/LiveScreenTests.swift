@@ -61,6 +61,31 @@ struct LiveScreenTests {
         #expect(app.takeSaveRequest() == nil)
     }
 
+    @Test func thePickerNarrowsAsYouTypeAndSpaceTogglesTheSelectedEvent() {
+        var status = LiveStatus()
+        status.availableEvents = ["irq:irq_handler_entry", "irq:irq_handler_exit", "sched:sched_switch", "sched:sched_wakeup"]
+        status.enabledEvents = ["sched:sched_switch"]
+        var app = TraceApp(snapshot: Self.liveSnapshot(status, lines: 5, generation: 1))
+        app.update(Self.liveSnapshot(status, lines: 5, generation: 1))
+        _ = app.handle(.char("e"))
+        var text = Fixtures.render(&app, width: 100, height: 20).text
+        #expect(text.contains("[x] sched:sched_switch"))
+        #expect(text.contains("[ ] irq:irq_handler_entry"))
+        #expect(text.contains("4 of 4, 1 on"))
+        for c in "sched_wak" { _ = app.handle(.char(c)) }
+        text = Fixtures.render(&app, width: 100, height: 20).text
+        #expect(text.contains("1 of 4"))
+        #expect(!text.contains("irq_handler_entry"))
+        _ = app.handle(.char(" "))
+        #expect(app.takeEventToggles().map { "\($0.0) \($0.1)" } == ["sched:sched_wakeup true"])
+        // Ticked at once, before the capture reports it.
+        #expect(Fixtures.render(&app, width: 100, height: 20).text.contains("[x] sched:sched_wakeup"))
+        _ = app.handle(.char(" "))
+        #expect(app.takeEventToggles().map { "\($0.0) \($0.1)" } == ["sched:sched_wakeup false"])
+        _ = app.handle(.enter)
+        #expect(app.mode == .browsing)
+    }
+
     @Test func replayKeepsSpaceAsPageDown() {
         var app = Fixtures.app()
         _ = app.handle(.char(" "))
@@ -86,5 +111,9 @@ struct StoreEvictionTests {
         #expect(store.evictedRows == 10)
         #expect(store.payloadText(0) == "n=10")
         #expect(store.summary.events == 40, "counts cover everything seen")
+        let before = store.retainedBytes
+        store.evictOldest(keeping: 0, maxBytes: before / 2)
+        #expect(store.retainedBytes <= before / 2)
+        #expect(store.count == 10, "the newest chunk always stays")
     }
 }
