@@ -35,6 +35,10 @@ struct tt_sink {
     /* Whether the last event seen takes the fast path (ftrace's own events do not). */
     struct tep_event *last_event;
     int last_fast;
+    /* Called every 4096 records: under a load the kernel refills the buffers as fast as they drain and one
+       iteration would never end; the tick lets the caller publish and ask to stop (non-zero). */
+    int (*tick)(void *context);
+    unsigned int since_tick;
     struct tep_format_field *prev_comm, *prev_pid, *next_comm, *next_pid, *child_comm, *child_pid, *exec_filename;
 };
 
@@ -92,7 +96,7 @@ static inline void tt_sink_destroy(struct tt_sink *s) { trace_seq_destroy(&s->se
 
 /* One record as an ftrace text line, `comm-pid [cpu] flags sec.usec: name: info`, the form the kernel's
    `trace` file uses, so the existing text parser reads live events exactly as it reads saved logs. */
-static inline int tt_sink_record(struct tep_event *event, struct tep_record *record, int cpu, void *context) {
+static inline int tt_sink_record_one(struct tep_event *event, struct tep_record *record, int cpu, void *context) {
     struct tt_sink *s = (struct tt_sink *)context;
     (void)event; (void)cpu;
     if (record->missed_events > 0) {
@@ -165,6 +169,16 @@ static inline int tt_sink_record(struct tep_event *event, struct tep_record *rec
     s->len += n + 1;
     s->events++;
     if (s->cap - s->len < s->reserve) s->flush(s->context);
+    return 0;
+}
+
+static inline int tt_sink_record(struct tep_event *event, struct tep_record *record, int cpu, void *context) {
+    struct tt_sink *s = (struct tt_sink *)context;
+    tt_sink_record_one(event, record, cpu, context);
+    if (++s->since_tick >= 4096) {
+        s->since_tick = 0;
+        if (s->tick && s->tick(s->context)) return 1;
+    }
     return 0;
 }
 

@@ -27,10 +27,29 @@ extension CaptureSession {
             $0.live = status
             $0.progress = LoadProgress(finished: true)
         }
-        while !Task.isCancelled {
-            let ranges = reader.drain()
+        func absorb(_ ranges: [RawEventReader.TextRange]) {
             for r in ranges { store.append(parser.parse(r.block, range: r.range)) }
             if store.count > keep || store.retainedBytes > maxBytes { store.evictOldest(keeping: keep, maxBytes: maxBytes) }
+        }
+        func publish() {
+            status.events = reader.events
+            status.missed = max(reader.missed, Int(store.summary.lostInLines))
+            status.evicted = store.evictedRows
+            let snapshot = store
+            let current = status
+            snapshots.publish {
+                $0.store = snapshot
+                $0.live = current
+            }
+        }
+        while !Task.isCancelled {
+            // Under a heavy load one drain may not end by itself: it hands over what it has every 50 ms.
+            let ranges = reader.drain { partial in
+                absorb(partial)
+                publish()
+                return Task.isCancelled
+            }
+            absorb(ranges)
             let elapsed = clock.now - windowStart
             let statsDue = elapsed >= .milliseconds(500)
             if statsDue {
@@ -43,21 +62,14 @@ extension CaptureSession {
                 status.kernelDropped = losses.dropped
                 status.enabledEvents = instance.enabledEvents()
             }
-            if !ranges.isEmpty || statsDue {
-                status.events = reader.events
-                status.missed = max(reader.missed, Int(store.summary.lostInLines))
-                status.evicted = store.evictedRows
-                let snapshot = store
-                let current = status
-                snapshots.publish {
-                    $0.store = snapshot
-                    $0.live = current
-                }
-            }
+            if !ranges.isEmpty || statsDue { publish() }
             try? await Task.sleep(for: drainInterval)
         }
         // What is still in the ring buffers when the user stops belongs to the capture.
-        for r in reader.drain() { store.append(parser.parse(r.block, range: r.range)) }
+        absorb(reader.drain { partial in
+            absorb(partial)
+            return true
+        })
         status.running = false
         status.events = reader.events
         status.missed = max(reader.missed, Int(store.summary.lostInLines))

@@ -9,11 +9,18 @@ import TraceModel
 /// Reads `<instance>/per_cpu/cpuN/trace_pipe_raw`.
 /// What the capture loop reads from: new whole lines of ftrace text, and counts.
 public protocol LiveReader: AnyObject {
-    func drain() -> [RawEventReader.TextRange]
+    /// Whole new lines since the last call. Under a load that refills the buffers as fast as they drain,
+    /// `progress` receives the text so far every `RawEventReader.tickInterval`, and returns true to stop
+    /// (at most the rest of one ring-buffer page per CPU is then dropped, as the capture ends).
+    func drain(progress: (([RawEventReader.TextRange]) -> Bool)?) -> [RawEventReader.TextRange]
     var events: Int { get }
     var missed: Int { get }
     /// Releases what keeps the instance busy (open files), before it is removed.
     func close()
+}
+
+extension LiveReader {
+    public func drain() -> [RawEventReader.TextRange] { drain(progress: nil) }
 }
 
 public final class RawEventReader: LiveReader, @unchecked Sendable {
@@ -33,8 +40,19 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     public private(set) var events = 0
     public private(set) var missed = 0
 
-    public init(instance: TraceInstance, pretty: Bool = false) {
+    /// Blocks the caller is done with (`recycle`): reused instead of faulting in 8 MB of new pages each time.
+    private let recycle: Bool
+    public static let tickInterval: Duration = .milliseconds(50)
+    private var progress: (([TextRange]) -> Bool)?
+    private var lastTick = ContinuousClock.now
+    private var spent: [LiveBlock] = []
+    private var pool: [LiveBlock] = []
+
+    /// `recycle`: the caller consumes each drain's text before the next drain (record writes it out),
+    /// so full blocks can be written over again. The viewer keeps them (its rows point into them).
+    public init(instance: TraceInstance, pretty: Bool = false, recycle: Bool = false) {
         self.instance = instance
+        self.recycle = recycle
         block = LiveBlock(capacity: Self.blockSize)
         tt_sink_init(sink)
         sink.pointee.tep = instance.tep
@@ -43,6 +61,9 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         sink.pointee.pretty = pretty ? 1 : 0
         sink.pointee.flush = { context in
             Unmanaged<RawEventReader>.fromOpaque(context!).takeUnretainedValue().blockFull()
+        }
+        sink.pointee.tick = { context in
+            Unmanaged<RawEventReader>.fromOpaque(context!).takeUnretainedValue().tick() ? 1 : 0
         }
         attach()
     }
@@ -70,9 +91,18 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     public func close() {}
 
     /// Reads everything the kernel has now; returns the new text in order (empty when nothing came).
-    public func drain() -> [TextRange] {
+    public func drain(progress: (([TextRange]) -> Bool)?) -> [TextRange] {
+        if recycle {
+            pool += spent
+            spent.removeAll()
+        }
         sink.pointee.context = Unmanaged.passUnretained(self).toOpaque()
-        _ = tt_iterate(instance.tep, instance.handle, sink)
+        lastTick = ContinuousClock.now
+        withoutActuallyEscaping(progress ?? { _ in false }) { handler in
+            self.progress = handler
+            _ = tt_iterate(instance.tep, instance.handle, sink)
+            self.progress = nil
+        }
         parsePending()
         events = Int(sink.pointee.events)
         missed = Int(sink.pointee.missed)
@@ -86,10 +116,32 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         parsedEnd = sink.pointee.len
     }
 
+    /// Called from inside the iteration every few thousand records.
+    private func tick() -> Bool {
+        let now = ContinuousClock.now
+        guard now - lastTick >= Self.tickInterval, let progress else { return false }
+        lastTick = now
+        parsePending()
+        let text = ranges
+        ranges.removeAll(keepingCapacity: true)
+        events = Int(sink.pointee.events)
+        missed = Int(sink.pointee.missed)
+        if recycle {
+            // The caller is done with these once `progress` returns.
+            defer {
+                pool += spent
+                spent.removeAll()
+            }
+            return progress(text)
+        }
+        return progress(text)
+    }
+
     /// Called from inside the iteration when the block is nearly full: parse it, move to a new one.
     private func blockFull() {
         parsePending()
-        block = LiveBlock(capacity: Self.blockSize)
+        if recycle { spent.append(block) }
+        block = pool.popLast() ?? LiveBlock(capacity: Self.blockSize)
         attach()
     }
 }

@@ -24,7 +24,7 @@ public final class TextPipeReader: LiveReader, @unchecked Sendable {
     public func close() { Glibc.close(fd) }
 
     /// Whole lines read since the last call.
-    public func drain() -> [RawEventReader.TextRange] {
+    public func drain(progress: (([RawEventReader.TextRange]) -> Bool)?) -> [RawEventReader.TextRange] {
         var out: [RawEventReader.TextRange] = []
         while true {
             if block.capacity - used < 1 << 16 {

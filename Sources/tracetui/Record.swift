@@ -42,32 +42,51 @@ struct Record: AsyncParsableCommand {
         let reader: any LiveReader
         do {
             reader = capture.text ? try TextPipeReader(instance: instance)
-                                  : RawEventReader(instance: instance, pretty: capture.pretty)
+                                  : RawEventReader(instance: instance, pretty: capture.pretty, recycle: true)
         } catch {
             throw ValidationFailure(error.description)
         }
         let started = Date()
         var written = 0
-        func drain() throws {
-            for r in reader.drain() {
+        var failure: ValidationFailure?
+        func write(_ ranges: [RawEventReader.TextRange]) {
+            for r in ranges where failure == nil {
                 var done = 0
                 let b = r.bytes
                 while done < b.count {
                     let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
                     if n < 0, errno == EINTR { continue }
-                    if n < 0 { throw ValidationFailure("cannot write \(output): \(String(cString: strerror(errno)))") }
+                    if n < 0 {
+                        failure = ValidationFailure("cannot write \(output): \(String(cString: strerror(errno)))")
+                        return
+                    }
                     done += n
                 }
                 written += b.count
             }
         }
+        let duration = self.duration
+        func timeIsUp() -> Bool { duration.map { Date().timeIntervalSince(started) >= $0 } ?? false }
+        func drain() throws {
+            // Under a load the buffers refill as fast as they drain: write and check for a stop every 50 ms.
+            write(reader.drain { partial in
+                write(partial)
+                return failure != nil || signals.isRaised || timeIsUp()
+            })
+            if let failure { throw failure }
+        }
         while !signals.isRaised {
             try drain()
             if let child, child.hasExited() { break }
-            if let duration, Date().timeIntervalSince(started) >= duration { break }
+            if timeIsUp() { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        try drain()
+        // What is left, for at most one more tick.
+        write(reader.drain { partial in
+            write(partial)
+            return true
+        })
+        if let failure { throw failure }
         let losses = instance.kernelLosses()
         reader.close()
         instance.destroy()
