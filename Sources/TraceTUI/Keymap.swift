@@ -95,9 +95,12 @@ public struct Keymap: Sendable {
             ?? bindings.first(where: { $0.context == .global && $0.keys.contains(key) })?.command
     }
 
-    /// While live, the live bindings come first.
+    /// While live, the live bindings come first — except that the call tree keeps its own keys (space folds).
     public func command(for key: Key, in context: KeyContext, live: Bool) -> Command? {
-        if live, let c = bindings.first(where: { $0.context == .live && $0.keys.contains(key) })?.command { return c }
+        if live, let c = bindings.first(where: { $0.context == .live && $0.keys.contains(key) })?.command,
+           context != .tree || !bindings.contains(where: { $0.context == .tree && $0.keys.contains(key) }) {
+            return c
+        }
         return command(for: key, in: context)
     }
 

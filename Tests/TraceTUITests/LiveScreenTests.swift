@@ -86,6 +86,13 @@ struct LiveScreenTests {
         #expect(app.mode == .browsing)
     }
 
+    @Test func liveKeysGiveWayToTheCallTreesOwn() {
+        #expect(Keymap.standard.command(for: .char(" "), in: .stream, live: true) == .togglePause)
+        #expect(Keymap.standard.command(for: .char(" "), in: .tree, live: true) == .toggleNode)
+        #expect(Keymap.standard.command(for: .char("w"), in: .tree, live: true) == .save)
+        #expect(Keymap.standard.command(for: .char(" "), in: .stream, live: false) == .pageDown)
+    }
+
     @Test func replayKeepsSpaceAsPageDown() {
         var app = Fixtures.app()
         _ = app.handle(.char(" "))
