@@ -14,6 +14,9 @@ struct BenchOptions {
     var graphSizeMB = 0
     /// Run one group of figures only (`events`, `graph`), or all when nil.
     var only: String?
+    /// Seconds to run the /proc sampling cost comparison for (nil: not run); it runs alone.
+    var procCostSeconds: Int?
+    var procInterval = 1.0
 
     static let usage = """
         usage: tracetui-bench [--size-mb N] [--file PATH] [--keep] [--graph-size-mb N]
@@ -24,6 +27,8 @@ struct BenchOptions {
           --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024)
         live capture figures (root, tracefs): Benchmarks/live-bench.sh [SECS] — tracetui record, the live viewer,
           cat trace_pipe and trace-cmd record -B side by side under one dd syscall load
+          --proc-cost S [--proc-interval I]  only the /proc sampling cost: tracetui dstat, dstat and htop side by
+                        side for S seconds at one sample every I seconds (default 1), each one's utime+stime
         """
 
     init(arguments: [String]) throws(BenchError) {
@@ -51,6 +56,16 @@ struct BenchOptions {
                 }
                 only = v
                 if v == "graph", graphSizeMB == 0 { graphSizeMB = 1024 }
+            case "--proc-cost":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
+                    throw BenchError("--proc-cost needs a positive whole number of seconds")
+                }
+                procCostSeconds = v
+            case "--proc-interval":
+                guard let v = rest.popFirst().flatMap({ Double($0) }), v >= 0.1 else {
+                    throw BenchError("--proc-interval needs seconds, at least 0.1")
+                }
+                procInterval = v
             case "-h", "--help":
                 throw BenchError(Self.usage, isHelp: true)
             default:

@@ -31,4 +31,12 @@ public enum Role: String, CaseIterable, Sendable, Hashable {
     case eventBlock = "event.block"
     case eventLost = "event.lost"
     case eventOther = "event.other"
+    // The system panes' meters: CPU time by kind, memory by use, history sparklines.
+    case meterUser = "meter.user"
+    case meterSystem = "meter.system"
+    case meterWait = "meter.wait"
+    case meterIRQ = "meter.irq"
+    case meterSteal = "meter.steal"
+    case meterCache = "meter.cache"
+    case sparkline
 }

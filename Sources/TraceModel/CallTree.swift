@@ -13,23 +13,23 @@ public struct CallTree: Sendable, Equatable {
         public static let startedBefore = Flags(rawValue: 4)
     }
 
-    /// Calls in depth-first order: each root (by start) followed by everything that ran inside it, each
-    /// call's children in time order. A call's descendants are `n + 1 ..< subtreeEnd[n]`: 32 bytes a call.
+    /// Calls in depth-first order, CPU after CPU: each root followed by everything that ran inside it,
+    /// a call's children in time order. A call's descendants are `n + 1 ..< subtreeEnd[n]`: 32 bytes a call.
     public private(set) var function: [UInt32] = []
     public private(set) var total: [Int64] = []
     public private(set) var firstRow: [UInt32] = []
     public private(set) var lastRow: [UInt32] = []
     public private(set) var parent: [Int32] = []
     public private(set) var subtreeEnd: [Int32] = []
-    /// The task id in the low 29 bits, the flags above.
+    /// The task id in the low bits, the flags above (see `Columns`).
     private var taskAndFlags: [UInt32] = []
+    /// Calls that no other call made, in the order they began (across CPUs).
     public private(set) var roots: [Int32] = []
-    /// The CPU of each root's lane (0xFFFF for lanes of threads): its calls ran there.
-    private var rootCPU: [UInt16] = []
+    /// The first call of each lane (a CPU, or a thread when the trace names no CPU), and its CPU.
+    private var laneStart: [Int32] = []
+    private var laneCPU: [UInt16] = []
     public private(set) var functionNames: [String] = []
     public private(set) var taskNames: [String] = []
-
-    static let taskBits: UInt32 = 29
 
     public var count: Int { function.count }
 
@@ -61,7 +61,7 @@ public struct CallTree: Sendable, Equatable {
         let packed: [UInt32]
         public var startIndex: Int { 0 }
         public var endIndex: Int { packed.count }
-        public subscript(node: Int) -> UInt32 { packed[node] & ((1 << CallTree.taskBits) - 1) }
+        public subscript(node: Int) -> UInt32 { packed[node] & Columns.taskMask }
     }
 
     /// `flags[n]`: what the trace did not show of call `n`, and whether it ran in an interrupt.
@@ -71,27 +71,24 @@ public struct CallTree: Sendable, Equatable {
         let packed: [UInt32]
         public var startIndex: Int { 0 }
         public var endIndex: Int { packed.count }
-        public subscript(node: Int) -> Flags { Flags(rawValue: UInt8(truncatingIfNeeded: packed[node] >> CallTree.taskBits)) }
+        public subscript(node: Int) -> Flags { Flags(rawValue: UInt8(truncatingIfNeeded: packed[node] >> Columns.taskBits)) }
     }
 
     /// `cpu[n]`: the CPU call `n` ran on (0xFFFF when the trace names threads instead).
-    public var cpu: CPUs { CPUs(parent: parent, rootOrder: roots, rootCPU: rootCPU) }
+    public var cpu: CPUs { CPUs(laneStart: laneStart, laneCPU: laneCPU) }
 
     public struct CPUs: Sendable {
-        let parent: [Int32]
-        let rootOrder: [Int32]
-        let rootCPU: [UInt16]
+        let laneStart: [Int32]
+        let laneCPU: [UInt16]
 
         public subscript(node: Int) -> UInt16 {
-            var n = node
-            while parent[n] >= 0 { n = Int(parent[n]) }
-            // Roots are in increasing id order: find this one's place.
-            var lo = 0, hi = rootOrder.count - 1
+            // The last lane that starts at or before the call.
+            var lo = 0, hi = laneStart.count
             while lo < hi {
                 let mid = (lo + hi) / 2
-                if Int(rootOrder[mid]) < n { lo = mid + 1 } else { hi = mid }
+                if Int(laneStart[mid]) <= node { lo = mid + 1 } else { hi = mid }
             }
-            return rootCPU[lo]
+            return laneCPU[max(0, lo - 1)]
         }
     }
 
@@ -124,101 +121,45 @@ public struct CallTree: Sendable, Equatable {
         self = b.finish()
     }
 
-    /// Lays out the builder's calls depth first (see `function`).
-    init(laidOut b: consuming CallTreeBuilder, functionNames: [String], taskNames: [String]) {
+    /// Joins the lanes' calls, CPU after CPU.
+    /// Column by column, each freed from the lanes once joined: the peak is the calls plus one column.
+    init(lanes: inout [(calls: Columns, cpu: UInt16)], functionNames: [String], taskNames: [String]) {
         self.functionNames = functionNames
         self.taskNames = taskNames
-        let n = b.count
-        // Children lists in the order calls began, as offsets into one array.
-        var start = [Int32](repeating: 0, count: n + 1)
-        for p in b.parent where p >= 0 { start[Int(p) + 1] += 1 }
-        for i in 0..<n { start[i + 1] += start[i] }
-        var kids = [Int32](repeating: 0, count: Int(start[n]))
-        var fill = start
-        var rootList: [Int32] = []
-        for c in 0..<n {
-            let p = Int(b.parent[c])
-            if p < 0 {
-                rootList.append(Int32(c))
-            } else {
-                kids[Int(fill[p])] = Int32(c)
-                fill[p] += 1
+        lanes.removeAll { $0.calls.count == 0 }
+        var offset: Int32 = 0
+        for l in lanes.indices {
+            lanes[l].calls.raiseUnfinishedTotals()
+            laneStart.append(offset)
+            laneCPU.append(lanes[l].cpu)
+            offset += Int32(lanes[l].calls.count)
+        }
+        func join<T>(_ column: WritableKeyPath<Columns, [T]>, shift: ((T, Int32) -> T)? = nil) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(Int(offset))
+            for l in lanes.indices {
+                if let shift {
+                    let start = laneStart[l]
+                    out += lanes[l].calls[keyPath: column].lazy.map { shift($0, start) }
+                } else {
+                    out += lanes[l].calls[keyPath: column]
+                }
+                lanes[l].calls[keyPath: column] = []
             }
+            return out
         }
-        fill = []
-        b.parent = []
-        // Adopted children were made before their parent: keep each list in time order.
-        let firstRows = b.firstRow
-        func first(_ c: Int32) -> UInt32 { firstRows[Int(c)] }
-        for p in 0..<n where start[p + 1] - start[p] > 1 {
-            let range = Int(start[p])..<Int(start[p + 1])
-            if !kids[range].isSorted(by: { first($0) < first($1) }) {
-                kids[range].sort { first($0) < first($1) }
-            }
-        }
-        rootList.sort { first($0) < first($1) }
-        // Depth first: `order[new] = old`. Mostly the order calls began in, so the copies below stream.
-        var order: [Int32] = []
-        order.reserveCapacity(n)
-        var newParent: [Int32] = []
-        newParent.reserveCapacity(n)
-        var stack: [(old: Int32, parent: Int32)] = rootList.reversed().map { ($0, -1) }
-        while let (old, p) = stack.popLast() {
-            let new = Int32(order.count)
-            order.append(old)
-            newParent.append(p)
-            for k in stride(from: Int(start[Int(old) + 1]) - 1, through: Int(start[Int(old)]), by: -1) {
-                stack.append((kids[k], new))
-            }
-        }
-        kids = []
-        start = []
-        // Subtree sizes, children before parents, then ends.
-        var end = [Int32](repeating: 1, count: n)
-        for v in stride(from: n - 1, through: 0, by: -1) where newParent[v] >= 0 { end[Int(newParent[v])] += end[v] }
-        for v in 0..<n { end[v] += Int32(v) }
-        func gather<T>(_ column: inout [T]) -> [T] {
-            let old = column
-            column = []
-            return order.map { old[Int($0)] }
-        }
-        function = gather(&b.function)
-        total = gather(&b.total)
-        firstRow = gather(&b.firstRow)
-        lastRow = gather(&b.lastRow)
-        let mask = (UInt32(1) << Self.taskBits) - 1
-        let tasks = b.task, flagColumn = b.flags
-        b.task = []
-        b.flags = []
-        taskAndFlags = order.map { old in
-            min(tasks[Int(old)], mask) | UInt32(flagColumn[Int(old)].rawValue) << Self.taskBits
-        }
-        parent = newParent
-        subtreeEnd = end
+        function = join(\.function)
+        total = join(\.total)
+        firstRow = join(\.firstRow)
+        lastRow = join(\.lastRow)
+        parent = join(\.parent) { $0 < 0 ? $0 : $0 + $1 }
+        subtreeEnd = join(\.subtreeEnd) { $0 + $1 }
+        taskAndFlags = join(\.taskAndFlags)
+        lanes = []
         var rootIDs: [Int32] = []
-        rootIDs.reserveCapacity(rootList.count)
-        for v in 0..<n where newParent[v] < 0 { rootIDs.append(Int32(v)) }
+        for n in 0..<parent.count where parent[n] < 0 { rootIDs.append(Int32(n)) }
+        let first = firstRow
+        rootIDs.sort { first[Int($0)] < first[Int($1)] }
         roots = rootIDs
-        rootCPU = rootList.map { b.laneCPU[Int(b.laneOfCall[Int($0)])] }
-        // Calls left open: their time is at least that of what ran inside them (children have higher ids).
-        for c in stride(from: n - 1, through: 0, by: -1)
-        where taskAndFlags[c] >> Self.taskBits & UInt32(Flags.unfinished.rawValue) != 0 {
-            let sum = children(of: c).reduce(Int64(0)) { $0 + total[Int($1)] }
-            total[c] = max(total[c], sum)
-        }
-    }
-}
-
-extension MutableCollection where Self: RandomAccessCollection {
-    fileprivate func isSorted(by less: (Element, Element) -> Bool) -> Bool {
-        var i = startIndex
-        guard i != endIndex else { return true }
-        var j = index(after: i)
-        while j != endIndex {
-            if less(self[j], self[i]) { return false }
-            i = j
-            j = index(after: j)
-        }
-        return true
     }
 }

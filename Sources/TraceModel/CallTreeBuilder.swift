@@ -2,52 +2,42 @@
 /// order: one call stack per CPU (or per thread when lines carry no CPU, as uftrace's), orphans and
 /// unfinished calls kept and marked. `finish()` lays the calls out as a `CallTree`.
 public struct CallTreeBuilder: Sendable {
-    // The calls in the order they began (an orphan `}` makes its call when it is seen), in columns
-    // that the layout can free one by one as it copies them.
-    var function: [UInt32] = []
-    var parent: [Int32] = []
-    var total: [Int64] = []
-    var firstRow: [UInt32] = []
-    var lastRow: [UInt32] = []
-    var task: [UInt32] = []
-    var flags: [CallTree.Flags] = []
-    var laneOfCall: [UInt16] = []
-
     var names = ByteInterner()
     var taskIDs: [String: UInt32] = [:]
     /// Store task id → tree task id (`.max`: not looked up yet).
     var taskOfStoreTask: [UInt32] = []
     var unknownTask: UInt32 = .max
     var lanes: [Lane] = []
-    var laneCPU: [UInt16] = []
     var laneOfCPU: [Int] = []
     var laneOfThread: [UInt32: Int] = [:]
+    /// Calls to make room for in each new lane.
+    let expectedCallsPerLane: Int
 
+    /// One CPU's (or thread's) calls in depth-first order: a call, then what ran inside it.
     struct Lane {
+        /// Lanes are laid out by CPU, then thread.
+        let key: (cpu: UInt16, thread: UInt32)
+        var calls = CallTree.Columns()
         var stack: [Int32] = []
         /// Top-level calls since the stack was last empty, with their indentation: a `}` with no
         /// opening line adopts the ones indented deeper than itself.
         var looseRoots: [(node: Int32, indent: Int)] = []
         var irqDepth = 0
         var task: UInt32?
-        /// Calls seen before the CPU's first task-switch banner: they belong to the task it switches from.
-        var beforeFirstSwitch: [Int32] = []
+        /// A `}` with no opening line adopted too many calls to move it in front of them at once:
+        /// the lane is laid out again when the tree is finished.
+        var needsLayout = false
+
+        init(cpu: UInt16, thread: UInt32) { key = (cpu, thread) }
     }
 
     /// `expectedCalls` reserves room up front: grown by doubling, the columns would briefly need twice it.
     public init(expectedCalls: Int = 0) {
-        function.reserveCapacity(expectedCalls)
-        parent.reserveCapacity(expectedCalls)
-        total.reserveCapacity(expectedCalls)
-        firstRow.reserveCapacity(expectedCalls)
-        lastRow.reserveCapacity(expectedCalls)
-        task.reserveCapacity(expectedCalls)
-        flags.reserveCapacity(expectedCalls)
-        laneOfCall.reserveCapacity(expectedCalls)
+        expectedCallsPerLane = expectedCalls
     }
 
     /// Calls found so far.
-    public var count: Int { function.count }
+    public var count: Int { lanes.reduce(0) { $0 + $1.calls.count } }
 
     /// Calls that a store's summary says are coming: one per entry or leaf line, plus orphans (few).
     public static func expectedCalls(_ store: EventStore) -> Int {
@@ -119,74 +109,74 @@ public struct CallTreeBuilder: Sendable {
     mutating func lane(cpu: UInt16, thread: UInt32) -> Int {
         if cpu == 0xFFFF {
             if let l = laneOfThread[thread] { return l }
-            laneOfThread[thread] = addLane(cpu: cpu)
+            laneOfThread[thread] = addLane(cpu: cpu, thread: thread)
             return lanes.count - 1
         }
         let c = Int(cpu)
         if c >= laneOfCPU.count { laneOfCPU += Array(repeating: -1, count: c + 1 - laneOfCPU.count) }
-        if laneOfCPU[c] < 0 { laneOfCPU[c] = addLane(cpu: cpu) }
+        if laneOfCPU[c] < 0 { laneOfCPU[c] = addLane(cpu: cpu, thread: 0) }
         return laneOfCPU[c]
     }
 
-    private mutating func addLane(cpu: UInt16) -> Int {
-        lanes.append(Lane())
-        laneCPU.append(cpu)
+    private mutating func addLane(cpu: UInt16, thread: UInt32) -> Int {
+        var lane = Lane(cpu: cpu, thread: thread)
+        // Room for all the calls in each lane: pages never written cost no memory.
+        lane.calls.reserve(expectedCallsPerLane)
+        lanes.append(lane)
         return lanes.count - 1
-    }
-
-    private mutating func addCall(function f: UInt32, parent p: Int32, row: Int, lane: Int, task t: UInt32,
-                                  flags fl: CallTree.Flags) -> Int32 {
-        function.append(f)
-        parent.append(p)
-        total.append(0)
-        firstRow.append(UInt32(truncatingIfNeeded: row))
-        lastRow.append(UInt32(truncatingIfNeeded: row))
-        task.append(t)
-        flags.append(fl)
-        laneOfCall.append(UInt16(truncatingIfNeeded: lane))
-        return Int32(count - 1)
     }
 
     private mutating func apply(_ op: GraphOps.Op, function f: UInt32, row: Int, lane c: Int, task: UInt32) {
         // Moved out and back rather than copied: a copy would make every append below copy the
         // lane's arrays (quadratic on long traces).
-        var state = Lane()
-        swap(&state, &lanes[c])
-        defer { swap(&state, &lanes[c]) }
-        let irq: CallTree.Flags = state.irqDepth > 0 ? .irq : []
+        var lane = Lane(cpu: 0, thread: 0)
+        swap(&lane, &lanes[c])
+        defer { swap(&lane, &lanes[c]) }
+        let irq: CallTree.Flags = lane.irqDepth > 0 ? .irq : []
         let duration = max(0, op.duration)
         let indent = Int(op.indent)
         switch op.kind {
-        case .irqEnter: state.irqDepth += 1
-        case .irqExit: state.irqDepth = max(0, state.irqDepth - 1)
+        case .irqEnter: lane.irqDepth += 1
+        case .irqExit: lane.irqDepth = max(0, lane.irqDepth - 1)
         case .entry, .leaf:
-            let parent = state.stack.last ?? -1
-            let n = addCall(function: f == .max ? unknownFunction() : f, parent: parent, row: row, lane: c,
-                            task: task, flags: irq)
-            if state.task == nil, task == unknownTask { state.beforeFirstSwitch.append(n) }
-            if parent < 0 { state.looseRoots.append((n, indent)) }
+            let parent = lane.stack.last ?? -1
+            let n = lane.calls.append(function: f == .max ? unknownFunction() : f, parent: parent, row: row,
+                                      task: task, flags: irq)
+            if parent < 0 { lane.looseRoots.append((n, indent)) }
             if op.kind == .entry {
-                state.stack.append(n)
+                lane.stack.append(n)
             } else {
-                total[Int(n)] = duration
+                lane.calls.total[Int(n)] = duration
             }
         case .exit:
-            if let n = state.stack.popLast() {
-                total[Int(n)] = duration
-                lastRow[Int(n)] = UInt32(truncatingIfNeeded: row)
+            if let n = lane.stack.popLast() {
+                lane.calls.total[Int(n)] = duration
+                lane.calls.lastRow[Int(n)] = UInt32(truncatingIfNeeded: row)
+                lane.calls.subtreeEnd[Int(n)] = Int32(lane.calls.count)
                 break
             }
-            // The trace began inside this call: make it, and adopt what ran inside it.
-            let n = addCall(function: f == .max ? unknownFunction() : f, parent: -1, row: row, lane: c, task: task,
-                            flags: irq.union(.startedBefore))
-            if state.task == nil, task == unknownTask { state.beforeFirstSwitch.append(n) }
-            total[Int(n)] = duration
-            while let last = state.looseRoots.last, last.indent > indent {
-                parent[Int(last.node)] = n
-                firstRow[Int(n)] = firstRow[Int(last.node)]
-                state.looseRoots.removeLast()
+            // The trace began inside this call: make it, and adopt what ran inside it — the top-level
+            // calls indented deeper, which with everything inside them are the lane's last calls.
+            var n = lane.calls.append(function: f == .max ? unknownFunction() : f, parent: -1, row: row,
+                                      task: task, flags: irq.union(.startedBefore))
+            lane.calls.total[Int(n)] = duration
+            var adopted: [Int32] = []
+            while let last = lane.looseRoots.last, last.indent > indent {
+                adopted.append(last.node)
+                lane.looseRoots.removeLast()
             }
-            state.looseRoots.append((n, indent))
+            if let first = adopted.last, lane.calls.count - Int(first) > Self.largestMove || lane.needsLayout {
+                for a in adopted { lane.calls.parent[Int(a)] = n }
+                lane.calls.firstRow[Int(n)] = lane.calls.firstRow[Int(first)]
+                lane.needsLayout = true
+            } else if let first = adopted.last {
+                // Moved in front of what it adopted, so the lane stays in depth-first order.
+                lane.calls.moveLastCall(to: Int(first))
+                for a in adopted { lane.calls.parent[Int(a) + 1] = first }
+                lane.calls.firstRow[Int(first)] = lane.calls.firstRow[Int(first) + 1]
+                n = first
+            }
+            lane.looseRoots.append((n, indent))
         case .taskSwitch:
             break
         }
@@ -219,22 +209,40 @@ public struct CallTreeBuilder: Sendable {
     /// ` 0)  platfor-3210  =>  vmstat-2854` — later calls on this CPU belong to the task on the right,
     /// and calls before the CPU's first banner to the one on the left.
     private mutating func switchTask(lane c: Int, from: String?, to: String) {
-        if lanes[c].task == nil, let from {
+        // Before a CPU's first banner, its calls with no task of their own have the unknown task.
+        if lanes[c].task == nil, let from, unknownTask != .max {
             let id = intern(task: from)
-            for n in lanes[c].beforeFirstSwitch { task[Int(n)] = id }
+            for n in 0..<lanes[c].calls.count where lanes[c].calls.task(n) == unknownTask {
+                lanes[c].calls.setTask(n, id)
+            }
         }
-        lanes[c].beforeFirstSwitch = []
         lanes[c].task = intern(task: to)
     }
 
+    /// Calls moved at most when a `}` with no opening line adopts the calls before it: a trace that keeps
+    /// adopting whole stretches (cut and pasted logs) would otherwise take quadratic time.
+    static let largestMove = 1 << 16
+
     /// Lays the calls out as a tree; calls still open are marked unfinished.
     public consuming func finish() -> CallTree {
-        for lane in lanes {
-            for n in lane.stack { flags[Int(n)].insert(.unfinished) }
+        for l in lanes.indices {
+            let end = Int32(lanes[l].calls.count)
+            for n in lanes[l].stack {
+                lanes[l].calls.insert(.unfinished, Int(n))
+                lanes[l].calls.subtreeEnd[Int(n)] = end
+            }
         }
         var taskNames = Array(repeating: "", count: taskIDs.count)
         for (name, id) in taskIDs { taskNames[Int(id)] = name }
-        return CallTree(laidOut: self, functionNames: (0..<names.count).map { names.string(of: UInt32($0)) },
+        lanes.sort { ($0.key.cpu, $0.key.thread) < ($1.key.cpu, $1.key.thread) }
+        var joined: [(calls: CallTree.Columns, cpu: UInt16)] = []
+        for l in lanes.indices {
+            joined.append((CallTree.Columns(), lanes[l].key.cpu))
+            swap(&joined[l].calls, &lanes[l].calls)
+            if lanes[l].needsLayout { joined[l].calls = joined[l].calls.laidOutDepthFirst() }
+        }
+        lanes = []
+        return CallTree(lanes: &joined, functionNames: (0..<names.count).map { names.string(of: UInt32($0)) },
                         taskNames: taskNames)
     }
 }

@@ -16,6 +16,8 @@ public enum Command: String, Sendable, CaseIterable {
     case parentNode, previousSibling, nextSibling, longestChild, zoom, cycleSort, toggleGraphMode, cycleScope, chooseFields
     // Live capture.
     case togglePause, save, pickEvents
+    // The system panes' own commands.
+    case showSystemPanes, togglePanesTable
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.
@@ -23,4 +25,6 @@ public enum KeyContext: String, Sendable {
     case global, stream, tree
     /// Only while a live capture runs (checked before the focused view's bindings).
     case live
+    /// The system panes (CPU, memory, disk, network at the cursor's time).
+    case system
 }

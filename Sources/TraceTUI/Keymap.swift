@@ -87,6 +87,11 @@ public struct Keymap: Sendable {
                    section: "Live", context: .live),
         KeyBinding(keys: [.char("e")], command: .pickEvents,
                    help: "pick the events to trace (type to search, space toggles)", section: "Live", context: .live),
+        KeyBinding(keys: [.char("5")], command: .showSystemPanes,
+                   help: "system panes: CPU, memory, disk, network at the cursor's time (again: back)",
+                   section: "System panes"),
+        KeyBinding(keys: [.char("v")], command: .togglePanesTable, help: "panes ↔ dstat-style table",
+                   section: "System panes", context: .system),
     ])
 
     /// The focused view's binding for a key, else the global one.
@@ -95,10 +100,10 @@ public struct Keymap: Sendable {
             ?? bindings.first(where: { $0.context == .global && $0.keys.contains(key) })?.command
     }
 
-    /// While live, the live bindings come first — except that the call tree keeps its own keys (space folds).
+    /// While live, the live bindings come first — except that other views keep their own keys (space folds a call).
     public func command(for key: Key, in context: KeyContext, live: Bool) -> Command? {
         if live, let c = bindings.first(where: { $0.context == .live && $0.keys.contains(key) })?.command,
-           context != .tree || !bindings.contains(where: { $0.context == .tree && $0.keys.contains(key) }) {
+           context == .stream || !bindings.contains(where: { $0.context == context && $0.keys.contains(key) }) {
             return c
         }
         return command(for: key, in: context)
@@ -114,8 +119,13 @@ public struct Keymap: Sendable {
         var lines = ["| keys | where | action |", "|---|---|---|"]
         for b in bindings {
             let keys = b.keys.map { "`\($0.label)`" }.joined(separator: " ")
-            let place = b.context == .global ? "everywhere" : b.context == .stream ? "stream"
-                : b.context == .live ? "live" : "call tree"
+            let place = switch b.context {
+            case .global: "everywhere"
+            case .stream: "stream"
+            case .tree: "call tree"
+            case .system: "system panes"
+            case .live: "live"
+            }
             lines.append("| \(keys) | \(place) | \(b.help) |")
         }
         return lines.joined(separator: "\n")

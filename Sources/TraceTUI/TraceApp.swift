@@ -47,6 +47,11 @@ public struct TraceApp: Sendable {
     private var evictedSeen = 0
     /// Events the picker turned on or off, for the caller to apply to the capture.
     private var eventToggles: [(String, Bool)] = []
+    /// /proc samples of the session (a replayed sidecar, or a live sampler's history); key 5 shows them.
+    public var system: ProcHistory?
+    public private(set) var panes = SystemPanesView()
+    /// Where the panes were opened from, to go back to with 5, Tab or Esc.
+    private var focusBeforePanes = KeyContext.stream
 
     public init(snapshot: TraceSnapshot, keymap: Keymap = .standard) {
         self.snapshot = snapshot
@@ -167,6 +172,17 @@ public struct TraceApp: Sendable {
         case .search:
             searchOrigin = stream.cursor
             mode = .prompt(.search, LineEditor())
+        case .showSystemPanes:
+            if focus == .system {
+                focus = focusBeforePanes
+            } else {
+                focusBeforePanes = focus == .tree ? .tree : .stream
+                focus = .system
+            }
+        case .togglePanesTable:
+            panes.toggleMode()
+        case .nextPane where focus == .system, .clearFilter where focus == .system:
+            focus = .stream
         case .nextPane:
             switchPane()
         case .filter:
@@ -206,6 +222,9 @@ public struct TraceApp: Sendable {
                 let step = [Command.lineDown: 1, .lineUp: -1, .pageDown: page, .pageUp: -page,
                             .halfPageDown: page / 2, .halfPageUp: -page / 2][command] ?? 0
                 detail = .fullScreen(scroll: max(0, scroll + step))
+            } else if focus == .system {
+                // The panes follow the stream's cursor: moving moves it.
+                _ = stream.handle(command, store: store, pageHeight: lastHeight)
             } else {
                 let outcome = focus == .tree
                     ? tree?.handle(command, pageHeight: lastHeight) ?? .unhandled
@@ -320,7 +339,10 @@ public struct TraceApp: Sendable {
         }
         lastHeight = max(1, listRect.height - 1)
         stream.scrollToCursor(height: lastHeight)
-        if focus == .tree, tree != nil {
+        if focus == .system {
+            let (index, note) = systemSampleIndex()
+            panes.render(system, at: index, note: note, into: &canvas, in: main)
+        } else if focus == .tree, tree != nil {
             tree?.render(into: &canvas, in: main)
         } else {
             stream.render(into: &canvas, in: listRect, store: store)
@@ -352,5 +374,21 @@ public struct TraceApp: Sendable {
             let maxScroll = HelpOverlay.render(keymap: keymap, context: focus, live: isLive, scroll: scroll, into: &canvas, in: main)
             if scroll > maxScroll { mode = .help(scroll: maxScroll) }
         }
+    }
+}
+
+extension TraceApp {
+    /// The sample whose interval holds the stream cursor's time; the newest one when there is no event yet
+    /// (a live session that has only sampled so far).
+    func systemSampleIndex() -> (Int?, String?) {
+        guard let system, !system.isEmpty else { return (nil, nil) }
+        guard let row = stream.selectedRow(store) else { return (system.count - 1, "newest sample") }
+        guard store.summary.clock == .seconds else { return (nil, "the trace's clock is not in seconds") }
+        let t = store.timestamp(row)
+        // A sample covers the interval that ends at it: the first sample at or after the cursor.
+        guard let before = system.index(atOrBefore: t) else { return (nil, "cursor before the first sample") }
+        if system.samples[before].monotonic == t { return (before, nil) }
+        guard before + 1 < system.count else { return (nil, "cursor after the last sample") }
+        return (before + 1, nil)
     }
 }

@@ -13,11 +13,23 @@ struct Replay: AsyncParsableCommand {
     @Argument(help: "An ftrace text log: the `trace` file, `trace_pipe` output, or trace-cmd report text.")
     var file: String
 
+    @Option(help: "/proc samples to show in the system panes (key 5); default: FILE.proc when it exists.")
+    var proc: String?
+
     @OptionGroup var display: DisplayOptions
 
     @MainActor
     func run() async throws {
-        try await Viewer.run(path: file, title: file, display: display)
+        var system: ProcHistory?
+        if let proc {
+            guard let h = ProcSidecarFile.load(path: proc) else {
+                throw ValidationFailure("\(proc): not a tracetui /proc sidecar (see `tracetui dstat --output`)")
+            }
+            system = h
+        } else {
+            system = ProcSidecarFile.load(forTrace: file)
+        }
+        try await Viewer.run(path: file, title: file, display: display, system: system)
     }
 }
 
@@ -33,7 +45,7 @@ struct DisplayOptions: ParsableArguments {
 /// Runs the viewer on a file: the capture actor loads it, the main thread draws.
 enum Viewer {
     @MainActor
-    static func run(path: String, title: String, display: DisplayOptions) async throws {
+    static func run(path: String, title: String, display: DisplayOptions, system: ProcHistory? = nil) async throws {
         let storage: MappedFile
         do {
             storage = try MappedFile(path: path)
@@ -55,6 +67,7 @@ enum Viewer {
         }
         defer { screen.close() }
         var app = TraceApp(snapshot: session.snapshots.current)
+        app.system = system
         #if DEBUG
         // Lets the end-to-end tests check that a real crash leaves the terminal usable.
         let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil

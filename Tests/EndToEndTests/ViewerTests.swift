@@ -165,9 +165,11 @@ extension EndToEnd {
             try await session.waitFor("1/26,222")
 
             try session.send("?")
-            var screen = try await session.waitFor("tracetui keys")
+            // The whole overlay, not a frame caught half drawn (seen on a loaded machine)
+            var screen = try await session.waitUntil("the help overlay with its keys") {
+                $0.contains("tracetui keys") && $0.contains("next match")
+            }
             #expect(screen.contains("search"))
-            #expect(screen.contains("next match"))
 
             try session.send("x")
             screen = try await session.waitUntil("the help to close") { !$0.contains("tracetui keys") }

@@ -681,6 +681,25 @@ struct CallTreeSampleTests {
         #expect(CallTreeSamples.nodes(tree, named: "cpuidle_enter").allSatisfy { tree.flags[$0] == [] })
     }
 
+    @Test func adoptsMoreCallsThanItMovesAtOnceAndStillLaysThemOutDepthFirst() {
+        // Past `CallTreeBuilder.largestMove` adopted calls the lane is laid out again at the end.
+        let adopted = CallTreeBuilder.largestMove + 10
+        var text = " 1)               |  other() {\n"
+        for _ in 0..<adopted { text += " 0)   0.100 us    |    poll();\n" }
+        text += " 0) @ 900000.0 us |  } /* worker_loop */\n"
+        text += " 0)               |  next() {\n 0)   0.200 us    |    inner();\n 0)   1.000 us    |  }\n"
+        text += " 1)   5.000 us    |  }\n"
+        let tree = CallTreeSamples.tree(text: text)
+        #expect(tree.count == adopted + 4)
+        #expect(tree.roots.map { tree.name(Int($0)) } == ["other", "worker_loop", "next"])
+        #expect(tree.name(0) == "worker_loop")
+        #expect(tree.children(of: 0).count == adopted)
+        #expect(tree.subtreeEnd[0] == Int32(adopted + 1))
+        let next = adopted + 1
+        #expect(tree.name(next) == "next" && tree.children(of: next).map { tree.name(Int($0)) } == ["inner"])
+        #expect(tree.cpu[next] == 0 && tree.cpu[next + 2] == 1)
+    }
+
     @Test func adoptsThousandsOfCallsBeforeAnUnopenedClose() {
         // The trace starts inside a long-running call: 5000 of its children, then its `}`.
         var text = ""

@@ -199,14 +199,17 @@ struct FunctionGraphGeneratorTests {
 
     // MARK: - helpers
 
-    /// The truth's calls numbered as `CallTree` lays them out: depth first, each root then what ran inside it.
+    /// The truth's calls numbered as `CallTree` lays them out: CPU after CPU, depth first, each root then
+    /// what ran inside it.
     static func depthFirst(_ truth: Truth) -> (calls: [Truth.Call], children: [[Int]], roots: [Int]) {
         var order: [Int] = []
         func visit(_ n: Int) {
             order.append(n)
             for c in truth.children[n] { visit(c) }
         }
-        for r in truth.roots { visit(r) }
+        for cpu in Set(truth.roots.map { truth.calls[$0].cpu }).sorted() {
+            for r in truth.roots where truth.calls[r].cpu == cpu { visit(r) }
+        }
         var newIndex = [Int](repeating: -1, count: truth.calls.count)
         for (new, old) in order.enumerated() { newIndex[old] = new }
         let calls = order.map { old in

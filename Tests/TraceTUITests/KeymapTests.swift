@@ -6,7 +6,7 @@ import Testing
 @Suite("Keymap")
 struct KeymapTests {
     @Test func noKeyIsBoundTwiceWhereItApplies() {
-        for context in [KeyContext.stream, .tree] {
+        for context in [KeyContext.stream, .tree, .system] {
             var seen: [Key: Command] = [:]
             for b in Keymap.standard.bindings where b.context == context || b.context == .global {
                 for k in b.keys where b.context == context || !Keymap.standard.bindings.contains(where: {

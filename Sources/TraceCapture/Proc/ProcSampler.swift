@@ -1,0 +1,57 @@
+import Synchronization
+import TraceModel
+
+/// Samples /proc every interval on its own task and hands each sample to a callback.
+///
+/// Kept apart from `CaptureSession` so a live capture can own one: `start` with a callback that publishes
+/// into its snapshot, `stop` when the capture ends. Ticks are on a fixed grid (start + k·interval), so a slow
+/// read does not make the interval drift; a tick missed entirely is skipped, not caught up.
+public final class ProcSampler: Sendable {
+    public let root: String
+    public let interval: Duration
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    /// `interval` is clamped to at least 100 ms.
+    public init(root: String = "/proc", interval: Duration = .seconds(1)) {
+        self.root = root
+        self.interval = max(interval, .milliseconds(100))
+    }
+
+    deinit { stop() }
+
+    /// Starts sampling at once (the first sample is delivered immediately); a second start restarts.
+    public func start(_ deliver: @escaping @Sendable (ProcSample) -> Void) {
+        let root = self.root, interval = self.interval
+        let t = Task.detached(priority: .utility) {
+            let reader = ProcReader(root: root)
+            let clock = ContinuousClock()
+            var next = clock.now
+            while !Task.isCancelled {
+                deliver(reader.read())
+                next = next.advanced(by: interval)
+                let now = clock.now
+                while next < now { next = next.advanced(by: interval) }
+                do { try await Task.sleep(until: next, clock: clock) } catch { break }
+            }
+        }
+        task.withLock { old in
+            old?.cancel()
+            old = t
+        }
+    }
+
+    public func stop() {
+        task.withLock { t in
+            t?.cancel()
+            t = nil
+        }
+    }
+
+    /// The samples as an async sequence; ending the iteration (or cancelling its task) stops the sampler.
+    public func samples() -> AsyncStream<ProcSample> {
+        AsyncStream(bufferingPolicy: .bufferingNewest(64)) { continuation in
+            start { continuation.yield($0) }
+            continuation.onTermination = { [self] _ in stop() }
+        }
+    }
+}

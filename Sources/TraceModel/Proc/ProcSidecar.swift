@@ -1,0 +1,130 @@
+/// The sidecar file that keeps /proc samples next to a trace (`TRACE.proc`): plain text, one record per
+/// line, a sample starting at each `T` line. Counters are stored raw, so a replay computes the same rates
+/// a live run did.
+///
+/// ```
+/// tracetui-proc 1 pagesize=4096
+/// T <monotonic ns> <realtime ns>
+/// c <cpu number, -1 for the total> user nice system idle iowait irq softirq steal guest guest_nice
+/// s ctxt intr forks procs_running procs_blocked
+/// m total free available buffers cached sreclaimable shmem dirty swaptotal swapfree   (bytes, - if absent)
+/// d <device> reads read_sectors read_ms writes write_sectors write_ms io_ms
+/// n <interface> rx_bytes rx_packets rx_errs rx_drop tx_bytes tx_packets tx_errs tx_drop
+/// l load1 load5 load15 (hundredths) running total
+/// v pgfault pgmajfault pswpin pswpout pgpgin pgpgout
+/// p <cpu|memory|io> some_avg10 some_avg60 some_avg300 some_total [full_avg10 full_avg60 full_avg300 full_total]
+/// ```
+public enum ProcSidecar {
+    public static let magic = "tracetui-proc"
+
+    /// The sidecar's name for a trace file.
+    public static func path(forTrace trace: String) -> String { trace + ".proc" }
+
+    public static func header(pageSize: Int) -> String { "\(magic) 1 pagesize=\(pageSize)\n" }
+
+    /// One sample's lines.
+    public static func encode(_ s: ProcSample) -> String {
+        var out = "T \(s.monotonic) \(s.realtime)\n"
+        func join(_ v: [UInt64]) -> String { v.map(String.init).joined(separator: " ") }
+        out += "c -1 \(join(s.stat.total.fields))\n"
+        for c in s.stat.cpus { out += "c \(c.id) \(join(c.times.fields))\n" }
+        let st = s.stat
+        out += "s \(st.contextSwitches) \(st.interrupts) \(st.forks) \(st.procsRunning) \(st.procsBlocked)\n"
+        out += "m " + s.memory.fields.map { $0.map(String.init) ?? "-" }.joined(separator: " ") + "\n"
+        for d in s.disks { out += "d \(d.name) \(join(d.fields))\n" }
+        for n in s.nets { out += "n \(n.name) \(join(n.fields))\n" }
+        out += "l \(s.load.one) \(s.load.five) \(s.load.fifteen) \(s.load.running) \(s.load.total)\n"
+        out += "v \(join(s.vm.fields))\n"
+        for (name, p) in (s.pressure ?? [:]).sorted(by: { $0.key < $1.key }) {
+            out += "p \(name) \(p.some.avg10) \(p.some.avg60) \(p.some.avg300) \(p.some.totalMicroseconds)"
+            if let f = p.full { out += " \(f.avg10) \(f.avg60) \(f.avg300) \(f.totalMicroseconds)" }
+            out += "\n"
+        }
+        return out
+    }
+
+    public struct Decoded: Sendable {
+        public var pageSize = 4096
+        public var samples: [ProcSample] = []
+    }
+
+    /// Reads a sidecar's bytes; nil if it does not start with the magic line. Unknown records are skipped
+    /// (a newer writer may add some).
+    public static func decode(_ bytes: UnsafeRawBufferPointer) -> Decoded? {
+        let text = ProcText(bytes)
+        var out = Decoded()
+        var current: ProcSample?
+        var first = true, valid = false
+        text.forEachLine { t in
+            if first {
+                first = false
+                valid = text.string(t[0]) == magic
+                for k in t.dropFirst() where text.token(k, hasPrefix: "pagesize=") {
+                    out.pageSize = Int(text.uint(k.dropFirst(9)) ?? 4096)
+                }
+                return
+            }
+            guard valid, t[0].count == 1 else { return }
+            let kind = bytes[t[0].lowerBound]
+            func nums(_ from: Int) -> [UInt64] { t.dropFirst(from).map { text.uint($0) ?? 0 } }
+            if kind == UInt8(ascii: "T") {
+                if let c = current { out.samples.append(c) }
+                var s = ProcSample()
+                if t.count >= 3 {
+                    s.monotonic = Int64(text.uint(t[1]) ?? 0)
+                    s.realtime = Int64(text.uint(t[2]) ?? 0)
+                }
+                current = s
+                return
+            }
+            guard var s = current, t.count >= 2 else { return }
+            switch kind {
+            case UInt8(ascii: "c"):
+                var c = CPUTimes()
+                c.fields = nums(2)
+                if text.token(t[1], is: "-1") { s.stat.total = c } else { s.stat.cpus.append((Int(text.uint(t[1]) ?? 0), c)) }
+            case UInt8(ascii: "s"):
+                let v = nums(1) + [0, 0, 0, 0, 0]
+                (s.stat.contextSwitches, s.stat.interrupts, s.stat.forks, s.stat.procsRunning, s.stat.procsBlocked)
+                    = (v[0], v[1], v[2], v[3], v[4])
+            case UInt8(ascii: "m"):
+                s.memory.fields = t.dropFirst().map { text.uint($0) }
+            case UInt8(ascii: "d"):
+                var d = DiskCounters(name: text.string(t[1]))
+                d.fields = nums(2)
+                s.disks.append(d)
+            case UInt8(ascii: "n"):
+                var n = NetCounters(name: text.string(t[1]))
+                n.fields = nums(2)
+                s.nets.append(n)
+            case UInt8(ascii: "l"):
+                let v = nums(1) + [0, 0, 0, 0, 0]
+                s.load.one = Int(v[0]); s.load.five = Int(v[1]); s.load.fifteen = Int(v[2])
+                s.load.running = v[3]; s.load.total = v[4]
+            case UInt8(ascii: "v"):
+                s.vm.fields = nums(1)
+            case UInt8(ascii: "p"):
+                let v = nums(2)
+                var p = Pressure()
+                if v.count >= 4 {
+                    p.some.avg10 = Int(v[0]); p.some.avg60 = Int(v[1]); p.some.avg300 = Int(v[2])
+                    p.some.totalMicroseconds = v[3]
+                }
+                if v.count >= 8 {
+                    var f = Pressure.Line()
+                    f.avg10 = Int(v[4]); f.avg60 = Int(v[5]); f.avg300 = Int(v[6]); f.totalMicroseconds = v[7]
+                    p.full = f
+                }
+                var all = s.pressure ?? [:]
+                all[text.string(t[1])] = p
+                s.pressure = all
+            default:
+                break
+            }
+            current = s
+        }
+        guard valid else { return nil }
+        if let c = current { out.samples.append(c) }
+        return out
+    }
+}

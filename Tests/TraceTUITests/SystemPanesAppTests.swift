@@ -1,0 +1,58 @@
+import Screen
+import Testing
+import TraceModel
+@testable import TraceTUI
+
+/// Key 5 in the app: the panes at the stream cursor's time, moving with the cursor.
+@Suite("System panes in the app")
+struct SystemPanesAppTests {
+    static func app() -> TraceApp {
+        var app = Fixtures.app()
+        app.system = SystemFixtures.history()
+        return app
+    }
+
+    @Test func fiveShowsThePanesAtTheCursorsTimeAndBack() {
+        var app = Self.app()
+        _ = app.handle(.char("5"))
+        #expect(app.focus == .system)
+        // The first event is at 1720.071781: inside the interval that ends at the 1720.5 sample
+        var c = Fixtures.render(&app, width: 100, height: 20)
+        #expect(c.row(0).hasPrefix(" System at 1720.500000  sample 3/4"), "\(c.text)")
+        #expect(c.row(19).contains("1/"), "the stream's status bar stays: \(c.row(19))")
+        _ = app.handle(.char("5"))
+        #expect(app.focus == .stream)
+        c = Fixtures.render(&app, width: 100, height: 20)
+        #expect(c.row(0).contains("TIME"))
+    }
+
+    @Test func movingKeysMoveTheCursorAndThePanesFollow() {
+        var app = Self.app()
+        _ = app.handle(.char("5"))
+        _ = app.handle(.char("G"))
+        // The last event, 1720.700000, is in the interval ending at 1721.0
+        let c = Fixtures.render(&app, width: 100, height: 20)
+        #expect(c.row(0).hasPrefix(" System at 1721.000000  sample 4/4"), "\(c.text)")
+        #expect(app.focus == .system)
+    }
+
+    @Test func vTogglesTheTableAndTabOrEscapeGoBack() {
+        var app = Self.app()
+        _ = app.handle(.char("5"))
+        _ = app.handle(.char("v"))
+        let c = Fixtures.render(&app, width: 100, height: 20)
+        #expect(c.row(0).contains("--total-cpu-usage--"))
+        _ = app.handle(.tab)
+        #expect(app.focus == .stream)
+        _ = app.handle(.char("5"))
+        _ = app.handle(.escape)
+        #expect(app.focus == .stream)
+    }
+
+    @Test func withoutSamplesThePanesSayHowToRecordThem() {
+        var app = Fixtures.app()
+        _ = app.handle(.char("5"))
+        let c = Fixtures.render(&app, width: 100, height: 20)
+        #expect(c.row(0).contains("no /proc samples"))
+    }
+}
