@@ -93,6 +93,16 @@ struct LiveScreenTests {
         #expect(Keymap.standard.command(for: .char(" "), in: .stream, live: false) == .pageDown)
     }
 
+    @Test func helpListsTheLiveKeysOnlyWhileLive() {
+        var app = TraceApp(snapshot: Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
+        app.update(Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
+        _ = app.handle(.char("?"))
+        #expect(Fixtures.render(&app, width: 120, height: 80).text.contains("pick the events to trace"))
+        var replay = Fixtures.app()
+        _ = replay.handle(.char("?"))
+        #expect(!Fixtures.render(&replay, width: 120, height: 80).text.contains("pick the events to trace"))
+    }
+
     @Test func replayKeepsSpaceAsPageDown() {
         var app = Fixtures.app()
         _ = app.handle(.char(" "))
