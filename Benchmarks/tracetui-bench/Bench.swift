@@ -9,12 +9,16 @@ struct Bench {
             try await ProcCostBench.run(seconds: seconds, interval: options.procInterval)
             return
         }
-        if options.only != "graph" { try await measureEvents() }
-        if options.only != "events" {
+        if options.runs(.events) { try await measureEvents() }
+        if options.runs(.graph) {
             CallTreeBench.redrawHugeNode()
             if options.graphSizeMB > 0 {
                 try await CallTreeBench.buildLargeTree(sizeMB: options.graphSizeMB, keep: options.keep)
             }
+        }
+        if options.runs(.hotspots) {
+            HotspotBench.aggregate(samples: options.hotspotSamples)
+            HotspotBench.redrawLargeTable()
         }
     }
 

@@ -12,11 +12,17 @@ struct BenchOptions {
     var runs = 3
     /// Size of the generated function_graph log for the call tree figures, in MiB (0: skip them).
     var graphSizeMB = 0
-    /// Run one group of figures only (`events`, `graph`), or all when nil.
-    var only: String?
+    /// Run one group of figures only, or all when nil.
+    var only: Group?
     /// Seconds to run the /proc sampling cost comparison for (nil: not run); it runs alone.
     var procCostSeconds: Int?
     var procInterval = 1.0
+    /// Samples aggregated for the hotspot figure.
+    var hotspotSamples = 10_000_000
+
+    enum Group: String { case events, graph, hotspots }
+
+    func runs(_ group: Group) -> Bool { only == nil || only == group }
 
     static let usage = """
         usage: tracetui-bench [--size-mb N] [--file PATH] [--keep] [--graph-size-mb N]
@@ -24,7 +30,9 @@ struct BenchOptions {
           --file PATH   measure PATH instead of generating a log
           --keep        keep the generated log for the next run (reused when its size fits)
           --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
-          --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024)
+          --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024),
+                        hotspots (10 M samples aggregated, a 100 000-symbol table redrawn; --hotspots too)
+          --hotspot-samples N  samples for the aggregation figure (default 10000000)
         live capture figures (root, tracefs): Benchmarks/live-bench.sh [SECS] — tracetui record, the live viewer,
           cat trace_pipe and trace-cmd record -B side by side under one dd syscall load
           --proc-cost S [--proc-interval I]  only the /proc sampling cost: tracetui dstat, dstat and htop side by
@@ -50,12 +58,17 @@ struct BenchOptions {
                     throw BenchError("--graph-size-mb needs a positive whole number of MiB")
                 }
                 graphSizeMB = v
-            case "--only":
-                guard let v = rest.popFirst(), ["events", "graph"].contains(v) else {
-                    throw BenchError("--only takes events or graph")
+            case "--only", "--hotspots":
+                guard let v = arg == "--hotspots" ? "hotspots" : rest.popFirst(), let group = Group(rawValue: v) else {
+                    throw BenchError("--only takes events, graph or hotspots")
                 }
-                only = v
-                if v == "graph", graphSizeMB == 0 { graphSizeMB = 1024 }
+                only = group
+                if group == .graph, graphSizeMB == 0 { graphSizeMB = 1024 }
+            case "--hotspot-samples":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
+                    throw BenchError("--hotspot-samples needs a positive whole number")
+                }
+                hotspotSamples = v
             case "--proc-cost":
                 guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
                     throw BenchError("--proc-cost needs a positive whole number of seconds")

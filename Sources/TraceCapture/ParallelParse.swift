@@ -10,8 +10,13 @@ public enum ParallelParse {
                            consume: (ParsedPiece) async -> Void) async {
         let bytes = storage.bytes
         let header = TraceHeaderScan.scan(bytes)
-        let ranges = PieceSplitter.split(bytes)
-        let parser = PieceParser(tracer: header.tracer, keepRows: keepRows)
+        let perf = looksLikePerfScript(bytes)
+        let ranges = perf ? PieceSplitter.split(bytes, atBlankLines: true) : PieceSplitter.split(bytes)
+        let ftrace = PieceParser(tracer: header.tracer, keepRows: keepRows)
+        let perfScript = PerfScriptParser(keepRows: keepRows)
+        let parse: @Sendable (Range<Int>) -> ParsedPiece = { range in
+            perf ? perfScript.parse(storage, range: range) : ftrace.parse(storage, range: range)
+        }
         await withTaskGroup(of: (Int, ParsedPiece).self) { group in
             var next = 0
             var pending: [Int: ParsedPiece] = [:]
@@ -21,7 +26,7 @@ public enum ParallelParse {
                 let index = next
                 let range = ranges[index]
                 group.addTask {
-                    let piece = parser.parse(storage, range: range)
+                    let piece = parse(range)
                     storage.doneParsing(range)
                     return (index, piece)
                 }

@@ -5,19 +5,35 @@ import TraceModel
 public enum PieceSplitter {
     /// Byte ranges covering all of `bytes`, the first `firstSize` long (a quick first screen), the rest
     /// about `size` each.
+    /// With `atBlankLines` (perf script text) a piece starts only after a blank line, where samples end.
     public static func split(_ bytes: UnsafeRawBufferPointer, firstSize: Int = 1 << 20,
-                             size: Int = 8 << 20) -> [Range<Int>] {
+                             size: Int = 8 << 20, atBlankLines: Bool = false) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         var start = 0
         let n = bytes.count
         while start < n {
             let want = ranges.isEmpty ? firstSize : size
             var end = min(n, start + want)
-            if end < n { end = nextRowStart(bytes, from: end) }
+            if end < n { end = atBlankLines ? afterBlankLine(bytes, from: end) : nextRowStart(bytes, from: end) }
             ranges.append(start..<end)
             start = end
         }
         return ranges
+    }
+
+    /// The start of the first line after a blank line at or after `from`.
+    static func afterBlankLine(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int {
+        let n = bytes.count
+        var i = from
+        while i < n {
+            while i < n, bytes[i] != 0x0A { i += 1 }
+            i += 1
+            var k = i
+            while k < n, bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0D { k += 1 }
+            if k >= n { return n }
+            if bytes[k] == 0x0A { return k + 1 }
+        }
+        return n
     }
 
     /// The first line start at or after `from` that is not a stack continuation.

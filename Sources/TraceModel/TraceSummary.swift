@@ -26,7 +26,9 @@ public struct TraceSummary: Sendable, Equatable {
     public init(parsing bytes: [UInt8]) {
         let storage = OwnedBytes(bytes)
         let header = TraceHeaderScan.scan(storage.bytes)
-        let piece = PieceParser(tracer: header.tracer, keepRows: false).parse(storage, range: 0..<bytes.count)
+        let piece = looksLikePerfScript(storage.bytes)
+            ? PerfScriptParser(keepRows: false).parse(storage, range: 0..<bytes.count)
+            : PieceParser(tracer: header.tracer, keepRows: false).parse(storage, range: 0..<bytes.count)
         var store = EventStore()
         store.append(piece)
         self = store.summary

@@ -18,13 +18,29 @@ public enum Command: String, Sendable, CaseIterable {
     case togglePause, save, pickEvents
     // The system panes' own commands.
     case showSystemPanes, togglePanesTable
+    // The hotspot table's and the flame graph's.
+    case showStream, showCallTree, showHotspots, showFlame, zoomThread, zoomDso, zoomSymbol, zoomOut, cycleOrder, toggleCallers
+    case showInStream, showInTree
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.
 public enum KeyContext: String, Sendable {
-    case global, stream, tree
+    case global, stream, tree, hotspots, flame
     /// Only while a live capture runs (checked before the focused view's bindings).
     case live
     /// The system panes (CPU, memory, disk, network at the cursor's time).
     case system
+
+    /// The README's and help's name for where a binding applies.
+    public var place: String {
+        switch self {
+        case .global: return "everywhere"
+        case .stream: return "stream"
+        case .tree: return "call tree"
+        case .hotspots: return "hotspots"
+        case .flame: return "flame graph"
+        case .system: return "system panes"
+        case .live: return "live"
+        }
+    }
 }

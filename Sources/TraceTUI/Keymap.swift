@@ -81,6 +81,13 @@ public struct Keymap: Sendable {
                    section: "Call tree", context: .tree),
         KeyBinding(keys: [.char("p")], command: .cycleScope, help: "roots of: all, one CPU, one task (cycles)",
                    section: "Call tree", context: .tree),
+        KeyBinding(keys: [.char("1")], command: .showStream, help: "the event stream", section: "View"),
+        KeyBinding(keys: [.char("2")], command: .showCallTree, help: "the call tree (function_graph traces)",
+                   section: "View"),
+        KeyBinding(keys: [.char("3")], command: .showHotspots, help: "hotspots: the perf report table",
+                   section: "View"),
+        KeyBinding(keys: [.char("4")], command: .showFlame, help: "flame graph of the stacks (or call paths)",
+                   section: "View"),
         KeyBinding(keys: [.char(" ")], command: .togglePause,
                    help: "pause the view / follow the tail again (the capture goes on)", section: "Live", context: .live),
         KeyBinding(keys: [.char("w")], command: .save, help: "save what was captured as an ftrace log",
@@ -89,9 +96,43 @@ public struct Keymap: Sendable {
                    help: "pick the events to trace (type to search, space toggles)", section: "Live", context: .live),
         KeyBinding(keys: [.char("5")], command: .showSystemPanes,
                    help: "system panes: CPU, memory, disk, network at the cursor's time (again: back)",
-                   section: "System panes"),
+                   section: "View"),
         KeyBinding(keys: [.char("v")], command: .togglePanesTable, help: "panes ↔ dstat-style table",
                    section: "System panes", context: .system),
+        KeyBinding(keys: [.enter, .char("+")], command: .toggleNode, help: "unfold or fold the entry's callchain",
+                   section: "Hotspots", context: .hotspots),
+        KeyBinding(keys: [.char("e")], command: .expandChildren, help: "unfold the callchain", section: "Hotspots",
+                   context: .hotspots),
+        KeyBinding(keys: [.char("c")], command: .collapseChildren, help: "fold the callchain", section: "Hotspots",
+                   context: .hotspots),
+        KeyBinding(keys: [.char("E")], command: .expandAll, help: "unfold every callchain", section: "Hotspots",
+                   context: .hotspots),
+        KeyBinding(keys: [.char("C")], command: .collapseAll, help: "fold every callchain", section: "Hotspots",
+                   context: .hotspots),
+        KeyBinding(keys: [.char("r")], command: .toggleCallers, help: "callchains: callers ↔ callees",
+                   section: "Hotspots", context: .hotspots),
+        KeyBinding(keys: [.char("t")], command: .zoomThread, help: "zoom into the entry's thread",
+                   section: "Hotspots", context: .hotspots),
+        KeyBinding(keys: [.char("d")], command: .zoomDso, help: "zoom into the entry's shared object",
+                   section: "Hotspots", context: .hotspots),
+        KeyBinding(keys: [.char("S")], command: .zoomSymbol, help: "zoom into the entry's symbol",
+                   section: "Hotspots", context: .hotspots),
+        KeyBinding(keys: [.left], command: .zoomOut, help: "zoom out (Esc too)", section: "Hotspots",
+                   context: .hotspots),
+        KeyBinding(keys: [.char("s")], command: .cycleSort, help: "sort keys: comm,dso,symbol / symbol / dso … (cycles)",
+                   section: "Hotspots", context: .hotspots),
+        KeyBinding(keys: [.char("o")], command: .cycleOrder, help: "order by: children, self, samples, name",
+                   section: "Hotspots", context: .hotspots),
+        KeyBinding(keys: [.char("L")], command: .showInStream, help: "the entry's first line in the stream",
+                   section: "Hotspots", context: .hotspots),
+        KeyBinding(keys: [.char("T")], command: .showInTree, help: "the function's first call in the call tree",
+                   section: "Hotspots", context: .hotspots),
+        KeyBinding(keys: [.left], command: .previousSibling, help: "frame to the left", section: "Flame graph",
+                   context: .flame),
+        KeyBinding(keys: [.right], command: .nextSibling, help: "frame to the right", section: "Flame graph",
+                   context: .flame),
+        KeyBinding(keys: [.enter], command: .zoom, help: "zoom into the frame (Esc zooms out)",
+                   section: "Flame graph", context: .flame),
     ])
 
     /// The focused view's binding for a key, else the global one.
@@ -119,13 +160,7 @@ public struct Keymap: Sendable {
         var lines = ["| keys | where | action |", "|---|---|---|"]
         for b in bindings {
             let keys = b.keys.map { "`\($0.label)`" }.joined(separator: " ")
-            let place = switch b.context {
-            case .global: "everywhere"
-            case .stream: "stream"
-            case .tree: "call tree"
-            case .system: "system panes"
-            case .live: "live"
-            }
+            let place = b.context.place
             lines.append("| \(keys) | \(place) | \(b.help) |")
         }
         return lines.joined(separator: "\n")

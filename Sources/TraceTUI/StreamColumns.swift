@@ -21,7 +21,8 @@ struct StreamColumns {
         // Keep at least 20 columns of details; drop the task, then the cpu, then the time column.
         func used() -> Int { time + cpu + task + event + 5 }
         if width - used() < 20 { task = min(task, max(0, width - (time + cpu + event + 5) - 20)) }
-        if task < 10 { task = 0 }
+        // A column squeezed below 10 goes; one that is narrow because the names are short (perf's `dd-29776`) stays.
+        if task < min(10, wantedTaskWidth) { task = 0 }
         if width - used() < 20 { cpu = 0 }
         if width - used() < 16 { time = 0 }
         if width - used() < 12 { event = max(0, min(event, width / 3)) }

@@ -38,8 +38,6 @@ public struct TraceApp: Sendable {
     public let keymap: Keymap
     private var snapshot: TraceSnapshot
     private var lastHeight = 24
-    /// Tab was pressed while the file was still loading: the tree opens as soon as it is built.
-    private var treeRequested = false
     /// Live: the view stays where it is while the capture goes on (space); otherwise it follows the tail.
     public private(set) var paused = false
     /// A file name the user asked to save to (`w`), for the caller (which owns files) to take.
@@ -52,6 +50,12 @@ public struct TraceApp: Sendable {
     public private(set) var panes = SystemPanesView()
     /// Where the panes were opened from, to go back to with 5, Tab or Esc.
     private var focusBeforePanes = KeyContext.stream
+    /// The hotspot table and the flame graph, built the first time one is shown (after loading).
+    private var hotspots: HotspotView?
+    private var flame: FlameView?
+    private var hotspotSource: HotspotSource?
+    /// A pane asked for while loading (`2`/Tab, `3`, `4`): it opens when the file is in.
+    private var paneRequested: KeyContext?
 
     public init(snapshot: TraceSnapshot, keymap: Keymap = .standard) {
         self.snapshot = snapshot
@@ -87,9 +91,9 @@ public struct TraceApp: Sendable {
         if isLive, !paused, focus == .stream, mode == .browsing, detail == .closed {
             stream.moveCursor(to: stream.visibleCount(newSnapshot.store) - 1, newSnapshot.store)
         }
-        if treeRequested, newSnapshot.progress.finished {
-            treeRequested = false
-            switchPane()
+        if let pane = paneRequested, newSnapshot.progress.finished {
+            paneRequested = nil
+            open(pane)
         }
         if messageFrames > 0 {
             messageFrames -= 1
@@ -176,7 +180,7 @@ public struct TraceApp: Sendable {
             if focus == .system {
                 focus = focusBeforePanes
             } else {
-                focusBeforePanes = focus == .tree ? .tree : .stream
+                focusBeforePanes = focus
                 focus = .system
             }
         case .togglePanesTable:
@@ -185,6 +189,33 @@ public struct TraceApp: Sendable {
             focus = .stream
         case .nextPane:
             switchPane()
+        case .showStream:
+            open(.stream)
+        case .showCallTree:
+            open(.tree)
+        case .showHotspots:
+            open(.hotspots)
+        case .showFlame:
+            open(.flame)
+        case .showInStream:
+            guard let row = hotspots?.firstStoreRow() else {
+                say("no line in the stream for this entry")
+                break
+            }
+            focus = .stream
+            stream.jump(toStoreRow: row, store)
+        case .showInTree:
+            guard hotspotSource?.kind == .durations, let row = hotspots?.firstStoreRow() else {
+                say("the call tree shows function_graph calls: this trace has none")
+                break
+            }
+            focus = .stream
+            stream.jump(toStoreRow: row, store)
+            switchPane()
+        case _ where focus == .hotspots || focus == .flame:
+            let outcome = focus == .hotspots ? hotspots?.handle(command, pageHeight: lastHeight) ?? .unhandled
+                                             : flame?.handle(command) ?? .unhandled
+            if case .message(let text) = outcome { say(text) }
         case .filter:
             mode = .prompt(.filter, LineEditor(text: stream.filterText ?? ""))
         case .jumpToTime:
@@ -242,8 +273,60 @@ public struct TraceApp: Sendable {
         return .continue
     }
 
+    /// `3` / `4`: the hotspot table or the flame graph, built from the whole trace once it has loaded.
+    private mutating func open(_ pane: KeyContext) {
+        guard snapshot.progress.finished else {
+            // Asking again while waiting changes the user's mind.
+            if paneRequested == pane {
+                paneRequested = nil
+                message = nil
+            } else {
+                paneRequested = pane
+                say("the \(pane.place) opens when the file has loaded")
+            }
+            return
+        }
+        switch pane {
+        case .stream:
+            if focus == .tree { switchPane() }
+            focus = .stream
+            return
+        case .tree:
+            if focus != .tree {
+                focus = .stream
+                switchPane()
+            }
+            return
+        case .system:
+            if focus != .system { perform(.showSystemPanes) }
+            return
+        case .live:
+            return
+        case .global, .hotspots, .flame:
+            break
+        }
+        if hotspotSource == nil { hotspotSource = HotspotSource(store: store, callTree: snapshot.callTree) }
+        guard let source = hotspotSource else { return }
+        detail = .closed
+        if pane == .hotspots {
+            if hotspots == nil { hotspots = HotspotView(source: source) }
+            focus = .hotspots
+        } else {
+            if flame == nil, let tree = source.flame() { flame = FlameView(tree: tree) }
+            guard flame?.isEmpty == false else {
+                say("no stacks or function_graph calls in this trace")
+                return
+            }
+            focus = .flame
+        }
+    }
+
     /// Tab: between the stream and the call tree, carrying the time cursor across.
     private mutating func switchPane() {
+        if focus == .hotspots || focus == .flame {
+            focus = .stream
+            return
+        }
         if focus == .tree {
             focus = .stream
             if let t = tree, let node = t.selectedNode, let row = t.model.firstRow(node) {
@@ -253,9 +336,7 @@ public struct TraceApp: Sendable {
             return
         }
         guard snapshot.progress.finished else {
-            // A second Tab while waiting changes the user's mind.
-            treeRequested.toggle()
-            if treeRequested { say("building the call tree: it opens when the file has loaded") } else { message = nil }
+            open(.tree)
             return
         }
         // Markers A and B limit the tree to the calls between them.
@@ -274,6 +355,10 @@ public struct TraceApp: Sendable {
 
     private mutating func submit(_ kind: PromptKind, _ text: String) {
         switch kind {
+        case .search where focus == .hotspots:
+            hotspots?.setSymbolFilter(text)
+        case .search where focus == .flame:
+            if case .message(let m) = flame?.setSearch(text) ?? .handled { say(m) }
         case .search where focus == .tree:
             if text.isEmpty { return }
             if case .message(let m) = tree?.find(text) ?? .handled { say(m) }
@@ -344,6 +429,10 @@ public struct TraceApp: Sendable {
             panes.render(system, at: index, note: note, into: &canvas, in: main)
         } else if focus == .tree, tree != nil {
             tree?.render(into: &canvas, in: main)
+        } else if focus == .hotspots, hotspots != nil {
+            hotspots?.render(into: &canvas, in: main)
+        } else if focus == .flame, flame != nil {
+            flame?.render(into: &canvas, in: main)
         } else {
             stream.render(into: &canvas, in: listRect, store: store)
         }
@@ -360,6 +449,12 @@ public struct TraceApp: Sendable {
         default:
             if focus == .tree, let tree {
                 StatusBar.render(snapshot: snapshot, tree: tree, message: message, into: &canvas, in: statusRect)
+            } else if focus == .hotspots, let hotspots {
+                StatusBar.draw(hotspots.status(), message: message, idle: " Tab stream  ? help ", into: &canvas,
+                               in: statusRect)
+            } else if focus == .flame, let flame {
+                StatusBar.draw(flame.status(), message: message, idle: " Tab stream  ? help ", into: &canvas,
+                               in: statusRect)
             } else {
                 StatusBar.render(snapshot: snapshot, stream: stream, message: message, paused: paused, into: &canvas, in: statusRect)
             }

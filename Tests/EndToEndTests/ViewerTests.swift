@@ -227,10 +227,12 @@ extension EndToEnd {
             try await session.waitFor("1/66")
 
             try session.send("Enter")
-            let screen = try await session.waitFor("event details")
-            #expect(screen.contains("stack"))
-            // the event's three frames, in the file's order
+            // the event's three frames, in the file's order (waited for: a capture can catch the panel half drawn)
             let frames = ["=> syscall_enter_from_user_mode", "=> do_syscall_64", "=> entry_SYSCALL_64_after_hwframe"]
+            let screen = try await session.waitUntil("the panel with its stack") { screen in
+                screen.contains("event details") && frames.allSatisfy { frame in screen.lines.contains { $0.contains(frame) } }
+            }
+            #expect(screen.contains("stack"))
             let rows = frames.map { frame in screen.lines.firstIndex { $0.contains(frame) } }
             #expect(rows.allSatisfy { $0 != nil }, "panel:\n\(screen)")
             #expect(rows.compactMap { $0 } == rows.compactMap { $0 }.sorted(), "panel:\n\(screen)")

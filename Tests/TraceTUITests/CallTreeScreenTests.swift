@@ -53,6 +53,21 @@ struct CallTreeScreenTests {
         #expect(app.focus == .tree)
     }
 
+    @Test func digitKeysPickThePane() {
+        var app = Fixtures.app(Self.graph)
+        _ = app.handle(.char("2"))
+        #expect(app.focus == .tree)
+        _ = app.handle(.char("3"))
+        #expect(app.focus == .hotspots)
+        _ = app.handle(.char("5"))
+        #expect(app.focus == .system)
+        _ = app.handle(.char("1"))
+        #expect(app.focus == .stream)
+        _ = app.handle(.char("2"))
+        #expect(app.focus == .tree)
+        #expect(Self.screen(&app).row(0).contains("FUNCTION"))
+    }
+
     @Test func aSecondTabWhileLoadingCancelsTheRequest() {
         var app = TraceApp(snapshot: Fixtures.snapshot(Self.graph, finished: false))
         _ = app.handle(.tab)

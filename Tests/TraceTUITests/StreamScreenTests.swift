@@ -169,7 +169,9 @@ struct StreamScreenTests {
         var app = Fixtures.app()
         _ = app.handle(.char("?"))
         let text = Fixtures.render(&app, width: 100, height: 40).text
-        for binding in Keymap.standard.bindings where binding.context == .global || binding.context == .stream { #expect(text.contains(binding.help)) }
+        for binding in Keymap.standard.bindings where [.global, .stream].contains(binding.context) {
+            #expect(text.contains(binding.help))
+        }
         #expect(!text.contains("fold or unfold the call"), "the call tree's keys show in the call tree's help")
         _ = app.handle(.char("x"))
         #expect(app.mode == .browsing)

@@ -1,0 +1,108 @@
+/// One column of a hotspot table — title, width, alignment, text — shared by the TUI table and the
+/// `report` output, as perf's hpp columns serve both `--stdio` and its TUI.
+public struct HotspotColumn: Sendable {
+    public enum Align: Sendable { case left, right }
+
+    public var title: String
+    public var width: Int
+    public var align: Align
+    /// The metric the column shows, when the table can be ordered by it.
+    public var sort: HotspotTable.SortColumn?
+    /// The key the column shows, for key columns.
+    public var key: HotspotKey?
+    public var text: @Sendable (HotspotTable, Int) -> String
+    /// The value for CSV and JSON (no `%`, no units).
+    public var raw: @Sendable (HotspotTable, Int) -> String
+
+    public init(title: String, width: Int, align: Align, sort: HotspotTable.SortColumn? = nil, key: HotspotKey? = nil,
+                text: @escaping @Sendable (HotspotTable, Int) -> String,
+                raw: (@Sendable (HotspotTable, Int) -> String)? = nil) {
+        self.title = title
+        self.width = width
+        self.align = align
+        self.sort = sort
+        self.key = key
+        self.text = text
+        self.raw = raw ?? text
+    }
+
+    /// Pads or cuts `s` to the column's width.
+    public func fit(_ s: String) -> String {
+        let n = s.count
+        if n == width { return s }
+        if n > width { return String(s.prefix(width)) }
+        let pad = String(repeating: " ", count: width - n)
+        return align == .right ? pad + s : s + pad
+    }
+}
+
+extension HotspotTable {
+    /// The columns this table has: metrics first, then the keys (perf's order), the last key unbounded.
+    /// Key widths fit the entries in `sizedBy` (the visible ones), within `maxKeyWidth`.
+    public func columns(sizedBy entries: ArraySlice<Int32>? = nil, maxKeyWidth: Int = 40) -> [HotspotColumn] {
+        var cols: [HotspotColumn] = []
+        func pct(_ title: String, _ sort: SortColumn, _ pick: @escaping @Sendable (HotspotTable, Int) -> Int64) {
+            cols.append(HotspotColumn(title: title, width: 8, align: .right, sort: sort,
+                                      text: { t, e in Self.percentText(t.percent(pick(t, e))) },
+                                      raw: { t, e in Self.fixed2(t.percent(pick(t, e))) }))
+        }
+        func number(_ title: String, _ width: Int, _ sort: SortColumn?, _ pick: @escaping @Sendable (HotspotTable, Int) -> Int64) {
+            cols.append(HotspotColumn(title: title, width: width, align: .right, sort: sort,
+                                      text: { t, e in String(pick(t, e)) }))
+        }
+        func duration(_ title: String, _ sort: SortColumn?, _ pick: @escaping @Sendable (HotspotTable, Int) -> Int64) {
+            cols.append(HotspotColumn(title: title, width: 10, align: .right, sort: sort,
+                                      text: { t, e in TimeFormat.duration(nanoseconds: pick(t, e)) },
+                                      raw: { t, e in String(pick(t, e)) }))
+        }
+        switch kind {
+        case .samples:
+            if children { pct("Children", .children) { t, e in t.childrenValue[e] } }
+            pct("Self", .selfValue) { t, e in t.selfValue[e] }
+            number("Samples", 8, .count) { t, e in t.countValue[e] }
+        case .durations:
+            duration("Total", .total) { t, e in t.childrenValue[e] }
+            duration("Self", .selfValue) { t, e in t.selfValue[e] }
+            number("Calls", 8, .count) { t, e in t.countValue[e] }
+            duration("Avg", .average) { t, e in t.average(e) }
+            duration("Max", .max) { t, e in t.maxValue[e] }
+            duration("Min", nil) { t, e in t.minValue[e] }
+        case .events:
+            number("Count", 9, .count) { t, e in t.countValue[e] }
+            pct("Percent", .count) { t, e in t.countValue[e] }
+        }
+        let sample = entries ?? order[...]
+        for (i, key) in keys.enumerated() {
+            let isLast = i == keys.count - 1
+            var width = key.title.count
+            for e in sample.prefix(2000) { width = max(width, label(key, of: Int(e)).count + (key == .symbol ? 4 : 0)) }
+            width = min(width, isLast ? 1000 : maxKeyWidth)
+            let decorated = kind == .samples && key == .symbol
+            cols.append(HotspotColumn(title: key.title, width: isLast ? max(width, 1) : width, align: .left,
+                                      sort: key == .symbol || key == .event ? .name : nil, key: key,
+                                      text: { t, e in decorated ? t.symbolText(e) : t.label(key, of: e) },
+                                      raw: { t, e in t.label(key, of: e) }))
+        }
+        return cols
+    }
+
+    /// perf's symbol column: `[k]` for kernel code, `[.]` for user code.
+    public func symbolText(_ entry: Int) -> String {
+        let sym = label(.symbol, of: entry)
+        let dso = label(.dso, of: entry)
+        if dso.isEmpty { return sym }
+        return (Self.isKernel(dso) ? "[k] " : "[.] ") + sym
+    }
+
+    public static func isKernel(_ dso: String) -> Bool {
+        dso.hasPrefix("[kernel") || dso.contains("vmlinux") || dso == "[guest.kernel]"
+    }
+
+    static func fixed2(_ v: Double) -> String {
+        let scaled = Int64((v * 100).rounded())
+        let whole = scaled / 100, frac = scaled % 100
+        return "\(whole)." + (frac < 10 ? "0" : "") + String(frac)
+    }
+
+    static func percentText(_ v: Double) -> String { fixed2(v) + "%" }
+}

@@ -1,0 +1,76 @@
+/// A column entries are grouped by, named as perf's `--sort` names them.
+public enum HotspotKey: String, CaseIterable, Sendable {
+    case comm, pid, cpu, dso, symbol, event
+
+    /// Parses perf's syntax: `comm,dso,symbol` (`sym` is accepted for symbol, `tid` for pid).
+    public static func parse(_ text: String) -> [HotspotKey]? {
+        var keys: [HotspotKey] = []
+        for part in text.split(separator: ",") {
+            let name = part.trimmingCharacters(in: " ")
+            let key: HotspotKey?
+            switch name {
+            case "sym": key = .symbol
+            case "tid", "thread": key = .pid
+            default: key = HotspotKey(rawValue: name)
+            }
+            guard let key else { return nil }
+            if !keys.contains(key) { keys.append(key) }
+        }
+        return keys.isEmpty ? nil : keys
+    }
+
+    public var title: String {
+        switch self {
+        case .comm: return "Command"
+        case .pid: return "Pid"
+        case .cpu: return "CPU"
+        case .dso: return "Shared Object"
+        case .symbol: return "Symbol"
+        case .event: return "Event"
+        }
+    }
+
+    /// The groupings `s` steps through in the view, per kind of source.
+    public static func presets(for kind: HotspotTable.Kind) -> [[HotspotKey]] {
+        switch kind {
+        case .samples: return [[.comm, .dso, .symbol], [.symbol], [.dso, .symbol], [.dso], [.comm], [.pid, .symbol], [.cpu]]
+        case .durations: return [[.symbol], [.symbol, .comm], [.symbol, .cpu], [.comm], [.cpu]]
+        case .events: return [[.event], [.comm], [.pid], [.cpu], [.event, .comm]]
+        }
+    }
+
+    public static func defaults(for kind: HotspotTable.Kind) -> [HotspotKey] { presets(for: kind)[0] }
+
+    public static func keyList(_ keys: [HotspotKey]) -> String { keys.map(\.rawValue).joined(separator: ",") }
+}
+
+/// What narrows a hotspot table: perf report's zooms (thread, shared object, symbol) and the `/` filter.
+public struct HotspotFilter: Sendable, Equatable {
+    /// Only samples (calls, events) of this thread id.
+    public var pid: Int32?
+    public var comm: String?
+    public var dso: String?
+    public var symbol: String?
+    /// Substring of the symbol (or event) name.
+    public var text: String?
+
+    public init(pid: Int32? = nil, comm: String? = nil, dso: String? = nil, symbol: String? = nil, text: String? = nil) {
+        self.pid = pid
+        self.comm = comm
+        self.dso = dso
+        self.symbol = symbol
+        self.text = text
+    }
+
+    public var isEmpty: Bool { self == HotspotFilter() }
+
+    /// The filters in force as perf shows them above its table.
+    public var description: String {
+        var parts: [String] = []
+        if let pid { parts.append("thread: \(comm ?? "?")(\(pid))") }
+        if let dso { parts.append("dso: \(dso)") }
+        if let symbol { parts.append("symbol: \(symbol)") }
+        if let text { parts.append("filter: \(text)") }
+        return parts.joined(separator: "  ")
+    }
+}

@@ -1,0 +1,513 @@
+/// Hotspots like `perf report`: entries grouped by sort keys, with their metrics in columns.
+///
+/// Three sources give three kinds: samples (perf script, ftrace stacks, folded text: children and self
+/// weight), durations (function_graph calls: calls, total, self, avg, max, min) and events (counts).
+/// Building is one pass over the source; filtering and sorting only touch the entries, so zooming and
+/// re-sorting a large table stays interactive.
+public struct HotspotTable: Sendable {
+    public enum Kind: String, Sendable { case samples, durations, events }
+
+    /// Metrics an entry can be ordered by.
+    public enum SortColumn: String, CaseIterable, Sendable {
+        case children, selfValue = "self", count, total, average, max, name
+    }
+
+    public let kind: Kind
+    public let keys: [HotspotKey]
+    /// Samples only: perf's children column (cumulated callchain weight) is computed and shown.
+    public let children: Bool
+    /// Per key, per entry: the value's id (a name id, or the pid / cpu number itself).
+    public private(set) var keyValues: [[UInt32]]
+    private var names: [HotspotKey: [String]]
+    /// Samples: self weight. Durations: self time (ns). Events: count.
+    public private(set) var selfValue: [Int64] = []
+    /// Samples: children weight. Durations: total time (ns).
+    public private(set) var childrenValue: [Int64] = []
+    /// Samples: samples where the entry is the leaf. Durations: calls. Events: count.
+    public private(set) var countValue: [Int64] = []
+    public private(set) var maxValue: [Int64] = []
+    public private(set) var minValue: [Int64] = []
+    /// The 100% of the percent columns: all samples' weight (or all events).
+    public private(set) var total: Int64 = 0
+    public private(set) var totalCount = 0
+    /// Whether sample weights are perf periods.
+    public private(set) var weighted = false
+    /// The filter in force (applied when the table was built and by `order`).
+    public private(set) var filter = HotspotFilter()
+    /// Visible entries, in sort order.
+    public private(set) var order: [Int32] = []
+    public private(set) var sortColumn: SortColumn
+
+    public var entryCount: Int { selfValue.count }
+    /// Equal entries are ordered by this (first appearance); empty: by entry index.
+    private var tieOrder: [Int64] = []
+
+    /// A (context, location) key's children weight, and the last sample that added to it.
+    private struct ChainCounter {
+        var children: Int64 = 0
+        var stamp: Int32 = -1
+    }
+
+    /// A location key's counters while one context's samples are summed.
+    private struct Accumulator {
+        var selfWeight: Int64 = 0
+        var children: Int64 = 0
+        var first: Int64 = .max
+        var count: Int32 = 0
+        var stamp: Int32 = -1
+    }
+
+    init(kind: Kind, keys: [HotspotKey], children: Bool) {
+        self.kind = kind
+        self.keys = keys
+        self.children = children
+        keyValues = Array(repeating: [], count: keys.count)
+        names = [:]
+        switch kind {
+        case .samples: sortColumn = children ? .children : .selfValue
+        case .durations: sortColumn = .total
+        case .events: sortColumn = .count
+        }
+    }
+
+    // MARK: - reading
+
+    public func value(_ key: HotspotKey, of entry: Int) -> UInt32? {
+        guard let k = keys.firstIndex(of: key) else { return nil }
+        return keyValues[k][entry]
+    }
+
+    /// The text of an entry's key column.
+    public func label(_ key: HotspotKey, of entry: Int) -> String {
+        guard let v = value(key, of: entry) else { return "" }
+        switch key {
+        case .pid: return String(Int32(bitPattern: v))
+        case .cpu: return v == 0xFFFF ? "-" : String(format3(Int(v)))
+        default: return names[key]?[Int(v)] ?? ""
+        }
+    }
+
+    private func format3(_ n: Int) -> String {
+        let s = String(n)
+        return s.count >= 3 ? s : String(repeating: "0", count: 3 - s.count) + s
+    }
+
+    public func percent(_ v: Int64) -> Double { total > 0 ? Double(v) * 100 / Double(total) : 0 }
+
+    public func average(_ entry: Int) -> Int64 { countValue[entry] > 0 ? childrenValue[entry] / countValue[entry] : 0 }
+
+    /// The sort columns that mean something for this kind.
+    public var sortColumns: [SortColumn] {
+        switch kind {
+        case .samples: return children ? [.children, .selfValue, .count, .name] : [.selfValue, .count, .name]
+        case .durations: return [.total, .selfValue, .count, .average, .max, .name]
+        case .events: return [.count, .name]
+        }
+    }
+
+    // MARK: - sorting and filtering
+
+    /// Re-orders (and re-filters) the entries without rebuilding them.
+    public mutating func sort(by column: SortColumn, filter f: HotspotFilter? = nil) {
+        sortColumn = column
+        if let f { filter = f }
+        var visible: [Int32] = []
+        visible.reserveCapacity(entryCount)
+        let dsoK = keys.firstIndex(of: .dso), symK = keys.firstIndex(of: .symbol) ?? keys.firstIndex(of: .event)
+        let wantDso = filter.dso.flatMap { d in names[.dso]?.firstIndex(of: d) }.map(UInt32.init)
+        let wantSym = filter.symbol.flatMap { s in names[symK.map { keys[$0] } ?? .symbol]?.firstIndex(of: s) }
+            .map(UInt32.init)
+        var textMatch: [Bool]?
+        if let text = filter.text, !text.isEmpty, let symK, let table = names[keys[symK]] {
+            let needle = text.lowercased()
+            textMatch = table.map { $0.lowercased().contains(needle) }
+        }
+        for e in 0..<entryCount {
+            if filter.dso != nil {
+                guard let dsoK, keyValues[dsoK][e] == wantDso else { continue }
+            }
+            if filter.symbol != nil {
+                guard let symK, keyValues[symK][e] == wantSym else { continue }
+            }
+            if let textMatch {
+                guard let symK, textMatch[Int(keyValues[symK][e])] else { continue }
+            }
+            visible.append(Int32(e))
+        }
+        let metric: [Int64]
+        switch column {
+        case .children: metric = children ? childrenValue : selfValue
+        case .selfValue: metric = selfValue
+        case .count: metric = countValue
+        case .total: metric = childrenValue
+        case .max: metric = maxValue.isEmpty ? countValue : maxValue
+        case .average: metric = (0..<entryCount).map { average($0) }
+        case .name: metric = []
+        }
+        if column == .name {
+            let k = symK ?? 0
+            let table = names[keys[k]] ?? []
+            let vals = keyValues[k]
+            visible.sort { a, b in
+                let x = Int(vals[Int(a)]), y = Int(vals[Int(b)])
+                if table.isEmpty { return x < y || (x == y && a < b) }
+                let l = table[x], r = table[y]
+                return l < r || (l == r && a < b)
+            }
+        } else {
+            if tieOrder.isEmpty {
+                metric.withUnsafeBufferPointer { m in
+                    visible.sort { a, b in
+                        let x = m[Int(a)], y = m[Int(b)]
+                        return x > y || (x == y && a < b)
+                    }
+                }
+            } else {
+                metric.withUnsafeBufferPointer { m in
+                    tieOrder.withUnsafeBufferPointer { t in
+                        visible.sort { a, b in
+                            let x = m[Int(a)], y = m[Int(b)]
+                            return x > y || (x == y && t[Int(a)] < t[Int(b)])
+                        }
+                    }
+                }
+            }
+        }
+        order = visible
+    }
+
+    // MARK: - building
+
+    /// The ids of one key, for an entry being added.
+    private mutating func addEntry(_ values: [UInt32]) {
+        for k in 0..<keys.count { keyValues[k].append(values[k]) }
+        selfValue.append(0)
+        childrenValue.append(0)
+        countValue.append(0)
+    }
+
+    /// Aggregates samples the way `perf report` does: an entry per distinct key tuple of the leaf frame
+    /// (self) and — with `children` — of every frame in the callchain (children, counted once per sample
+    /// even when the function recurses).
+    public init(samples s: StackSamples, keys: [HotspotKey] = HotspotKey.defaults(for: .samples),
+                children: Bool = true, filter: HotspotFilter = HotspotFilter()) {
+        let keys = keys.filter { $0 != .event }.isEmpty ? HotspotKey.defaults(for: .samples) : keys.filter { $0 != .event }
+        self.init(kind: .samples, keys: keys, children: children)
+        self.filter = filter
+        weighted = s.weightsArePeriods
+        names[.symbol] = s.functionNames
+        names[.dso] = s.dsoNames
+        names[.comm] = s.commNames
+        let useComm = keys.contains(.comm), usePID = keys.contains(.pid), useCPU = keys.contains(.cpu)
+        let useDso = keys.contains(.dso), useSym = keys.contains(.symbol)
+
+        // A location's part of the key, and a task's: dense ids, found once each.
+        var symTable = IDTable(capacity: s.locationFunction.count)
+        var symOfLocation = [UInt32](repeating: 0, count: s.locationFunction.count)
+        var symDso: [UInt32] = [], symFunc: [UInt32] = []
+        var isNew = false
+        for l in 0..<s.locationFunction.count {
+            let d: UInt32 = useDso ? s.locationDso[l] : .max, f: UInt32 = useSym ? s.locationFunction[l] : .max
+            let id = symTable.id(UInt64(d) << 32 | UInt64(f), isNew: &isNew)
+            if isNew {
+                symDso.append(d)
+                symFunc.append(f)
+            }
+            symOfLocation[l] = UInt32(id)
+        }
+        var ctxTable = IDTable(capacity: 64)
+        var ctxOfTask = [UInt32](repeating: 0, count: s.taskComm.count)
+        var ctxComm: [UInt32] = [], ctxPID: [Int32] = []
+        for t in 0..<s.taskComm.count {
+            let c: UInt32 = useComm ? s.taskComm[t] : .max, p: Int32 = usePID ? s.taskPID[t] : -1
+            let id = ctxTable.id(UInt64(c) << 32 | UInt64(UInt32(bitPattern: p)), isNew: &isNew)
+            if isNew {
+                ctxComm.append(c)
+                ctxPID.append(p)
+            }
+            ctxOfTask[t] = UInt32(id)
+        }
+        // Samples are grouped by context (task part of the key, and CPU); within a group the entries are
+        // indexed by location key directly — dense arrays, no hashing per frame.
+        let symCount = symDso.count
+        var ctxOfSample = [UInt32](repeating: 0, count: s.count)
+        var groupCPU: [UInt16] = [], groupTaskCtx: [UInt32] = []
+        var cpuTable = IDTable(capacity: 64)
+        var groupOfTaskCtx = [Int](repeating: -1, count: ctxComm.count)
+        var groupSize: [Int] = []
+        var total: Int64 = 0
+        var totalCount = 0
+        let pidFilter = filter.pid
+        for i in 0..<s.count {
+            let task = Int(s.sampleTask[i])
+            if let pidFilter, s.taskPID[task] != pidFilter { ctxOfSample[i] = .max; continue }
+            if s.stackStart[i] == s.stackStart[i + 1] { ctxOfSample[i] = .max; continue }
+            let cpu: UInt16 = useCPU ? s.sampleCPU[i] : 0xFFFF
+            let tc = Int(ctxOfTask[task])
+            var g = useCPU ? -1 : groupOfTaskCtx[tc]
+            if g < 0 {
+                g = Int(cpuTable.id(UInt64(tc) << 16 | UInt64(cpu), isNew: &isNew))
+                if !useCPU { groupOfTaskCtx[tc] = g }
+            } else {
+                isNew = false
+            }
+            if isNew {
+                groupCPU.append(cpu)
+                groupTaskCtx.append(ctxOfTask[task])
+                groupSize.append(0)
+            }
+            groupSize[g] += 1
+            ctxOfSample[i] = UInt32(g)
+            total &+= s.sampleWeight[i]
+            totalCount += 1
+        }
+        var entryCtx: [UInt32] = [], entryCPU: [UInt16] = [], entrySym: [UInt32] = []
+        var selfV: [Int64] = [], childV: [Int64] = [], countV: [Int64] = []
+        let children = self.children
+        if groupSize.count * symCount <= 1 << 22 {
+            // Few contexts × locations: one pass in file order over one record per (context, location),
+            // reading the frames sequentially; entries come out in order of first appearance.
+            // Every frame touches `chain` (16 bytes); only leaves touch the self columns.
+            let n = max(1, groupSize.count * symCount)
+            var acc = [ChainCounter](repeating: ChainCounter(), count: n)
+            var selfW = [Int64](repeating: 0, count: n), selfN = [Int32](repeating: 0, count: n)
+            var touched: [Int32] = []
+            s.frames.withUnsafeBufferPointer { frames in
+            s.stackStart.withUnsafeBufferPointer { starts in
+            s.sampleWeight.withUnsafeBufferPointer { weights in
+            symOfLocation.withUnsafeBufferPointer { symOf in
+            acc.withUnsafeMutableBufferPointer { acc in
+            selfW.withUnsafeMutableBufferPointer { selfW in
+            selfN.withUnsafeMutableBufferPointer { selfN in
+                for i in 0..<s.count {
+                    let g = ctxOfSample[i]
+                    if g == .max { continue }
+                    let base = Int(g) * symCount
+                    let start = Int(starts[i]), end = Int(starts[i + 1])
+                    let w = weights[i]
+                    let last = children ? end : start + 1
+                    let stampValue = Int32(truncatingIfNeeded: i)
+                    let leaf = base + Int(symOf[Int(frames[start])])
+                    selfW[leaf] &+= w
+                    selfN[leaf] &+= 1
+                    for j in start..<last {
+                        let k = base + Int(symOf[Int(frames[j])])
+                        let stamp = acc[k].stamp
+                        if stamp != stampValue {
+                            if stamp == -1 { touched.append(Int32(k)) }
+                            acc[k].stamp = stampValue
+                            acc[k].children &+= w
+                        }
+                    }
+                }
+                entryCtx.reserveCapacity(touched.count)
+                for t in touched {
+                    let k = Int(t), g = k / symCount
+                    entryCtx.append(groupTaskCtx[g])
+                    entryCPU.append(groupCPU[g])
+                    entrySym.append(UInt32(k % symCount))
+                    selfV.append(selfW[k])
+                    childV.append(acc[k].children)
+                    countV.append(Int64(selfN[k]))
+                }
+            }}}}}}}
+        } else {
+            // Counting sort of the samples by group, file order kept within each.
+            var groupStart = [Int](repeating: 0, count: groupSize.count + 1)
+            for g in 0..<groupSize.count { groupStart[g + 1] = groupStart[g] + groupSize[g] }
+            var bySample = [Int32](repeating: 0, count: totalCount)
+            var fill = groupStart
+            for i in 0..<s.count where ctxOfSample[i] != .max {
+                let g = Int(ctxOfSample[i])
+                bySample[fill[g]] = Int32(i)
+                fill[g] += 1
+            }
+            var firstSeen: [Int64] = []
+            // One record per location key, so a frame costs one cache line, not one per counter.
+            var acc = [Accumulator](repeating: Accumulator(), count: symCount)
+            var touched: [UInt32] = []
+            s.frames.withUnsafeBufferPointer { frames in
+            s.stackStart.withUnsafeBufferPointer { starts in
+            s.sampleWeight.withUnsafeBufferPointer { weights in
+            symOfLocation.withUnsafeBufferPointer { symOf in
+            acc.withUnsafeMutableBufferPointer { acc in
+                for g in 0..<groupSize.count {
+                    touched.removeAll(keepingCapacity: true)
+                    for k in groupStart[g]..<groupStart[g + 1] {
+                        let i = Int(bySample[k])
+                        let start = Int(starts[i]), end = Int(starts[i + 1])
+                        let w = weights[i]
+                        let last = children ? end : start + 1
+                        let stampValue = Int32(truncatingIfNeeded: i)
+                        for j in start..<last {
+                            let sym = Int(symOf[Int(frames[j])])
+                            if acc[sym].first == .max {
+                                acc[sym].first = Int64(i) << 8 | Int64(min(255, j - start))
+                                touched.append(UInt32(sym))
+                            }
+                            if j == start {
+                                acc[sym].selfWeight &+= w
+                                acc[sym].count &+= 1
+                            }
+                            if acc[sym].stamp != stampValue {
+                                acc[sym].stamp = stampValue
+                                acc[sym].children &+= w
+                            }
+                        }
+                    }
+                    for t in touched {
+                        let sym = Int(t)
+                        entryCtx.append(groupTaskCtx[g])
+                        entryCPU.append(groupCPU[g])
+                        entrySym.append(t)
+                        selfV.append(acc[sym].selfWeight)
+                        childV.append(acc[sym].children)
+                        countV.append(Int64(acc[sym].count))
+                        firstSeen.append(acc[sym].first)
+                        acc[sym] = Accumulator()
+                    }
+                }
+            }}}}}
+            // Ties keep the order of first appearance (sample, then frame from the leaf), whatever the group.
+            tieOrder = firstSeen
+        }
+        self.total = total
+        self.totalCount = totalCount
+        selfValue = selfV
+        childrenValue = childV
+        countValue = countV
+        for (k, key) in keys.enumerated() {
+            switch key {
+            case .comm: keyValues[k] = entryCtx.map { ctxComm[Int($0)] }
+            case .pid: keyValues[k] = entryCtx.map { UInt32(bitPattern: ctxPID[Int($0)]) }
+            case .cpu: keyValues[k] = entryCPU.map { UInt32($0) }
+            case .dso: keyValues[k] = entrySym.map { symDso[Int($0)] }
+            case .symbol: keyValues[k] = entrySym.map { symFunc[Int($0)] }
+            case .event: keyValues[k] = Array(repeating: 0, count: entrySym.count)
+            }
+        }
+        sort(by: sortColumn)
+    }
+
+    /// Per function (and task or CPU when those are keys): calls, total, self, max and min time of the
+    /// function_graph calls, like `uftrace report`. A recursive function's inner calls count on their own.
+    public init(calls tree: CallTree, keys: [HotspotKey] = [.symbol], filter: HotspotFilter = HotspotFilter()) {
+        var keys = keys.filter { [.symbol, .comm, .pid, .cpu].contains($0) }
+        if keys.isEmpty { keys = [.symbol] }
+        keys = keys.map { $0 == .pid ? .comm : $0 }
+        var seen: [HotspotKey] = []
+        for k in keys where !seen.contains(k) { seen.append(k) }
+        self.init(kind: .durations, keys: seen, children: false)
+        self.filter = filter
+        names[.symbol] = tree.functionNames
+        names[.comm] = tree.taskNames
+        let useTask = seen.contains(.comm), useCPU = seen.contains(.cpu), useSym = seen.contains(.symbol)
+        let taskFilter = filter.comm.flatMap { c in tree.taskNames.firstIndex(of: c) }.map(UInt32.init)
+        var entries = IDTable(capacity: 4096)
+        var isNew = false
+        var entryF: [UInt32] = [], entryT: [UInt32] = [], entryC: [UInt16] = []
+        var calls: [Int64] = [], totals: [Int64] = [], selfs: [Int64] = [], maxs: [Int64] = [], mins: [Int64] = []
+        var sum: Int64 = 0
+        for n in 0..<tree.count {
+            if filter.comm != nil, tree.task[n] != taskFilter { continue }
+            let f: UInt32 = useSym ? tree.function[n] : .max
+            let t: UInt32 = useTask ? tree.task[n] : 0xFFFF
+            let c: UInt16 = useCPU ? tree.cpu[n] : 0xFFFF
+            let key = UInt64(f) << 32 | UInt64(t & 0xFFFF) << 16 | UInt64(c)
+            let e = Int(entries.id(key, isNew: &isNew))
+            if isNew {
+                entryF.append(f); entryT.append(t); entryC.append(c)
+                calls.append(0); totals.append(0); selfs.append(0); maxs.append(0); mins.append(.max)
+            }
+            let t0 = tree.total[n]
+            let st = tree.selfTime(n)
+            calls[e] += 1
+            totals[e] += t0
+            selfs[e] += st
+            if t0 > maxs[e] { maxs[e] = t0 }
+            if t0 < mins[e] { mins[e] = t0 }
+            sum += st
+        }
+        selfValue = selfs
+        childrenValue = totals
+        countValue = calls
+        maxValue = maxs
+        minValue = mins.map { $0 == .max ? 0 : $0 }
+        // 100% is all the time the calls account for: the sum of every call's self time.
+        total = sum
+        totalCount = tree.count
+        for (k, key) in seen.enumerated() {
+            switch key {
+            case .symbol: keyValues[k] = entryF
+            case .comm: keyValues[k] = entryT
+            case .cpu: keyValues[k] = entryC.map { UInt32($0) }
+            default: keyValues[k] = Array(repeating: 0, count: entryF.count)
+            }
+        }
+        sort(by: sortColumn)
+    }
+
+    /// Counts of plain events by event name, task (comm), thread id and CPU — which task caused most
+    /// sched_switch or syscalls.
+    public init(events store: EventStore, keys: [HotspotKey] = [.event], filter: HotspotFilter = HotspotFilter()) {
+        var keys = keys.filter { [.event, .comm, .pid, .cpu].contains($0) }
+        if keys.isEmpty { keys = [.event] }
+        self.init(kind: .events, keys: keys, children: false)
+        self.filter = filter
+        names[.event] = store.eventNames
+        var commNames: [String] = [], commIDs: [String: UInt32] = [:]
+        let commOfTask: [UInt32] = store.taskNames.map { name in
+            if let id = commIDs[name] { return id }
+            let id = UInt32(commNames.count)
+            commNames.append(name)
+            commIDs[name] = id
+            return id
+        }
+        names[.comm] = commNames
+        let useEvent = keys.contains(.event), useComm = keys.contains(.comm)
+        let usePID = keys.contains(.pid), useCPU = keys.contains(.cpu)
+        var entries = IDTable(capacity: 1024)
+        var isNew = false
+        var eE: [UInt32] = [], eC: [UInt32] = [], eP: [UInt32] = [], eU: [UInt32] = []
+        var counts: [Int64] = []
+        var total: Int64 = 0
+        for chunk in store.chunks {
+            for i in 0..<chunk.count {
+                let ev = chunk.events[i]
+                guard SpecialEvent.isEvent(ev) else { continue }
+                let task = Int(chunk.tasks[i])
+                let pid = store.taskPIDs[task]
+                if let p = filter.pid, pid != p { continue }
+                if filter.pid == nil, let c = filter.comm, store.taskNames[task] != c { continue }
+                let e: UInt32 = useEvent ? UInt32(ev) : 0
+                let c: UInt32 = useComm ? commOfTask[task] : 0
+                let p: UInt32 = usePID ? UInt32(bitPattern: pid) : 0
+                let u: UInt32 = useCPU ? UInt32(chunk.cpus[i]) : 0
+                // Event 16 bits, comm 16, pid 22 (Linux's largest pid_max), cpu 10.
+                let key = UInt64(e) << 48 | UInt64(c & 0xFFFF) << 32 | UInt64(p & 0x3F_FFFF) << 10 | UInt64(u & 0x3FF)
+                let id = Int(entries.id(key, isNew: &isNew))
+                if isNew {
+                    eE.append(e); eC.append(c); eP.append(p); eU.append(u)
+                    counts.append(0)
+                }
+                counts[id] += 1
+                total += 1
+            }
+        }
+        selfValue = counts
+        childrenValue = counts
+        countValue = counts
+        self.total = total
+        totalCount = Int(total)
+        for (k, key) in keys.enumerated() {
+            switch key {
+            case .event: keyValues[k] = eE
+            case .comm: keyValues[k] = eC
+            case .pid: keyValues[k] = eP
+            case .cpu: keyValues[k] = eU
+            default: keyValues[k] = Array(repeating: 0, count: eE.count)
+            }
+        }
+        sort(by: sortColumn)
+    }
+}

@@ -1,0 +1,290 @@
+import Screen
+import TraceModel
+
+/// The hotspot table, perf report --tui's way: entries with their callchains unfolded under them,
+/// zooms into a thread, a shared object or a symbol (Esc undoes the last), a symbol filter, and the
+/// grouping (`s`) and ordering (`o`) changed in place. Unfolded entries are keyed by their labels, so
+/// they survive re-sorting.
+struct HotspotView {
+    let source: HotspotSource
+    private(set) var table: HotspotTable
+    private(set) var preset = 0
+    private(set) var callers = true
+    /// Earlier filters, for Esc / ← (perf's zoom out).
+    private var zoomStack: [HotspotFilter] = []
+    private var unfolded: Set<String> = []
+    private var chains: [String: StackTree] = [:]
+    /// Visible lines: an entry (node -1) or a node of its callchain, with its depth.
+    private(set) var rows: [(entry: Int, node: Int, depth: Int)] = []
+    private(set) var cursor = 0
+    private var top = 0
+    private var columns: [HotspotColumn] = []
+
+    init(source: HotspotSource) {
+        self.source = source
+        table = source.table()
+        rebuild(keepCursor: false)
+    }
+
+    var isEmpty: Bool { table.entryCount == 0 }
+    var filter: HotspotFilter { table.filter }
+    var keys: [HotspotKey] { table.keys }
+
+    var selectedEntry: Int? { rows.indices.contains(cursor) ? rows[cursor].entry : nil }
+
+    private func stableKey(_ e: Int) -> String {
+        table.keys.map { table.label($0, of: e) }.joined(separator: "\u{1}")
+    }
+
+    // MARK: - building
+
+    private mutating func rebuildTable(filter: HotspotFilter) {
+        let presets = HotspotKey.presets(for: source.kind)
+        let column = table.sortColumn
+        table = source.table(keys: presets[preset % presets.count], children: true, filter: filter)
+        if table.sortColumns.contains(column) { table.sort(by: column) }
+        chains = [:]
+        rebuild(keepCursor: false)
+    }
+
+    /// Flattens entries and unfolded callchains into rows. Chain nodes under 0.5% of the entry's chain
+    /// are left out, as perf's default callchain threshold does.
+    private mutating func rebuild(keepCursor: Bool) {
+        let keep = keepCursor && rows.indices.contains(cursor) ? rows[cursor] : nil
+        columns = table.columns(sizedBy: table.order.prefix(2000))
+        var out: [(Int, Int, Int)] = []
+        out.reserveCapacity(table.order.count)
+        for e32 in table.order {
+            let e = Int(e32)
+            out.append((e, -1, 0))
+            guard !unfolded.isEmpty else { continue }
+            let key = stableKey(e)
+            guard unfolded.contains(key), let chain = chain(e, key: key) else { continue }
+            let limit = chain.value[0] / 200
+            var stack: [(Int, Int)] = chain.childrenByValue(0).reversed().map { (Int($0), 1) }
+            var added = 0
+            while let (n, d) = stack.popLast(), added < 500 {
+                guard chain.value[n] > limit else { continue }
+                out.append((e, n, d))
+                added += 1
+                for c in chain.childrenByValue(n).reversed() { stack.append((Int(c), d + 1)) }
+            }
+        }
+        rows = out
+        if let keep, let i = rows.firstIndex(where: { $0.entry == keep.entry && $0.node == keep.node }) {
+            cursor = i
+        } else if let keep, let i = rows.firstIndex(where: { $0.entry == keep.entry && $0.node == -1 }) {
+            cursor = i
+        }
+        cursor = max(0, min(cursor, rows.count - 1))
+    }
+
+    private mutating func chain(_ e: Int, key: String) -> StackTree? {
+        guard source.kind == .samples else { return nil }
+        if let c = chains[key] { return c }
+        let c = StackTree(callchainOf: e, in: table, samples: source.samples, callers: callers)
+        chains[key] = c
+        return c
+    }
+
+    // MARK: - commands
+
+    mutating func handle(_ command: Command, pageHeight: Int) -> StreamView.Outcome {
+        let page = max(1, pageHeight - 1)
+        switch command {
+        case .lineUp: cursor = max(0, cursor - 1)
+        case .lineDown: cursor = min(max(0, rows.count - 1), cursor + 1)
+        case .pageUp: cursor = max(0, cursor - page)
+        case .pageDown: cursor = min(max(0, rows.count - 1), cursor + page)
+        case .halfPageUp: cursor = max(0, cursor - page / 2)
+        case .halfPageDown: cursor = min(max(0, rows.count - 1), cursor + page / 2)
+        case .top: cursor = 0
+        case .bottom: cursor = max(0, rows.count - 1)
+        case .toggleNode, .expandChildren, .collapseChildren:
+            guard let e = selectedEntry else { return .handled }
+            guard source.kind == .samples else { return .message("no callchains: durations and counts have none") }
+            let key = stableKey(e)
+            let open = command == .toggleNode ? !unfolded.contains(key) : command == .expandChildren
+            if open { unfolded.insert(key) } else { unfolded.remove(key) }
+            if !open, let i = rows.firstIndex(where: { $0.entry == e && $0.node == -1 }) { cursor = i }
+            rebuild(keepCursor: open)
+        case .expandAll:
+            guard source.kind == .samples else { return .message("no callchains: durations and counts have none") }
+            // Unfolding every entry of a huge table would build thousands of chains: the first 200 do.
+            for e in table.order.prefix(200) { unfolded.insert(stableKey(Int(e))) }
+            rebuild(keepCursor: true)
+        case .collapseAll:
+            unfolded = []
+            rebuild(keepCursor: true)
+        case .zoomThread, .zoomDso, .zoomSymbol:
+            return zoom(command)
+        case .clearFilter, .zoomOut:
+            guard let previous = zoomStack.popLast() else { return .message("not zoomed") }
+            rebuildTable(filter: previous)
+        case .cycleSort:
+            preset += 1
+            rebuildTable(filter: table.filter)
+            return .message("sort: \(HotspotKey.keyList(table.keys))")
+        case .cycleOrder:
+            let all = table.sortColumns
+            let i = all.firstIndex(of: table.sortColumn) ?? 0
+            table.sort(by: all[(i + 1) % all.count])
+            rebuild(keepCursor: true)
+            return .message("ordered by \(table.sortColumn.rawValue)")
+        case .toggleCallers:
+            callers.toggle()
+            chains = [:]
+            rebuild(keepCursor: true)
+            return .message(callers ? "callchains: callers" : "callchains: callees")
+        default:
+            return .unhandled
+        }
+        return .handled
+    }
+
+    /// `/`: only symbols containing the text (an empty text clears it).
+    mutating func setSymbolFilter(_ text: String) {
+        var f = table.filter
+        f.text = text.isEmpty ? nil : text
+        zoomStack.append(table.filter)
+        table.sort(by: table.sortColumn, filter: f)
+        rebuild(keepCursor: false)
+    }
+
+    private mutating func zoom(_ command: Command) -> StreamView.Outcome {
+        guard let e = selectedEntry else { return .handled }
+        var f = table.filter
+        switch command {
+        case .zoomThread:
+            if let p = table.value(.pid, of: e) {
+                f.pid = Int32(bitPattern: p)
+                f.comm = table.keys.contains(.comm) ? table.label(.comm, of: e) : nil
+            } else if table.keys.contains(.comm) {
+                let comm = table.label(.comm, of: e)
+                // Samples zoom on a thread id: the comm's first thread.
+                if source.kind == .samples, let t = source.samples.taskComm.indices.first(where: {
+                    source.samples.commNames[Int(source.samples.taskComm[$0])] == comm }) {
+                    f.pid = source.samples.taskPID[t]
+                    f.comm = comm
+                } else {
+                    f.comm = comm
+                }
+            } else {
+                return .message("no thread column: sort by comm or pid first (s)")
+            }
+        case .zoomDso:
+            guard table.keys.contains(.dso) else { return .message("no shared object column (s changes the sort)") }
+            f.dso = table.label(.dso, of: e)
+        default:
+            guard table.keys.contains(.symbol) || table.keys.contains(.event) else { return .message("no symbol column") }
+            f.symbol = table.keys.contains(.symbol) ? table.label(.symbol, of: e) : table.label(.event, of: e)
+        }
+        zoomStack.append(table.filter)
+        if f.pid != table.filter.pid || f.comm != table.filter.comm {
+            rebuildTable(filter: f)
+        } else {
+            table.sort(by: table.sortColumn, filter: f)
+            rebuild(keepCursor: false)
+        }
+        return .message("zoom: \(f.description)")
+    }
+
+    /// The store row where the selected entry's first sample, call or event is (for jumping to the stream),
+    /// and for durations the function's name (for the call tree).
+    func firstStoreRow() -> Int? {
+        guard let e = selectedEntry else { return nil }
+        switch source.kind {
+        case .samples:
+            let s = source.samples
+            let sym = table.value(.symbol, of: e)
+            for i in 0..<s.count where s.sampleRow[i] >= 0 {
+                let f = s.frames(of: i)
+                if let sym { if !f.contains(where: { s.locationFunction[Int($0)] == sym }) { continue } }
+                return Int(s.sampleRow[i])
+            }
+            return nil
+        case .durations:
+            guard let calls = source.calls, let sym = table.value(.symbol, of: e) else { return nil }
+            for n in 0..<calls.count where calls.function[n] == sym { return Int(calls.firstRow[n]) }
+            return nil
+        case .events:
+            guard let store = source.store, let ev = table.value(.event, of: e) else { return nil }
+            for r in 0..<store.count where store.eventID(r) == UInt16(truncatingIfNeeded: ev) { return r }
+            return nil
+        }
+    }
+
+    var selectedSymbol: String? {
+        guard let e = selectedEntry, table.keys.contains(.symbol) else { return nil }
+        return table.label(.symbol, of: e)
+    }
+
+    // MARK: - drawing
+
+    mutating func render(into canvas: inout Canvas, in rect: Rect) {
+        guard rect.height > 0, rect.width > 0 else { return }
+        canvas.fill(rect, role: .normal)
+        let (titleRect, afterTitle) = rect.splitTop(1)
+        var rest = afterTitle
+        var title = " \(table.kind == .samples ? "Samples: \(table.totalCount)" : table.kind == .durations ? "Calls: \(table.totalCount)" : "Events: \(table.total)")"
+        title += "  sort: \(HotspotKey.keyList(table.keys))  order: \(table.sortColumn.rawValue)"
+        canvas.put(title, x: titleRect.x, y: titleRect.y, role: .statusAccent, limit: titleRect.maxX)
+        if !table.filter.isEmpty, rest.height > 2 {
+            let split = rest.splitTop(1)
+            canvas.put(" " + table.filter.description, x: rect.x, y: split.top.y, role: .searchMatch, limit: rect.maxX)
+            rest = split.rest
+        }
+        let (header, body) = rest.splitTop(1)
+        canvas.fill(header, role: .header)
+        let heading = columns.map { $0.fit($0.title) }.joined(separator: "  ")
+        canvas.put(" " + heading, x: header.x, y: header.y, role: .header, limit: header.maxX)
+        if rows.isEmpty {
+            canvas.put(table.filter.isEmpty ? "no samples, calls or events" : "nothing matches the filter",
+                       x: body.x + 1, y: body.y, role: .dim, limit: body.maxX)
+            return
+        }
+        if cursor < top { top = cursor }
+        if cursor >= top + body.height { top = cursor - body.height + 1 }
+        top = max(0, min(top, rows.count - 1))
+        let keyStart = 1 + columns.filter { $0.key == nil }.reduce(0) { $0 + $1.width + 2 }
+        for line in 0..<body.height {
+            let i = top + line
+            guard i < rows.count else { break }
+            let (e, node, depth) = rows[i]
+            let y = body.y + line
+            if node < 0 {
+                var x = body.x + 1
+                for (k, col) in columns.enumerated() {
+                    let role: Role = col.key == nil ? (k == 0 ? .time : .normal) : col.key == .symbol ? .eventFunction
+                        : col.key == .dso ? .cpu : .task
+                    if col.key == .symbol, source.kind == .samples {
+                        let mark = unfolded.contains(stableKey(e)) ? "- " : "+ "
+                        x = canvas.put(mark, x: x, y: y, role: .dim, limit: body.maxX)
+                    }
+                    x = canvas.put(col.fit(col.text(table, e)), x: x, y: y, role: role, limit: body.maxX)
+                    x = canvas.put("  ", x: x, y: y, role: .normal, limit: body.maxX)
+                }
+            } else if let chain = chains[stableKey(e)] {
+                let x = body.x + keyStart + 2 * depth
+                let text = "--\(HotspotTable.percentLabel(table.percent(chain.value[node])))--" + chain.label(node)
+                canvas.put(text, x: x, y: y, role: .eventFunction, limit: body.maxX)
+            }
+            if i == cursor { canvas.restyle(Rect(x: body.x, y: y, width: body.width, height: 1), role: .selected) }
+        }
+    }
+
+    func status() -> [(String, Role)] {
+        var parts: [(String, Role)] = [(" hotspots", .statusAccent)]
+        parts.append((" \(StatusBar.grouped(rows.isEmpty ? 0 : cursor + 1))/\(StatusBar.grouped(rows.count))", .status))
+        if source.kind == .samples { parts.append((callers ? " callers" : " callees", .status)) }
+        if !table.filter.isEmpty { parts.append((" " + table.filter.description, .statusAccent)) }
+        return parts
+    }
+}
+
+extension HotspotTable {
+    static func percentLabel(_ v: Double) -> String {
+        let scaled = Int((v * 100).rounded())
+        return "\(scaled / 100)." + (scaled % 100 < 10 ? "0" : "") + "\(scaled % 100)%"
+    }
+}
