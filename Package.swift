@@ -16,13 +16,16 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceCmd"]),
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceCmd", "CTracefs"]),
         // trace.dat through libtracecmd, fields decoded by libtraceevent.
         .systemLibrary(name: "CTraceCmd", path: "Sources/CTraceCmd", pkgConfig: "libtracecmd",
                        providers: [.apt(["libtracecmd-dev", "libtraceevent-dev", "libtracefs-dev"])]),
         // gzip and zstd inputs, inflated in memory as they are parsed.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // libtracefs/libtraceevent: the library trace-cmd uses, for the live instance and raw ring buffers.
+        .systemLibrary(name: "CTracefs", path: "Sources/CTracefs", pkgConfig: "libtracefs",
+                       providers: [.apt(["libtracefs-dev", "libtraceevent-dev"])]),
         // The terminal's vocabulary as plain values: Canvas, Cell, Role, Key, Theme.
         .target(name: "Screen"),
         // The app: state, views, commands, keymap; renders into a Canvas.

@@ -38,6 +38,8 @@ struct BenchOptions {
                         hotspots (10 M samples aggregated, a 100 000-symbol table redrawn; --hotspots too),
                         formats (trace.dat decode, Chrome export; --formats-only too)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
+        live capture figures (root, tracefs): Benchmarks/live-bench.sh [SECS] — tracetui record, the live viewer,
+          cat trace_pipe and trace-cmd record -B side by side under one dd syscall load
           --proc-cost S [--proc-interval I]  only the /proc sampling cost: tracetui dstat, dstat and htop side by
                         side for S seconds at one sample every I seconds (default 1), each one's utime+stime
           --dat PATH         decode PATH instead of recording bench-data/bench.dat (needs root otherwise)

@@ -1,6 +1,7 @@
 #ifndef TRACETUI_CTRACECMD_SHIM_H
 #define TRACETUI_CTRACECMD_SHIM_H
-#define _GNU_SOURCE 1
+/* No _GNU_SOURCE here: <regex.h> and <sys/select.h>, reached through these headers, would then define
+   their structs differently from the Glibc module Swift already built, and clang refuses the mismatch. */
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>

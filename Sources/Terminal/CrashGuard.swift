@@ -9,6 +9,14 @@ public enum CrashGuard {
     static let signals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGQUIT]
     private static let isInstalled = Atomic<Bool>(false)
 
+    /// Something that must happen even when the process crashes (a live capture removing its instance).
+    /// Must be async-signal-safe; at most a few.
+    public static func addCleanup(_ f: @escaping @convention(c) () -> Void) {
+        let i = cleanupCount.add(1, ordering: .relaxed).oldValue
+        if i < cleanups.count { cleanups[i] = f }
+    }
+    private static let cleanupCount = Atomic<Int>(0)
+
     /// Installs the handlers once; later calls do nothing (a second install would record the guard
     /// itself as the previous handler and loop on a crash).
     public static func install() {
@@ -33,12 +41,16 @@ nonisolated(unsafe) private let previousActions: UnsafeMutablePointer<sigaction>
     return buffer
 }()
 
+/// Crash-time cleanups, a fixed array the handler reads without locks.
+nonisolated(unsafe) private var cleanups: [(@convention(c) () -> Void)?] = Array(repeating: nil, count: 4)
+
 /// Not async-signal-safe (endwin writes through stdio), which is acceptable as the last thing a crashing
 /// process does: a terminal left without echo is worse than the small risk.
 private func restoreTerminalAndChain(
     _ number: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?
 ) {
     endwin()
+    for f in cleanups { f?() }
     // A fault the kernel raised (si_code > 0) happens again when this handler returns: put Swift's
     // backtracer back and let it see the real fault. (Calling it from here cuts its backtrace short and
     // leaves its helper process behind.)

@@ -5,7 +5,7 @@ import TraceModel
 /// Replay reads a file; later sources (tracefs, /proc, perf) join the same actor.
 public actor CaptureSession {
     public nonisolated let snapshots: SnapshotBox
-    private var store = EventStore()
+    var store = EventStore()
     /// The call tree grows piece by piece from lines taken apart while parsing, so it is ready with the
     /// store, built on this actor while the next pieces parse.
     private var calls: CallTreeBuilder?

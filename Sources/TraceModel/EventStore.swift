@@ -23,7 +23,30 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// Rows dropped from the front to bound memory (live capture); row numbers start after them.
+    public private(set) var evictedRows = 0
+    /// Bytes the kept rows hold: their columns and the text they point into.
+    public private(set) var retainedBytes = 0
+
     public var count: Int { chunkStarts[chunkStarts.count - 1] }
+
+    /// Drops the oldest chunks while at least `keep` rows remain without them. The names and the
+    /// summary's counts stay (they cover everything seen).
+    public mutating func evictOldest(keeping keep: Int, maxBytes: Int = .max) {
+        var drop = 0
+        var bytes = retainedBytes
+        while drop < chunks.count - 1,
+              count - chunkStarts[drop + 1] >= keep || bytes > maxBytes {
+            bytes -= chunks[drop].columnBytes + chunks[drop].length
+            drop += 1
+        }
+        guard drop > 0 else { return }
+        let removed = chunkStarts[drop]
+        retainedBytes = bytes
+        chunks.removeFirst(drop)
+        chunkStarts = chunkStarts[drop...].map { $0 - removed }
+        evictedRows += removed
+    }
     public var isEmpty: Bool { count == 0 }
 
     /// Appends a piece in file order, mapping its local ids onto the store's.
@@ -45,8 +68,10 @@ public struct EventStore: Sendable {
         summary.add(p.counts, header: p.header, eventMap: eventMap, eventNames: eventNames)
         bytesParsed += p.length
         guard p.rowCount > 0 else { return }
-        chunks.append(EventChunk(p))
+        let chunk = EventChunk(p)
+        chunks.append(chunk)
         chunkStarts.append(count + p.rowCount)
+        retainedBytes += chunk.columnBytes + chunk.length
     }
 
     private mutating func mapEvents(of p: ParsedPiece) -> [UInt16] {

@@ -10,6 +10,8 @@ public struct TraceSnapshot: Sendable {
     /// The function_graph calls of the whole trace, built by the capture actor once loading ends
     /// (nil before that, and for traces without function_graph lines).
     public var callTree: CallTree?
+    /// Set while a live capture feeds the store (nil for files).
+    public var live: LiveStatus?
 
     public init(source: String, store: EventStore = EventStore(), progress: LoadProgress = LoadProgress(),
                 error: String? = nil, generation: Int = 0) {

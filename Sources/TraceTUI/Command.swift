@@ -15,6 +15,8 @@ public enum Command: String, Sendable, CaseIterable {
     // The call tree's own commands.
     case toggleNode, expandNode, collapseNode, expandChildren, collapseChildren, expandAll, collapseAll
     case parentNode, previousSibling, nextSibling, longestChild, zoom, cycleSort, toggleGraphMode, cycleScope, chooseFields
+    // Live capture.
+    case togglePause, save, pickEvents
     // The system panes' own commands.
     case showSystemPanes, togglePanesTable
     // The hotspot table's and the flame graph's.
@@ -25,6 +27,8 @@ public enum Command: String, Sendable, CaseIterable {
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.
 public enum KeyContext: String, Sendable {
     case global, stream, tree, hotspots, flame
+    /// Only while a live capture runs (checked before the focused view's bindings).
+    case live
     /// The system panes (CPU, memory, disk, network at the cursor's time).
     case system
 
@@ -37,6 +41,7 @@ public enum KeyContext: String, Sendable {
         case .hotspots: return "hotspots"
         case .flame: return "flame graph"
         case .system: return "system panes"
+        case .live: return "live"
         }
     }
 }

@@ -5,11 +5,11 @@ struct HelpOverlay {
     /// Shows the bindings that apply where the focus is: the global ones and the focused view's.
     /// Returns the largest useful scroll, so that the app can keep `scroll` within it.
     @discardableResult
-    static func render(keymap: Keymap, context: KeyContext, scroll: Int = 0, into canvas: inout Canvas,
-                       in bounds: Rect) -> Int {
+    static func render(keymap: Keymap, context: KeyContext, live: Bool = false, scroll: Int = 0,
+                       into canvas: inout Canvas, in bounds: Rect) -> Int {
         var lines: [(String, String, Bool)] = []
         var section = ""
-        for b in keymap.bindings where b.context == .global || b.context == context {
+        for b in keymap.bindings where b.context == .global || b.context == context || (live && b.context == .live) {
             if b.section != section {
                 section = b.section
                 if !lines.isEmpty { lines.append(("", "", false)) }

@@ -90,6 +90,12 @@ public struct Keymap: Sendable {
                    section: "View"),
         KeyBinding(keys: [.char("4")], command: .showFlame, help: "flame graph of the stacks (or call paths)",
                    section: "View"),
+        KeyBinding(keys: [.char(" ")], command: .togglePause,
+                   help: "pause the view / follow the tail again (the capture goes on)", section: "Live", context: .live),
+        KeyBinding(keys: [.char("w")], command: .save, help: "save what was captured as an ftrace log",
+                   section: "Live", context: .live),
+        KeyBinding(keys: [.char("e")], command: .pickEvents,
+                   help: "pick the events to trace (type to search, space toggles)", section: "Live", context: .live),
         KeyBinding(keys: [.char("5")], command: .showSystemPanes,
                    help: "system panes: CPU, memory, disk, network at the cursor's time (again: back)",
                    section: "View"),
@@ -135,6 +141,15 @@ public struct Keymap: Sendable {
     public func command(for key: Key, in context: KeyContext = .stream) -> Command? {
         bindings.first(where: { $0.context == context && $0.keys.contains(key) })?.command
             ?? bindings.first(where: { $0.context == .global && $0.keys.contains(key) })?.command
+    }
+
+    /// While live, the live bindings come first — except that other views keep their own keys (space folds a call).
+    public func command(for key: Key, in context: KeyContext, live: Bool) -> Command? {
+        if live, let c = bindings.first(where: { $0.context == .live && $0.keys.contains(key) })?.command,
+           context == .stream || !bindings.contains(where: { $0.context == context && $0.keys.contains(key) }) {
+            return c
+        }
+        return command(for: key, in: context)
     }
 
     /// `↑ k` — the keys of a binding as the help shows them.

@@ -3,7 +3,7 @@ import TraceModel
 
 /// The bottom line: source, position, filter, search, markers, losses, unparsed lines, loading progress.
 struct StatusBar {
-    static func render(snapshot: TraceSnapshot, stream: StreamView, message: String?,
+    static func render(snapshot: TraceSnapshot, stream: StreamView, message: String?, paused: Bool = false,
                        into canvas: inout Canvas, in rect: Rect) {
         canvas.fill(rect, role: .status)
         let store = snapshot.store
@@ -13,7 +13,7 @@ struct StatusBar {
         let position = visible == 0 ? 0 : stream.cursor + 1
         parts.append((" \(shortened(snapshot.source, to: max(16, rect.width * 2 / 5))) ", .statusAccent))
         parts.append((" \(grouped(position))/\(grouped(visible))", .status))
-        if summary.lostEvents > 0 { parts.append((" lost \(grouped(summary.lostEvents))", .statusAccent)) }
+        if snapshot.live == nil, summary.lostEvents > 0 { parts.append((" lost \(grouped(summary.lostEvents))", .statusAccent)) }
         if summary.unparsed > 0 { parts.append((" unparsed \(grouped(summary.unparsed))", .status)) }
         if stream.isFiltering {
             var f = " filter: \(stream.filterText ?? "")"
@@ -32,6 +32,7 @@ struct StatusBar {
         } else if stream.markerA != nil {
             parts.append((" A set", .status))
         }
+        if let live = snapshot.live { parts += liveParts(live, paused: paused) }
         if !snapshot.progress.finished {
             let p = snapshot.progress
             var text = " loading \(Int(p.fraction * 100))% \(TimeFormat.bytes(p.bytesPerSecond))/s"
@@ -40,6 +41,21 @@ struct StatusBar {
         }
         if let error = snapshot.error { parts.append((" \(error)", .error)) }
         draw(parts, message: message, idle: " ? help ", into: &canvas, in: rect)
+    }
+
+    /// Live: running or stopped, paused, the rate, every loss (the kernel's and the reader's), evictions.
+    static func liveParts(_ live: LiveStatus, paused: Bool) -> [(String, Role)] {
+        var parts: [(String, Role)] = []
+        parts.append((live.running ? (paused ? " ‖ paused" : " ● live") : " ■ stopped", .statusAccent))
+        parts.append((" \(grouped(Int(live.eventsPerSecond.rounded()))) ev/s", .status))
+        if live.lost > 0 {
+            parts.append((" lost \(grouped(live.lost))", .error))
+        } else {
+            parts.append((" no loss", .status))
+        }
+        if live.evicted > 0 { parts.append((" evicted \(grouped(live.evicted)) oldest", .statusAccent)) }
+        if let w = live.warnings.first { parts.append((" \(w)", .error)) }
+        return parts
     }
 
     /// Left parts in order, the message (or the idle hint) on the right; a message always shows whole,

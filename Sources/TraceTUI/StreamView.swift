@@ -89,6 +89,23 @@ public struct StreamView: Sendable {
         clampCursor(store)
     }
 
+    /// The store dropped its oldest `rows` (live `--keep`): row numbers moved down by that much.
+    public mutating func storeEvicted(_ rows: Int, store: EventStore) {
+        func shifted(_ r: Int?) -> Int? { r.flatMap { $0 >= rows ? $0 - rows : nil } }
+        markerA = shifted(markerA)
+        markerB = shifted(markerB)
+        highlight = nil
+        if filterExpression != nil {
+            filterScan = RowScan()
+            cursor = 0
+            top = 0
+        } else {
+            cursor = max(0, cursor - rows)
+            top = max(0, top - rows)
+        }
+        if search != nil { searchScan = RowScan() }
+    }
+
     // MARK: - commands
 
     public enum Outcome: Equatable { case handled, unhandled, message(String) }

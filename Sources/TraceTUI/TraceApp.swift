@@ -11,6 +11,8 @@ public struct TraceApp: Sendable {
         case help(scroll: Int)
         /// The `x` menu, its highlighted format.
         case exportMenu(selected: Int)
+        /// Live: the event picker.
+        case picker(EventPicker)
     }
 
     /// The Enter panel: closed, under the list, or over the whole screen (scrollable).
@@ -23,6 +25,7 @@ public struct TraceApp: Sendable {
         case search = "/"
         case filter = "filter: "
         case time = "jump to time: "
+        case save = "save to: "
     }
 
     public private(set) var mode: Mode = .browsing
@@ -37,6 +40,13 @@ public struct TraceApp: Sendable {
     public let keymap: Keymap
     private var snapshot: TraceSnapshot
     private var lastHeight = 24
+    /// Live: the view stays where it is while the capture goes on (space); otherwise it follows the tail.
+    public private(set) var paused = false
+    /// A file name the user asked to save to (`w`), for the caller (which owns files) to take.
+    private var saveRequest: String?
+    private var evictedSeen = 0
+    /// Events the picker turned on or off, for the caller to apply to the capture.
+    private var eventToggles: [(String, Bool)] = []
     /// /proc samples of the session (a replayed sidecar, or a live sampler's history); key 5 shows them.
     public var system: ProcHistory?
     public private(set) var panes = SystemPanesView()
@@ -57,11 +67,34 @@ public struct TraceApp: Sendable {
     }
 
     public var store: EventStore { snapshot.store }
+    public var isLive: Bool { snapshot.live != nil }
+
+    /// The path `w` asked for, once.
+    public mutating func takeSaveRequest() -> String? {
+        defer { saveRequest = nil }
+        return saveRequest
+    }
+
+    /// The picker's toggles since the last call, in order.
+    public mutating func takeEventToggles() -> [(String, Bool)] {
+        defer { eventToggles.removeAll() }
+        return eventToggles
+    }
+
+    /// A message from the caller (e.g. where a file was saved).
+    public mutating func notify(_ text: String) { say(text) }
 
     /// Takes the newest snapshot and does one frame's slice of background work (filter, search).
     public mutating func update(_ newSnapshot: TraceSnapshot) {
         snapshot = newSnapshot
+        if newSnapshot.store.evictedRows != evictedSeen {
+            stream.storeEvicted(newSnapshot.store.evictedRows - evictedSeen, store: newSnapshot.store)
+            evictedSeen = newSnapshot.store.evictedRows
+        }
         stream.update(newSnapshot.store, generation: newSnapshot.generation)
+        if isLive, !paused, focus == .stream, mode == .browsing, detail == .closed {
+            stream.moveCursor(to: stream.visibleCount(newSnapshot.store) - 1, newSnapshot.store)
+        }
         if let pane = paneRequested, newSnapshot.progress.finished {
             paneRequested = nil
             open(pane)
@@ -89,6 +122,17 @@ public struct TraceApp: Sendable {
         case .exportMenu(let selected):
             handleExportMenu(key, selected: selected)
             return .continue
+        case .picker(var picker):
+            let live = snapshot.live ?? LiveStatus()
+            switch picker.apply(key, available: live.availableEvents, enabled: Set(live.enabledEvents),
+                                pageHeight: lastHeight) {
+            case .closed: mode = .browsing
+            case .editing: mode = .picker(picker)
+            case .toggle(let name, let on):
+                eventToggles.append((name, on))
+                mode = .picker(picker)
+            }
+            return .continue
         case .prompt(let kind, var editor):
             let outcome = editor.apply(key)
             switch outcome {
@@ -113,8 +157,21 @@ public struct TraceApp: Sendable {
             for _ in 0..<3 { _ = stream.handle(key == .wheelUp ? .lineUp : .lineDown, store: store, pageHeight: lastHeight) }
             return .continue
         }
-        guard let command = keymap.command(for: key, in: focus) else { return .continue }
-        return perform(command)
+        guard let command = keymap.command(for: key, in: focus, live: isLive) else { return .continue }
+        let next = perform(command)
+        // Moving away from the tail stops following it; End follows again.
+        if isLive, focus == .stream {
+            switch command {
+            case .lineUp, .pageUp, .halfPageUp, .top, .search, .searchNext, .searchPrevious, .jumpToTime,
+                 .jumpToMarker, .toggleDetail:
+                paused = true
+            case .bottom:
+                paused = false
+            default:
+                break
+            }
+        }
+        return next
     }
 
     public mutating func perform(_ command: Command) -> Next {
@@ -172,6 +229,14 @@ public struct TraceApp: Sendable {
             mode = .prompt(.filter, LineEditor(text: stream.filterText ?? ""))
         case .jumpToTime:
             mode = .prompt(.time, LineEditor())
+        case .togglePause:
+            paused.toggle()
+            if !paused { stream.moveCursor(to: stream.visibleCount(store) - 1, store) }
+            say(paused ? "view paused: the capture goes on (space follows again)" : "following the newest events")
+        case .save:
+            mode = .prompt(.save, LineEditor(text: "tracetui-live.txt"))
+        case .pickEvents:
+            mode = .picker(EventPicker())
         case .clearFilter where focus == .tree:
             _ = tree?.handle(.clearFilter, pageHeight: lastHeight)
         case .clearFilter:
@@ -243,6 +308,8 @@ public struct TraceApp: Sendable {
             return
         case .system:
             if focus != .system { perform(.showSystemPanes) }
+            return
+        case .live:
             return
         case .global, .hotspots, .flame:
             break
@@ -316,6 +383,8 @@ public struct TraceApp: Sendable {
             } catch {
                 say("bad filter: \(error.description)")
             }
+        case .save:
+            if !text.isEmpty { saveRequest = text }
         case .time:
             let clock = store.summary.clock
             var target: Int64?
@@ -459,14 +528,20 @@ public struct TraceApp: Sendable {
                 StatusBar.draw(flame.status(), message: message, idle: " Tab stream  ? help ", into: &canvas,
                                in: statusRect)
             } else {
-                StatusBar.render(snapshot: snapshot, stream: stream, message: message, into: &canvas, in: statusRect)
+                StatusBar.render(snapshot: snapshot, stream: stream, message: message, paused: paused, into: &canvas, in: statusRect)
             }
         }
         if case .exportMenu(let selected) = mode {
             ExportMenu.render(selected: selected, scope: exportScope, into: &canvas, in: main)
         }
+        if case .picker(var picker) = mode, let live = snapshot.live {
+            let enabled = Set(live.enabledEvents)
+            picker.settle(enabled: enabled)
+            picker.render(available: live.availableEvents, enabled: enabled, into: &canvas, in: main)
+            mode = .picker(picker)
+        }
         if case .help(let scroll) = mode {
-            let maxScroll = HelpOverlay.render(keymap: keymap, context: focus, scroll: scroll, into: &canvas, in: main)
+            let maxScroll = HelpOverlay.render(keymap: keymap, context: focus, live: isLive, scroll: scroll, into: &canvas, in: main)
             if scroll > maxScroll { mode = .help(scroll: maxScroll) }
         }
     }

@@ -6,7 +6,8 @@ struct TraceTUICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracetui",
         abstract: "A terminal UI for Linux ftrace logs: stream, filter, search, inspect.",
-        subcommands: [Replay.self, Stat.self, Graph.self, Report.self, Dump.self, Dstat.self, Demo.self, Keys.self],
-        defaultSubcommand: nil
+        subcommands: [Live.self, Replay.self, Stat.self, Graph.self, Report.self, Dump.self, Dstat.self, Demo.self, Keys.self,
+                      Record.self, Cleanup.self],
+        defaultSubcommand: Live.self
     )
 }

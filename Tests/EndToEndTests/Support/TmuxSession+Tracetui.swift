@@ -89,10 +89,11 @@ extension TmuxSession {
 
     /// Waits for the script of `launchUnderSh` to finish and returns tracetui's exit status, the terminal
     /// modes `stty -a` showed afterwards and the final screen.
-    func shOutcome(sourceLocation: SourceLocation = #_sourceLocation) async throws
+    func shOutcome(timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async throws
         -> (status: Int, modes: Set<String>, screen: ScreenText)
     {
-        let screen = try await waitUntil("the sh script to finish (TTY-END-42)", sourceLocation: sourceLocation) {
+        let screen = try await waitUntil("the sh script to finish (TTY-END-42)", timeout: timeout,
+                                         sourceLocation: sourceLocation) {
             $0.lines.contains { $0.trimmingCharacters(in: .whitespaces) == "TTY-END-42" }
         }
         return (screen.exitStatus ?? -1, Set(screen.words(after: "TTY:")), screen)

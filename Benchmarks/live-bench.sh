@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Live capture under a syscall load, one run, three readers side by side (issue 5's figures):
+#   tracetui record (raw ring buffers → ftrace text), the tracetui live viewer (same + parsing into the store +
+#   drawing, in tmux), `cat trace_pipe` (the kernel formats text), and `trace-cmd record -B` (binary pages).
+# Each reader gets a fresh `dd if=/dev/zero of=/dev/null bs=1` load (a read and a write syscall per byte),
+# traces raw_syscalls + sched_switch of dd's pid in an instance of its own with an 8 MB per-CPU buffer, for
+# SECS seconds. Reports events read, events/s, lost (kernel overrun + dropped, or missed), and the reader's
+# CPU time per event. Root; needs trace-cmd and tmux. Usage: sudo Benchmarks/live-bench.sh [SECS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-5}
+BUF=8192
+BIN=${BIN:-.build/release/tracetui}
+[ -x "$BIN" ] || swift build -c release --product tracetui
+T=/sys/kernel/tracing
+[ -d $T/instances ] || mount -t tracefs nodev $T
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+start_load() {
+    dd if=/dev/zero of=/dev/null bs=1 count=4000000000 2>/dev/null &
+    LOAD=$!
+    sleep 0.3
+}
+stop_load() { kill $LOAD 2>/dev/null; wait $LOAD 2>/dev/null || true; }
+
+# Sums a field of per_cpu/cpuN/stats of an instance.
+stat_sum() { cat "$1"/per_cpu/cpu*/stats | awk -F': ' -v k="$2" '$1==k {s+=$2} END {print s+0}'; }
+
+row() {  # name events lost user sys [startup CPU to leave out of the steady figure]
+    awk -v n="$1" -v e="$2" -v l="$3" -v u="$4" -v s="$5" -v t="$SECS" -v z="${6:-0}" 'BEGIN {
+        cpu = u + s; per = e > 0 ? cpu / e * 1e6 : 0; steady = e > 0 ? (cpu - z) / e * 1e6 : 0
+        printf "%-28s %12d %12.0f %10d %8.2f s %8.3f µs %8.3f µs\n", n, e, e / t, l, cpu, per, steady }'
+}
+
+# tracetui's start-up (reading every event format, ~2300, for the picker) costs the same whatever the load.
+/usr/bin/time -o "$W/t0" -f "%U %S" "$BIN" record -o /dev/null -e sched:sched_switch --duration 0 2> /dev/null
+STARTUP=$(awk '{print $1 + $2}' "$W/t0")
+echo "tracetui start-up: $STARTUP s CPU (left out of the steady column)"
+printf "%-28s %12s %12s %10s %10s %11s %11s\n" reader events events/s lost "CPU(u+s)" "CPU/event" "steady"
+
+# 1. tracetui record
+start_load
+/usr/bin/time -o "$W/t1" -f "%U %S" "$BIN" record -o /dev/null --buffer-kb $BUF -p $LOAD \
+    -e 'raw_syscalls:*' -e sched:sched_switch --duration "$SECS" 2> "$W/e1" || true
+stop_load
+read -r ev _ < <(sed -n 's/^tracetui: \([0-9]*\) events.*/\1 x/p' "$W/e1")
+lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$W/e1")
+read -r u s < "$W/t1" || true
+row "tracetui record" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
+
+# 2. tracetui live viewer, drawing in tmux
+start_load
+tmux -L tracetui-bench -f /dev/null new-session -d -x 140 -y 40 \
+    "/usr/bin/time -o $W/t2 -f '%U %S' $BIN --buffer-kb $BUF -p $LOAD -e 'raw_syscalls:*' -e sched:sched_switch 2> $W/e2"
+sleep "$SECS"
+tmux -L tracetui-bench send-keys q || echo "the live viewer ended early: $(cat $W/e2)"
+for _ in $(seq 100); do [ -s "$W/t2" ] && break; sleep 0.1; done
+tmux -L tracetui-bench kill-server 2>/dev/null || true
+stop_load
+ev=$(sed -n 's/^tracetui: \([0-9]*\) events read.*/\1/p' "$W/e2")
+lost=$(sed -n 's/.*read, \([0-9]*\) lost.*/\1/p' "$W/e2")
+read -r u s < "$W/t2" || true
+row "tracetui live (viewer)" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
+
+# 3. cat trace_pipe in an instance
+start_load
+I=$T/instances/bench-cat-$$
+mkdir $I
+echo $BUF > $I/buffer_size_kb
+echo $LOAD > $I/set_event_pid
+echo 1 > $I/events/raw_syscalls/enable
+echo 1 > $I/events/sched/sched_switch/enable
+/usr/bin/time -o "$W/t3" -f "%U %S" cat $I/trace_pipe > "$W/pipe.txt" &
+TIMED=$!
+sleep "$SECS"
+kill "$(pgrep -P $TIMED)" 2>/dev/null || true
+wait $TIMED 2>/dev/null || true
+stop_load
+ev=$(grep -vc LOST "$W/pipe.txt" || true)
+lost=$(( $(stat_sum $I overrun) + $(stat_sum $I "dropped events") ))
+echo 0 > $I/tracing_on
+rmdir $I
+rm -f "$W/pipe.txt"
+read -r u s < <(tail -n 1 "$W/t3") || true
+row "cat trace_pipe" "$ev" "$lost" "$u" "$s"
+
+# 4. trace-cmd record -B (instance mode: the top level is untouched)
+if command -v trace-cmd > /dev/null; then
+    start_load
+    B=tcbench-$$
+    cd "$W"
+    /usr/bin/time -o "$W/t4" -f "%U %S" trace-cmd record -B $B -k -d -b $BUF \
+        -P $LOAD -e raw_syscalls -e sched:sched_switch -o "$W/trace.dat" > /dev/null 2>&1 &
+    TIMED=$!
+    cd - > /dev/null
+    sleep "$SECS"
+    kill -INT "$(pgrep -P $TIMED)" 2>/dev/null || true
+    wait $TIMED 2>/dev/null || true
+    stop_load
+    I=$T/instances/$B
+    ev=$(stat_sum $I "read events")
+    lost=$(( $(stat_sum $I overrun) + $(stat_sum $I "dropped events") ))
+    echo 0 > $I/tracing_on
+    rmdir $I
+    read -r u s < <(tail -n 1 "$W/t4") || true
+    row "trace-cmd record -B" "$ev" "$lost" "$u" "$s"
+else
+    echo "trace-cmd not installed (apt-get install trace-cmd): skipped"
+fi
+
+# The load alone, untraced, for scale.
+start_load
+sleep "$SECS"
+bytes=$(awk '/^rchar/ {print $2}' /proc/$LOAD/io 2>/dev/null || echo 0)
+stop_load
+echo "untraced dd: $(awk -v b="$bytes" -v t="$SECS" 'BEGIN {printf "%.0f", 2 * b / (t + 0.3)}') syscalls/s (≈ 2 events each when traced)"

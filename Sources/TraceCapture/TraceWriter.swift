@@ -1,0 +1,38 @@
+import Glibc
+import TraceModel
+
+/// Writes captured rows as an ftrace text log that `tracetui replay` reads back (the `trace_pipe` form);
+/// under sudo the file is given to the invoking user.
+///
+/// Writes `<path>`.
+public enum TraceWriter {
+    public static func write(_ store: EventStore, to path: String) throws(CaptureError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CaptureError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        for chunk in store.chunks {
+            let bytes = UnsafeRawBufferPointer(rebasing: chunk.storage.bytes[chunk.base..<(chunk.base + chunk.length)])
+            try writeAll(fd, bytes, path: path)
+        }
+        giveToInvokingUser(fd: fd)
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(CaptureError) {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CaptureError("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            done += n
+        }
+    }
+
+    /// `sudo tracetui` runs as root; the saved file belongs to the user who typed it.
+    public static func giveToInvokingUser(fd: Int32) {
+        guard geteuid() == 0, let u = getenv("SUDO_UID").flatMap({ UInt32(String(cString: $0)) }),
+              let g = getenv("SUDO_GID").flatMap({ UInt32(String(cString: $0)) }) else { return }
+        _ = fchown(fd, u, g)
+    }
+}

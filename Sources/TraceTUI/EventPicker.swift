@@ -1,0 +1,88 @@
+import Screen
+
+/// The live event picker: every event the kernel offers (`system:event`), narrowed as you type; space turns
+/// the selected one on or off in the running capture. Holds only names: the capture applies the changes.
+public struct EventPicker: Sendable, Equatable {
+    public private(set) var query = ""
+    public private(set) var cursor = 0
+    private var top = 0
+    /// Toggles asked for and not yet seen in the capture's list: shown at once, so the tick follows the key.
+    private var pending: [String: Bool] = [:]
+
+    public init() {}
+
+    public enum Outcome: Equatable {
+        case editing, closed
+        case toggle(String, Bool)
+    }
+
+    /// The events matching the query (every word of it, in any order).
+    public func matches(_ available: [String]) -> [String] {
+        let words = query.lowercased().split(separator: " ")
+        guard !words.isEmpty else { return available }
+        return available.filter { name in words.allSatisfy { name.contains($0) } }
+    }
+
+    public func isEnabled(_ name: String, enabled: Set<String>) -> Bool {
+        pending[name] ?? enabled.contains(name)
+    }
+
+    public mutating func apply(_ key: Key, available: [String], enabled: Set<String>, pageHeight: Int) -> Outcome {
+        let list = matches(available)
+        switch key {
+        case .escape, .enter, .ctrl("c"): return .closed
+        case .up: cursor -= 1
+        case .down: cursor += 1
+        case .pageUp: cursor -= max(1, pageHeight - 1)
+        case .pageDown: cursor += max(1, pageHeight - 1)
+        case .home: cursor = 0
+        case .end: cursor = list.count - 1
+        case .backspace:
+            if !query.isEmpty { query.removeLast() }
+            cursor = 0
+        case .ctrl("u"):
+            query = ""
+            cursor = 0
+        case .char(" "):
+            guard cursor < list.count else { return .editing }
+            let name = list[cursor]
+            let on = !isEnabled(name, enabled: enabled)
+            pending[name] = on
+            return .toggle(name, on)
+        case .char(let c):
+            query.append(c)
+            cursor = 0
+        default: break
+        }
+        cursor = max(0, min(cursor, list.count - 1))
+        return .editing
+    }
+
+    /// Forgets pending ticks the capture now reports.
+    public mutating func settle(enabled: Set<String>) {
+        pending = pending.filter { enabled.contains($0.key) != $0.value }
+    }
+
+    public mutating func render(available: [String], enabled: Set<String>, into canvas: inout Canvas, in bounds: Rect) {
+        let list = matches(available)
+        let width = min(bounds.width, 64)
+        let rect = bounds.centered(width: width, height: bounds.height)
+        canvas.fill(rect, role: .help)
+        canvas.box(rect, title: "events — type to search, space toggles, Enter closes", role: .help)
+        guard rect.height > 3 else { return }
+        let on = available.filter { isEnabled($0, enabled: enabled) }.count
+        canvas.put(" search: \(query)", x: rect.x + 1, y: rect.y + 1, role: .prompt, limit: rect.maxX - 1)
+        canvas.put("\(list.count) of \(available.count), \(on) on ", x: max(rect.x + 1, rect.maxX - 28), y: rect.y + 1,
+                   role: .help, limit: rect.maxX - 1)
+        let visible = max(0, rect.height - 3)
+        if cursor < top { top = cursor }
+        if cursor >= top + visible { top = cursor - visible + 1 }
+        for (i, name) in list.dropFirst(top).prefix(visible).enumerated() {
+            let y = rect.y + 2 + i
+            let selected = top + i == cursor
+            let mark = isEnabled(name, enabled: enabled) ? "[x] " : "[ ] "
+            if selected { canvas.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), role: .selected) }
+            canvas.put(" " + mark + name, x: rect.x + 1, y: y, role: selected ? .selected : .helpKey, limit: rect.maxX - 1)
+        }
+    }
+}

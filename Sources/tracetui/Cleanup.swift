@@ -1,0 +1,34 @@
+import ArgumentParser
+import Glibc
+import TraceCapture
+
+/// `tracetui cleanup`: removes the `tracetui-*` instances and probes of runs that died without cleaning up.
+struct Cleanup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove tracetui instances and probes left by runs that were killed (SIGKILL).")
+
+    @Option(help: .hidden)
+    var afterExitOf: Int32?
+
+    func run() throws {
+        if let pid = afterExitOf {
+            Watchdog.wait(for: pid)
+        }
+        let root = try LiveSetup.tracefsRoot()
+        if afterExitOf != nil {
+            TraceInstance.reap(root: root, onlyDead: true)
+            return
+        }
+        try Self.removeLeftovers()
+    }
+
+    static func removeLeftovers() throws {
+        let root = try LiveSetup.tracefsRoot()
+        let removed = TraceInstance.reap(root: root, onlyDead: true)
+        if removed.isEmpty {
+            print("nothing to clean up under \(root)")
+        } else {
+            for r in removed { print("removed \(r)") }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Screen
+import Terminal
+import TraceCapture
+import TraceModel
+import TraceTUI
+
+/// `sudo tracetui` (no subcommand): trace the machine live in an instance of our own, in the viewer.
+struct Live: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Trace live (root): scheduler and irq events by default, in the viewer; nothing is left behind.")
+
+    @OptionGroup var capture: CaptureFlags
+
+    @Option(help: "Keep at most this many events in memory (older ones are evicted).")
+    var keep = 8_000_000
+
+    @Option(help: "Keep at most this much memory of events, in MB (older ones are evicted).")
+    var memoryMb = 1024
+
+    @Option(help: "When the viewer quits, save the captured events to this ftrace text file.")
+    var output: String?
+
+    @Flag(help: "Remove instances and probes left by killed runs, then exit.")
+    var cleanup = false
+
+    @OptionGroup var display: DisplayOptions
+
+    @MainActor
+    func run() async throws {
+        if cleanup {
+            try Cleanup.removeLeftovers()
+            return
+        }
+        let root = try LiveSetup.tracefsRoot()
+        guard isatty(0) != 0, isatty(1) != 0 else {
+            throw ValidationFailure("live mode needs a terminal; use `tracetui record -o FILE` to capture without one")
+        }
+        let theme = try ThemeLoader.load(display.theme)
+        // Stop signals first: they must be in place before the instance exists.
+        let signals = StopSignals.install()
+        CrashGuard.install()
+        CrashGuard.addCleanup(ActiveInstances.emergencyCleanup)
+        let instance = try LiveSetup.start(root: root, options: capture.options)
+        defer { instance.destroy() }
+        let session = CaptureSession(sourceName: "live " + instance.name)
+        let keep = self.keep, maxBytes = memoryMb << 20
+        let pretty = capture.pretty, text = capture.text
+        let capturing = Task.detached { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text) }
+        var app: TraceApp
+        do {
+            let screen: TerminalScreen
+            do {
+                screen = try TerminalScreen.open(theme: theme, mouse: !display.noMouse)
+            } catch {
+                capturing.cancel()
+                await capturing.value
+                throw ValidationFailure("\(error)")
+            }
+            defer { screen.close() }
+            app = TraceApp(snapshot: session.snapshots.current)
+            #if DEBUG
+            let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
+            #endif
+            loop: while !signals.isRaised {
+                #if DEBUG
+                if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
+                #endif
+                app.update(session.snapshots.current)
+                if let path = app.takeSaveRequest() {
+                    do {
+                        try TraceWriter.write(app.store, to: path)
+                        app.notify("saved \(StatusLine.grouped(app.store.count)) events to \(path)")
+                    } catch {
+                        app.notify("\(error)")
+                    }
+                }
+                for (name, on) in app.takeEventToggles() {
+                    Task { await session.setEvent(name, enabled: on, in: instance) }
+                }
+                var canvas = Canvas(width: screen.width, height: screen.height)
+                app.render(into: &canvas)
+                screen.present(canvas)
+                guard let key = screen.readKey(timeoutMilliseconds: 33) else { continue }
+                if app.handle(key) == .quit { break }
+                while let more = screen.readKey(timeoutMilliseconds: 0) {
+                    if app.handle(more) == .quit { break loop }
+                }
+            }
+        }
+        capturing.cancel()
+        await capturing.value
+        instance.destroy()
+        let final = session.snapshots.current
+        let store = final.store
+        if let live = final.live {
+            // One line after the screen is gone: what was read and lost (the benchmark reads it too).
+            FileHandle.standardError.write(Data(("tracetui: \(live.events) events read, \(live.lost) lost, "
+                + "\(store.evictedRows) evicted, \(store.count) kept\n").utf8))
+        }
+        if let output {
+            do {
+                try TraceWriter.write(store, to: output)
+                print("saved \(StatusLine.grouped(store.count)) events to \(output)")
+            } catch {
+                throw ValidationFailure(error.description)
+            }
+        }
+        if let name = signals.signalName { print("tracetui: stopped by \(name); \(instance.name) removed") }
+    }
+}
+
+enum StatusLine {
+    static func grouped(_ n: Int) -> String {
+        let s = String(n)
+        var out = ""
+        for (i, c) in s.enumerated() {
+            if i > 0, (s.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+}

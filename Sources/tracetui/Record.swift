@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Terminal
+import TraceCapture
+import TraceModel
+
+/// `tracetui record -o FILE [flags] [-- COMMAND ARGS]`: capture without a UI, like `trace-cmd record`.
+struct Record: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Capture to an ftrace text file without the UI (until COMMAND exits, or Ctrl-C).")
+
+    @Option(name: [.customShort("o"), .long], help: "The ftrace text file to write.")
+    var output: String
+
+    @OptionGroup var capture: CaptureFlags
+
+    @Option(help: "Stop after this many seconds.")
+    var duration: Double?
+
+    @Argument(parsing: .postTerminator, help: "A command to run and trace (with its children).")
+    var command: [String] = []
+
+    func run() async throws {
+        let root = try LiveSetup.tracefsRoot()
+        let signals = StopSignals.install()
+        CrashGuard.install()
+        CrashGuard.addCleanup(ActiveInstances.emergencyCleanup)
+        var options = capture.options
+        // The command starts stopped-by-pipe: traced from its first instruction once its pid is known.
+        var child: ChildCommand?
+        if !command.isEmpty {
+            child = try ChildCommand(command)
+            options.pids.append(child!.pid)
+        }
+        let instance = try LiveSetup.start(root: root, options: options)
+        defer { instance.destroy() }
+        let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ValidationFailure("cannot write \(output): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        TraceWriter.giveToInvokingUser(fd: fd)
+        child?.go()
+        let reader: any LiveReader
+        do {
+            reader = capture.text ? try TextPipeReader(instance: instance)
+                                  : RawEventReader(instance: instance, pretty: capture.pretty, recycle: true)
+        } catch {
+            throw ValidationFailure(error.description)
+        }
+        let started = Date()
+        var written = 0
+        var failure: ValidationFailure?
+        func write(_ ranges: [RawEventReader.TextRange]) {
+            for r in ranges where failure == nil {
+                var done = 0
+                let b = r.bytes
+                while done < b.count {
+                    let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
+                    if n < 0, errno == EINTR { continue }
+                    if n < 0 {
+                        failure = ValidationFailure("cannot write \(output): \(String(cString: strerror(errno)))")
+                        return
+                    }
+                    done += n
+                }
+                written += b.count
+            }
+        }
+        let duration = self.duration
+        func timeIsUp() -> Bool { duration.map { Date().timeIntervalSince(started) >= $0 } ?? false }
+        func drain() throws {
+            // Under a load the buffers refill as fast as they drain: write and check for a stop every 50 ms.
+            write(reader.drain { partial in
+                write(partial)
+                return failure != nil || signals.isRaised || timeIsUp()
+            })
+            if let failure { throw failure }
+        }
+        while !signals.isRaised {
+            try drain()
+            if let child, child.hasExited() { break }
+            if timeIsUp() { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // What is left, for at most one more tick.
+        write(reader.drain { partial in
+            write(partial)
+            return true
+        })
+        if let failure { throw failure }
+        let losses = instance.kernelLosses()
+        reader.close()
+        instance.destroy()
+        let lost = max(losses.overrun + losses.dropped, reader.missed)
+        FileHandle.standardError.write(Data("tracetui: \(reader.events) events (\(written) bytes) written to \(output), \(lost) lost\n".utf8))
+        if let child, !child.hasExited() { child.terminate() }
+    }
+}
+
+/// A command started held on a pipe, so its pid can be traced before it runs anything.
+struct ChildCommand {
+    let pid: pid_t
+    private let release: Int32
+
+    init(_ argv: [String]) throws {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw ValidationFailure("pipe: \(String(cString: strerror(errno)))") }
+        // sh reads one byte from the pipe, then execs the command: nothing runs before tracing starts.
+        let script = "read -r _ <&3; exec 3<&-; exec \"$@\""
+        let args = ["/bin/sh", "-c", script, "sh"] + argv
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[0], 3)
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        var argvC: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        defer { argvC.forEach { free($0) } }
+        var p: pid_t = 0
+        let rc = posix_spawn(&p, "/bin/sh", &actions, nil, &argvC, environ)
+        close(fds[0])
+        guard rc == 0 else { throw ValidationFailure("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
+        pid = p
+        release = fds[1]
+    }
+
+    func go() {
+        _ = Glibc.write(release, "\n", 1)
+        close(release)
+    }
+
+    func hasExited() -> Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == pid || (kill(pid, 0) != 0 && errno == ESRCH)
+    }
+
+    func terminate() { kill(pid, SIGTERM) }
+}

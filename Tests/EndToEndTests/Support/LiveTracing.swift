@@ -1,0 +1,49 @@
+import Foundation
+
+/// Whether this machine lets the tests trace live, and the global tracefs files a run must leave as they were.
+enum LiveTracing {
+    static let roots = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"]
+
+    /// nil when live tests can run (root, tracefs writable); otherwise why not, printed with the skip.
+    static let unavailableReason: String? = {
+        guard geteuid() == 0 else { return "live tracing tests need root (CI runs as root)" }
+        if root == nil { _ = try? CommandResult.run("/bin/mount", ["-t", "tracefs", "nodev", "/sys/kernel/tracing"]) }
+        guard let root else { return "no tracefs mounted and mounting it failed" }
+        guard access(root + "/instances", W_OK) == 0 else { return "\(root)/instances is not writable" }
+        return nil
+    }()
+
+    static var isAvailable: Bool {
+        if let reason = unavailableReason { print("skipping live tracing tests: \(reason)") }
+        return unavailableReason == nil
+    }
+
+    static var root: String? { roots.first { access($0 + "/instances", F_OK) == 0 } }
+
+    /// Files no tracetui run may change (read as bytes; an unreadable one reads as its errno).
+    static let globalFiles = ["tracing_on", "current_tracer", "set_event", "set_ftrace_filter", "set_event_pid",
+                              "buffer_size_kb", "trace_options", "events/enable", "dynamic_events", "uprobe_events",
+                              "tracing_cpumask", "set_event_notrace_pid"]
+
+    static func globalState() -> [String: Data] {
+        var state: [String: Data] = [:]
+        for file in globalFiles {
+            let path = (root ?? "/nonexistent") + "/" + file
+            state[file] = FileManager.default.contents(atPath: path) ?? Data("unreadable".utf8)
+        }
+        return state
+    }
+
+    static func instanceExists(pid: pid_t) -> Bool {
+        access((root ?? "/nonexistent") + "/instances/tracetui-\(pid)", F_OK) == 0
+    }
+
+    /// `tracetui-<pid>` instances whose process is gone (other tests' live instances are not leftovers).
+    static var deadInstances: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: (root ?? "/nonexistent") + "/instances")) ?? [])
+            .filter { name in
+                guard name.hasPrefix("tracetui-"), let pid = pid_t(name.dropFirst("tracetui-".count)) else { return false }
+                return kill(pid, 0) != 0 && errno == ESRCH
+            }
+    }
+}

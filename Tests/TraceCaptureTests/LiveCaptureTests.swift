@@ -1,0 +1,82 @@
+import Foundation
+import Glibc
+import Testing
+import TraceCapture
+import TraceModel
+
+/// The raw reader on a real instance: a child's sched_switch events arrive with its pid and comm.
+@Suite("Live capture", .serialized)
+struct LiveCaptureTests {
+    static let unavailable: String? = {
+        guard geteuid() == 0 else { return "not root" }
+        do {
+            let root = try Tracefs.locate()
+            return access(root + "/instances", W_OK) == 0 ? nil : "\(root)/instances is not writable"
+        } catch {
+            return "\(error)"
+        }
+    }()
+
+    static var available: Bool {
+        if let r = unavailable { print("skipping live capture tests: \(r)") }
+        return unavailable == nil
+    }
+
+    @Test(.enabled(if: LiveCaptureTests.available))
+    func childSchedSwitchEventsArriveWithItsPidAndComm() async throws {
+        let root = try Tracefs.locate()
+        let instance = try TraceInstance(root: root)
+        defer { instance.destroy() }
+        var options = LiveOptions()
+        options.events = ["sched:sched_switch"]
+        try instance.start(options)
+        let reader = RawEventReader(instance: instance)
+        // A child that sleeps several times: each sleep switches it out.
+        let child = try spawn("/bin/sh", ["-c", "for i in 1 2 3 4 5; do /bin/sleep 0.02; done"])
+        var store = EventStore()
+        let parser = PieceParser(tracer: nil, keepRows: true)
+        var status: Int32 = 0
+        var exited = false
+        for _ in 0..<300 {
+            for r in reader.drain() { store.append(parser.parse(r.block, range: r.range)) }
+            if exited { break }
+            exited = waitpid(child, &status, WNOHANG) == child
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(exited)
+        let rows = (0..<store.count).map { store.row($0) }
+        let switchID = try #require(store.eventNames.firstIndex(of: "sched_switch"))
+        let childRows = rows.filter { $0.event == UInt16(switchID) && store.taskPIDs[Int($0.task)] == child }
+        #expect(childRows.count >= 5, "\(childRows.count) sched_switch rows of pid \(child) among \(rows.count)")
+        #expect(childRows.contains { store.taskNames[Int($0.task)] == "sh" })
+        #expect(childRows.allSatisfy { store.payloadText($0.index).contains("prev_pid=\(child)") })
+        // Each sleep child is its own pid with comm "sleep".
+        #expect(rows.contains { store.taskNames[Int($0.task)] == "sleep" })
+        #expect(store.summary.unparsed == 0)
+        #expect(reader.missed == 0)
+    }
+
+    @Test(.enabled(if: LiveCaptureTests.available))
+    func destroyRemovesTheInstanceAndTheUprobe() throws {
+        let root = try Tracefs.locate()
+        let instance = try TraceInstance(root: root)
+        var options = LiveOptions()
+        options.events = ["sched:sched_switch"]
+        options.uprobes = ["p:rl /bin/bash:readline"]
+        try instance.start(options)
+        #expect(access(instance.dir, F_OK) == 0)
+        #expect((Tracefs.read(root + "/dynamic_events") ?? "").contains(TraceInstance.probeGroup + "/rl"))
+        instance.destroy()
+        #expect(access(instance.dir, F_OK) != 0)
+        #expect(!(Tracefs.read(root + "/dynamic_events") ?? "").contains(TraceInstance.probeGroup))
+    }
+
+    private func spawn(_ path: String, _ args: [String]) throws -> pid_t {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let rc = posix_spawn(&pid, path, nil, nil, argv, environ)
+        guard rc == 0 else { throw CaptureError("spawn failed: \(rc)") }
+        return pid
+    }
+}

@@ -1,0 +1,136 @@
+import Screen
+import Testing
+import TraceModel
+@testable import TraceTUI
+
+/// Live mode: the stream follows the tail, space pauses the view, the status bar shows rate, losses, evictions.
+@Suite("Live screen")
+struct LiveScreenTests {
+    static func liveSnapshot(_ status: LiveStatus, lines: Int, generation: Int, evictFirst: Int = 0) -> TraceSnapshot {
+        var text = ""
+        for i in 0..<lines {
+            text += "            bash-\(100 + i)   [000] d..2. 100.\(String(100_000 + i).suffix(6)): sched_switch: prev_comm=bash prev_pid=\(100 + i) prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120\n"
+        }
+        var snap = Fixtures.snapshot(text)
+        snap.live = status
+        snap.generation = generation
+        return snap
+    }
+
+    @Test func theStreamFollowsTheTailUntilSpacePausesIt() {
+        var status = LiveStatus()
+        status.eventsPerSecond = 12345
+        var app = TraceApp(snapshot: Self.liveSnapshot(status, lines: 10, generation: 1))
+        app.update(Self.liveSnapshot(status, lines: 10, generation: 1))
+        #expect(app.stream.cursor == 9)
+        app.update(Self.liveSnapshot(status, lines: 20, generation: 2))
+        #expect(app.stream.cursor == 19)
+        _ = app.handle(.char(" "))
+        #expect(app.paused)
+        app.update(Self.liveSnapshot(status, lines: 30, generation: 3))
+        #expect(app.stream.cursor == 19, "paused: the view stays while rows arrive")
+        let bar = Fixtures.render(&app, width: 140, height: 10).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(bar.contains("‖ paused"))
+        #expect(bar.contains("12,345 ev/s"))
+        #expect(bar.contains("no loss"))
+        _ = app.handle(.char(" "))
+        app.update(Self.liveSnapshot(status, lines: 40, generation: 4))
+        #expect(!app.paused)
+        #expect(app.stream.cursor == 39)
+    }
+
+    @Test func lossesAndEvictionsShowInTheStatusBar() {
+        var status = LiveStatus()
+        status.kernelOverrun = 1500
+        status.evicted = 2_000_000
+        var app = TraceApp(snapshot: Self.liveSnapshot(status, lines: 5, generation: 1))
+        app.update(Self.liveSnapshot(status, lines: 5, generation: 1))
+        let bar = Fixtures.render(&app, width: 160, height: 10).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(bar.contains("● live"))
+        #expect(bar.contains("lost 1,500"))
+        #expect(bar.contains("evicted 2,000,000 oldest"))
+    }
+
+    @Test func wAsksForAFileAndHandsThePathToTheCaller() {
+        var app = TraceApp(snapshot: Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
+        app.update(Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
+        _ = app.handle(.char("w"))
+        #expect(Fixtures.render(&app, width: 100, height: 10).text.contains("save to: tracetui-live.txt"))
+        _ = app.handle(.enter)
+        #expect(app.takeSaveRequest() == "tracetui-live.txt")
+        #expect(app.takeSaveRequest() == nil)
+    }
+
+    @Test func thePickerNarrowsAsYouTypeAndSpaceTogglesTheSelectedEvent() {
+        var status = LiveStatus()
+        status.availableEvents = ["irq:irq_handler_entry", "irq:irq_handler_exit", "sched:sched_switch", "sched:sched_wakeup"]
+        status.enabledEvents = ["sched:sched_switch"]
+        var app = TraceApp(snapshot: Self.liveSnapshot(status, lines: 5, generation: 1))
+        app.update(Self.liveSnapshot(status, lines: 5, generation: 1))
+        _ = app.handle(.char("e"))
+        var text = Fixtures.render(&app, width: 100, height: 20).text
+        #expect(text.contains("[x] sched:sched_switch"))
+        #expect(text.contains("[ ] irq:irq_handler_entry"))
+        #expect(text.contains("4 of 4, 1 on"))
+        for c in "sched_wak" { _ = app.handle(.char(c)) }
+        text = Fixtures.render(&app, width: 100, height: 20).text
+        #expect(text.contains("1 of 4"))
+        #expect(!text.contains("irq_handler_entry"))
+        _ = app.handle(.char(" "))
+        #expect(app.takeEventToggles().map { "\($0.0) \($0.1)" } == ["sched:sched_wakeup true"])
+        // Ticked at once, before the capture reports it.
+        #expect(Fixtures.render(&app, width: 100, height: 20).text.contains("[x] sched:sched_wakeup"))
+        _ = app.handle(.char(" "))
+        #expect(app.takeEventToggles().map { "\($0.0) \($0.1)" } == ["sched:sched_wakeup false"])
+        _ = app.handle(.enter)
+        #expect(app.mode == .browsing)
+    }
+
+    @Test func liveKeysGiveWayToTheCallTreesOwn() {
+        #expect(Keymap.standard.command(for: .char(" "), in: .stream, live: true) == .togglePause)
+        #expect(Keymap.standard.command(for: .char(" "), in: .tree, live: true) == .toggleNode)
+        #expect(Keymap.standard.command(for: .char("w"), in: .tree, live: true) == .save)
+        #expect(Keymap.standard.command(for: .char(" "), in: .stream, live: false) == .pageDown)
+    }
+
+    @Test func helpListsTheLiveKeysOnlyWhileLive() {
+        var app = TraceApp(snapshot: Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
+        app.update(Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
+        _ = app.handle(.char("?"))
+        #expect(Fixtures.render(&app, width: 120, height: 80).text.contains("pick the events to trace"))
+        var replay = Fixtures.app()
+        _ = replay.handle(.char("?"))
+        #expect(!Fixtures.render(&replay, width: 120, height: 80).text.contains("pick the events to trace"))
+    }
+
+    @Test func replayKeepsSpaceAsPageDown() {
+        var app = Fixtures.app()
+        _ = app.handle(.char(" "))
+        #expect(!app.paused)
+        _ = app.handle(.char("w"))
+        #expect(app.mode == .browsing)
+    }
+}
+
+@Suite("Store eviction")
+struct StoreEvictionTests {
+    @Test func evictingDropsWholeOldChunksAndKeepsAtLeastKeep() {
+        var store = EventStore()
+        for chunk in 0..<4 {
+            var text = ""
+            for i in 0..<10 { text += "  bash-1 [000] ..... 1.\(String(100_000 + chunk * 10 + i).suffix(6)): x: n=\(chunk * 10 + i)\n" }
+            let storage = OwnedBytes(Array(text.utf8))
+            store.append(PieceParser().parse(storage, range: 0..<storage.bytes.count))
+        }
+        #expect(store.count == 40)
+        store.evictOldest(keeping: 25)
+        #expect(store.count == 30)
+        #expect(store.evictedRows == 10)
+        #expect(store.payloadText(0) == "n=10")
+        #expect(store.summary.events == 40, "counts cover everything seen")
+        let before = store.retainedBytes
+        store.evictOldest(keeping: 0, maxBytes: before / 2)
+        #expect(store.retainedBytes <= before / 2)
+        #expect(store.count == 10, "the newest chunk always stays")
+    }
+}
