@@ -71,13 +71,5 @@ public final class ExportFile {
         return (uid_t(u), gid_t(g))
     }
 
-    private static func giveToSudoUser(_ fd: Int32) {
-        guard geteuid() == 0 else { return }
-        var env: [String: String] = [:]
-        for key in ["SUDO_UID", "SUDO_GID"] {
-            if let v = getenv(key) { env[key] = String(cString: v) }
-        }
-        guard let owner = sudoOwner(environment: env) else { return }
-        _ = fchown(fd, owner.uid, owner.gid)
-    }
+    private static func giveToSudoUser(_ fd: Int32) { TraceWriter.giveToInvokingUser(fd: fd) }
 }

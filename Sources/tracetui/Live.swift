@@ -19,8 +19,11 @@ struct Live: AsyncParsableCommand {
     @Option(help: "Keep at most this much memory of events, in MB (older ones are evicted).")
     var memoryMb = 1024
 
-    @Option(help: "When the viewer quits, save the captured events to this ftrace text file.")
+    @Option(help: "When the viewer quits, save the captured events to this ftrace text file (and the /proc samples to FILE.proc).")
     var output: String?
+
+    @Option(help: "Seconds between /proc samples for the system panes (at least 0.1).")
+    var procInterval = 1.0
 
     @Flag(help: "Remove instances and probes left by killed runs, then exit.")
     var cleanup = false
@@ -48,6 +51,12 @@ struct Live: AsyncParsableCommand {
         let keep = self.keep, maxBytes = memoryMb << 20
         let pretty = capture.pretty, text = capture.text
         let capturing = Task.detached { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text) }
+        // How busy the machine is, beside the events: the system panes (key 5), saved next to the trace.
+        let procHistory = ProcHistoryBox()
+        let sampler = ProcSampler(interval: .milliseconds(Int64(max(100, (procInterval * 1000).rounded()))))
+        sampler.start { procHistory.append($0) }
+        defer { sampler.stop() }
+        var procGeneration = -1
         var app: TraceApp
         do {
             let screen: TerminalScreen
@@ -68,10 +77,16 @@ struct Live: AsyncParsableCommand {
                 if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
                 #endif
                 app.update(session.snapshots.current)
+                let proc = procHistory.current
+                if proc.generation != procGeneration {
+                    procGeneration = proc.generation
+                    app.system = proc.history
+                }
                 if let path = app.takeSaveRequest() {
                     do {
                         try TraceWriter.write(app.store, to: path)
-                        app.notify("saved \(StatusLine.grouped(app.store.count)) events to \(path)")
+                        try ProcSidecarFile.save(proc.history, forTrace: path)
+                        app.notify("saved \(StatusLine.grouped(app.store.count)) events to \(path) (and /proc samples to \(path).proc)")
                     } catch {
                         app.notify("\(error)")
                     }
@@ -99,9 +114,11 @@ struct Live: AsyncParsableCommand {
             FileHandle.standardError.write(Data(("tracetui: \(live.events) events read, \(live.lost) lost, "
                 + "\(store.evictedRows) evicted, \(store.count) kept\n").utf8))
         }
+        sampler.stop()
         if let output {
             do {
                 try TraceWriter.write(store, to: output)
+                try ProcSidecarFile.save(procHistory.current.history, forTrace: output)
                 print("saved \(StatusLine.grouped(store.count)) events to \(output)")
             } catch {
                 throw ValidationFailure(error.description)

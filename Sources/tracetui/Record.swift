@@ -34,6 +34,11 @@ struct Record: AsyncParsableCommand {
         }
         let instance = try LiveSetup.start(root: root, options: options)
         defer { instance.destroy() }
+        // /proc samples beside the events, saved as OUTPUT.proc for the system panes of a replay.
+        let procHistory = ProcHistoryBox(limit: 24 * 3600)
+        let sampler = ProcSampler()
+        sampler.start { procHistory.append($0) }
+        defer { sampler.stop() }
         let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ValidationFailure("cannot write \(output): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -91,6 +96,10 @@ struct Record: AsyncParsableCommand {
         reader.close()
         instance.destroy()
         let lost = max(losses.overrun + losses.dropped, reader.missed)
+        sampler.stop()
+        if !procHistory.current.history.isEmpty {
+            try? ProcSidecarFile.save(procHistory.current.history, forTrace: output)
+        }
         FileHandle.standardError.write(Data("tracetui: \(reader.events) events (\(written) bytes) written to \(output), \(lost) lost\n".utf8))
         if let child, !child.hasExited() { child.terminate() }
     }

@@ -12,8 +12,13 @@ extension EndToEnd {
             let saved = directory + "/saved.txt"
             let session = try TmuxSession(width: 140, height: 30)
             defer { session.close() }
-            try session.launch("-e", "sched:sched_switch")
+            try session.launch("-e", "sched:sched_switch", "--proc-interval", "0.2")
             try await session.waitFor("● live")
+            try await session.waitFor("sched_switch")
+            // The system panes run beside the capture: two /proc samples make the first interval.
+            try session.send("5")
+            try await session.waitFor("sample 2/")
+            try session.send("1")
             try await session.waitFor("sched_switch")
             try session.send("Space")
             try await session.waitFor("‖ paused")
@@ -27,6 +32,9 @@ extension EndToEnd {
             let count = try #require(line.firstMatch(of: #/saved ([\d,]+) events/#)).output.1.replacing(",", with: "")
             try await session.quitAndExpectRestoredTerminal()
             #expect(LiveTracing.deadInstances.isEmpty, "left behind: \(LiveTracing.deadInstances)")
+            let sidecar = try String(contentsOfFile: saved + ".proc", encoding: .utf8)
+            #expect(sidecar.hasPrefix("tracetui-proc 1"), "the /proc samples saved beside the trace")
+            #expect(sidecar.split(separator: "\n").filter { $0.hasPrefix("T ") }.count >= 2)
 
             let stat = try CommandResult.run(try Fixture.binary(), ["stat", "--format", "json", saved])
             #expect(stat.status == 0)
@@ -38,6 +46,11 @@ extension EndToEnd {
             try session.launch("replay", saved)
             try await session.waitFor("1/\(grouped(String(count)))")
             try await session.waitFor("sched_switch")
+            // The replay finds the sidecar: the panes know the samples (the cursor may sit before the first).
+            try session.send("5")
+            try await session.waitUntil("the saved samples in the panes") {
+                $0.text.contains("System at") || $0.text.contains("samples cover")
+            }
             try await session.quitAndExpectRestoredTerminal()
         }
 

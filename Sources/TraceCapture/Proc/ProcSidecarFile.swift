@@ -15,6 +15,7 @@ public final class ProcSidecarWriter {
         }
         file = f
         self.path = path
+        TraceWriter.giveToInvokingUser(fd: fileno(f))
         write(ProcSidecar.header(pageSize: pageSize))
     }
 
@@ -36,6 +37,14 @@ public enum ProcSidecarFile {
     /// The samples next to a trace (`TRACE.proc`), nil if there is no such file or it is not a sidecar.
     public static func load(forTrace trace: String) -> ProcHistory? {
         load(path: ProcSidecar.path(forTrace: trace))
+    }
+
+    /// Writes every sample of a live session next to the trace it saved (`TRACE.proc`); returns the path.
+    @discardableResult
+    public static func save(_ history: ProcHistory, forTrace trace: String) throws(CaptureError) -> String {
+        let writer = try ProcSidecarWriter(path: ProcSidecar.path(forTrace: trace), pageSize: history.pageSize)
+        for sample in history.samples { writer.append(sample) }
+        return writer.path
     }
 
     public static func load(path: String) -> ProcHistory? {
