@@ -51,11 +51,13 @@ public enum ParallelParse {
         return store.summary
     }
 
+    /// One piece more than cores: while the consumer appends a piece (and grows the call tree), every core
+    /// still has a piece to parse.
     public static var defaultWidth: Int {
         #if os(Linux)
-        return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) + 1
         #else
-        return 2
+        return 3
         #endif
     }
 }

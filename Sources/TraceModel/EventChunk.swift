@@ -19,7 +19,7 @@ public final class EventChunk: Sendable {
         storage = p.storage
         base = p.base
         length = p.length
-        // Copied to exact size: grown by doubling while parsing, the arrays hold up to twice their rows.
+        // Copied to exact size when reserved or grown well past their rows (a copy costs less than the slack).
         lineOffsets = Self.trimmed(p.lineOffsets)
         timestamps = Self.trimmed(p.timestamps)
         tasks = Self.trimmed(p.tasks)
@@ -31,7 +31,7 @@ public final class EventChunk: Sendable {
     }
 
     private static func trimmed<T>(_ a: [T]) -> [T] {
-        a.capacity > a.count + a.count / 16 ? a.withUnsafeBufferPointer { Array($0) } : a
+        a.capacity > a.count + a.count / 8 ? a.withUnsafeBufferPointer { Array($0) } : a
     }
 
     public var count: Int { lineOffsets.count }

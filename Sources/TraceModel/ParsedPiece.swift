@@ -24,6 +24,17 @@ public struct ParsedPiece: Sendable {
     public internal(set) var graph = GraphOps()
 
     public var rowCount: Int { lineOffsets.count }
+
+    mutating func reserveRows(_ n: Int) {
+        guard n > 0 else { return }
+        lineOffsets.reserveCapacity(n)
+        timestamps.reserveCapacity(n)
+        tasks.reserveCapacity(n)
+        events.reserveCapacity(n)
+        cpus.reserveCapacity(n)
+        flags.reserveCapacity(n)
+        payloadOffsets.reserveCapacity(n)
+    }
     public var byteCount: Int { length }
 }
 

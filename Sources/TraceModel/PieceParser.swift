@@ -20,6 +20,7 @@ public struct PieceParser: Sendable {
         state.prepare(&piece)
         let start = base + range.lowerBound
         let end = range.count
+        if keepRows { piece.reserveRows(Self.estimatedLines(start, end)) }
         var lineStart = 0
         let parser = FtraceLineParser(decodesFlags: keepRows)
         while lineStart < end {
@@ -34,6 +35,18 @@ public struct PieceParser: Sendable {
         }
         state.finish(&piece)
         return piece
+    }
+
+    /// Lines in a piece, from the length of its first 64: the columns are reserved once instead of
+    /// growing by doubling (each doubling copies them and touches fresh pages).
+    static func estimatedLines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        var k = 0, lines = 0
+        while lines < 64, k < n, let nl = memchrBytes(p + k, Byte.newline, n - k) {
+            k = nl - p + 1
+            lines += 1
+        }
+        guard lines > 0, k > 0 else { return 0 }
+        return n / k * lines + n / k * lines / 16 + 64
     }
 
     /// The last task seen on a CPU, with its comm bytes (up to 32) copied for a quick compare.
