@@ -2,7 +2,7 @@ import Screen
 import TraceModel
 
 /// The bottom line: source, position, filter, search, markers, losses, unparsed lines, loading progress.
-struct StatusBar {
+public struct StatusBar {
     static func render(snapshot: TraceSnapshot, stream: StreamView, message: String?, paused: Bool = false,
                        into canvas: inout Canvas, in rect: Rect) {
         canvas.fill(rect, role: .status)
@@ -94,7 +94,8 @@ struct StatusBar {
         draw(parts, message: message, idle: " Tab stream  ? help ", into: &canvas, in: rect)
     }
 
-    static func grouped(_ n: Int) -> String {
+    /// `1234567` as `1,234,567`.
+    public static func grouped(_ n: Int) -> String {
         let s = String(n)
         var out = ""
         for (i, c) in s.enumerated() {

@@ -61,11 +61,11 @@ struct Live: AsyncParsableCommand {
         do {
             let screen: TerminalScreen
             do {
-                screen = try TerminalScreen.open(theme: theme, mouse: !display.noMouse)
+                screen = try display.openScreen(theme)
             } catch {
                 capturing.cancel()
                 await capturing.value
-                throw ValidationFailure("\(error)")
+                throw error
             }
             defer { screen.close() }
             app = TraceApp(snapshot: session.snapshots.current)
@@ -86,7 +86,7 @@ struct Live: AsyncParsableCommand {
                     do {
                         try TraceWriter.write(app.store, to: path)
                         try ProcSidecarFile.save(proc.history, forTrace: path)
-                        app.notify("saved \(StatusLine.grouped(app.store.count)) events to \(path) (and /proc samples to \(path).proc)")
+                        app.notify("saved \(StatusBar.grouped(app.store.count)) events to \(path) (and /proc samples to \(path).proc)")
                     } catch {
                         app.notify("\(error)")
                     }
@@ -119,23 +119,11 @@ struct Live: AsyncParsableCommand {
             do {
                 try TraceWriter.write(store, to: output)
                 try ProcSidecarFile.save(procHistory.current.history, forTrace: output)
-                print("saved \(StatusLine.grouped(store.count)) events to \(output)")
+                print("saved \(StatusBar.grouped(store.count)) events to \(output)")
             } catch {
                 throw ValidationFailure(error.description)
             }
         }
         if let name = signals.signalName { print("tracetui: stopped by \(name); \(instance.name) removed") }
-    }
-}
-
-enum StatusLine {
-    static func grouped(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, c) in s.enumerated() {
-            if i > 0, (s.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
     }
 }

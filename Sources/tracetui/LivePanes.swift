@@ -19,12 +19,7 @@ enum LivePanes {
         defer { sampler.stop() }
         let signals = StopSignals.install()
         CrashGuard.install()
-        let screen: TerminalScreen
-        do {
-            screen = try TerminalScreen.open(theme: theme, mouse: !display.noMouse)
-        } catch {
-            throw ValidationFailure("\(error)")
-        }
+        let screen = try display.openScreen(theme)
         defer { screen.close() }
         var app = TraceApp(snapshot: TraceSnapshot(source: "live /proc",
                                                    progress: LoadProgress(finished: true)))

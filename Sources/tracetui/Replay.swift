@@ -43,6 +43,18 @@ struct DisplayOptions: ParsableArguments {
     var noMouse = false
 }
 
+extension DisplayOptions {
+    /// The full screen, or the one-line reason it cannot be had (no terminal, an unknown TERM).
+    @MainActor
+    func openScreen(_ theme: Theme) throws -> TerminalScreen {
+        do {
+            return try TerminalScreen.open(theme: theme, mouse: !noMouse)
+        } catch {
+            throw ValidationFailure("\(error)")
+        }
+    }
+}
+
 /// Runs the viewer on a file: the capture actor loads it, the main thread draws.
 enum Viewer {
     @MainActor
@@ -68,12 +80,7 @@ enum Viewer {
 
         let signals = StopSignals.install()
         CrashGuard.install()
-        let screen: TerminalScreen
-        do {
-            screen = try TerminalScreen.open(theme: theme, mouse: !display.noMouse)
-        } catch {
-            throw ValidationFailure("\(error)")
-        }
+        let screen = try display.openScreen(theme)
         defer { screen.close() }
         var app = TraceApp(snapshot: session.snapshots.current)
         app.system = system
