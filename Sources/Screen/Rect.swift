@@ -30,6 +30,13 @@ public struct Rect: Sendable, Hashable {
                 Rect(x: x, y: y + height - r, width: width, height: r))
     }
 
+    /// The right `columns` columns, and what is left of them.
+    public func splitRight(_ columns: Int) -> (rest: Rect, right: Rect) {
+        let c = min(max(0, columns), width)
+        return (Rect(x: x, y: y, width: width - c, height: height),
+                Rect(x: x + width - c, y: y, width: c, height: height))
+    }
+
     /// A rectangle of at most `w`×`h`, centred inside this one.
     public func centered(width w: Int, height h: Int) -> Rect {
         let cw = min(w, width), ch = min(h, height)

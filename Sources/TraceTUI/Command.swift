@@ -18,7 +18,7 @@ public enum Command: String, Sendable, CaseIterable {
     // Live capture.
     case togglePause, save, pickEvents
     // The system panes' own commands.
-    case showSystemPanes, togglePanesTable
+    case showSystemPanes, togglePanesTable, toggleDashboard
     // The hotspot table's and the flame graph's.
     case showStream, showCallTree, showHotspots, showFlame, zoomThread, zoomDso, zoomSymbol, zoomOut, cycleOrder, toggleCallers
     case showInStream, showInTree

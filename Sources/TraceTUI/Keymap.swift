@@ -96,6 +96,8 @@ public struct Keymap: Sendable {
                    section: "Live", context: .live),
         KeyBinding(keys: [.char("e")], command: .pickEvents,
                    help: "pick the events to trace (type to search, space toggles)", section: "Live", context: .live),
+        KeyBinding(keys: [.char("0")], command: .toggleDashboard,
+                   help: "dashboard: the view and the system panes together (again: the view alone)", section: "View"),
         KeyBinding(keys: [.char("5")], command: .showSystemPanes,
                    help: "system panes: CPU, memory, disk, network at the cursor's time (again: back)",
                    section: "View"),

@@ -50,6 +50,8 @@ public struct TraceApp: Sendable {
     /// /proc samples of the session (a replayed sidecar, or a live sampler's history); key 5 shows them.
     public var system: ProcHistory?
     public private(set) var panes = SystemPanesView()
+    /// Key 0: the focused view and the system panes on one screen (below it, or beside it when wide).
+    public private(set) var dashboard = false
     /// Where the panes were opened from, to go back to with 5, Tab or Esc.
     private var focusBeforePanes = KeyContext.stream
     /// The hotspot table and the flame graph, built the first time one is shown (after loading).
@@ -194,6 +196,9 @@ public struct TraceApp: Sendable {
             }
         case .togglePanesTable:
             panes.toggleMode()
+        case .toggleDashboard:
+            dashboard.toggle()
+            if dashboard, focus == .system { focus = focusBeforePanes }
         case .nextPane where focus == .system, .clearFilter where focus == .system:
             focus = .stream
         case .nextPane:
@@ -476,7 +481,18 @@ public struct TraceApp: Sendable {
         let bounds = canvas.bounds
         guard bounds.width > 0, bounds.height > 0 else { return }
         canvas.fill(bounds, role: .normal)
-        let (main, statusRect) = bounds.splitBottom(1)
+        let (screenRect, statusRect) = bounds.splitBottom(1)
+        var main = screenRect
+        var panesRect: Rect?
+        if dashboard, focus != .system, screenRect.height >= 12 {
+            if screenRect.width >= 160 {
+                let split = screenRect.splitRight(min(90, screenRect.width * 2 / 5))
+                (main, panesRect) = (split.rest, split.right)
+            } else {
+                let split = screenRect.splitBottom(min(16, screenRect.height / 2))
+                (main, panesRect) = (split.rest, split.bottom)
+            }
+        }
         var listRect = main
         var detailRect: Rect?
         var detailScroll = 0
@@ -496,17 +512,16 @@ public struct TraceApp: Sendable {
         }
         lastHeight = max(1, listRect.height - 1)
         stream.scrollToCursor(height: lastHeight)
-        if focus == .system {
+        if focus == .system || panesRect != nil {
             let (index, note) = systemSampleIndex()
-            panes.render(system, at: index, note: note, into: &canvas, in: main)
-        } else if focus == .tree, tree != nil {
-            tree?.render(into: &canvas, in: main)
-        } else if focus == .hotspots, hotspots != nil {
-            hotspots?.render(into: &canvas, in: main)
-        } else if focus == .flame, flame != nil {
-            flame?.render(into: &canvas, in: main)
-        } else {
-            stream.render(into: &canvas, in: listRect, store: store)
+            panes.render(system, at: index, note: note, into: &canvas, in: panesRect ?? main)
+        }
+        switch focus {
+        case .system: break
+        case .tree where tree != nil: tree?.render(into: &canvas, in: main)
+        case .hotspots where hotspots != nil: hotspots?.render(into: &canvas, in: main)
+        case .flame where flame != nil: flame?.render(into: &canvas, in: main)
+        default: stream.render(into: &canvas, in: listRect, store: store)
         }
         if let detailRect, let detailLines {
             let maxScroll = DetailPanel.render(detailLines, scroll: detailScroll, fullScreen: detailRect == main,

@@ -77,6 +77,17 @@ extension EndToEnd {
             try await session.waitFor("--total-cpu-usage--")
             try session.send("5")
             try await session.waitFor("DETAILS")
+            // and 0 is the dashboard: the stream and the panes (still in their table mode) on one screen
+            try session.send("0")
+            try await session.waitUntil("the dashboard with the table") {
+                $0.text.contains("DETAILS") && $0.text.contains("--total-cpu-usage--")
+            }
+            // 0 from the full-screen panes (back in panes mode) goes to the dashboard too
+            try session.send("0", "5", "v", "0")
+            screen = try await session.waitUntil("the dashboard with the panes") {
+                $0.text.contains("DETAILS") && $0.text.contains("System at \(fifth)")
+            }
+            #expect(screen.lines.contains { $0.contains(" CPU [") }, "\(screen)")
             try await session.quitAndExpectRestoredTerminal()
         }
 

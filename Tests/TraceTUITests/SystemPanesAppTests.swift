@@ -26,6 +26,26 @@ struct SystemPanesAppTests {
         #expect(c.row(0).contains("TIME"))
     }
 
+    @Test func zeroShowsTheStreamAndThePanesTogetherBelowOrBeside() {
+        var app = Self.app()
+        _ = app.handle(.char("0"))
+        #expect(app.dashboard && app.focus == .stream)
+        // 100 columns: the panes below the stream, following its cursor
+        var c = Fixtures.render(&app, width: 100, height: 30)
+        #expect(c.row(0).contains("TIME"), "\(c.text)")
+        let panesRow = try? #require((0..<30).first { c.row($0).hasPrefix(" System at 1720.500000") })
+        #expect(panesRow.map { $0 >= 14 } == true, "the panes below the stream: \(c.text)")
+        _ = app.handle(.char("G"))
+        c = Fixtures.render(&app, width: 100, height: 30)
+        #expect(c.text.contains(" System at 1721.000000"), "the panes follow the cursor: \(c.text)")
+        // 180 columns: beside it
+        c = Fixtures.render(&app, width: 180, height: 30)
+        #expect(c.row(0).contains("TIME") && c.row(0).contains("System at"), "\(c.row(0))")
+        _ = app.handle(.char("0"))
+        c = Fixtures.render(&app, width: 100, height: 30)
+        #expect(!c.text.contains("System at"))
+    }
+
     @Test func movingKeysMoveTheCursorAndThePanesFollow() {
         var app = Self.app()
         _ = app.handle(.char("5"))
