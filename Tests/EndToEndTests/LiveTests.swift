@@ -17,7 +17,9 @@ extension EndToEnd {
             try await session.waitFor("sched_switch")
             // The system panes run beside the capture: two /proc samples make the first interval.
             try session.send("5")
-            try await session.waitFor("sample 2/")
+            try await session.waitUntil("the newest interval in the panes") {
+                $0.text.contains("System at") && $0.text.contains(" CPU [")
+            }
             try session.send("1")
             try await session.waitFor("sched_switch")
             try session.send("Space")

@@ -95,8 +95,10 @@ extension EndToEnd {
             let session = try TmuxSession()
             defer { session.close() }
             try session.launch("dstat", "--ui", "--interval", "0.2")
-            // The first interval ends at the second sample
-            var screen = try await session.waitFor("sample 2/")
+            // An interval needs two samples; the panes then show the newest
+            var screen = try await session.waitUntil("the newest interval") {
+                $0.text.contains("System at") && $0.lines.contains { $0.hasPrefix("   0 [") }
+            }
             #expect(screen.lines.contains { $0.hasPrefix(" CPU [") && $0.contains("usr") }, "\(screen)")
             #expect(screen.lines.contains { $0.hasPrefix("   0 [") }, "a bar for CPU 0: \(screen)")
             try session.send("v")

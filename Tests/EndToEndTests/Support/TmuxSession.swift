@@ -121,7 +121,7 @@ final class TmuxSession {
         let deadline = ContinuousClock.now + timeout
         while true {
             let screen = styled ? try styledScreen() : try screen()
-            if condition(screen) { return screen }
+            if condition(screen), let settled = try await settle(screen, styled: styled, condition) { return settled }
             if ContinuousClock.now >= deadline {
                 throw E2EError(
                     "timed out after \(timeout) waiting for \(what)\n--- last screen (\(width)x\(height)) ---\n"
@@ -129,6 +129,20 @@ final class TmuxSession {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    /// A capture can catch a frame half written: once the condition holds, the screen is read again until two
+    /// reads agree (a live screen that never stops changing gives its latest read that still holds).
+    private func settle(_ first: ScreenText, styled: Bool, _ condition: (ScreenText) -> Bool) async throws -> ScreenText? {
+        var last = first
+        for _ in 0..<5 {
+            try await Task.sleep(for: .milliseconds(40))
+            let again = styled ? try styledScreen() : try screen()
+            guard condition(again) else { return nil }
+            if again.text == last.text { return again }
+            last = again
+        }
+        return last
     }
 
     /// Waits until `text` is on screen.
