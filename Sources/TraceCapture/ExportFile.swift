@@ -17,7 +17,7 @@ public final class ExportFile {
             self.path = path
             fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw CaptureError(MappedFile.openFailure(path, errno)) }
-            Self.giveToSudoUser(fd)
+            TraceWriter.giveToInvokingUser(fd: fd)
         } else {
             self.path = nil
             fd = 1
@@ -63,13 +63,4 @@ public final class ExportFile {
             throw CaptureError("cannot write \(path!): \(MappedFile.reason(errno))")
         }
     }
-
-    /// The user `sudo` ran us for, from `SUDO_UID` / `SUDO_GID`; nil when not under sudo as root.
-    public static func sudoOwner(environment: [String: String]) -> (uid: uid_t, gid: gid_t)? {
-        guard let u = environment["SUDO_UID"].flatMap(UInt32.init),
-              let g = environment["SUDO_GID"].flatMap(UInt32.init) else { return nil }
-        return (uid_t(u), gid_t(g))
-    }
-
-    private static func giveToSudoUser(_ fd: Int32) { TraceWriter.giveToInvokingUser(fd: fd) }
 }

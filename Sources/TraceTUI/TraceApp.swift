@@ -411,13 +411,20 @@ public struct TraceApp: Sendable {
 
     private mutating func handleExportMenu(_ key: Key, selected: Int) {
         let count = ExportMenu.choices.count
+        // Moving is the keymap's, as in the help; the menu's own letters pick a format.
+        switch keymap.command(for: key, in: focus) {
+        case .lineUp?:
+            mode = .exportMenu(selected: (selected + count - 1) % count)
+            return
+        case .lineDown?:
+            mode = .exportMenu(selected: (selected + 1) % count)
+            return
+        default:
+            break
+        }
         switch key {
         case .escape:
             mode = .browsing
-        case .up, .char("k"):
-            mode = .exportMenu(selected: (selected + count - 1) % count)
-        case .down, .char("j"):
-            mode = .exportMenu(selected: (selected + 1) % count)
         case .enter:
             requestExport(ExportMenu.choices[selected].format)
         case .char(let c):
