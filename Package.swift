@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tracetui", targets: ["tracetui"]),
+        .executable(name: "tracetui-spin", targets: ["SpinHelper"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -16,7 +17,7 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceCmd", "CTracefs"]),
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceCmd", "CTracefs", "CPerfEvent"]),
         // trace.dat through libtracecmd, fields decoded by libtraceevent.
         .systemLibrary(name: "CTraceCmd", path: "Sources/CTraceCmd", pkgConfig: "libtracecmd",
                        providers: [.apt(["libtracecmd-dev", "libtraceevent-dev", "libtracefs-dev"])]),
@@ -26,6 +27,8 @@ let package = Package(
         // libtracefs/libtraceevent: the library trace-cmd uses, for the live instance and raw ring buffers.
         .systemLibrary(name: "CTracefs", path: "Sources/CTracefs", pkgConfig: "libtracefs",
                        providers: [.apt(["libtracefs-dev", "libtraceevent-dev"])]),
+        // perf_event_open: CPU sampling and counters, without shelling out to perf.
+        .systemLibrary(name: "CPerfEvent", path: "Sources/CPerfEvent"),
         // The terminal's vocabulary as plain values: Canvas, Cell, Role, Key, Theme.
         .target(name: "Screen"),
         // The app: state, views, commands, keymap; renders into a Canvas.
@@ -48,6 +51,9 @@ let package = Package(
             dependencies: ["TraceModel", "TraceCapture", "TraceTUI", "Screen"],
             path: "Benchmarks/tracetui-bench"
         ),
+        // A load with known symbols for the sampling and counter tests (C, so its frames are plain symbols).
+        .executableTarget(name: "SpinHelper", path: "Sources/SpinHelper",
+                          cSettings: [.unsafeFlags(["-O1", "-g", "-fno-omit-frame-pointer"])]),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "TraceModel", "CZlib", "CZstd"]),
         .testTarget(name: "ScreenTests", dependencies: ["Screen"]),
