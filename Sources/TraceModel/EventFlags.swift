@@ -10,7 +10,7 @@ public struct EventFlags: Sendable, Hashable {
     public var isPresent: Bool { raw != Self.absent }
 
     static let irqChars: [UInt8] = Array(".dDbX".utf8)
-    static let reschedChars: [UInt8] = Array(".NnpLB".utf8)
+    static let reschedChars: [UInt8] = Array(".NnpLBlb".utf8)
     static let contextChars: [UInt8] = Array(".hsHzZ".utf8)
 
     /// Packs the flags token of a line (4, 5 or 7 characters). Nil when the token is not flags.
@@ -51,6 +51,8 @@ public struct EventFlags: Sendable, Hashable {
         case 0x70: return 3  // p
         case 0x4C: return 4  // L
         case 0x42: return 5  // B
+        case 0x6C: return 6  // l: lazy need-resched only
+        case 0x62: return 7  // b: need-resched and lazy
         default: return nil
         }
     }

@@ -85,41 +85,25 @@ struct FtraceLineParser {
     @inline(__always)
     private func parseStandard(_ line: LineBytes, _ i: Int) -> ParsedLine? {
         let n = line.count
-        // The cpu column is the first ` [digits]`; a comm may hold `[` but not ` [digits]`.
+        // The cpu column is the first ` [digits]` that follows `-pid` (and an optional `(tgid)`): a task may be
+        // named `x [1]`, so a bracketed number alone does not mark the column.
         var search = i
-        var open = -1, close = -1
-        while let b = line.find(Byte.openBracket, from: search) {
-            if b > i, Byte.isSpace(line[b - 1]) {
-                let d = line.digitsEnd(from: b + 1)
-                if d > b + 1, d < n, line[d] == Byte.closeBracket {
-                    open = b
-                    close = d
-                    break
-                }
-            }
+        var found: (open: Int, close: Int, column: PidColumn)?
+        while found == nil, let b = line.find(Byte.openBracket, from: search) {
             search = b + 1
+            guard b > i, Byte.isSpace(line[b - 1]) else { continue }
+            let d = line.digitsEnd(from: b + 1)
+            guard d > b + 1, d < n, line[d] == Byte.closeBracket,
+                  let column = pidColumn(line, commStart: i, before: b) else { continue }
+            found = (b, d, column)
         }
-        guard open > 0, let cpu = line.number(from: open + 1, to: close) else { return nil }
+        guard let (open, close, column) = found, let cpu = line.number(from: open + 1, to: close) else { return nil }
         var r = ParsedLine(kind: .event)
         r.cpu = Int32(truncatingIfNeeded: cpu)
-
-        // Walk back over the optional `(tgid)` column, then the pid, to the last dash.
-        var j = line.skipSpacesBackward(from: open - 1)
-        if j > i, line[j] == Byte.closeParen {
-            var o = j - 1
-            while o > i, line[o] != Byte.openParen { o -= 1 }
-            guard o > i else { return nil }
-            let t0 = line.skipSpaces(from: o + 1)
-            if let t = line.number(from: t0, to: j) { r.tgid = Int32(truncatingIfNeeded: t) }
-            j = line.skipSpacesBackward(from: o - 1)
-        }
-        let pidEnd = j + 1
-        while j >= i, Byte.isDigit(line[j]) { j -= 1 }
-        guard j > i, j + 1 < pidEnd, line[j] == Byte.dash,
-              let pid = line.number(from: j + 1, to: pidEnd) else { return nil }
-        r.pid = Int32(truncatingIfNeeded: pid)
+        r.pid = column.pid
+        if let tgid = column.tgid { r.tgid = tgid }
         r.commStart = i
-        r.commEnd = j
+        r.commEnd = column.commEnd
 
         // After the cpu: optional flags, then the timestamp ending in ':'.
         var k = line.skipSpaces(from: close + 1)
@@ -134,6 +118,32 @@ struct FtraceLineParser {
         r.payloadStart = line.skipSpaces(from: tokenEnd)
         r.nameDeferred = true
         return r
+    }
+
+    struct PidColumn {
+        var pid: Int32
+        var tgid: Int32?
+        var commEnd: Int
+    }
+
+    /// The `comm-pid` (and optional `(tgid)`) that ends just before `before`, walking back; nil when the
+    /// bytes there are not that shape.
+    func pidColumn(_ line: LineBytes, commStart i: Int, before: Int) -> PidColumn? {
+        var tgid: Int32?
+        var j = line.skipSpacesBackward(from: before - 1)
+        if j > i, line[j] == Byte.closeParen {
+            var o = j - 1
+            while o > i, line[o] != Byte.openParen { o -= 1 }
+            guard o > i else { return nil }
+            let t0 = line.skipSpaces(from: o + 1)
+            if let t = line.number(from: t0, to: j) { tgid = Int32(truncatingIfNeeded: t) }
+            j = line.skipSpacesBackward(from: o - 1)
+        }
+        let pidEnd = j + 1
+        while j >= i, Byte.isDigit(line[j]) { j -= 1 }
+        guard j > i, j + 1 < pidEnd, line[j] == Byte.dash,
+              let pid = line.number(from: j + 1, to: pidEnd) else { return nil }
+        return PidColumn(pid: Int32(truncatingIfNeeded: pid), tgid: tgid, commEnd: j)
     }
 
     private static let powersOfTen: [Int64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000,
@@ -194,15 +204,11 @@ struct FtraceLineParser {
             let cpuEnd = line.digitsEnd(from: tokStart)
             guard cpuEnd > tokStart, let cpu = line.number(from: tokStart, to: cpuEnd),
                   let flags = EventFlags.pack(line, from: cpuEnd, to: tokEnd) else { return nil }
-            var j = line.skipSpacesBackward(from: tokStart - 1)
-            let pidEnd = j + 1
-            while j >= i, Byte.isDigit(line[j]) { j -= 1 }
-            guard j > i, j + 1 < pidEnd, line[j] == Byte.dash,
-                  let pid = line.number(from: j + 1, to: pidEnd) else { return nil }
+            guard let column = pidColumn(line, commStart: i, before: tokStart) else { return nil }
             var r = ParsedLine(kind: .event)
             r.commStart = i
-            r.commEnd = j
-            r.pid = Int32(truncatingIfNeeded: pid)
+            r.commEnd = column.commEnd
+            r.pid = column.pid
             r.cpu = Int32(truncatingIfNeeded: cpu)
             r.flags = flags
             r.timestamp = micros &* 1000

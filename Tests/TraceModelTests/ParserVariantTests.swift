@@ -44,6 +44,36 @@ struct ParserVariantTests {
         #expect(s.summary.unparsed == 0)
     }
 
+    @Test func aTaskNamedWithABracketedNumberKeepsTheRealCpuColumn() {
+        let s = store("""
+                   x [1]-4242  [001] d..2.  10.000001: sched_switch: prev_comm=x [1] prev_pid=4242
+              job [7] (x)-77   (   77) [000] .....  10.000002: sys_enter_read: fd=3
+
+        """)
+        #expect(s.count == 2)
+        #expect(s.summary.unparsed == 0)
+        #expect(s.taskLabel(s.row(0).task) == "x [1]-4242")
+        #expect(s.row(0).cpu == 1)
+        #expect(s.taskNames[Int(s.row(1).task)] == "job [7] (x)")
+        #expect(s.taskTGIDs[Int(s.row(1).task)] == 77)
+        #expect(s.row(1).cpu == 0)
+    }
+
+    @Test func lazyReschedFlagsAsTheKernelPrintsThem() {
+        let s = store("""
+                bash-1  [000] .l...  1.000001: a: x=1
+                bash-1  [000] Db...  1.000002: b: x=1
+                bash-1  [000] bB...  1.000003: c: x=1
+
+        """)
+        #expect(s.count == 3)
+        #expect(s.row(0).flags.needResched == "l")
+        #expect(s.row(1).flags.irqsOff == "D")
+        #expect(s.row(1).flags.needResched == "b")
+        #expect(s.row(2).flags.irqsOff == "b")
+        #expect(s.row(2).flags.needResched == "B")
+    }
+
     @Test func recordTgidColumn() {
         let s = store("""
         com.google.android.youtube-23071 (23071) [002] d..5 214168.479892: sched_wakeup: comm=Binder:549_4 pid=2029
