@@ -26,7 +26,7 @@ extension SystemPanesView {
         func pad(_ t: String, _ n: Int) -> String { t.count >= n ? " " + t : String(repeating: " ", count: n - t.count) + t }
         func rate(_ r: CounterRates.Rate?) -> String {
             guard let v = r?.perSecond else { return "-" }
-            return UnitFormat.count(v, width: 6)
+            return UnitFormat.count(v, width: 4)
         }
         func ipc(_ v: Double?) -> String { v.map { DstatTable.decimal($0) } ?? "-" }
 

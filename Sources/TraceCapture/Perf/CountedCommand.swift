@@ -20,8 +20,11 @@ public enum CountedCommand {
 
     /// Runs `argv` to completion with its standard input and output, and returns its counts. SIGINT and
     /// SIGQUIT reach the command (same terminal) while tracetui ignores them, so Ctrl-C still prints the counts.
-    public static func run(_ argv: [String], events: [CounterEvent] = CounterEvent.command) throws(Failure)
-        -> CommandCounts
+    ///
+    /// `timeout` (for tests, whose every wait is bounded) kills the command with SIGKILL when it runs longer;
+    /// its status then says so (137).
+    public static func run(_ argv: [String], events: [CounterEvent] = CounterEvent.command,
+                           timeout: Duration? = nil) throws(Failure) -> CommandCounts
     {
         guard let name = argv.first, !name.isEmpty else { throw .notFound("no command given") }
         guard resolve(name) != nil else { throw .notFound("\(name): command not found") }
@@ -48,7 +51,7 @@ public enum CountedCommand {
         }
         let start = monotonicNanoseconds()
         child.release()
-        let (status, usage) = child.wait()
+        let (status, usage) = child.wait(timeout: timeout)
         let elapsed = monotonicNanoseconds() - start
         let signal = status & 0x7f
         return CommandCounts(
@@ -129,9 +132,21 @@ struct HeldChild {
     }
 
     /// Waits for the command to end: its wait status and its CPU times (with those of its reaped children).
-    func wait() -> (Int32, rusage) {
+    func wait(timeout: Duration? = nil) -> (Int32, rusage) {
         var status: Int32 = 0
         var usage = rusage()
+        if let timeout {
+            let deadline = ContinuousClock.now + timeout
+            while true {
+                let reaped = wait4(pid, &status, WNOHANG, &usage)
+                if reaped == pid || (reaped < 0 && errno != EINTR) { return (status, usage) }
+                if ContinuousClock.now >= deadline {
+                    kill(pid, SIGKILL)
+                    break
+                }
+                usleep(1000)
+            }
+        }
         while wait4(pid, &status, 0, &usage) < 0 {
             if errno != EINTR { break }
         }
