@@ -75,6 +75,37 @@ struct CounterTests {
         #expect(ProcRates(from: a, to: b).counters == nil)
     }
 
+    @Test func theSidecarKeepsTheCountersSoAReplayShowsTheSameRates() throws {
+        var a = ProcSample(), b = ProcSample()
+        a.monotonic = 1_000_000_000
+        b.monotonic = 2_000_000_000
+        // cycles and instructions not supported (no values), major faults multiplexed on CPU 3
+        a.counters = CounterReading(events: CounterEvent.systemWide, cpus: [0, 3], values: [
+            .contextSwitches: [CounterValue(value: 5, enabled: 10, running: 10), CounterValue(value: 7, enabled: 10, running: 10)],
+            .cpuMigrations: [CounterValue(), CounterValue()],
+            .minorFaults: [CounterValue(value: 1, enabled: 10, running: 10), CounterValue(value: 2, enabled: 10, running: 10)],
+            .majorFaults: [CounterValue(value: 0, enabled: 10, running: 10), CounterValue(value: 3, enabled: 10, running: 5)],
+        ])
+        b.counters = a.counters
+        b.counters?.values[.contextSwitches] = [CounterValue(value: 500, enabled: 1_000_000_010, running: 1_000_000_010),
+                                                CounterValue(value: 9_000_000_000, enabled: 1_000_000_010, running: 1_000_000_010)]
+        // a counting error is not kept: a replay shows no table rather than a stale reason
+        var c = ProcSample()
+        c.monotonic = 3_000_000_000
+        c.counters = CounterReading(events: CounterEvent.systemWide, error: "not permitted")
+        let text = ProcSidecar.header(pageSize: 4096) + ProcSidecar.encode(a) + ProcSidecar.encode(b) + ProcSidecar.encode(c)
+        #expect(text.contains("K 0 3\nk context-switches 5 10 10 7 10 10\n"), "\(text)")
+        #expect(text.contains("k cycles\nk instructions\n"), "\(text)")
+        let decoded = try #require(Array(text.utf8).withUnsafeBytes { ProcSidecar.decode($0) })
+        #expect(decoded.samples.count == 3)
+        #expect(decoded.samples[0].counters == a.counters)
+        #expect(decoded.samples[1].counters == b.counters)
+        #expect(decoded.samples[2].counters == nil)
+        let history = ProcHistory(decoded.samples)
+        #expect(history.rates[1].counters?.total[.contextSwitches]?.perSecond == 9_000_000_488)
+        #expect(history.rates[1].counters?.unsupported == [.cycles, .instructions])
+    }
+
     static func counts(cycles: Bool) -> CommandCounts {
         var values: [CounterEvent: [CounterValue]] = [
             .taskClock: [CounterValue(value: 2_420_000, enabled: 2_420_000, running: 2_420_000)],
