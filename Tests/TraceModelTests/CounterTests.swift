@@ -158,6 +158,16 @@ struct CounterTests {
         #expect(Self.counts(cycles: true).ipc == 1.25)
     }
 
+    @Test func eventsCountedInUserSpaceOnlyAreMarkedLikePerf() {
+        var counts = Self.counts(cycles: false)
+        counts.reading.userSpaceOnly = [.taskClock, .cycles]
+        let text = PerfStatReport.text(counts)
+        #expect(text.contains("              2.42 msec task-clock:u                     #    0.829 CPUs utilized\n"), "\(text)")
+        #expect(text.contains("   <not supported>      cycles:u\n"), "\(text)")
+        #expect(text.contains("      context-switches                 #"), "\(text)")
+        #expect(PerfStatReport.json(counts).contains(#"{"event":"task-clock:u","#))
+    }
+
     @Test func jsonNamesEveryEventAndSaysWhichAreNotSupported() {
         let json = PerfStatReport.json(Self.counts(cycles: false))
         #expect(json.hasPrefix(#"{"command":["tracetui-spin","faults","1000"],"exit_status":0,"elapsed_seconds":0.002918288,"#))

@@ -21,6 +21,8 @@ public final class PerfCounters {
     public let events: [CounterEvent]
     public let cpus: [Int]
     private var fds: [CounterEvent: [Int32]] = [:]
+    /// Events opened with `exclude_kernel` because the kernel refused more (perf stat's `:u`).
+    public private(set) var userSpaceOnly: Set<CounterEvent> = []
 
     public init(events: [CounterEvent], target: Target) throws(CaptureError) {
         self.events = events
@@ -40,8 +42,9 @@ public final class PerfCounters {
             var opened: [Int32] = []
             for cpu in cpus {
                 switch Self.open(event, pid: pid, cpu: cpu, command: target != .systemWide) {
-                case .success(let fd):
+                case .success(let (fd, userOnly)):
                     opened.append(fd)
+                    if userOnly { userSpaceOnly.insert(event) }
                 case .failure(let failure):
                     for fd in opened { close(fd) }
                     opened = []
@@ -77,7 +80,9 @@ public final class PerfCounters {
                 return CounterValue(value: buffer.0, enabled: buffer.1, running: buffer.2)
             }
         }
-        return CounterReading(events: events, cpus: cpus, values: values)
+        var reading = CounterReading(events: events, cpus: cpus, values: values)
+        reading.userSpaceOnly = userSpaceOnly
+        return reading
     }
 
     /// Whether the event could be opened (false: `<not supported>` on this machine).
@@ -105,7 +110,8 @@ public final class PerfCounters {
         }
     }
 
-    static func open(_ event: CounterEvent, pid: Int32, cpu: Int, command: Bool) -> Result<Int32, OpenFailure> {
+    /// The descriptor, and whether it counts user space only.
+    static func open(_ event: CounterEvent, pid: Int32, cpu: Int, command: Bool) -> Result<(Int32, Bool), OpenFailure> {
         let (type, config) = typeAndConfig(event)
         // Where perf_event_paranoid allows only user space (2, unprivileged), perf retries without the kernel:
         // a command's counts then leave out what it did in the kernel, which perf stat marks with ":u".
@@ -115,7 +121,7 @@ public final class PerfCounters {
             tt_perf_attr_set(&attr, command ? 1 : 0, command ? 1 : 0, 0, userOnly ? 1 : 0, userOnly ? 1 : 0,
                              0, 0, 0, 0, command ? 1 : 0)
             let fd = tt_perf_event_open(&attr, pid, Int32(cpu), -1, TT_PERF_FLAG_FD_CLOEXEC)
-            if fd >= 0 { return .success(fd) }
+            if fd >= 0 { return .success((fd, userOnly)) }
             let err = errno
             switch err {
             case EACCES, EPERM:

@@ -51,6 +51,9 @@ public struct CounterReading: Sendable, Equatable {
     public var values: [CounterEvent: [CounterValue]]
     /// Why nothing could be counted (perf_event_open not permitted…); nil when counting works.
     public var error: String?
+    /// Events counted in user space only (`exclude_kernel`: perf_event_paranoid 2 without root), which perf
+    /// stat names with `:u`.
+    public var userSpaceOnly: Set<CounterEvent> = []
 
     public init(events: [CounterEvent] = [], cpus: [Int] = [], values: [CounterEvent: [CounterValue]] = [:],
                 error: String? = nil) {
@@ -61,6 +64,9 @@ public struct CounterReading: Sendable, Equatable {
     }
 
     public func isSupported(_ event: CounterEvent) -> Bool { values[event] != nil }
+
+    /// The event's name as perf stat prints it: `cycles`, or `cycles:u` when counted in user space only.
+    public func name(_ event: CounterEvent) -> String { event.name + (userSpaceOnly.contains(event) ? ":u" : "") }
 
     /// The event's values summed over the CPUs; nil when not supported.
     public func total(_ event: CounterEvent) -> CounterValue? {

@@ -18,12 +18,13 @@ public enum PerfStatReport {
 
     /// One event's line: `              2.42 msec task-clock                       #    0.829 CPUs utilized`.
     static func line(_ event: CounterEvent, _ c: CommandCounts, taskSeconds: Double?, elapsed: Double) -> String {
-        let name = event.name.padding(to: 33)
+        let shown = c.reading.name(event)
+        let name = shown.padding(to: 33)
         guard let value = c.reading.total(event) else {
-            return pad("<not supported>", 18) + "      " + event.name
+            return pad("<not supported>", 18) + "      " + shown
         }
         guard let scaled = value.scaled else {
-            return pad("<not counted>", 18) + "      " + event.name
+            return pad("<not counted>", 18) + "      " + shown
         }
         var text: String
         var ratio: String?
@@ -74,7 +75,7 @@ public enum PerfStatReport {
         w.beginArray()
         for event in c.reading.events {
             w.beginObject()
-            w.key("event"); w.string(event.name)
+            w.key("event"); w.string(c.reading.name(event))
             let value = c.reading.total(event)
             w.key("supported"); w.raw(value != nil ? "true" : "false")
             w.key("value")
