@@ -65,7 +65,9 @@ struct Stat: AsyncParsableCommand {
             counts = try CountedCommand.run(command)
         } catch {
             FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            // A shell's codes: 127 not found, 126 found but not executable.
             if case .notFound = error { throw ExitCode(127) }
+            if case .notExecutable = error { throw ExitCode(126) }
             throw ExitCode.failure
         }
         let text = format == .json ? PerfStatReport.json(counts) + "\n" : PerfStatReport.text(counts)

@@ -96,8 +96,19 @@ struct PerfCounterTests {
         }
         do {
             _ = try CountedCommand.run(["tracetui-no-such-command"], timeout: .seconds(10))
+            Issue.record("a missing command ran")
         } catch {
             #expect(error.description == "tracetui-no-such-command: command not found")
+        }
+        do {
+            _ = try CountedCommand.run(["/tmp"], timeout: .seconds(10))
+            Issue.record("a directory ran")
+        } catch {
+            guard case .notExecutable(let why) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(why == "/tmp: not an executable file")
         }
     }
 

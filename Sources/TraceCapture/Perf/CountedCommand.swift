@@ -6,14 +6,16 @@ import TraceModel
 /// (which starts the counters) and is reaped with `wait4` for its CPU times.
 public enum CountedCommand {
     public enum Failure: Error, CustomStringConvertible, Sendable {
-        /// No executable by that name in `$PATH` (or not executable): a shell's 127.
+        /// No executable by that name in `$PATH`, or no such path: a shell's 127.
         case notFound(String)
+        /// A path that exists but cannot be executed (a directory, no x bit): a shell's 126.
+        case notExecutable(String)
         /// perf_event_open refused, or the command could not be started.
         case cannotCount(String)
 
         public var description: String {
             switch self {
-            case .notFound(let text), .cannotCount(let text): text
+            case .notFound(let text), .notExecutable(let text), .cannotCount(let text): text
             }
         }
     }
@@ -27,7 +29,10 @@ public enum CountedCommand {
                            timeout: Duration? = nil) throws(Failure) -> CommandCounts
     {
         guard let name = argv.first, !name.isEmpty else { throw .notFound("no command given") }
-        guard resolve(name) != nil else { throw .notFound("\(name): command not found") }
+        guard resolve(name) != nil else {
+            if name.contains("/"), access(name, F_OK) == 0 { throw .notExecutable("\(name): not an executable file") }
+            throw .notFound(name.contains("/") ? "\(name): no such file" : "\(name): command not found")
+        }
         let child: HeldChild
         do {
             child = try HeldChild(argv)

@@ -144,8 +144,7 @@ public final class PerfCounters {
         let paranoid = readSmallFile("/proc/sys/kernel/perf_event_paranoid").flatMap { Int($0) }
         let level = paranoid.map { "kernel.perf_event_paranoid is \($0)" } ?? "perf_event_paranoid is unknown"
         if systemWide {
-            return "perf_event_open not permitted: counting every CPU needs root or CAP_PERFMON, or "
-                + "kernel.perf_event_paranoid ≤ 0 (\(level))"
+            return "perf_event_open not permitted (\(level); every CPU needs root, CAP_PERFMON or ≤ 0)"
         }
         return "perf_event_open not permitted (\(level)): run as root, or `sysctl kernel.perf_event_paranoid=2`"
     }
