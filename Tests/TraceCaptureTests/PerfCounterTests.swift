@@ -64,6 +64,17 @@ struct PerfCounterTests {
     }
 
     @Test(.enabled(if: PerfCounterTests.commandsCountable))
+    func childrenForkedByTheCommandAreCountedToo() throws {
+        // The shell forks two children (no exec of the last one: `; true`), each faulting 5000 pages
+        let spin = try Self.spinBinary()
+        let counts = try CountedCommand.run(["/bin/sh", "-c", "'\(spin)' faults 5000; '\(spin)' faults 5000; true"],
+                                            timeout: .seconds(30))
+        #expect(counts.exitStatus == 0)
+        let minor = try #require(counts.count(.minorFaults))
+        #expect(minor >= 10_000 && minor <= 11_500, "minor faults \(minor)")
+    }
+
+    @Test(.enabled(if: PerfCounterTests.commandsCountable))
     func taskClockOfASpinIsItsTimeOnTheCPU() throws {
         // As root the spin runs SCHED_FIFO (`chrt -f 1`, 0.5 s on one of the cores): it then has a core to
         // itself even while other jobs build on this machine (nice is no help: autogroups share by session).
