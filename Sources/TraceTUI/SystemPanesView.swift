@@ -143,6 +143,11 @@ public struct SystemPanesView: Sendable {
             }
             c.put(text, x: x, y: y, role: .normal, limit: x + w)
         }
+        // perf counters (live only), above the disks: per CPU rows only when the tables below still fit.
+        if let counters = r.counters {
+            y = Self.drawCounters(counters, into: &canvas, x: x, y: y, width: w, maxY: rect.maxY,
+                                  reserve: r.disks.count + r.nets.count + 2)
+        }
         // Disks and interfaces: a table each, with a history of their traffic.
         let nameWidth = max(8, min(16, (r.disks.map(\.name.count) + r.nets.map(\.name.count)).max() ?? 8))
         func pad(_ t: String, _ n: Int) -> String { t.count >= n ? t : String(repeating: " ", count: n - t.count) + t }

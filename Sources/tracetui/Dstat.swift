@@ -45,7 +45,9 @@ struct Dstat: AsyncParsableCommand {
         } catch {
             throw ValidationFailure(error.description)
         }
-        let sampler = ProcSampler(root: procRoot, interval: .milliseconds(Int((interval * 1000).rounded())))
+        // The full-screen panes also count with perf_event_open (the counters table); the printed rows do not.
+        let sampler = ProcSampler(root: procRoot, interval: .milliseconds(Int((interval * 1000).rounded())),
+                                  counters: ui)
         if let from {
             guard let recorded = ProcSidecarFile.load(path: from) else {
                 throw ValidationFailure("\(from): not a tracetui /proc sidecar (see `tracetui dstat --output`)")

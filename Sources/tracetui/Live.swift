@@ -53,7 +53,9 @@ struct Live: AsyncParsableCommand {
         let capturing = Task.detached { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text) }
         // How busy the machine is, beside the events: the system panes (key 5), saved next to the trace.
         let procHistory = ProcHistoryBox()
-        let sampler = ProcSampler(interval: .milliseconds(Int64(max(100, (procInterval * 1000).rounded()))))
+        // perf counters per CPU ride along with each sample (the counters table in the panes).
+        let sampler = ProcSampler(interval: .milliseconds(Int64(max(100, (procInterval * 1000).rounded()))),
+                                  counters: true)
         sampler.start { procHistory.append($0) }
         defer { sampler.stop() }
         var procGeneration = -1

@@ -101,6 +101,16 @@ extension EndToEnd {
             }
             #expect(screen.lines.contains { $0.hasPrefix(" CPU [") && $0.contains("usr") }, "\(screen)")
             #expect(screen.lines.contains { $0.hasPrefix("   0 [") }, "a bar for CPU 0: \(screen)")
+            // perf counters ride along (system-wide counting needs root; otherwise the panes say why)
+            if geteuid() == 0 {
+                #expect(screen.lines.contains { $0.hasPrefix(" COUNTERS  ctxsw/s   migr/s minflt/s majflt/s") }, "\(screen)")
+                #expect(screen.lines.contains { $0.hasPrefix(" all  ") }, "\(screen)")
+                #expect(screen.lines.contains { $0.hasPrefix(" cpu 0  ") }, "\(screen)")
+            } else {
+                #expect(screen.lines.contains {
+                    $0.hasPrefix(" counters: perf_event_open not permitted") || $0.hasPrefix(" COUNTERS ")
+                }, "\(screen)")
+            }
             try session.send("v")
             screen = try await session.waitFor("--total-cpu-usage--")
             #expect(screen.lines.contains { $0.contains("usr sys idl wai stl|") })

@@ -6,28 +6,47 @@ import TraceModel
 /// Kept apart from `CaptureSession` so a live capture can own one: `start` with a callback that publishes
 /// into its snapshot, `stop` when the capture ends. Ticks are on a fixed grid (start + k·interval), so a slow
 /// read does not make the interval drift; a tick missed entirely is skipped, not caught up.
+///
+/// With `counters`, each sample also carries the perf counters of every CPU (`PerfCounters`, system-wide),
+/// read right after /proc, so the panes show them per interval like the /proc rates.
 public final class ProcSampler: Sendable {
     public let root: String
     public let interval: Duration
+    public let counters: Bool
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     /// `interval` is clamped to at least 100 ms.
-    public init(root: String = "/proc", interval: Duration = .seconds(1)) {
+    public init(root: String = "/proc", interval: Duration = .seconds(1), counters: Bool = false) {
         self.root = root
         self.interval = max(interval, .milliseconds(100))
+        self.counters = counters
     }
 
     deinit { stop() }
 
     /// Starts sampling at once (the first sample is delivered immediately); a second start restarts.
     public func start(_ deliver: @escaping @Sendable (ProcSample) -> Void) {
-        let root = self.root, interval = self.interval
+        let root = self.root, interval = self.interval, counters = self.counters
         let t = Task.detached(priority: .utility) {
             let reader = ProcReader(root: root)
+            // Not permitted (not root) is said in the panes, not thrown: the /proc panes work anyway.
+            var counting: PerfCounters?
+            var countingError: String?
+            if counters {
+                do {
+                    counting = try PerfCounters(events: CounterEvent.systemWide, target: .systemWide)
+                } catch {
+                    countingError = "\(error)"
+                }
+            }
             let clock = ContinuousClock()
             var next = clock.now
             while !Task.isCancelled {
-                deliver(reader.read())
+                var sample = reader.read()
+                if counters {
+                    sample.counters = counting?.read() ?? CounterReading(events: CounterEvent.systemWide, error: countingError)
+                }
+                deliver(sample)
                 next = next.advanced(by: interval)
                 let now = clock.now
                 while next < now { next = next.advanced(by: interval) }

@@ -34,6 +34,8 @@ public struct ProcRates: Sendable, Equatable {
     /// Bytes swapped in and out per second (dstat's paging group).
     public var swapIn = 0.0, swapOut = 0.0
     public var pageFaults = 0.0, majorFaults = 0.0
+    /// The perf counters' rates over the interval, when both samples carry counters (or why there are none).
+    public var counters: CounterRates?
 
     public init() {}
 
@@ -41,7 +43,7 @@ public struct ProcRates: Sendable, Equatable {
         a.seconds == b.seconds && a.total == b.total && a.cpus.map(\.id) == b.cpus.map(\.id)
             && a.cpus.map(\.cpu) == b.cpus.map(\.cpu) && a.disks == b.disks && a.nets == b.nets
             && a.contextSwitches == b.contextSwitches && a.interrupts == b.interrupts && a.forks == b.forks
-            && a.swapIn == b.swapIn && a.swapOut == b.swapOut
+            && a.swapIn == b.swapIn && a.swapOut == b.swapOut && a.counters == b.counters
     }
 
     /// Sums of the disks (without partitions, dm and md devices) and the interfaces (without `lo`).
@@ -81,6 +83,10 @@ public struct ProcRates: Sendable, Equatable {
         swapOut = rate(old.vm.swapOut, new.vm.swapOut) * page
         pageFaults = rate(old.vm.pageFaults, new.vm.pageFaults)
         majorFaults = rate(old.vm.majorFaults, new.vm.majorFaults)
+        if let c = new.counters {
+            counters = old.counters.map { CounterRates(from: $0, to: c, seconds: seconds) }
+                ?? CounterRates(events: c.events, error: c.error)
+        }
 
         var oldDisks: [String: DiskCounters] = [:]
         for d in old.disks { oldDisks[d.name] = d }

@@ -13,6 +13,9 @@ public struct ProcSample: Sendable, Equatable {
     public var vm = VMStat()
     /// cpu, memory, io; nil when `/proc/pressure` is absent (kernels before 4.20 or PSI disabled).
     public var pressure: [String: Pressure]?
+    /// perf_event_open counters read with the sample (live panes only: context switches, migrations, faults,
+    /// cycles and instructions per CPU); nil when not counted.
+    public var counters: CounterReading?
 
     public init() {}
 

@@ -13,6 +13,8 @@
 /// l load1 load5 load15 (hundredths) running total
 /// v pgfault pgmajfault pswpin pswpout pgpgin pgpgout
 /// p <cpu|memory|io> some_avg10 some_avg60 some_avg300 some_total [full_avg10 full_avg60 full_avg300 full_total]
+/// K <cpu> <cpu> …                  perf counters read with the sample: the CPUs, then one k line per event
+/// k <event> value enabled running [value enabled running …]   one triple per CPU of K (none: not supported)
 /// ```
 public enum ProcSidecar {
     public static let magic = "tracetui-proc"
@@ -39,6 +41,14 @@ public enum ProcSidecar {
             out += "p \(name) \(p.some.avg10) \(p.some.avg60) \(p.some.avg300) \(p.some.totalMicroseconds)"
             if let f = p.full { out += " \(f.avg10) \(f.avg60) \(f.avg300) \(f.totalMicroseconds)" }
             out += "\n"
+        }
+        if let c = s.counters, c.error == nil {
+            out += "K" + c.cpus.map { " \($0)" }.joined() + "\n"
+            for event in c.events {
+                out += "k \(event.name)"
+                for v in c.values[event] ?? [] { out += " \(v.value) \(v.enabled) \(v.running)" }
+                out += "\n"
+            }
         }
         return out
     }
@@ -118,6 +128,23 @@ public enum ProcSidecar {
                 var all = s.pressure ?? [:]
                 all[text.string(t[1])] = p
                 s.pressure = all
+            case UInt8(ascii: "K"):
+                // CPU numbers may be -1 (a task's counters): read the sign by hand.
+                let cpus = t.dropFirst().map { k in
+                    text.token(k, hasPrefix: "-") ? -Int(text.uint(k.dropFirst()) ?? 0) : Int(text.uint(k) ?? 0)
+                }
+                s.counters = CounterReading(events: [], cpus: cpus)
+            case UInt8(ascii: "k"):
+                let name = text.string(t[1])
+                guard var c = s.counters, let event = CounterEvent.allCases.first(where: { $0.name == name }) else { break }
+                c.events.append(event)
+                let v = nums(2)
+                if v.count >= 3 {
+                    c.values[event] = stride(from: 0, to: v.count - 2, by: 3).map {
+                        CounterValue(value: v[$0], enabled: v[$0 + 1], running: v[$0 + 2])
+                    }
+                }
+                s.counters = c
             default:
                 break
             }
