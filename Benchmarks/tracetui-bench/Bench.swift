@@ -17,8 +17,8 @@ struct Bench {
             }
         }
         if options.runs(.hotspots) {
-            HotspotBench.aggregate(samples: options.hotspotSamples)
-            HotspotBench.redrawLargeTable()
+            try await HotspotBench.aggregate(samples: options.hotspotSamples)
+            await HotspotBench.redrawLargeTable()
         }
     }
 
