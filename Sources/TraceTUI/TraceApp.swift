@@ -482,7 +482,8 @@ public struct TraceApp: Sendable {
     // MARK: - export
 
     private mutating func handleExportMenu(_ key: Key, selected: Int) {
-        let count = ExportMenu.choices.count
+        let choices = ExportMenu.choices(hotspots: exportsHotspots)
+        let count = choices.count
         // Moving is the keymap's, as in the help; the menu's own letters pick a format.
         switch keymap.command(for: key, in: focus) {
         case .lineUp?:
@@ -498,16 +499,23 @@ public struct TraceApp: Sendable {
         case .escape:
             mode = .browsing
         case .enter:
-            requestExport(ExportMenu.choices[selected].format)
+            requestExport(choices[selected])
         case .char(let c):
-            if let choice = ExportMenu.choices.first(where: { $0.key == c }) { requestExport(choice.format) }
+            if let choice = choices.first(where: { $0.key == c }) { requestExport(choice) }
         default:
             break
         }
     }
 
     /// What the export covers, said in the menu: the whole trace, or the filter and the A–B range.
+    /// The hotspot view is focused and built: `x` offers its table as CSV first.
+    private var exportsHotspots: Bool { focus == .hotspots && hotspots != nil }
+
     var exportScope: String {
+        if exportsHotspots, let h = hotspots {
+            let shown = "the hotspot table (\(StatusBar.grouped(h.table.order.count)) entries"
+            return shown + (h.filter.isEmpty ? ")" : ", \(h.filter.description))") + " or the whole trace"
+        }
         var parts: [String] = []
         if let text = stream.filterText, stream.isFiltering { parts.append("filter \(text)") }
         if let range = exportRange { parts.append("rows \(range.lowerBound + 1)–\(range.upperBound) (A–B)") }
@@ -519,7 +527,8 @@ public struct TraceApp: Sendable {
         return min(a, b)..<(max(a, b) + 1)
     }
 
-    private mutating func requestExport(_ format: ExportFormat) {
+    private mutating func requestExport(_ choice: ExportMenu.Choice) {
+        let format = choice.format
         mode = .browsing
         guard snapshot.progress.finished else {
             say("the file is still loading: export when it has loaded")
@@ -528,6 +537,9 @@ public struct TraceApp: Sendable {
         pendingExport = ExportRequest(format: format, rows: exportRange,
                                       filter: stream.isFiltering ? stream.filterText : nil,
                                       sourceName: snapshot.source)
+        if choice.table == .hotspots, let h = hotspots {
+            pendingExport = ExportRequest(format: .csv, table: .hotspots, hotspots: h.table, sourceName: snapshot.source)
+        }
         say("exporting…")
     }
 
@@ -630,7 +642,7 @@ public struct TraceApp: Sendable {
             }
         }
         if case .exportMenu(let selected) = mode {
-            ExportMenu.render(selected: selected, scope: exportScope, into: &canvas, in: main)
+            ExportMenu.render(selected: selected, scope: exportScope, hotspots: exportsHotspots, into: &canvas, in: main)
         }
         if case .picker(var picker) = mode, let live = snapshot.live {
             let enabled = Set(live.enabledEvents)
