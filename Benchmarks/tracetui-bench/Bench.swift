@@ -18,6 +18,9 @@ struct Bench {
         }
         if options.runs(.hotspots) {
             try await HotspotBench.aggregate(samples: options.hotspotSamples)
+            if options.hotspotCalls > 0 {
+                try await DurationsBench.aggregate(calls: options.hotspotCalls, keep: options.keep)
+            }
             await HotspotBench.redrawLargeTable()
         }
     }

@@ -237,28 +237,58 @@ public struct HotspotTable: Sendable {
         var entries = IDTable(capacity: 4096)
         var isNew = false
         var entryF: [UInt32] = [], entryT: [UInt32] = [], entryC: [UInt16] = []
-        var calls: [Int64] = [], totals: [Int64] = [], selfs: [Int64] = [], maxs: [Int64] = [], mins: [Int64] = []
+        // One record per entry, so a call updates one cache line; by function id directly when the
+        // function is the only key (the default), hashed otherwise.
+        var records: [DurationRecord] = []
+        var entryOfFunction = [Int32](repeating: -1, count: useSym && !useTask && !useCPU ? tree.functionNames.count : 0)
         var sum: Int64 = 0
-        for n in 0..<tree.count {
-            if filter.comm != nil, tree.task[n] != taskFilter { continue }
-            let f: UInt32 = useSym ? tree.function[n] : .max
-            let t: UInt32 = useTask ? tree.task[n] : 0xFFFF
-            let c: UInt16 = useCPU ? tree.cpu[n] : 0xFFFF
-            let key = UInt64(f) << 32 | UInt64(t & 0xFFFF) << 16 | UInt64(c)
-            let e = Int(entries.id(key, isNew: &isNew))
-            if isNew {
-                entryF.append(f); entryT.append(t); entryC.append(c)
-                calls.append(0); totals.append(0); selfs.append(0); maxs.append(0); mins.append(.max)
+        let tasks = tree.task, cpus = tree.cpu
+        var lane = 0
+        tree.function.withUnsafeBufferPointer { function in
+        tree.total.withUnsafeBufferPointer { total in
+        tree.subtreeEnd.withUnsafeBufferPointer { subtreeEnd in
+            for n in 0..<function.count {
+                if filter.comm != nil, tasks[n] != taskFilter { continue }
+                let f: UInt32 = useSym ? function[n] : .max
+                let e: Int
+                if !entryOfFunction.isEmpty, entryOfFunction[Int(f)] >= 0 {
+                    e = Int(entryOfFunction[Int(f)])
+                } else {
+                    let t: UInt32 = useTask ? tasks[n] : 0xFFFF
+                    var c: UInt16 = 0xFFFF
+                    if useCPU {
+                        // Calls are stored lane after lane (a lane per CPU): the lane only moves forward.
+                        while lane + 1 < cpus.laneStart.count, Int(cpus.laneStart[lane + 1]) <= n { lane += 1 }
+                        c = cpus.laneCPU.isEmpty ? 0 : cpus.laneCPU[lane]
+                    }
+                    let key = UInt64(f) << 32 | UInt64(t & 0xFFFF) << 16 | UInt64(c)
+                    e = Int(entries.id(key, isNew: &isNew))
+                    if isNew {
+                        entryF.append(f); entryT.append(t); entryC.append(c)
+                        records.append(DurationRecord())
+                        if !entryOfFunction.isEmpty { entryOfFunction[Int(f)] = Int32(e) }
+                    }
+                }
+                let t0 = total[n]
+                // Self time: the call's total minus its direct children's (the ids after it, child after child).
+                var st = t0
+                var child = n + 1
+                let end = Int(subtreeEnd[n])
+                while child < end {
+                    st -= total[child]
+                    child = Int(subtreeEnd[child])
+                }
+                st = max(0, st)
+                records[e].calls += 1
+                records[e].total += t0
+                records[e].selfTime += st
+                if t0 > records[e].max { records[e].max = t0 }
+                if t0 < records[e].min { records[e].min = t0 }
+                sum += st
             }
-            let t0 = tree.total[n]
-            let st = tree.selfTime(n)
-            calls[e] += 1
-            totals[e] += t0
-            selfs[e] += st
-            if t0 > maxs[e] { maxs[e] = t0 }
-            if t0 < mins[e] { mins[e] = t0 }
-            sum += st
-        }
+        }}}
+        let calls = records.map(\.calls), totals = records.map(\.total), selfs = records.map(\.selfTime)
+        let maxs = records.map(\.max), mins = records.map(\.min)
         selfValue = selfs
         childrenValue = totals
         countValue = calls
@@ -276,6 +306,15 @@ public struct HotspotTable: Sendable {
             }
         }
         sort(by: sortColumn)
+    }
+
+    /// One function's (or function and task / CPU's) durations while they are summed.
+    private struct DurationRecord {
+        var calls: Int64 = 0
+        var total: Int64 = 0
+        var selfTime: Int64 = 0
+        var max: Int64 = 0
+        var min: Int64 = .max
     }
 
     /// Counts of plain events by event name, task (comm), thread id and CPU — which task caused most

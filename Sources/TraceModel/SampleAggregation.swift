@@ -156,10 +156,12 @@ struct SampleAggregation: Sendable {
 
     // MARK: - dense: a counter per (context, location key)
 
-    /// A counter's 16 bytes: the children weight, the last sample that added to it (so a recursive
-    /// function counts once per sample) and the samples where it is the leaf. One cache line per frame.
+    /// A counter's 24 bytes: the children and self weight, the last sample that added to it (so a
+    /// recursive function counts once per sample) and the samples where it is the leaf. A frame costs
+    /// one cache line; the leaf's self weight is on the line its children weight already brought in.
     struct Counter: Sendable {
         var children: Int64 = 0
+        var selfWeight: Int64 = 0
         var stamp: Int32 = -1
         var leaves: Int32 = 0
     }
@@ -168,7 +170,6 @@ struct SampleAggregation: Sendable {
     /// contexts of a hot function share cache lines.
     struct DensePart: Sendable {
         var counters: [Counter]
-        var selfWeight: [Int64]
         /// Counter indexes in order of first appearance.
         var touched: [Int32]
     }
@@ -177,7 +178,6 @@ struct SampleAggregation: Sendable {
         let groups = groupCount
         let n = max(1, groups * symCount)
         var counters = [Counter](repeating: Counter(), count: n)
-        var selfW = [Int64](repeating: 0, count: n)
         var touched: [Int32] = []
         let children = self.children
         samples.frames.withUnsafeBufferPointer { frames in
@@ -186,7 +186,6 @@ struct SampleAggregation: Sendable {
         symOfLocation.withUnsafeBufferPointer { symOf in
         groupOfSample.withUnsafeBufferPointer { groupOf in
         counters.withUnsafeMutableBufferPointer { acc in
-        selfW.withUnsafeMutableBufferPointer { selfW in
             for i in range {
                 let g = groupOf[i]
                 if g == .max { continue }
@@ -195,7 +194,7 @@ struct SampleAggregation: Sendable {
                 let w = weights[i]
                 let stampValue = Int32(truncatingIfNeeded: i)
                 let leaf = Int(symOf[Int(frames[start])]) &* groups &+ gi
-                selfW[leaf] &+= w
+                acc[leaf].selfWeight &+= w
                 acc[leaf].leaves &+= 1
                 let last = children ? end : start + 1
                 for j in start..<last {
@@ -208,52 +207,57 @@ struct SampleAggregation: Sendable {
                     }
                 }
             }
-        }}}}}}}
-        return DensePart(counters: counters, selfWeight: selfW, touched: touched)
+        }}}}}}
+        return DensePart(counters: counters, touched: touched)
     }
 
     /// The entries of one or two ranges' sums (the second's added to the first's), in order of first
     /// appearance across both. Read only: the parts' large arrays are never copied.
     private func dense(merging first: DensePart, _ second: DensePart? = nil) -> Entries {
-        var out = Entries()
         let groups = groupCount
-        let n = first.touched.count + (second?.touched.count ?? 0)
-        out.ctx.reserveCapacity(n)
-        out.cpu.reserveCapacity(n)
-        out.sym.reserveCapacity(n)
-        out.selfWeight.reserveCapacity(n)
-        out.children.reserveCapacity(n)
-        out.count.reserveCapacity(n)
-        let empty = DensePart(counters: [], selfWeight: [], touched: [])
-        let other = second ?? empty
-        first.counters.withUnsafeBufferPointer { c1 in
-        first.selfWeight.withUnsafeBufferPointer { s1 in
+        let other = second ?? DensePart(counters: [], touched: [])
+        return first.counters.withUnsafeBufferPointer { c1 in
         other.counters.withUnsafeBufferPointer { c2 in
-        other.selfWeight.withUnsafeBufferPointer { s2 in
-            let both = !c2.isEmpty
-            func add(_ k: Int, _ children: Int64, _ selfWeight: Int64, _ leaves: Int32) {
-                let g = k % groups
-                out.ctx.append(groupTaskCtx[g])
-                out.cpu.append(groupCPU[g])
-                out.sym.append(UInt32(k / groups))
-                out.selfWeight.append(selfWeight)
-                out.children.append(children)
-                out.count.append(Int64(leaves))
-            }
-            for t in first.touched {
-                let k = Int(t)
-                if both {
-                    add(k, c1[k].children &+ c2[k].children, s1[k] &+ s2[k], c1[k].leaves &+ c2[k].leaves)
-                } else {
-                    add(k, c1[k].children, s1[k], c1[k].leaves)
+            // Entries only the second range has come after the first's, in its order.
+            var later: [Int32] = []
+            for t in other.touched where c1[Int(t)].stamp == -1 { later.append(t) }
+            let n = first.touched.count + later.count
+            var ctx = [UInt32](repeating: 0, count: n), cpu = [UInt16](repeating: 0, count: n)
+            var sym = [UInt32](repeating: 0, count: n)
+            var selfW = [Int64](repeating: 0, count: n), childW = [Int64](repeating: 0, count: n)
+            var count = [Int64](repeating: 0, count: n)
+            ctx.withUnsafeMutableBufferPointer { ctx in
+            cpu.withUnsafeMutableBufferPointer { cpu in
+            sym.withUnsafeMutableBufferPointer { sym in
+            selfW.withUnsafeMutableBufferPointer { selfW in
+            childW.withUnsafeMutableBufferPointer { childW in
+            count.withUnsafeMutableBufferPointer { count in
+            groupTaskCtx.withUnsafeBufferPointer { groupTaskCtx in
+            groupCPU.withUnsafeBufferPointer { groupCPU in
+                var e = 0
+                for list in [first.touched, later] {
+                    for t in list {
+                        let k = Int(t)
+                        var c = c1.isEmpty ? Counter() : c1[k]
+                        if !c2.isEmpty {
+                            let d = c2[k]
+                            c.children &+= d.children
+                            c.selfWeight &+= d.selfWeight
+                            c.leaves &+= d.leaves
+                        }
+                        let g = k % groups
+                        ctx[e] = groupTaskCtx[g]
+                        cpu[e] = groupCPU[g]
+                        sym[e] = UInt32(k / groups)
+                        selfW[e] = c.selfWeight
+                        childW[e] = c.children
+                        count[e] = Int64(c.leaves)
+                        e += 1
+                    }
                 }
-            }
-            for t in other.touched where c1[Int(t)].stamp == -1 {
-                let k = Int(t)
-                add(k, c2[k].children, s2[k], c2[k].leaves)
-            }
-        }}}}
-        return out
+            }}}}}}}}
+            return Entries(ctx: ctx, cpu: cpu, sym: sym, selfWeight: selfW, children: childW, count: count)
+        }}
     }
 
     // MARK: - sparse: many contexts, samples summed group after group
