@@ -17,8 +17,11 @@ struct Bench {
             }
         }
         if options.runs(.hotspots) {
-            HotspotBench.aggregate(samples: options.hotspotSamples)
-            HotspotBench.redrawLargeTable()
+            try await HotspotBench.aggregate(samples: options.hotspotSamples)
+            if options.hotspotCalls > 0 {
+                try await DurationsBench.aggregate(calls: options.hotspotCalls, keep: options.keep)
+            }
+            await HotspotBench.redrawLargeTable()
         }
     }
 

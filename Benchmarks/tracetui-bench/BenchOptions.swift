@@ -21,6 +21,8 @@ struct BenchOptions {
     var procInterval = 1.0
     /// Samples aggregated for the hotspot figure.
     var hotspotSamples = 10_000_000
+    /// function_graph calls aggregated for the durations figure (0: skip it).
+    var hotspotCalls = 10_000_000
 
     enum Group: String { case events, graph, hotspots, formats }
 
@@ -35,9 +37,12 @@ struct BenchOptions {
           --keep        keep the generated log for the next run (reused when its size fits)
           --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
           --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024),
-                        hotspots (10 M samples aggregated, a 100 000-symbol table redrawn; --hotspots too),
+                        hotspots (10 M samples and 10 M function_graph calls aggregated, a 100 000-symbol
+                        table redrawn; --hotspots too),
                         formats (trace.dat decode, Chrome export; --formats-only too)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
+          --hotspot-calls N    function_graph calls for the durations figure (default 10000000, about 1 GB of
+                        log in bench-data/large-graph.txt; 0 skips it)
         live capture figures (root, tracefs): Benchmarks/live-bench.sh [SECS] — tracetui record, the live viewer,
           cat trace_pipe and trace-cmd record -B side by side under one dd syscall load
           --proc-cost S [--proc-interval I]  only the /proc sampling cost: tracetui dstat, dstat and htop side by
@@ -76,6 +81,11 @@ struct BenchOptions {
                     throw BenchError("--hotspot-samples needs a positive whole number")
                 }
                 hotspotSamples = v
+            case "--hotspot-calls":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v >= 0 else {
+                    throw BenchError("--hotspot-calls needs a whole number")
+                }
+                hotspotCalls = v
             case "--proc-cost":
                 guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
                     throw BenchError("--proc-cost needs a positive whole number of seconds")

@@ -12,6 +12,14 @@ public enum Export {
             sink.finish()
             return
         }
+        if format == .csv, table == .hotspots {
+            let source = try await HotspotLoader.load(input)
+            let table = await source.buildTable()
+            guard table.entryCount > 0 else { throw CaptureError("no samples, calls or events in \(input.path)") }
+            sink.text(HotspotReport.csv(table))
+            sink.finish()
+            return
+        }
         let store = try await input.load()
         if format == .csv, table == .calls {
             let tree = CallTree(store: store)

@@ -30,6 +30,8 @@ public enum ExportTable: String, Sendable, CaseIterable {
     case stream
     /// The function_graph calls merged by call path (`tracetui graph`).
     case calls
+    /// The hotspot table (`tracetui report`): one row per entry, its keys and metrics.
+    case hotspots
 }
 
 /// What an export failed on, said in one line.

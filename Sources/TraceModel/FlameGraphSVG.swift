@@ -152,35 +152,18 @@ public struct FlameGraphSVG {
 
 /// Folded stacks read and made: `a;b;c 12` lines (flamegraph.pl's stackcollapse output).
 public enum FoldedInput {
-    /// Parses folded text (UTF-8, or UTF-16 with a byte-order mark); lines that are not `frames count` are skipped.
+    /// Parses folded text (`FoldedText`'s forms, fractional counts too); comments and lines that are not
+    /// `frames count` are skipped.
     public static func parse(_ bytes: [UInt8]) -> [FlameGraphSVG.Stack] {
-        let text = decode(bytes)
         var out: [FlameGraphSVG.Stack] = []
-        for raw in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            var line = Substring(raw)
-            if line.hasSuffix("\r") { line = line.dropLast() }
-            guard let space = line.lastIndex(of: " ") else { continue }
-            guard let count = Double(line[line.index(after: space)...]), count >= 0 else { continue }
-            let frames = line[..<space].split(separator: ";", omittingEmptySubsequences: false).map(String.init)
-            guard !frames.isEmpty, !(frames.count == 1 && frames[0].isEmpty) else { continue }
-            out.append(FlameGraphSVG.Stack(frames: frames, count: count))
+        bytes.withUnsafeBytes { b in
+            FoldedText.forEachStack(b) { line, count in
+                var frames: [String] = []
+                FoldedText.forEachFrame(line) { frames.append(String(decoding: $0, as: UTF8.self)) }
+                out.append(FlameGraphSVG.Stack(frames: frames, count: count.value))
+            }
         }
         return out
-    }
-
-    static func decode(_ b: [UInt8]) -> String {
-        if b.starts(with: [0xFF, 0xFE]) || b.starts(with: [0xFE, 0xFF]) {
-            let little = b[0] == 0xFF
-            var units: [UInt16] = []
-            var k = 2
-            while k + 1 < b.count {
-                units.append(little ? UInt16(b[k]) | UInt16(b[k + 1]) << 8 : UInt16(b[k]) << 8 | UInt16(b[k + 1]))
-                k += 2
-            }
-            return String(decoding: units, as: UTF16.self)
-        }
-        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return String(decoding: b.dropFirst(3), as: UTF8.self) }
-        return String(decoding: b, as: UTF8.self)
     }
 
     /// The calls of a function_graph tree as folded stacks: each call path with its self time in ns

@@ -37,6 +37,15 @@ public struct HotspotSource: Sendable {
         }
     }
 
+    /// The same table built for a background task: samples are summed on two cores. The one entry point
+    /// for a view (or a live refresh) that must not build on the UI thread.
+    public func buildTable(keys: [HotspotKey]? = nil, children: Bool = true,
+                           filter: HotspotFilter = HotspotFilter()) async -> HotspotTable {
+        let k = keys ?? HotspotKey.defaults(for: kind)
+        guard kind == .samples else { return table(keys: k, children: children, filter: filter) }
+        return await HotspotTable.build(samples: samples, keys: k, children: children, filter: filter)
+    }
+
     /// The stacks of the flame view (nil for event counts, which have none).
     public func flame(pid: Int32? = nil) -> StackTree? {
         switch kind {

@@ -42,21 +42,6 @@ public struct HotspotTable: Sendable {
     /// Equal entries are ordered by this (first appearance); empty: by entry index.
     private var tieOrder: [Int64] = []
 
-    /// A (context, location) key's children weight, and the last sample that added to it.
-    private struct ChainCounter {
-        var children: Int64 = 0
-        var stamp: Int32 = -1
-    }
-
-    /// A location key's counters while one context's samples are summed.
-    private struct Accumulator {
-        var selfWeight: Int64 = 0
-        var children: Int64 = 0
-        var first: Int64 = .max
-        var count: Int32 = 0
-        var stamp: Int32 = -1
-    }
-
     init(kind: Kind, keys: [HotspotKey], children: Bool) {
         self.kind = kind
         self.keys = keys
@@ -155,7 +140,16 @@ public struct HotspotTable: Sendable {
                 return l < r || (l == r && a < b)
             }
         } else {
-            if tieOrder.isEmpty {
+            if tieOrder.isEmpty, entryCount < 1 << 24, let high = metric.max(), let low = metric.min(),
+               high &- low >= 0, high &- low < 1 << 39 {
+                // Metric and index packed in one integer: a plain sort of integers, several times faster
+                // than a comparator for the millions of entries of a large profile.
+                var packed = metric.withUnsafeBufferPointer { m in
+                    visible.map { UInt64(high - m[Int($0)]) << 24 | UInt64($0) }
+                }
+                packed.sort()
+                visible = packed.map { Int32(truncatingIfNeeded: $0 & 0xFF_FFFF) }
+            } else if tieOrder.isEmpty {
                 metric.withUnsafeBufferPointer { m in
                     visible.sort { a, b in
                         let x = m[Int(a)], y = m[Int(b)]
@@ -178,212 +172,49 @@ public struct HotspotTable: Sendable {
 
     // MARK: - building
 
-    /// The ids of one key, for an entry being added.
-    private mutating func addEntry(_ values: [UInt32]) {
-        for k in 0..<keys.count { keyValues[k].append(values[k]) }
-        selfValue.append(0)
-        childrenValue.append(0)
-        countValue.append(0)
-    }
-
     /// Aggregates samples the way `perf report` does: an entry per distinct key tuple of the leaf frame
     /// (self) and — with `children` — of every frame in the callchain (children, counted once per sample
-    /// even when the function recurses).
+    /// even when the function recurses). On the calling thread; `build` shares the work between two cores.
     public init(samples s: StackSamples, keys: [HotspotKey] = HotspotKey.defaults(for: .samples),
                 children: Bool = true, filter: HotspotFilter = HotspotFilter()) {
-        let keys = keys.filter { $0 != .event }.isEmpty ? HotspotKey.defaults(for: .samples) : keys.filter { $0 != .event }
-        self.init(kind: .samples, keys: keys, children: children)
+        let plan = SampleAggregation(samples: s, keys: Self.sampleKeys(keys), children: children, pid: filter.pid)
+        self.init(plan: plan, entries: plan.entries(), filter: filter)
+    }
+
+    /// The same table, the samples summed on two cores (the two halves of the samples, merged).
+    public static func build(samples s: StackSamples, keys: [HotspotKey] = HotspotKey.defaults(for: .samples),
+                             children: Bool = true, filter: HotspotFilter = HotspotFilter()) async -> HotspotTable {
+        let plan = SampleAggregation(samples: s, keys: sampleKeys(keys), children: children, pid: filter.pid)
+        return HotspotTable(plan: plan, entries: await plan.entriesInParallel(), filter: filter)
+    }
+
+    private static func sampleKeys(_ keys: [HotspotKey]) -> [HotspotKey] {
+        let k = keys.filter { $0 != .event }
+        return k.isEmpty ? HotspotKey.defaults(for: .samples) : k
+    }
+
+    private init(plan: SampleAggregation, entries e: SampleAggregation.Entries, filter: HotspotFilter) {
+        let s = plan.samples
+        self.init(kind: .samples, keys: plan.keys, children: plan.children)
         self.filter = filter
         weighted = s.weightsArePeriods
         names[.symbol] = s.functionNames
         names[.dso] = s.dsoNames
         names[.comm] = s.commNames
-        let useComm = keys.contains(.comm), usePID = keys.contains(.pid), useCPU = keys.contains(.cpu)
-        let useDso = keys.contains(.dso), useSym = keys.contains(.symbol)
-
-        // A location's part of the key, and a task's: dense ids, found once each.
-        var symTable = IDTable(capacity: s.locationFunction.count)
-        var symOfLocation = [UInt32](repeating: 0, count: s.locationFunction.count)
-        var symDso: [UInt32] = [], symFunc: [UInt32] = []
-        var isNew = false
-        for l in 0..<s.locationFunction.count {
-            let d: UInt32 = useDso ? s.locationDso[l] : .max, f: UInt32 = useSym ? s.locationFunction[l] : .max
-            let id = symTable.id(UInt64(d) << 32 | UInt64(f), isNew: &isNew)
-            if isNew {
-                symDso.append(d)
-                symFunc.append(f)
-            }
-            symOfLocation[l] = UInt32(id)
-        }
-        var ctxTable = IDTable(capacity: 64)
-        var ctxOfTask = [UInt32](repeating: 0, count: s.taskComm.count)
-        var ctxComm: [UInt32] = [], ctxPID: [Int32] = []
-        for t in 0..<s.taskComm.count {
-            let c: UInt32 = useComm ? s.taskComm[t] : .max, p: Int32 = usePID ? s.taskPID[t] : -1
-            let id = ctxTable.id(UInt64(c) << 32 | UInt64(UInt32(bitPattern: p)), isNew: &isNew)
-            if isNew {
-                ctxComm.append(c)
-                ctxPID.append(p)
-            }
-            ctxOfTask[t] = UInt32(id)
-        }
-        // Samples are grouped by context (task part of the key, and CPU); within a group the entries are
-        // indexed by location key directly — dense arrays, no hashing per frame.
-        let symCount = symDso.count
-        var ctxOfSample = [UInt32](repeating: 0, count: s.count)
-        var groupCPU: [UInt16] = [], groupTaskCtx: [UInt32] = []
-        var cpuTable = IDTable(capacity: 64)
-        var groupOfTaskCtx = [Int](repeating: -1, count: ctxComm.count)
-        var groupSize: [Int] = []
-        var total: Int64 = 0
-        var totalCount = 0
-        let pidFilter = filter.pid
-        for i in 0..<s.count {
-            let task = Int(s.sampleTask[i])
-            if let pidFilter, s.taskPID[task] != pidFilter { ctxOfSample[i] = .max; continue }
-            if s.stackStart[i] == s.stackStart[i + 1] { ctxOfSample[i] = .max; continue }
-            let cpu: UInt16 = useCPU ? s.sampleCPU[i] : 0xFFFF
-            let tc = Int(ctxOfTask[task])
-            var g = useCPU ? -1 : groupOfTaskCtx[tc]
-            if g < 0 {
-                g = Int(cpuTable.id(UInt64(tc) << 16 | UInt64(cpu), isNew: &isNew))
-                if !useCPU { groupOfTaskCtx[tc] = g }
-            } else {
-                isNew = false
-            }
-            if isNew {
-                groupCPU.append(cpu)
-                groupTaskCtx.append(ctxOfTask[task])
-                groupSize.append(0)
-            }
-            groupSize[g] += 1
-            ctxOfSample[i] = UInt32(g)
-            total &+= s.sampleWeight[i]
-            totalCount += 1
-        }
-        var entryCtx: [UInt32] = [], entryCPU: [UInt16] = [], entrySym: [UInt32] = []
-        var selfV: [Int64] = [], childV: [Int64] = [], countV: [Int64] = []
-        let children = self.children
-        if groupSize.count * symCount <= 1 << 22 {
-            // Few contexts × locations: one pass in file order over one record per (context, location),
-            // reading the frames sequentially; entries come out in order of first appearance.
-            // Every frame touches `chain` (16 bytes); only leaves touch the self columns.
-            let n = max(1, groupSize.count * symCount)
-            var acc = [ChainCounter](repeating: ChainCounter(), count: n)
-            var selfW = [Int64](repeating: 0, count: n), selfN = [Int32](repeating: 0, count: n)
-            var touched: [Int32] = []
-            s.frames.withUnsafeBufferPointer { frames in
-            s.stackStart.withUnsafeBufferPointer { starts in
-            s.sampleWeight.withUnsafeBufferPointer { weights in
-            symOfLocation.withUnsafeBufferPointer { symOf in
-            acc.withUnsafeMutableBufferPointer { acc in
-            selfW.withUnsafeMutableBufferPointer { selfW in
-            selfN.withUnsafeMutableBufferPointer { selfN in
-                for i in 0..<s.count {
-                    let g = ctxOfSample[i]
-                    if g == .max { continue }
-                    let base = Int(g) * symCount
-                    let start = Int(starts[i]), end = Int(starts[i + 1])
-                    let w = weights[i]
-                    let last = children ? end : start + 1
-                    let stampValue = Int32(truncatingIfNeeded: i)
-                    let leaf = base + Int(symOf[Int(frames[start])])
-                    selfW[leaf] &+= w
-                    selfN[leaf] &+= 1
-                    for j in start..<last {
-                        let k = base + Int(symOf[Int(frames[j])])
-                        let stamp = acc[k].stamp
-                        if stamp != stampValue {
-                            if stamp == -1 { touched.append(Int32(k)) }
-                            acc[k].stamp = stampValue
-                            acc[k].children &+= w
-                        }
-                    }
-                }
-                entryCtx.reserveCapacity(touched.count)
-                for t in touched {
-                    let k = Int(t), g = k / symCount
-                    entryCtx.append(groupTaskCtx[g])
-                    entryCPU.append(groupCPU[g])
-                    entrySym.append(UInt32(k % symCount))
-                    selfV.append(selfW[k])
-                    childV.append(acc[k].children)
-                    countV.append(Int64(selfN[k]))
-                }
-            }}}}}}}
-        } else {
-            // Counting sort of the samples by group, file order kept within each.
-            var groupStart = [Int](repeating: 0, count: groupSize.count + 1)
-            for g in 0..<groupSize.count { groupStart[g + 1] = groupStart[g] + groupSize[g] }
-            var bySample = [Int32](repeating: 0, count: totalCount)
-            var fill = groupStart
-            for i in 0..<s.count where ctxOfSample[i] != .max {
-                let g = Int(ctxOfSample[i])
-                bySample[fill[g]] = Int32(i)
-                fill[g] += 1
-            }
-            var firstSeen: [Int64] = []
-            // One record per location key, so a frame costs one cache line, not one per counter.
-            var acc = [Accumulator](repeating: Accumulator(), count: symCount)
-            var touched: [UInt32] = []
-            s.frames.withUnsafeBufferPointer { frames in
-            s.stackStart.withUnsafeBufferPointer { starts in
-            s.sampleWeight.withUnsafeBufferPointer { weights in
-            symOfLocation.withUnsafeBufferPointer { symOf in
-            acc.withUnsafeMutableBufferPointer { acc in
-                for g in 0..<groupSize.count {
-                    touched.removeAll(keepingCapacity: true)
-                    for k in groupStart[g]..<groupStart[g + 1] {
-                        let i = Int(bySample[k])
-                        let start = Int(starts[i]), end = Int(starts[i + 1])
-                        let w = weights[i]
-                        let last = children ? end : start + 1
-                        let stampValue = Int32(truncatingIfNeeded: i)
-                        for j in start..<last {
-                            let sym = Int(symOf[Int(frames[j])])
-                            if acc[sym].first == .max {
-                                acc[sym].first = Int64(i) << 8 | Int64(min(255, j - start))
-                                touched.append(UInt32(sym))
-                            }
-                            if j == start {
-                                acc[sym].selfWeight &+= w
-                                acc[sym].count &+= 1
-                            }
-                            if acc[sym].stamp != stampValue {
-                                acc[sym].stamp = stampValue
-                                acc[sym].children &+= w
-                            }
-                        }
-                    }
-                    for t in touched {
-                        let sym = Int(t)
-                        entryCtx.append(groupTaskCtx[g])
-                        entryCPU.append(groupCPU[g])
-                        entrySym.append(t)
-                        selfV.append(acc[sym].selfWeight)
-                        childV.append(acc[sym].children)
-                        countV.append(Int64(acc[sym].count))
-                        firstSeen.append(acc[sym].first)
-                        acc[sym] = Accumulator()
-                    }
-                }
-            }}}}}
-            // Ties keep the order of first appearance (sample, then frame from the leaf), whatever the group.
-            tieOrder = firstSeen
-        }
-        self.total = total
-        self.totalCount = totalCount
-        selfValue = selfV
-        childrenValue = childV
-        countValue = countV
-        for (k, key) in keys.enumerated() {
+        total = plan.total
+        totalCount = plan.totalCount
+        selfValue = e.selfWeight
+        childrenValue = e.children
+        countValue = e.count
+        tieOrder = e.tieOrder
+        for (k, key) in self.keys.enumerated() {
             switch key {
-            case .comm: keyValues[k] = entryCtx.map { ctxComm[Int($0)] }
-            case .pid: keyValues[k] = entryCtx.map { UInt32(bitPattern: ctxPID[Int($0)]) }
-            case .cpu: keyValues[k] = entryCPU.map { UInt32($0) }
-            case .dso: keyValues[k] = entrySym.map { symDso[Int($0)] }
-            case .symbol: keyValues[k] = entrySym.map { symFunc[Int($0)] }
-            case .event: keyValues[k] = Array(repeating: 0, count: entrySym.count)
+            case .comm: keyValues[k] = e.ctx.map { plan.ctxComm[Int($0)] }
+            case .pid: keyValues[k] = e.ctx.map { UInt32(bitPattern: plan.ctxPID[Int($0)]) }
+            case .cpu: keyValues[k] = e.cpu.map { UInt32($0) }
+            case .dso: keyValues[k] = e.sym.map { plan.symDso[Int($0)] }
+            case .symbol: keyValues[k] = e.sym.map { plan.symFunc[Int($0)] }
+            case .event: keyValues[k] = Array(repeating: 0, count: e.sym.count)
             }
         }
         sort(by: sortColumn)
@@ -406,28 +237,58 @@ public struct HotspotTable: Sendable {
         var entries = IDTable(capacity: 4096)
         var isNew = false
         var entryF: [UInt32] = [], entryT: [UInt32] = [], entryC: [UInt16] = []
-        var calls: [Int64] = [], totals: [Int64] = [], selfs: [Int64] = [], maxs: [Int64] = [], mins: [Int64] = []
+        // One record per entry, so a call updates one cache line; by function id directly when the
+        // function is the only key (the default), hashed otherwise.
+        var records: [DurationRecord] = []
+        var entryOfFunction = [Int32](repeating: -1, count: useSym && !useTask && !useCPU ? tree.functionNames.count : 0)
         var sum: Int64 = 0
-        for n in 0..<tree.count {
-            if filter.comm != nil, tree.task[n] != taskFilter { continue }
-            let f: UInt32 = useSym ? tree.function[n] : .max
-            let t: UInt32 = useTask ? tree.task[n] : 0xFFFF
-            let c: UInt16 = useCPU ? tree.cpu[n] : 0xFFFF
-            let key = UInt64(f) << 32 | UInt64(t & 0xFFFF) << 16 | UInt64(c)
-            let e = Int(entries.id(key, isNew: &isNew))
-            if isNew {
-                entryF.append(f); entryT.append(t); entryC.append(c)
-                calls.append(0); totals.append(0); selfs.append(0); maxs.append(0); mins.append(.max)
+        let tasks = tree.task, cpus = tree.cpu
+        var lane = 0
+        tree.function.withUnsafeBufferPointer { function in
+        tree.total.withUnsafeBufferPointer { total in
+        tree.subtreeEnd.withUnsafeBufferPointer { subtreeEnd in
+            for n in 0..<function.count {
+                if filter.comm != nil, tasks[n] != taskFilter { continue }
+                let f: UInt32 = useSym ? function[n] : .max
+                let e: Int
+                if !entryOfFunction.isEmpty, entryOfFunction[Int(f)] >= 0 {
+                    e = Int(entryOfFunction[Int(f)])
+                } else {
+                    let t: UInt32 = useTask ? tasks[n] : 0xFFFF
+                    var c: UInt16 = 0xFFFF
+                    if useCPU {
+                        // Calls are stored lane after lane (a lane per CPU): the lane only moves forward.
+                        while lane + 1 < cpus.laneStart.count, Int(cpus.laneStart[lane + 1]) <= n { lane += 1 }
+                        c = cpus.laneCPU.isEmpty ? 0 : cpus.laneCPU[lane]
+                    }
+                    let key = UInt64(f) << 32 | UInt64(t & 0xFFFF) << 16 | UInt64(c)
+                    e = Int(entries.id(key, isNew: &isNew))
+                    if isNew {
+                        entryF.append(f); entryT.append(t); entryC.append(c)
+                        records.append(DurationRecord())
+                        if !entryOfFunction.isEmpty { entryOfFunction[Int(f)] = Int32(e) }
+                    }
+                }
+                let t0 = total[n]
+                // Self time: the call's total minus its direct children's (the ids after it, child after child).
+                var st = t0
+                var child = n + 1
+                let end = Int(subtreeEnd[n])
+                while child < end {
+                    st -= total[child]
+                    child = Int(subtreeEnd[child])
+                }
+                st = max(0, st)
+                records[e].calls += 1
+                records[e].total += t0
+                records[e].selfTime += st
+                if t0 > records[e].max { records[e].max = t0 }
+                if t0 < records[e].min { records[e].min = t0 }
+                sum += st
             }
-            let t0 = tree.total[n]
-            let st = tree.selfTime(n)
-            calls[e] += 1
-            totals[e] += t0
-            selfs[e] += st
-            if t0 > maxs[e] { maxs[e] = t0 }
-            if t0 < mins[e] { mins[e] = t0 }
-            sum += st
-        }
+        }}}
+        let calls = records.map(\.calls), totals = records.map(\.total), selfs = records.map(\.selfTime)
+        let maxs = records.map(\.max), mins = records.map(\.min)
         selfValue = selfs
         childrenValue = totals
         countValue = calls
@@ -445,6 +306,15 @@ public struct HotspotTable: Sendable {
             }
         }
         sort(by: sortColumn)
+    }
+
+    /// One function's (or function and task / CPU's) durations while they are summed.
+    private struct DurationRecord {
+        var calls: Int64 = 0
+        var total: Int64 = 0
+        var selfTime: Int64 = 0
+        var max: Int64 = 0
+        var min: Int64 = .max
     }
 
     /// Counts of plain events by event name, task (comm), thread id and CPU — which task caused most

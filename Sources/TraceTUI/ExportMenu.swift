@@ -5,6 +5,10 @@ import TraceModel
 /// files; the executable writes and reports back with `TraceApp.exportFinished`.
 public struct ExportRequest: Sendable, Equatable {
     public var format: ExportFormat
+    /// What a CSV holds: the stream, or the hotspot table as the view shows it.
+    public var table: ExportTable = .stream
+    /// The hotspot view's table (its keys, zoom, filter and order), for `table == .hotspots`.
+    public var hotspots: HotspotTable?
     /// Markers A–B, when both are set.
     public var rows: Range<Int>?
     /// The stream's filter, when one is applied.
@@ -12,8 +16,18 @@ public struct ExportRequest: Sendable, Equatable {
     /// A name for the file, from the trace's.
     public var sourceName: String
 
+    public static func == (a: ExportRequest, b: ExportRequest) -> Bool {
+        a.format == b.format && a.table == b.table && a.rows == b.rows && a.filter == b.filter
+            && a.sourceName == b.sourceName && a.hotspots?.order == b.hotspots?.order
+    }
+
     /// Writes the request's part of the store; `tree` is the trace's call tree (the range limits it).
     public func write(store: EventStore, tree: CallTree?, to sink: inout ByteSink) throws(ExportError) -> Int {
+        if table == .hotspots, let hotspots {
+            sink.text(HotspotReport.csv(hotspots))
+            sink.finish()
+            return hotspots.order.count
+        }
         var include: ((Int) -> Bool)?
         if let filter {
             do {
@@ -33,7 +47,7 @@ public struct ExportRequest: Sendable, Equatable {
         var stem = Substring(sourceName)
         if let dot = stem.lastIndex(of: "."), dot > stem.startIndex { stem = stem[..<dot] }
         let safe = String(stem.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
-        let base = "tracetui-" + (safe.isEmpty ? "trace" : safe)
+        let base = "tracetui-" + (safe.isEmpty ? "trace" : safe) + (table == .hotspots ? "-hotspots" : "")
         var name = base + "." + format.fileExtension
         var n = 2
         while exists(name) {
@@ -51,12 +65,26 @@ private final class MatcherBox {
     func matches(_ row: Int) -> Bool { matcher.matches(row) }
 }
 
-/// The small menu `x` opens: one line per format, a key for each.
+/// The small menu `x` opens: one line per format, a key for each. On the hotspot view, CSV is the table's.
 struct ExportMenu {
-    static let choices: [(key: Character, format: ExportFormat)] = [("c", .chrome), ("v", .csv), ("s", .svg)]
+    struct Choice {
+        var key: Character
+        var format: ExportFormat
+        var table: ExportTable = .stream
+        var summary: String { table == .hotspots ? "CSV of the hotspot table, as shown" : format.summary }
+    }
 
-    static func render(selected: Int, scope: String, into canvas: inout Canvas, in bounds: Rect) {
-        let lines = choices.map { "\($0.key)  \($0.format.summary)" }
+    static let choices: [Choice] = [Choice(key: "c", format: .chrome), Choice(key: "v", format: .csv),
+                                    Choice(key: "s", format: .svg)]
+
+    static func choices(hotspots: Bool) -> [Choice] {
+        guard hotspots else { return choices }
+        return [Choice(key: "v", format: .csv, table: .hotspots), Choice(key: "c", format: .chrome),
+                Choice(key: "s", format: .svg)]
+    }
+
+    static func render(selected: Int, scope: String, hotspots: Bool = false, into canvas: inout Canvas, in bounds: Rect) {
+        let lines = choices(hotspots: hotspots).map { "\($0.key)  \($0.summary)" }
         let width = min(bounds.width, max(scope.count, lines.map(\.count).max() ?? 20) + 6)
         let rect = bounds.centered(width: width, height: min(bounds.height, lines.count + 4))
         canvas.fill(rect, role: .help)

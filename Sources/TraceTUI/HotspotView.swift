@@ -14,21 +14,37 @@ struct HotspotView {
     private var zoomStack: [HotspotFilter] = []
     private var unfolded: Set<String> = []
     private var chains: [String: StackTree] = [:]
-    /// Visible lines: an entry (node -1) or a node of its callchain, with its depth.
+    /// Visible lines: an entry (node -1), a node of its callchain, or a callchain being built (node -2),
+    /// with its depth.
     private(set) var rows: [(entry: Int, node: Int, depth: Int)] = []
     private(set) var cursor = 0
     private var top = 0
     private var columns: [HotspotColumn] = []
+    /// Bumped by every table request and callers ↔ callees: results of older requests are dropped.
+    private var generation = 0
+    /// A table asked for (regroup, thread zoom) and not yet built: the current one stays meanwhile.
+    private(set) var buildingTable = false
+    /// Callchains asked for and not yet built.
+    private var chainsBuilding: Set<String> = []
+    /// Jobs for the app to hand out.
+    private var outbox: [HotspotJob] = []
 
-    init(source: HotspotSource) {
+    /// The view on a table built off the UI thread (`HotspotJob`).
+    init(source: HotspotSource, table: HotspotTable) {
         self.source = source
-        table = source.table()
+        self.table = table
         rebuild(keepCursor: false)
+    }
+
+    /// The view with its table built here, on the calling thread.
+    init(source: HotspotSource) {
+        self.init(source: source, table: source.table())
     }
 
     var isEmpty: Bool { table.entryCount == 0 }
     var filter: HotspotFilter { table.filter }
     var keys: [HotspotKey] { table.keys }
+    var isBuilding: Bool { buildingTable || !chainsBuilding.isEmpty }
 
     var selectedEntry: Int? { rows.indices.contains(cursor) ? rows[cursor].entry : nil }
 
@@ -36,30 +52,69 @@ struct HotspotView {
         table.keys.map { table.label($0, of: e) }.joined(separator: "\u{1}")
     }
 
-    // MARK: - building
+    // MARK: - building (off the UI thread)
+
+    /// The jobs the view asked for since the last call.
+    mutating func takeJobs() -> [HotspotJob] {
+        defer { outbox.removeAll() }
+        return outbox
+    }
+
+    /// Takes a job's result when it answers the newest request; an older one is dropped.
+    mutating func adopt(_ result: HotspotJobResult) {
+        guard result.job.generation == generation else { return }
+        switch result.value {
+        case .table(let built):
+            let column = table.sortColumn
+            table = built
+            if table.sortColumns.contains(column) { table.sort(by: column) }
+            buildingTable = false
+            chains = [:]
+            chainsBuilding = []
+            rebuild(keepCursor: false)
+        case .chains(let built):
+            for (key, tree) in built {
+                chains[key] = tree
+                chainsBuilding.remove(key)
+            }
+            rebuild(keepCursor: true)
+        case .opened:
+            break
+        }
+    }
 
     private mutating func rebuildTable(filter: HotspotFilter) {
         let presets = HotspotKey.presets(for: source.kind)
-        let column = table.sortColumn
-        table = source.table(keys: presets[preset % presets.count], children: true, filter: filter)
-        if table.sortColumns.contains(column) { table.sort(by: column) }
-        chains = [:]
-        rebuild(keepCursor: false)
+        generation += 1
+        buildingTable = true
+        chainsBuilding = []
+        outbox.append(HotspotJob(generation: generation,
+                                 work: .table(source: source, keys: presets[preset % presets.count], filter: filter)))
     }
 
     /// Flattens entries and unfolded callchains into rows. Chain nodes under 0.5% of the entry's chain
-    /// are left out, as perf's default callchain threshold does.
+    /// are left out, as perf's default callchain threshold does. A chain not built yet is one
+    /// "building…" row, and a job builds it.
     private mutating func rebuild(keepCursor: Bool) {
         let keep = keepCursor && rows.indices.contains(cursor) ? rows[cursor] : nil
         columns = table.columns(sizedBy: table.order.prefix(2000))
         var out: [(Int, Int, Int)] = []
         out.reserveCapacity(table.order.count)
+        var missing: [HotspotJob.ChainRequest] = []
         for e32 in table.order {
             let e = Int(e32)
             out.append((e, -1, 0))
-            guard !unfolded.isEmpty else { continue }
+            guard !unfolded.isEmpty, source.kind == .samples else { continue }
             let key = stableKey(e)
-            guard unfolded.contains(key), let chain = chain(e, key: key) else { continue }
+            guard unfolded.contains(key) else { continue }
+            guard let chain = chains[key] else {
+                out.append((e, -2, 1))
+                if !chainsBuilding.contains(key) {
+                    missing.append(HotspotJob.ChainRequest(entry: e, key: key))
+                    chainsBuilding.insert(key)
+                }
+                continue
+            }
             let limit = chain.value[0] / 200
             var stack: [(Int, Int)] = chain.childrenByValue(0).reversed().map { (Int($0), 1) }
             var added = 0
@@ -77,14 +132,10 @@ struct HotspotView {
             cursor = i
         }
         cursor = max(0, min(cursor, rows.count - 1))
-    }
-
-    private mutating func chain(_ e: Int, key: String) -> StackTree? {
-        guard source.kind == .samples else { return nil }
-        if let c = chains[key] { return c }
-        let c = StackTree(callchainOf: e, in: table, samples: source.samples, callers: callers)
-        chains[key] = c
-        return c
+        if !missing.isEmpty {
+            outbox.append(HotspotJob(generation: generation,
+                                     work: .chains(source: source, table: table, entries: missing, callers: callers)))
+        }
     }
 
     // MARK: - commands
@@ -120,11 +171,17 @@ struct HotspotView {
             return zoom(command)
         case .clearFilter, .zoomOut:
             guard let previous = zoomStack.popLast() else { return .message("not zoomed") }
-            rebuildTable(filter: previous)
+            if previous.pid == table.filter.pid, previous.comm == table.filter.comm, !buildingTable {
+                table.sort(by: table.sortColumn, filter: previous)
+                rebuild(keepCursor: false)
+            } else {
+                rebuildTable(filter: previous)
+            }
         case .cycleSort:
             preset += 1
             rebuildTable(filter: table.filter)
-            return .message("sort: \(HotspotKey.keyList(table.keys))")
+            let presets = HotspotKey.presets(for: source.kind)
+            return .message("sort: \(HotspotKey.keyList(presets[preset % presets.count]))")
         case .cycleOrder:
             let all = table.sortColumns
             let i = all.firstIndex(of: table.sortColumn) ?? 0
@@ -133,7 +190,9 @@ struct HotspotView {
             return .message("ordered by \(table.sortColumn.rawValue)")
         case .toggleCallers:
             callers.toggle()
+            generation += 1
             chains = [:]
+            chainsBuilding = []
             rebuild(keepCursor: true)
             return .message(callers ? "callchains: callers" : "callchains: callees")
         default:
@@ -252,7 +311,7 @@ struct HotspotView {
             guard i < rows.count else { break }
             let (e, node, depth) = rows[i]
             let y = body.y + line
-            if node < 0 {
+            if node == -1 {
                 var x = body.x + 1
                 for (k, col) in columns.enumerated() {
                     let role: Role = col.key == nil ? (k == 0 ? .time : .normal) : col.key == .symbol ? .eventFunction
@@ -264,6 +323,8 @@ struct HotspotView {
                     x = canvas.put(col.fit(col.text(table, e)), x: x, y: y, role: role, limit: body.maxX)
                     x = canvas.put("  ", x: x, y: y, role: .normal, limit: body.maxX)
                 }
+            } else if node == -2 {
+                canvas.put("building the callchain…", x: body.x + keyStart + 2, y: y, role: .dim, limit: body.maxX)
             } else if let chain = chains[stableKey(e)] {
                 let x = body.x + keyStart + 2 * depth
                 let text = "--\(HotspotTable.percentLabel(table.percent(chain.value[node])))--" + chain.label(node)
@@ -277,6 +338,7 @@ struct HotspotView {
         var parts: [(String, Role)] = [(" hotspots", .statusAccent)]
         parts.append((" \(StatusBar.grouped(rows.isEmpty ? 0 : cursor + 1))/\(StatusBar.grouped(rows.count))", .status))
         if source.kind == .samples { parts.append((callers ? " callers" : " callees", .status)) }
+        if isBuilding { parts.append((" building…", .statusAccent)) }
         if !table.filter.isEmpty { parts.append((" " + table.filter.description, .statusAccent)) }
         return parts
     }

@@ -60,6 +60,13 @@ public struct TraceApp: Sendable {
     private var hotspotSource: HotspotSource?
     /// A pane asked for while loading (`2`/Tab, `3`, `4`): it opens when the file is in.
     private var paneRequested: KeyContext?
+    /// `3` / `4` being built off the UI thread (`HotspotJob`): the panes whose data is on its way.
+    private var panesBuilding: Set<KeyContext> = []
+    /// The open job in flight builds the source; a second pane waits for it rather than building it again.
+    private var sourceBuilding = false
+    private var jobGeneration = 0
+    /// Jobs for the caller to run (`takeBackgroundJobs`).
+    private var outbox: [HotspotJob] = []
     /// An export chosen from the `x` menu, waiting for the executable to write it.
     private var pendingExport: ExportRequest?
 
@@ -319,19 +326,84 @@ public struct TraceApp: Sendable {
         case .global, .hotspots, .flame:
             break
         }
-        if hotspotSource == nil { hotspotSource = HotspotSource(store: store, callTree: snapshot.callTree) }
-        guard let source = hotspotSource else { return }
         detail = .closed
-        if pane == .hotspots {
-            if hotspots == nil { hotspots = HotspotView(source: source) }
-            focus = .hotspots
-        } else {
-            if flame == nil, let tree = source.flame() { flame = FlameView(tree: tree) }
-            guard flame?.isEmpty == false else {
+        focus = pane
+        let built = pane == .hotspots ? hotspots != nil : flame != nil
+        if pane == .flame, flame == nil, hotspotSource != nil, !panesBuilding.contains(.flame), hotspotSource?.kind == .events {
+            focus = .stream
+            say("no stacks or function_graph calls in this trace")
+            return
+        }
+        guard !built, !panesBuilding.contains(pane) else { return }
+        panesBuilding.insert(pane)
+        // The source is built once: a pane asked for while it is on its way waits for it.
+        if hotspotSource == nil, sourceBuilding { return }
+        requestOpen(pane)
+    }
+
+    private mutating func requestOpen(_ pane: KeyContext) {
+        if hotspotSource == nil { sourceBuilding = true }
+        jobGeneration += 1
+        outbox.append(HotspotJob(generation: jobGeneration,
+                                 work: .open(store: store, callTree: snapshot.callTree, source: hotspotSource, pane: pane)))
+    }
+
+    // MARK: - background work
+
+    /// Work to run off the UI thread (`HotspotJob.run`), handed out once; give each result to `adopt`.
+    public mutating func takeBackgroundJobs() -> [HotspotJob] {
+        var jobs = outbox
+        outbox.removeAll()
+        jobs += hotspots?.takeJobs() ?? []
+        return jobs
+    }
+
+    /// Whether the hotspot table, the flame graph or a callchain is being built.
+    public var isBuildingInBackground: Bool { !panesBuilding.isEmpty || hotspots?.isBuilding == true }
+
+    /// Takes what a background job built: a pane's data (shown if the pane is still focused), a table, callchains.
+    public mutating func adopt(_ result: HotspotJobResult) {
+        guard case .opened(let source, let table, let tree) = result.value else {
+            hotspots?.adopt(result)
+            return
+        }
+        if hotspotSource == nil { hotspotSource = source }
+        sourceBuilding = false
+        if let table, hotspots == nil {
+            hotspots = HotspotView(source: hotspotSource ?? source, table: table)
+            panesBuilding.remove(.hotspots)
+        }
+        if let tree, flame == nil {
+            panesBuilding.remove(.flame)
+            if tree.count > 1 {
+                flame = FlameView(tree: tree)
+            } else if focus == .flame {
+                focus = .stream
                 say("no stacks or function_graph calls in this trace")
-                return
             }
-            focus = .flame
+        } else if table == nil, flame == nil, panesBuilding.contains(.flame), (hotspotSource ?? source).kind == .events {
+            panesBuilding.remove(.flame)
+            if focus == .flame {
+                focus = .stream
+                say("no stacks or function_graph calls in this trace")
+            }
+        }
+        // A pane that waited for the source asks for its own data now.
+        for pane in [KeyContext.hotspots, .flame] where panesBuilding.contains(pane) {
+            let waiting = pane == .hotspots ? hotspots == nil : flame == nil
+            if waiting, !outbox.contains(where: { if case .open(_, _, _, let p) = $0.work { return p == pane } else { return false } }) {
+                requestOpen(pane)
+            }
+        }
+    }
+
+    /// Runs every background job here and adopts its result, until none is left: for tests and the
+    /// benchmark, which have no background task to run them.
+    public mutating func finishBackgroundJobs() async {
+        while true {
+            let jobs = takeBackgroundJobs()
+            if jobs.isEmpty { return }
+            for job in jobs { adopt(await job.run()) }
         }
     }
 
@@ -410,7 +482,8 @@ public struct TraceApp: Sendable {
     // MARK: - export
 
     private mutating func handleExportMenu(_ key: Key, selected: Int) {
-        let count = ExportMenu.choices.count
+        let choices = ExportMenu.choices(hotspots: exportsHotspots)
+        let count = choices.count
         // Moving is the keymap's, as in the help; the menu's own letters pick a format.
         switch keymap.command(for: key, in: focus) {
         case .lineUp?:
@@ -426,16 +499,23 @@ public struct TraceApp: Sendable {
         case .escape:
             mode = .browsing
         case .enter:
-            requestExport(ExportMenu.choices[selected].format)
+            requestExport(choices[selected])
         case .char(let c):
-            if let choice = ExportMenu.choices.first(where: { $0.key == c }) { requestExport(choice.format) }
+            if let choice = choices.first(where: { $0.key == c }) { requestExport(choice) }
         default:
             break
         }
     }
 
     /// What the export covers, said in the menu: the whole trace, or the filter and the A–B range.
+    /// The hotspot view is focused and built: `x` offers its table as CSV first.
+    private var exportsHotspots: Bool { focus == .hotspots && hotspots != nil }
+
     var exportScope: String {
+        if exportsHotspots, let h = hotspots {
+            let shown = "the hotspot table (\(StatusBar.grouped(h.table.order.count)) entries"
+            return shown + (h.filter.isEmpty ? ")" : ", \(h.filter.description))") + " or the whole trace"
+        }
         var parts: [String] = []
         if let text = stream.filterText, stream.isFiltering { parts.append("filter \(text)") }
         if let range = exportRange { parts.append("rows \(range.lowerBound + 1)–\(range.upperBound) (A–B)") }
@@ -447,7 +527,8 @@ public struct TraceApp: Sendable {
         return min(a, b)..<(max(a, b) + 1)
     }
 
-    private mutating func requestExport(_ format: ExportFormat) {
+    private mutating func requestExport(_ choice: ExportMenu.Choice) {
+        let format = choice.format
         mode = .browsing
         guard snapshot.progress.finished else {
             say("the file is still loading: export when it has loaded")
@@ -456,6 +537,9 @@ public struct TraceApp: Sendable {
         pendingExport = ExportRequest(format: format, rows: exportRange,
                                       filter: stream.isFiltering ? stream.filterText : nil,
                                       sourceName: snapshot.source)
+        if choice.table == .hotspots, let h = hotspots {
+            pendingExport = ExportRequest(format: .csv, table: .hotspots, hotspots: h.table, sourceName: snapshot.source)
+        }
         say("exporting…")
     }
 
@@ -528,6 +612,7 @@ public struct TraceApp: Sendable {
         case .tree where tree != nil: tree?.render(into: &canvas, in: main)
         case .hotspots where hotspots != nil: hotspots?.render(into: &canvas, in: main)
         case .flame where flame != nil: flame?.render(into: &canvas, in: main)
+        case .hotspots, .flame: renderBuilding(into: &canvas, in: main)
         default: stream.render(into: &canvas, in: listRect, store: store)
         }
         if let detailRect, let detailLines {
@@ -549,12 +634,15 @@ public struct TraceApp: Sendable {
             } else if focus == .flame, let flame {
                 StatusBar.draw(flame.status(), message: message, idle: " Tab stream  ? help ", into: &canvas,
                                in: statusRect)
+            } else if focus == .hotspots || focus == .flame {
+                StatusBar.draw([(focus == .hotspots ? " hotspots" : " flame graph", .statusAccent), (" building…", .statusAccent)],
+                               message: message, idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
             } else {
                 StatusBar.render(snapshot: snapshot, stream: stream, message: message, paused: paused, into: &canvas, in: statusRect)
             }
         }
         if case .exportMenu(let selected) = mode {
-            ExportMenu.render(selected: selected, scope: exportScope, into: &canvas, in: main)
+            ExportMenu.render(selected: selected, scope: exportScope, hotspots: exportsHotspots, into: &canvas, in: main)
         }
         if case .picker(var picker) = mode, let live = snapshot.live {
             let enabled = Set(live.enabledEvents)
@@ -570,6 +658,15 @@ public struct TraceApp: Sendable {
 }
 
 extension TraceApp {
+    /// What `3` / `4` show while their data is built off the UI thread.
+    func renderBuilding(into canvas: inout Canvas, in rect: Rect) {
+        guard rect.height > 0 else { return }
+        canvas.fill(rect, role: .normal)
+        let what = focus == .hotspots ? "the hotspot table" : "the flame graph"
+        canvas.put(" building \(what) of \(StatusBar.grouped(store.count)) lines…", x: rect.x, y: rect.y, role: .dim,
+                   limit: rect.maxX)
+    }
+
     /// The sample whose interval holds the stream cursor's time; the newest one when there is no event yet
     /// (a live session that has only sampled so far).
     func systemSampleIndex() -> (Int?, String?) {

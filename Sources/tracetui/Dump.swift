@@ -17,7 +17,8 @@ struct Dump: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Write here instead of standard output.")
     var output: String?
 
-    @Option(help: "For csv: stream (every line) or calls (the merged call paths of `tracetui graph`).")
+    @Option(help: ArgumentHelp("For csv: stream (every line), calls (the merged call paths of `tracetui graph`) or "
+                               + "hotspots (the table of `tracetui report`)."))
     var table: ExportTable = .stream
 
     enum DumpFormat: String, ExpressibleByArgument, CaseIterable {

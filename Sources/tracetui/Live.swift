@@ -71,6 +71,7 @@ struct Live: AsyncParsableCommand {
             }
             defer { screen.close() }
             app = TraceApp(snapshot: session.snapshots.current)
+            let jobs = BackgroundJobs()
             #if DEBUG
             let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
             #endif
@@ -79,6 +80,8 @@ struct Live: AsyncParsableCommand {
                 if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
                 #endif
                 app.update(session.snapshots.current)
+                jobs.deliver(to: &app)
+                jobs.start(from: &app)
                 let proc = procHistory.current
                 if proc.generation != procGeneration {
                     procGeneration = proc.generation
@@ -104,6 +107,7 @@ struct Live: AsyncParsableCommand {
                 while let more = screen.readKey(timeoutMilliseconds: 0) {
                     if app.handle(more) == .quit { break loop }
                 }
+                jobs.start(from: &app)
             }
         }
         capturing.cancel()

@@ -84,6 +84,7 @@ enum Viewer {
         defer { screen.close() }
         var app = TraceApp(snapshot: session.snapshots.current)
         app.system = system
+        let jobs = BackgroundJobs()
         #if DEBUG
         // Lets the end-to-end tests check that a real crash leaves the terminal usable.
         let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
@@ -93,6 +94,8 @@ enum Viewer {
             if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
             #endif
             app.update(session.snapshots.current)
+            jobs.deliver(to: &app)
+            jobs.start(from: &app)
             var canvas = Canvas(width: screen.width, height: screen.height)
             app.render(into: &canvas)
             screen.present(canvas)
@@ -108,6 +111,7 @@ enum Viewer {
             }
             if quit { break }
             if let request = app.takeExportRequest() { export(request, app: &app) }
+            jobs.start(from: &app)
         }
     }
 

@@ -56,6 +56,30 @@ extension EndToEnd {
             try await session.quitAndExpectRestoredTerminal()
         }
 
+        /// func_ab: 169 samples, each main ← __libc_start_main with func_b (88) or func_a (81) as the leaf
+        /// (counted with awk on the file); ties keep the order of first appearance, as perf's do.
+        @Test func dumpWritesTheHotspotTableAsCSV() async throws {
+            let file = try Fixture.sample("perf-script/flamegraph-test-perf-funcab-cmd-01.txt")
+            let expected = [
+                "Children,Self,Samples,Command,Shared Object,Symbol",
+                "100.00,0.00,0,func_ab,/root/lang/func_ab,main",
+                "100.00,0.00,0,func_ab,/lib/x86_64-linux-gnu/libc-2.19.so,__libc_start_main",
+                "52.07,52.07,88,func_ab,/root/lang/func_ab,func_b",
+                "47.93,47.93,81,func_ab,/root/lang/func_ab,func_a",
+            ]
+            let dump = try CommandResult.run(try Fixture.binary(), ["dump", file, "--format", "csv", "--table", "hotspots"])
+            #expect(dump.status == 0, "stderr: \(dump.stderr)")
+            #expect(dump.stdout.split(separator: "\n").map(String.init) == expected)
+            let report = try CommandResult.run(try Fixture.binary(), ["report", file, "--format", "csv"])
+            #expect(report.stdout == dump.stdout)
+            // function_graph: the durations table, per function.
+            let graph = try CommandResult.run(try Fixture.binary(), [
+                "dump", try Fixture.sample(Samples.graph), "--format", "csv", "--table", "hotspots",
+            ])
+            #expect(graph.status == 0, "stderr: \(graph.stderr)")
+            #expect(graph.stdout.hasPrefix("Total,Self,Calls,Avg,Max,Min,Symbol\n"), "\(graph.stdout.prefix(200))")
+        }
+
         @Test func dumpWritesCSVAndAFlameGraphOfFoldedStacks() async throws {
             let csv = try CommandResult.run(try Fixture.binary(), ["dump", try Fixture.sample(Samples.syscalls), "--format", "csv"])
             #expect(csv.status == 0, "stderr: \(csv.stderr)")

@@ -20,6 +20,32 @@ struct ExportMenuTests {
         #expect(app.takeExportRequest() == nil)
     }
 
+    @Test func onTheHotspotViewXOffersTheTableAsCSV() async throws {
+        var app = HotspotScreenTests.app()
+        await app.press(.char("3"))
+        await app.press(.char("j"))
+        await app.press(.char("d"))  // zoom into /bin/app: three entries of four
+        _ = app.handle(.char("x"))
+        let text = Fixtures.render(&app, width: 90, height: 20).text
+        #expect(text.contains("v  CSV of the hotspot table, as shown"))
+        #expect(text.contains("the hotspot table (3 entries, dso: /bin/app)"))
+        _ = app.handle(.char("v"))
+        let taken = app.takeExportRequest()
+        let request = try #require(taken)
+        #expect(request.table == .hotspots)
+        #expect(request.fileName { _ in false } == "tracetui-perf-hotspots.csv")
+        var out: [UInt8] = []
+        var sink = ByteSink { out.append(contentsOf: $0) }
+        let records = try request.write(store: app.store, tree: nil, to: &sink)
+        #expect(records == 3)
+        #expect(String(decoding: out, as: UTF8.self).split(separator: "\n") == [
+            "Children,Self,Samples,Command,Shared Object,Symbol",
+            "100.00,0.00,0,app,/bin/app,main",
+            "66.67,66.67,2,app,/bin/app,spin",
+            "66.67,0.00,0,app,/bin/app,work",
+        ])
+    }
+
     @Test func theChoiceCarriesTheFilterAndTheMarkerRange() {
         var app = Fixtures.app()
         _ = app.handle(.char("f"))

@@ -42,9 +42,9 @@ struct HotspotScreenTests {
         }
     }
 
-    @Test func threeShowsPerfReportsTable() {
+    @Test func threeShowsPerfReportsTable() async {
         var app = Self.app()
-        _ = app.handle(.char("3"))
+        await app.press(.char("3"))
         #expect(app.focus == .hotspots)
         let canvas = Fixtures.render(&app, width: 80, height: 9)
         #expect(Self.rows(canvas) == [
@@ -61,44 +61,44 @@ struct HotspotScreenTests {
         #expect(canvas.roles(ofRow: 2).contains(.selected))
     }
 
-    @Test func enterUnfoldsTheCallchainAndRTogglesCallees() {
+    @Test func enterUnfoldsTheCallchainAndRTogglesCallees() async {
         var app = Self.app()
-        _ = app.handle(.char("3"))
-        _ = app.handle(.char("j"))
-        _ = app.handle(.enter)
+        await app.press(.char("3"))
+        await app.press(.char("j"))
+        await app.press(.enter)
         var rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
         #expect(rows[3].hasSuffix("- [.] spin"))
         #expect(rows[4].trimmingCharacters(in: .whitespaces) == "--66.67%--work")
         #expect(rows[5].trimmingCharacters(in: .whitespaces) == "--66.67%--main")
         #expect(rows[5].prefix(while: { $0 == " " }).count == rows[4].prefix(while: { $0 == " " }).count + 2)
         // Callees of main: work (then spin) and idle_loop.
-        _ = app.handle(.char("c"))
-        _ = app.handle(.char("k"))
-        _ = app.handle(.char("r"))
-        _ = app.handle(.char("+"))
+        await app.press(.char("c"))
+        await app.press(.char("k"))
+        await app.press(.char("r"))
+        await app.press(.char("+"))
         rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
         #expect(rows[3].trimmingCharacters(in: .whitespaces) == "--66.67%--work")
         #expect(rows[4].trimmingCharacters(in: .whitespaces) == "--66.67%--spin")
         #expect(rows[5].trimmingCharacters(in: .whitespaces) == "--33.33%--idle_loop")
     }
 
-    @Test func zoomIntoASharedObjectShowsTheFilterAndEscZoomsOut() {
+    @Test func zoomIntoASharedObjectShowsTheFilterAndEscZoomsOut() async {
         var app = Self.app()
-        _ = app.handle(.char("3"))
-        for _ in 0..<3 { _ = app.handle(.char("j")) }
-        _ = app.handle(.char("d"))
+        await app.press(.char("3"))
+        for _ in 0..<3 { await app.press(.char("j")) }
+        await app.press(.char("d"))
         var rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
         #expect(rows[1] == " dso: [kernel.kallsyms]")
         #expect(rows[3].hasSuffix("[k] idle_loop"))
         #expect(rows[4] == "")
-        _ = app.handle(.escape)
+        await app.press(.escape)
         rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
         #expect(rows[5].hasSuffix("[k] idle_loop"))
         // s regroups by symbol only; / keeps the symbols containing the text.
-        _ = app.handle(.char("s"))
-        _ = app.handle(.char("/"))
+        await app.press(.char("s"))
+        await app.press(.char("/"))
         Fixtures.type("in", into: &app)
-        _ = app.handle(.enter)
+        await app.press(.enter)
         rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
         #expect(rows[0].contains("sort: symbol"))
         #expect(rows[1] == " filter: in")
@@ -106,9 +106,9 @@ struct HotspotScreenTests {
         #expect(rows[3].hasSuffix("main") && rows[4].hasSuffix("spin") && rows[5] == "", "\(rows)")
     }
 
-    @Test func flameGraphWidthsFollowTheSamples() {
+    @Test func flameGraphWidthsFollowTheSamples() async {
         var app = Self.app()
-        _ = app.handle(.char("4"))
+        await app.press(.char("4"))
         #expect(app.focus == .flame)
         let canvas = Fixtures.render(&app, width: 30, height: 7)
         #expect(Self.rows(canvas) == [
@@ -122,43 +122,128 @@ struct HotspotScreenTests {
         ])
         #expect(canvas.roles(ofRow: 2).allSatisfy { $0 == .selected })
         // → and Enter: zoom into idle_loop's column? main first, then its widest callee, then its neighbour.
-        _ = app.handle(.char("j"))
-        _ = app.handle(.char("j"))
-        _ = app.handle(.right)
-        _ = app.handle(.enter)
+        await app.press(.char("j"))
+        await app.press(.char("j"))
+        await app.press(.right)
+        await app.press(.enter)
         let zoomed = Self.rows(Fixtures.render(&app, width: 30, height: 7))
         #expect(zoomed[0] == " idle_loop  33.33%  1  [kernel")
         #expect(zoomed[1] == "idle_loop                    ▏")
         #expect(zoomed[6].contains("zoom: idle_loop"))
         // Esc zooms out one level at a time.
-        _ = app.handle(.escape)
+        await app.press(.escape)
         #expect(Self.rows(Fixtures.render(&app, width: 30, height: 7))[6] == " flame graph zoom: main")
-        _ = app.handle(.escape)
-        _ = app.handle(.escape)
-        _ = app.handle(.escape)
+        await app.press(.escape)
+        await app.press(.escape)
+        await app.press(.escape)
         #expect(Self.rows(Fixtures.render(&app, width: 30, height: 7))[6] == " flame graph       not zoomed")
     }
 
-    @Test func tinyScreensStillDraw() {
+    @Test func tinyScreensStillDraw() async {
         var app = Self.app()
-        _ = app.handle(.char("3"))
+        await app.press(.char("3"))
         var canvas = Fixtures.render(&app, width: 20, height: 6)
         #expect(canvas.row(2).hasPrefix("  100.00%"))
-        _ = app.handle(.char("4"))
+        await app.press(.char("4"))
         canvas = Fixtures.render(&app, width: 20, height: 6)
         #expect(canvas.row(1).hasPrefix("all"))
     }
 
-    @Test func durationsFromFunctionGraphAndTJumpsToTheCallTree() {
+    @Test func durationsFromFunctionGraphAndTJumpsToTheCallTree() async {
         var app = Fixtures.app(CallTreeScreenTests.graph)
-        _ = app.handle(.char("3"))
+        await app.press(.char("3"))
         let rows = Self.rows(Fixtures.render(&app, width: 100, height: 6))
         #expect(rows[0] == " Calls: 12  sort: symbol  order: total")
         #expect(rows[1] == "      Total        Self     Calls         Avg         Max         Min  Symbol")
         #expect(rows[2] == "  59.000 µs    7.250 µs         2   29.500 µs   50.000 µs    9.000 µs  vfs_read")
-        _ = app.handle(.char("j"))
-        _ = app.handle(.char("T"))
+        await app.press(.char("j"))
+        await app.press(.char("T"))
         #expect(app.focus == .tree)
+    }
+
+    @Test func threeShowsBuildingUntilTheTableIsAdopted() async {
+        var app = Self.app()
+        _ = app.handle(.char("3"))
+        // Nothing was built on this thread: the pane says so, and keys still work.
+        #expect(app.focus == .hotspots && app.isBuildingInBackground)
+        var rows = Self.rows(Fixtures.render(&app, width: 80, height: 5))
+        #expect(rows[0] == " building the hotspot table of 3 lines…")
+        #expect(rows[4].hasPrefix(" hotspots building…"))
+        _ = app.handle(.char("j"))
+        _ = app.handle(.tab)
+        #expect(app.focus == .stream)
+        _ = app.handle(.char("3"))
+        // Asking again while it builds starts no second build.
+        let jobs = app.takeBackgroundJobs()
+        #expect(jobs.count == 1)
+        #expect(app.takeBackgroundJobs().isEmpty)
+        for job in jobs { app.adopt(await job.run()) }
+        #expect(!app.isBuildingInBackground)
+        rows = Self.rows(Fixtures.render(&app, width: 80, height: 5))
+        #expect(rows[0] == " Samples: 3  sort: comm,dso,symbol  order: children")
+        #expect(rows[2].hasSuffix("+ [.] main"))
+    }
+
+    @Test func anUnfoldedCallchainIsBuiltInTheBackground() async {
+        var app = Self.app()
+        await app.press(.char("3"))
+        await app.press(.char("j"))
+        _ = app.handle(.enter)
+        var rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
+        #expect(rows[3].hasSuffix("- [.] spin"))
+        #expect(rows[4].trimmingCharacters(in: .whitespaces) == "building the callchain…")
+        #expect(rows[8].contains("building…"))
+        let jobs = app.takeBackgroundJobs()
+        #expect(jobs.count == 1)
+        for job in jobs { app.adopt(await job.run()) }
+        rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
+        #expect(rows[4].trimmingCharacters(in: .whitespaces) == "--66.67%--work")
+        #expect(!rows[8].contains("building…"))
+    }
+
+    @Test func aTableBuiltForAnOlderRequestIsDropped() async {
+        var app = Self.app()
+        await app.press(.char("3"))
+        _ = app.handle(.char("s"))
+        let first = app.takeBackgroundJobs()
+        _ = app.handle(.char("s"))
+        let second = app.takeBackgroundJobs()
+        #expect(first.count == 1 && second.count == 1)
+        // Until a table arrives the old one stays on screen, marked as building.
+        var rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
+        #expect(rows[0].contains("sort: comm,dso,symbol"))
+        #expect(rows[8].contains("building…"))
+        for job in second { app.adopt(await job.run()) }
+        for job in first { app.adopt(await job.run()) }
+        rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
+        #expect(rows[0].contains("sort: dso,symbol "), "\(rows[0])")
+        #expect(!rows[8].contains("building…"))
+    }
+
+    @Test func lPutsTheStreamOnTheEntrysFirstSample() async {
+        var app = Self.app()
+        await app.press(.char("3"))
+        // The fourth entry, idle_loop, is only in the third sample (at 1.002000).
+        for _ in 0..<3 { await app.press(.char("j")) }
+        await app.press(.char("L"))
+        #expect(app.focus == .stream)
+        let canvas = Fixtures.render(&app, width: 80, height: 8)
+        let selected = (0..<canvas.height).filter { canvas.roles(ofRow: $0).contains(.selected) }
+        #expect(selected.count == 1)
+        #expect(selected.first.map { canvas.row($0).contains("1.002000") } == true, "\(Self.rows(canvas))")
+        // On a sample trace T says why there is no call tree.
+        await app.press(.char("3"))
+        await app.press(.char("T"))
+        #expect(app.focus == .hotspots)
+        #expect(Self.rows(Fixtures.render(&app, width: 80, height: 8))[7].contains("function_graph"))
+    }
+
+    @Test func flameGraphIsBuiltInTheBackground() async {
+        var app = Self.app()
+        _ = app.handle(.char("4"))
+        #expect(Self.rows(Fixtures.render(&app, width: 40, height: 4))[0] == " building the flame graph of 3 lines…")
+        await app.finishBackgroundJobs()
+        #expect(Self.rows(Fixtures.render(&app, width: 40, height: 4))[1].hasPrefix("all"))
     }
 }
 
@@ -172,5 +257,13 @@ struct PerfStreamScreenTests {
         _ = app.handle(.enter)
         let text = Fixtures.render(&app, width: 80, height: 24).text
         #expect(text.contains("=> spin (/bin/app)") && text.contains("=> main (/bin/app)"), "\(text)")
+    }
+}
+
+extension TraceApp {
+    /// A key, then what it asked to build in the background, run here (as the viewer's loop does later).
+    mutating func press(_ key: Key) async {
+        _ = handle(key)
+        await finishBackgroundJobs()
     }
 }
