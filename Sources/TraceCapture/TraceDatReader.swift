@@ -1,4 +1,4 @@
-import CTraceCmd
+import CTraceDat
 import Foundation
 import TraceModel
 
