@@ -22,9 +22,10 @@ struct BenchOptions {
     /// Samples aggregated for the hotspot figure.
     var hotspotSamples = 10_000_000
 
-    enum Group: String { case events, graph, hotspots, formats }
+    /// `dat`: the trace.dat half of `formats` alone.
+    enum Group: String { case events, graph, hotspots, formats, dat }
 
-    func runs(_ group: Group) -> Bool { only == nil || only == group }
+    func runs(_ group: Group) -> Bool { only == nil || only == group || group == .formats && only == .dat }
     /// A trace.dat to decode instead of recording one.
     var datFile: String?
 
@@ -36,7 +37,7 @@ struct BenchOptions {
           --graph-size-mb N  also build the call tree of an N MiB function_graph log (issue 3's figures)
           --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024),
                         hotspots (10 M samples aggregated, a 100 000-symbol table redrawn; --hotspots too),
-                        formats (trace.dat decode, Chrome export; --formats-only too)
+                        formats (trace.dat decode, Chrome export; --formats-only too), dat (trace.dat only)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
         live capture figures (root, tracefs): Benchmarks/live-bench.sh [SECS] — tracetui record, the live viewer,
           cat trace_pipe and trace-cmd record -B side by side under one dd syscall load
@@ -67,7 +68,7 @@ struct BenchOptions {
             case "--only", "--hotspots", "--formats-only":
                 let named = arg == "--hotspots" ? "hotspots" : arg == "--formats-only" ? "formats" : rest.popFirst()
                 guard let v = named, let group = Group(rawValue: v) else {
-                    throw BenchError("--only takes events, graph, hotspots or formats")
+                    throw BenchError("--only takes events, graph, hotspots, formats or dat")
                 }
                 only = group
                 if group == .graph, graphSizeMB == 0 { graphSizeMB = 1024 }

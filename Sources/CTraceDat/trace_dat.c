@@ -42,7 +42,8 @@ struct reader {
 
 static int reserve(struct tracetui_dat_text *out, size_t n) {
     if (out->length + n <= out->capacity) return 0;
-    size_t cap = out->capacity ? out->capacity : (1 << 20);
+    /* A block's buffer is sized for the block at once (no doubling copies on the way). */
+    size_t cap = out->capacity ? out->capacity : out->emit ? out->block + 2 * LINE_ROOM : (1 << 20);
     while (out->length + n > cap) cap *= 2;
     char *grown = realloc(out->bytes, cap);
     if (!grown) { out->failed = 1; return -1; }
@@ -168,8 +169,10 @@ static int on_record(struct tracecmd_input *handle, struct tep_record *record, i
     out->length = (size_t)(o - out->bytes);
     out->records++;
     if (out->emit && out->length >= out->block) {
+        /* The block goes to the caller as it is, with its ownership: no copy. */
         out->emit(out->context, out->bytes, out->length);
-        out->length = 0;
+        out->bytes = NULL;
+        out->length = out->capacity = 0;
         if (out->next_block) out->block = out->next_block;
     }
     return 0;
@@ -221,7 +224,8 @@ int tracetui_dat_read(const char *path, struct tracetui_dat_text *out, char *err
     }
     if (out->emit && out->length > 0) {
         out->emit(out->context, out->bytes, out->length);
-        out->length = 0;
+        out->bytes = NULL;
+        out->length = out->capacity = 0;
     }
     return 0;
 }

@@ -11,8 +11,8 @@ struct tracetui_dat_text {
     size_t capacity;
     unsigned long long records;
     int failed;
-    /* When set, called with the text so far each time it reaches `block` bytes (whole lines), then emptied:
-       the caller parses blocks while the next ones are decoded. */
+    /* When set, called with the text so far each time it reaches `block` bytes (whole lines): the caller
+       owns `bytes` from then on (free() it) and parses it while the next blocks are decoded. */
     void (*emit)(void *context, const char *bytes, size_t length);
     void *context;
     size_t block;
