@@ -3,8 +3,8 @@ import Foundation
 import TraceModel
 
 /// Reads trace-cmd's `trace.dat` at `<path>` through libtracecmd: every record of every buffer, in time order,
-/// with its fields decoded by libtraceevent from the formats stored in the file, as ftrace text lines that the
-/// one text parser reads into the store.
+/// its fields laid out by the formats stored in the file and written as ftrace text lines by a printf-free
+/// formatter (`CTraceDat`), which the one text parser reads into the store.
 enum TraceDatReader {
     /// The text in blocks (the first small, for the first screen), decoded on a thread of its own while the
     /// caller parses the blocks already made.
