@@ -88,10 +88,11 @@ struct TraceDatTests {
     @Test func everyFieldOfARecordedTraceDatMatchesTraceCmdReport() async throws {
         let out = NSTemporaryDirectory() + "tracetui-\(UUID().uuidString).dat"
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let events = "sched/sched_switch sched/sched_wakeup sched/sched_process_exec raw_syscalls/sys_enter "
+        let traced = "sched/sched_switch sched/sched_wakeup sched/sched_process_exec raw_syscalls/sys_enter "
             + "syscalls/sys_enter_openat syscalls/sys_exit_openat"
-        let (status, errorText) = try Self.run(["/usr/bin/env", "TRACE_EVENTS=\(events)",
+        let (status, errorText) = try Self.run(["/usr/bin/env", "TRACE_EVENTS=\(traced)",
                                                "WORKLOAD=sleep 0.05; cat /etc/hostname; ls / /nonexistent; true",
+                                               "BUFFER_KB=16384",
                                                "/bin/bash", Self.repo.appendingPathComponent("Tests/record-trace-dat.sh").path, out])
         if status == 77 {
             print("trace.dat recording skipped: \(errorText.trimmingCharacters(in: .whitespacesAndNewlines))")
@@ -106,13 +107,15 @@ struct TraceDatTests {
         let printed = report.split(separator: "\n").compactMap(ReportLine.init)
         #expect(theirs.count == printed.count)
         let store = try await TraceInput(path: out).load()
-        #expect(store.count == theirs.count)
+        // A busy machine can overrun the buffer: both print the loss on a line of its own, left out here.
+        let events = (0..<store.count).filter { store.row($0).isEvent }
+        #expect(events.count == theirs.count)
         #expect(store.summary.unparsed == 0)
         var seen: Set<String> = []
         // Per CPU, the records come in the same order from both.
         for cpu in Set(theirs.map(\.cpu)) {
             let reference = theirs.indices.filter { theirs[$0].cpu == cpu }
-            let ours = (0..<store.count).filter { store.row($0).cpu == cpu }
+            let ours = events.filter { store.row($0).cpu == cpu }
             #expect(ours.count == reference.count, "records on CPU \(cpu)")
             for (row, index) in zip(ours, reference) {
                 let want = theirs[index]
