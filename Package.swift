@@ -17,7 +17,9 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceCmd", "CTracefs", "CPerfEvent"]),
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceDat", "CTracefs", "CPerfEvent"]),
+        // trace.dat records formatted without printf (the live reader's formatter), in C beside libtracecmd.
+        .target(name: "CTraceDat", dependencies: ["CTraceCmd", "CTracefs"]),
         // trace.dat through libtracecmd, fields decoded by libtraceevent.
         .systemLibrary(name: "CTraceCmd", path: "Sources/CTraceCmd", pkgConfig: "libtracecmd",
                        providers: [.apt(["libtracecmd-dev", "libtraceevent-dev", "libtracefs-dev"])]),

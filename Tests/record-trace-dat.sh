@@ -8,7 +8,9 @@
 #
 # Usage: Tests/record-trace-dat.sh OUT.dat     (root, tracefs at /sys/kernel/tracing, trace-cmd, unshare)
 # Environment (the benchmark's larger file): TRACE_EVENTS="sched/sched_switch sched/sched_wakeup",
-# WORKLOAD="sleep 0.2", BUFFER_KB (per CPU, of our instance only).
+# WORKLOAD="sleep 0.2", BUFFER_KB (per CPU, of our instance only). RAW_DIR=DIR: record nothing, assemble the file
+# from DIR/cpuN.raw ring-buffer pages made by the caller (function_graph records on a kernel whose lockdown refuses
+# the function tracers); KALLSYMS=FILE stores FILE (kallsyms lines) as the kernel's symbols, so addresses get names.
 # Exit 77 with a reason on stderr when the machine cannot record.
 set -euo pipefail
 out=$1
@@ -25,20 +27,27 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-mkdir "$I" || skip "cannot create a tracefs instance"
 events=${TRACE_EVENTS:-sched/sched_switch sched/sched_wakeup}
-[ -n "${BUFFER_KB:-}" ] && echo "$BUFFER_KB" > "$I/buffer_size_kb"
-for e in $events; do echo 1 > "$I/events/$e/enable"; done
-sh -c "${WORKLOAD:-sleep 0.2}" >/dev/null 2>&1
-echo 0 > "$I/tracing_on"
 cpus=()
-for d in "$I"/per_cpu/cpu*; do
-    c=${d##*/cpu}
-    # Non-blocking: dd stops with EAGAIN once the buffer is drained.
-    dd if="$d/trace_pipe_raw" of="$work/cpu$c.raw" iflag=nonblock bs=4096 status=none 2>/dev/null || true
-    cpus[$c]="$work/cpu$c.raw"
-done
-rmdir "$I"
+if [ -n "${RAW_DIR:-}" ]; then
+    for f in "$RAW_DIR"/cpu*.raw; do
+        c=${f##*/cpu}
+        cpus[${c%.raw}]="$f"
+    done
+else
+    mkdir "$I" || skip "cannot create a tracefs instance"
+    [ -n "${BUFFER_KB:-}" ] && echo "$BUFFER_KB" > "$I/buffer_size_kb"
+    for e in $events; do echo 1 > "$I/events/$e/enable"; done
+    sh -c "${WORKLOAD:-sleep 0.2}" >/dev/null 2>&1
+    echo 0 > "$I/tracing_on"
+    for d in "$I"/per_cpu/cpu*; do
+        c=${d##*/cpu}
+        # Non-blocking: dd stops with EAGAIN once the buffer is drained.
+        dd if="$d/trace_pipe_raw" of="$work/cpu$c.raw" iflag=nonblock bs=4096 status=none 2>/dev/null || true
+        cpus[$c]="$work/cpu$c.raw"
+    done
+    rmdir "$I"
+fi
 mkdir -p "$work/events"
 cp $T/events/header_page $T/events/header_event "$work/events/"
 for d in $T/events/ftrace/*/ $(for e in $events; do echo "$T/events/$e/"; done); do
@@ -48,6 +57,7 @@ for d in $T/events/ftrace/*/ $(for e in $events; do echo "$T/events/$e/"; done);
 done
 : > "$work/kallsyms"
 echo 0 > "$work/kptr_restrict"
+[ -n "${KALLSYMS:-}" ] && cp "$KALLSYMS" "$work/kallsyms"
 unshare -m --propagation private sh -c "
     mount --bind '$work/kallsyms' /proc/kallsyms &&
     mount --bind '$work/kptr_restrict' /proc/sys/kernel/kptr_restrict &&

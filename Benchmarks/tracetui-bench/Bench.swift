@@ -62,7 +62,8 @@ struct Bench {
             print("")
         }
         if options.runs(.formats) {
-            try await FormatsBench.run(logPath: path, datPath: options.datFile, runs: options.runs, keep: options.keep)
+            try await FormatsBench.run(logPath: path, datPath: options.datFile, runs: options.runs, keep: options.keep,
+                                       export: options.only != .dat)
         }
     }
 }

@@ -24,9 +24,10 @@ struct BenchOptions {
     /// function_graph calls aggregated for the durations figure (0: skip it).
     var hotspotCalls = 10_000_000
 
-    enum Group: String { case events, graph, hotspots, formats }
+    /// `dat`: the trace.dat half of `formats` alone.
+    enum Group: String { case events, graph, hotspots, formats, dat }
 
-    func runs(_ group: Group) -> Bool { only == nil || only == group }
+    func runs(_ group: Group) -> Bool { only == nil || only == group || group == .formats && only == .dat }
     /// A trace.dat to decode instead of recording one.
     var datFile: String?
 
@@ -39,7 +40,7 @@ struct BenchOptions {
           --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024),
                         hotspots (10 M samples and 10 M function_graph calls aggregated, a 100 000-symbol
                         table redrawn; --hotspots too),
-                        formats (trace.dat decode, Chrome export; --formats-only too)
+                        formats (trace.dat decode, Chrome export; --formats-only too), dat (trace.dat only)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
           --hotspot-calls N    function_graph calls for the durations figure (default 10000000, about 1 GB of
                         log in bench-data/large-graph.txt; 0 skips it)
@@ -72,7 +73,7 @@ struct BenchOptions {
             case "--only", "--hotspots", "--formats-only":
                 let named = arg == "--hotspots" ? "hotspots" : arg == "--formats-only" ? "formats" : rest.popFirst()
                 guard let v = named, let group = Group(rawValue: v) else {
-                    throw BenchError("--only takes events, graph, hotspots or formats")
+                    throw BenchError("--only takes events, graph, hotspots, formats or dat")
                 }
                 only = group
                 if group == .graph, graphSizeMB == 0 { graphSizeMB = 1024 }

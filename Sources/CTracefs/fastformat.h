@@ -127,11 +127,10 @@ static inline char *tt_field(char *o, struct tep_format_field *f, const unsigned
     return tt_udec(o, v);
 }
 
-/* The whole line (no newline); returns its end. `out` must have room for `room` bytes; fields that would not
-   fit are left out. */
-static inline char *tt_fast_line(struct tep_handle *tep, struct tep_event *event, struct tep_record *record,
-                                 char *out, size_t room, struct tep_format_field *prev_state,
-                                 struct tt_task_cache *cache) {
+/* The columns before the event name, `comm-pid [cpu] flags sec.frac: `; returns their end. `nsec`: nine digits
+   of fraction (trace.dat keeps nanoseconds) instead of the six of the kernel's `trace` file. */
+static inline char *tt_fast_prefix(struct tep_handle *tep, struct tep_record *record, char *out,
+                                   struct tt_task_cache *cache, int nsec) {
     const unsigned char *data = (const unsigned char *)record->data;
     int pid = (int)tt_sign(tt_load(data + 4, 4), 4);  /* common_pid */
     int cpu = record->cpu;
@@ -146,6 +145,7 @@ static inline char *tt_fast_line(struct tep_handle *tep, struct tep_event *event
         if (cl > 63) cl = 63;
         if (cpu >= 0 && cpu < TT_CACHE_CPUS) {
             if (!cache->valid) {
+                /* -1 is no task's pid: an empty slot never matches (0 would match the idle task). */
                 for (int i = 0; i < TT_CACHE_CPUS; i++) cache->pid[i] = -1;
                 cache->valid = 1;
             }
@@ -174,7 +174,7 @@ static inline char *tt_fast_line(struct tep_handle *tep, struct tep_event *event
     *o++ = ((pc >> 4) & 0xf) ? "0123456789abcdef"[(pc >> 4) & 0xf] : '.';
     *o++ = ' ';
     unsigned long long ts = record->ts;
-    unsigned long long sec = ts / 1000000000ULL, usec = ts % 1000000000ULL / 1000;
+    unsigned long long sec = ts / 1000000000ULL, frac = ts % 1000000000ULL;
     char *t0 = o;
     o = tt_udec(o, sec);
     if (o - t0 < 5) { /* right-align short seconds like %5lu */
@@ -184,15 +184,34 @@ static inline char *tt_fast_line(struct tep_handle *tep, struct tep_event *event
         o = t0 + 5;
     }
     *o++ = '.';
-    for (unsigned long long d = 100000; d; d /= 10) *o++ = (char)('0' + usec / d % 10);
+    if (!nsec) frac /= 1000;
+    for (unsigned long long d = nsec ? 100000000 : 100000; d; d /= 10) *o++ = (char)('0' + frac / d % 10);
     *o++ = ':'; *o++ = ' ';
-    o = tt_puts(o, event->name);
-    *o++ = ':';
+    return o;
+}
+
+/* Every field of the event as ` name=value`, after `out`; returns the end. Fields that would not fit in `room`
+   bytes from `line` (the line's start) are left out. */
+static inline char *tt_fast_fields(struct tep_event *event, struct tep_record *record, char *line, char *out,
+                                   size_t room, struct tep_format_field *prev_state) {
+    const unsigned char *data = (const unsigned char *)record->data;
+    char *o = out;
     for (struct tep_format_field *f = event->format.fields; f; f = f->next) {
-        if ((size_t)(o - out) + 64 + (size_t)(f->size > 0 ? f->size * 4 : 0) + strlen(f->name) > room) break;
+        if ((size_t)(o - line) + 64 + (size_t)(f->size > 0 ? f->size * 4 : 0) + strlen(f->name) > room) break;
         *o++ = ' ';
         o = tt_field(o, f, data, record->size, f == prev_state);
     }
     return o;
+}
+
+/* The whole line (no newline); returns its end. `out` must have room for `room` bytes; fields that would not
+   fit are left out. */
+static inline char *tt_fast_line(struct tep_handle *tep, struct tep_event *event, struct tep_record *record,
+                                 char *out, size_t room, struct tep_format_field *prev_state,
+                                 struct tt_task_cache *cache) {
+    char *o = tt_fast_prefix(tep, record, out, cache, 0);
+    o = tt_puts(o, event->name);
+    *o++ = ':';
+    return tt_fast_fields(event, record, out, o, room, prev_state);
 }
 #endif

@@ -1,22 +1,14 @@
-import CTraceCmd
+import CTraceDat
 import Foundation
 import TraceModel
 
 /// Reads trace-cmd's `trace.dat` at `<path>` through libtracecmd: every record of every buffer, in time order,
-/// with its fields decoded by libtraceevent from the formats stored in the file, as ftrace text lines that the
-/// one text parser reads into the store.
+/// its fields laid out by the formats stored in the file and written as ftrace text lines by a printf-free
+/// formatter (`CTraceDat`), which the one text parser reads into the store.
 enum TraceDatReader {
-    /// The whole file's text at once.
-    static func text(path: String) throws(CaptureError) -> ByteStorage {
-        tracetui_dat_quiet()
-        var out = tracetui_dat_text()
-        try read(path, &out)
-        return MallocBytes(out)
-    }
-
     /// The text in blocks (the first small, for the first screen), decoded on a thread of its own while the
     /// caller parses the blocks already made.
-    static func blocks(path: String, firstSize: Int = 1 << 20, size: Int = 8 << 20) -> AsyncThrowingStream<OwnedBytes, Error> {
+    static func blocks(path: String, firstSize: Int = 1 << 20, size: Int = 8 << 20) -> AsyncThrowingStream<MallocBlock, Error> {
         AsyncThrowingStream(bufferingPolicy: .bufferingNewest(Int.max)) { continuation in
             let sink = BlockSink(continuation)
             let thread = Thread {
@@ -28,7 +20,7 @@ enum TraceDatReader {
                 out.emit = { context, bytes, length in
                     guard let context, let bytes else { return }
                     let sink = Unmanaged<BlockSink>.fromOpaque(context).takeUnretainedValue()
-                    sink.emit(UnsafeRawBufferPointer(start: bytes, count: length))
+                    sink.emit(MallocBlock(UnsafeMutableRawPointer(mutating: bytes), count: length))
                 }
                 do {
                     try read(path, &out)
@@ -52,30 +44,32 @@ enum TraceDatReader {
     }
 }
 
-/// Receives blocks of text from the decoding thread and passes copies on to the stream.
+/// Receives blocks of text from the decoding thread and passes them on to the stream.
 final class BlockSink: @unchecked Sendable {
     // Used only from the decoding thread.
-    private let continuation: AsyncThrowingStream<OwnedBytes, Error>.Continuation
+    private let continuation: AsyncThrowingStream<MallocBlock, Error>.Continuation
 
-    init(_ continuation: AsyncThrowingStream<OwnedBytes, Error>.Continuation) {
+    init(_ continuation: AsyncThrowingStream<MallocBlock, Error>.Continuation) {
         self.continuation = continuation
     }
 
-    func emit(_ bytes: UnsafeRawBufferPointer) {
-        continuation.yield(OwnedBytes(bytes))
+    func emit(_ block: MallocBlock) {
+        continuation.yield(block)
     }
 }
 
-/// The text libtracecmd's records were printed into, owned until released: rows point into it.
-final class MallocBytes: ByteStorage, @unchecked Sendable {
-    // Filled once by the C reader, never written after: safe to share.
-    private var text: tracetui_dat_text
+/// A block of text the C decoder allocated and handed over (rows point into it): freed with the last row.
+final class MallocBlock: ByteStorage, @unchecked Sendable {
+    // Written by the decoder before it is handed over, never after: safe to share.
+    private let base: UnsafeMutableRawPointer
+    private let count: Int
 
-    init(_ text: tracetui_dat_text) { self.text = text }
+    init(_ base: UnsafeMutableRawPointer, count: Int) {
+        self.base = base
+        self.count = count
+    }
 
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: text.bytes, count: text.length) }
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
-    var records: UInt64 { UInt64(text.records) }
-
-    deinit { tracetui_dat_free(&text) }
+    deinit { free(base) }
 }

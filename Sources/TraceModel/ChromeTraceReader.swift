@@ -28,6 +28,9 @@ public enum ChromeTraceReader {
         var cpu: Int64?
         /// Written by a tracer that saw the call open at the end of its trace (tracetui's `unfinished`).
         var unfinished = false
+        /// The order calls opened in: calls that begin and end at the same times (µs timestamps collide) nest
+        /// in that order, as their B events did.
+        var seq: Int64 = 0
     }
 
     /// One output line before sorting: time, then the order among lines of the same time on one thread.
@@ -35,6 +38,8 @@ public enum ChromeTraceReader {
         var ts: Int64
         var rank: Int64
         var tie: Int64
+        /// After `tie`: the opening order (entries) or its reverse (exits).
+        var order: Int64 = 0
         var thread: Int
         var text: [UInt8]
     }
@@ -102,16 +107,17 @@ public enum ChromeTraceReader {
                 case UInt8(ascii: "X"):
                     allCallsHaveCPU = allCallsHaveCPU && cpu != nil
                     let unfinished = e.args.contains { $0.0 == "unfinished" && $0.1 == .bool(true) }
-                    calls.append(Call(name: e.name, ts: e.ts, dur: max(0, e.dur ?? 0), cpu: cpu, unfinished: unfinished))
+                    calls.append(Call(name: e.name, ts: e.ts, dur: max(0, e.dur ?? 0), cpu: cpu, unfinished: unfinished,
+                                      seq: Int64(k)))
                 case UInt8(ascii: "B"):
                     allCallsHaveCPU = allCallsHaveCPU && cpu != nil
-                    open.append(Call(name: e.name, ts: e.ts, dur: nil, cpu: cpu))
+                    open.append(Call(name: e.name, ts: e.ts, dur: nil, cpu: cpu, seq: Int64(k)))
                 case UInt8(ascii: "E"):
                     if var c = open.popLast() {
                         c.dur = max(0, e.ts - c.ts)
                         calls.append(c)
                     } else {
-                        calls.append(Call(name: e.name, ts: e.ts, dur: nil, endOnly: true, cpu: cpu))
+                        calls.append(Call(name: e.name, ts: e.ts, dur: nil, endOnly: true, cpu: cpu, seq: Int64(k)))
                     }
                 default:
                     records.append(Record(ts: e.ts, rank: 2, tie: Int64(k), thread: t,
@@ -128,7 +134,8 @@ public enum ChromeTraceReader {
             if a.ts != b.ts { return a.ts < b.ts }
             if a.thread != b.thread { return a.thread < b.thread }
             if a.rank != b.rank { return a.rank < b.rank }
-            return a.tie < b.tie
+            if a.tie != b.tie { return a.tie < b.tie }
+            return a.order < b.order
         }
         // Calls that say their CPU nest per CPU, as the kernel's function_graph does; others per thread.
         var out: [UInt8] = []
@@ -146,23 +153,23 @@ public enum ChromeTraceReader {
     private static func callRecords(_ c: Call, thread t: Int, prefix: inout LinePrefix) -> [Record] {
         let name = callName(c.name)
         if c.endOnly {
-            return [Record(ts: c.ts, rank: 0, tie: 0, thread: t,
+            return [Record(ts: c.ts, rank: 0, tie: 0, order: c.seq, thread: t,
                            text: prefix.line(ts: c.ts, cpu: c.cpu, event: "funcgraph_exit",
                                              payload: "| } /* \(name) */"))]
         }
         guard let dur = c.dur, !c.unfinished else {
-            return [Record(ts: c.ts, rank: 1, tie: c.dur.map { -$0 } ?? Int64.max, thread: t,
+            return [Record(ts: c.ts, rank: 1, tie: c.dur.map { -$0 } ?? Int64.max, order: c.seq, thread: t,
                            text: prefix.line(ts: c.ts, cpu: c.cpu, event: "funcgraph_entry", payload: "| \(name)() {"))]
         }
         if dur == 0 {
-            return [Record(ts: c.ts, rank: 1, tie: Int64.max, thread: t,
+            return [Record(ts: c.ts, rank: 1, tie: Int64.max, order: c.seq, thread: t,
                            text: prefix.line(ts: c.ts, cpu: c.cpu, event: "funcgraph_entry",
                                              payload: "\(duration(0)) | \(name)();"))]
         }
         return [
-            Record(ts: c.ts, rank: 1, tie: -dur, thread: t,
+            Record(ts: c.ts, rank: 1, tie: -dur, order: c.seq, thread: t,
                    text: prefix.line(ts: c.ts, cpu: c.cpu, event: "funcgraph_entry", payload: "| \(name)() {")),
-            Record(ts: c.ts + dur, rank: 0, tie: -c.ts, thread: t,
+            Record(ts: c.ts + dur, rank: 0, tie: -c.ts, order: -c.seq, thread: t,
                    text: prefix.line(ts: c.ts + dur, cpu: c.cpu, event: "funcgraph_exit",
                                      payload: "\(duration(dur)) | } /* \(name) */")),
         ]

@@ -331,9 +331,17 @@ struct FtraceLineParser {
         }
         let bar = line.skipSpaces(from: d1 + 1)
         guard bar < line.count, line[bar] == Byte.bar else { return nil }
-        if open > i, !isDuration(line, i, line.trimmedEnd(open)) { return nil }
-        let g = GraphLine.parse(line, from: i)
         var r = ParsedLine(kind: .event)
+        // `replay -f time,…` (or `-r`) puts a TIMESTAMP column first: `502716.387320101   0.289 us [ 6126] |`.
+        var start = i
+        if open > i, Byte.isDigit(line[i]), !isDuration(line, i, line.trimmedEnd(open)) {
+            let end = tokenEnd(line, from: i)
+            if end < open, line[line.digitsEnd(from: i)] == Byte.dot, parseTimestamp(line, from: i, to: end, into: &r) {
+                start = line.skipSpaces(from: end)
+            }
+        }
+        if open > start, !isDuration(line, start, line.trimmedEnd(open)) { return nil }
+        let g = GraphLine.parse(line, from: start)
         switch g.kind {
         case .entry, .leaf: r.name = .named(.funcgraphEntry)
         case .exit: r.name = .named(.funcgraphExit)
@@ -343,7 +351,7 @@ struct FtraceLineParser {
         r.pid = Int32(truncatingIfNeeded: tid)
         r.commStart = open
         r.commEnd = open
-        r.payloadStart = i
+        r.payloadStart = start
         return r
     }
 

@@ -32,8 +32,13 @@ struct CallTreeView {
 
     /// The whole trace's tree (built by the capture actor), or a tree of only the rows in an A–B range.
     init(store: EventStore, prebuilt: CallTree?, rows: Range<Int>? = nil) {
+        self.init(calls: rows == nil ? (prebuilt ?? CallTree(store: store)) : CallTree(store: store, rows: rows),
+                  rows: rows)
+    }
+
+    /// The tree of `calls`, built elsewhere from the store's `rows` (nil: all of them).
+    init(calls: CallTree, rows: Range<Int>?) {
         rowRange = rows
-        let calls = rows == nil ? (prebuilt ?? CallTree(store: store)) : CallTree(store: store, rows: rows)
         model = CallTreeModel(calls: calls)
         // Open the first root so the screen is not a bare list of names.
         if let first = model.roots.first { expanded[.timeline, default: []].insert(first) }

@@ -104,4 +104,9 @@ public struct StatusBar {
         }
         return out
     }
+
+    /// A size in whole MB once it is past one (`312 MB`), else in KB.
+    public static func byteCount(_ n: Int) -> String {
+        n >= 1 << 20 ? "\(grouped(n >> 20)) MB" : "\(n >> 10) KB"
+    }
 }

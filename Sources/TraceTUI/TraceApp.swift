@@ -429,8 +429,49 @@ public struct TraceApp: Sendable {
         var range: Range<Int>?
         if let a = stream.markerA, let b = stream.markerB { range = min(a, b)..<(max(a, b) + 1) }
         if tree == nil || tree?.rowRange != range {
+            if let range, range.count > treeRowsInline {
+                // A large range's tree takes seconds: the caller builds it off this thread (`takeTreeRequest`).
+                guard treeRequest?.range != range else { return }
+                treeRequest = TreeRequest(range: range, taken: false)
+                say("building the call tree of rows \(range.lowerBound + 1)–\(range.upperBound) (A–B)…")
+                return
+            }
             tree = CallTreeView(store: store, prebuilt: snapshot.callTree, rows: range)
         }
+        showTree()
+    }
+
+    /// An A–B range up to this many rows has its tree built at once (a few ms); a larger one in the background.
+    var treeRowsInline = 200_000
+
+    private struct TreeRequest: Sendable {
+        var range: Range<Int>
+        var taken: Bool
+    }
+
+    /// An A–B call tree asked for and not built yet.
+    private var treeRequest: TreeRequest?
+
+    /// The A–B range whose call tree the caller should build off the UI thread (once), then hand to `treeBuilt`.
+    public mutating func takeTreeRequest() -> Range<Int>? {
+        guard let r = treeRequest, !r.taken else { return nil }
+        treeRequest?.taken = true
+        return r.range
+    }
+
+    /// A tree built in the background: shown if the markers still give that range.
+    public mutating func treeBuilt(_ calls: CallTree, rows: Range<Int>) {
+        guard treeRequest?.range == rows else { return }
+        treeRequest = nil
+        var range: Range<Int>?
+        if let a = stream.markerA, let b = stream.markerB { range = min(a, b)..<(max(a, b) + 1) }
+        guard range == rows else { return }
+        message = nil
+        tree = CallTreeView(calls: calls, rows: rows)
+        showTree()
+    }
+
+    private mutating func showTree() {
         guard let t = tree, !t.isEmpty else {
             say("no function_graph calls in this trace")
             return
@@ -534,13 +575,26 @@ public struct TraceApp: Sendable {
             say("the file is still loading: export when it has loaded")
             return
         }
+        guard !exporting else {
+            say("an export is still being written: wait for it")
+            return
+        }
         pendingExport = ExportRequest(format: format, rows: exportRange,
                                       filter: stream.isFiltering ? stream.filterText : nil,
                                       sourceName: snapshot.source)
         if choice.table == .hotspots, let h = hotspots {
             pendingExport = ExportRequest(format: .csv, table: .hotspots, hotspots: h.table, sourceName: snapshot.source)
         }
+        exporting = true
         say("exporting…")
+    }
+
+    /// An export is being written in the background (until `exportFinished`).
+    public private(set) var exporting = false
+
+    /// How far the background export is, in the status bar (the keys keep working meanwhile).
+    public mutating func exportProgress(bytes: Int) {
+        say("exporting… \(StatusBar.byteCount(bytes)) written (keys work meanwhile)")
     }
 
     /// The export the user chose, once: the executable writes it and calls `exportFinished`.
@@ -551,6 +605,7 @@ public struct TraceApp: Sendable {
 
     /// Shows where the export went, or why it failed, in the status bar.
     public mutating func exportFinished(path: String?, records: Int, error: String?) {
+        exporting = false
         if let error {
             say("export failed: \(error)")
         } else if let path {

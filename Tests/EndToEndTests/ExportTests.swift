@@ -41,6 +41,32 @@ extension EndToEnd {
             try await session.quitAndExpectRestoredTerminal()
         }
 
+        /// The export is written in the background: while it runs (held open by the debug build's test gate) the
+        /// status bar says so and the keys still move the cursor; then it says where the file went.
+        @Test func theViewerAnswersKeysWhileAnExportIsWritten() async throws {
+            let dir = try Fixture.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let gate = dir + "/gate"
+            let session = try TmuxSession()
+            defer { session.close() }
+            let words = ["env", "TRACETUI_TEST_EXPORT_GATE=\(gate)", try Fixture.binary(), "replay",
+                         try Fixture.sample(Samples.syscalls)].map(shellQuoted).joined(separator: " ")
+            try session.run("clear; cd \(shellQuoted(dir)) && \(words); echo \"EXIT=$?\"")
+            try await session.waitFor("1/26,222")
+            try session.send("x")
+            try await session.waitFor("Chrome trace JSON")
+            try session.send("c")
+            try await session.waitFor("exporting…")
+            try session.send("j")
+            try session.send("j")
+            let moved = try await session.waitFor("3/26,222")
+            #expect(moved.status.contains("exporting…"), "still exporting: \(moved.status)")
+            #expect(FileManager.default.createFile(atPath: gate, contents: nil))
+            let done = try await session.waitFor("exported ")
+            #expect(done.status.contains(dir + "/tracetui-"), "status: \(done.status)")
+            try await session.quitAndExpectRestoredTerminal()
+        }
+
         /// A gzip file (named without .gz: the content decides) opens in the viewer like the plain text.
         @Test func aGzipLogOpensInTheViewer() async throws {
             let dir = try Fixture.temporaryDirectory()

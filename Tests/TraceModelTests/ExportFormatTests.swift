@@ -134,6 +134,53 @@ struct ExportFormatTests {
         #expect(threads.contains { ($0["args"] as? [String: Any])?["name"] as? String == "CPU 1" })
     }
 
+    /// What chrome://tracing and Perfetto's importer need of each event (the trace-event format's rules): a name,
+    /// a known phase, numeric ts/pid/tid; `X` with a duration ≥ 0; instants with a scope; metadata naming
+    /// threads; and complete events of one thread properly nested (Perfetto drops a slice that ends after its
+    /// parent).
+    @Test("Chrome JSON written follows the trace-event format", arguments: [
+        "function_graph/perf-tools-funcgraph-do_nanosleep-context-switch.txt",
+        "function_graph/junixcn-perf-ftrace-irq-markers-context-switch.txt",
+        "trace-cmd-report/trace-cmd-doc-record-function_graph-irq_handler.txt",
+        "events/tracetui-vm-6.18-default-5char-syscalls.txt",
+    ])
+    func chromeOutputFollowsTheTraceEventFormat(_ path: String) throws {
+        let events = try Self.json(try Self.export(.chrome, Self.store(try CallTreeSamples.bytes(path))))
+        #expect(!events.isEmpty)
+        var slices: [String: [(start: Double, end: Double)]] = [:]
+        for e in events {
+            let ph = try #require(e["ph"] as? String)
+            #expect(["X", "i", "M"].contains(ph), "phase \(ph)")
+            #expect(!((e["name"] as? String) ?? "").isEmpty)
+            #expect(e["pid"] is NSNumber, "\(e)")
+            if ph == "M" {
+                let name = e["name"] as? String ?? ""
+                #expect(["thread_name", "process_name", "thread_sort_index", "process_sort_index"].contains(name))
+                #expect(!name.hasPrefix("thread_") || e["tid"] is NSNumber, "\(e)")
+                continue
+            }
+            #expect(e["tid"] is NSNumber, "\(e)")
+            let ts = try #require((e["ts"] as? NSNumber)?.doubleValue, "ts of \(e)")
+            if ph == "X" {
+                let dur = try #require((e["dur"] as? NSNumber)?.doubleValue, "dur of \(e)")
+                #expect(dur >= 0)
+                slices["\(e["pid"]!)/\(e["tid"]!)", default: []].append((ts, ts + dur))
+            } else {
+                #expect(["g", "p", "t"].contains(e["s"] as? String ?? ""), "instant scope in \(e)")
+            }
+        }
+        for (thread, list) in slices {
+            var open: [Double] = []
+            for s in list.sorted(by: { ($0.start, -$0.end) < ($1.start, -$1.end) }) {
+                while let top = open.last, top <= s.start + 0.0005 { open.removeLast() }
+                if let top = open.last {
+                    #expect(s.end <= top + 0.0005, "slice \(s) ends after its parent (ends \(top)) on \(thread)")
+                }
+                open.append(s.end)
+            }
+        }
+    }
+
     // MARK: - CSV
 
     @Test func csvHasOneRowPerLineAndQuotesCommas() throws {

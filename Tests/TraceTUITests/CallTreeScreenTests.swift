@@ -235,6 +235,44 @@ struct CallTreeScreenTests {
         #expect(c.row(13).contains("A–B only"))
     }
 
+    /// A large A–B range's tree is built by the caller in the background: Tab says so and the stream keeps
+    /// its keys; the tree opens when it is handed back, and a tree for markers moved meanwhile is dropped.
+    @Test func aLargeRangesTreeIsBuiltInTheBackground() {
+        var app = Fixtures.app(Self.graph)
+        app.treeRowsInline = 2
+        for _ in 0..<4 { _ = app.handle(.char("j")) }
+        _ = app.handle(.char("m"))
+        for _ in 0..<4 { _ = app.handle(.char("j")) }
+        _ = app.handle(.char("M"))
+        _ = app.handle(.tab)
+        #expect(app.focus == .stream)
+        var c = Self.screen(&app)
+        #expect(c.row(13).contains("building the call tree of rows"), "status: \(c.row(13))")
+        let rows = app.takeTreeRequest()
+        #expect(rows != nil)
+        #expect(app.takeTreeRequest() == nil, "taken once")
+        _ = app.handle(.char("k"))
+        #expect(app.focus == .stream, "the stream still takes keys")
+        let store = app.store
+        if let rows { app.treeBuilt(CallTree(store: store, rows: rows), rows: rows) }
+        #expect(app.focus == .tree)
+        c = Self.screen(&app)
+        #expect(c.row(1).contains("tty_read"))
+        #expect(!c.text.contains("vfs_read"))
+        #expect(c.row(13).contains("A–B only"))
+        // Markers moved while a tree was being built: the late tree is not shown.
+        _ = app.handle(.tab)
+        _ = app.handle(.char("G"))
+        _ = app.handle(.char("M"))
+        _ = app.handle(.tab)
+        let second = app.takeTreeRequest()
+        #expect(second != nil && second != rows)
+        _ = app.handle(.char("g"))
+        _ = app.handle(.char("m"))
+        if let second { app.treeBuilt(CallTree(store: store, rows: second), rows: second) }
+        #expect(app.focus == .stream)
+    }
+
     @Test func scopeChooserCyclesThroughCPUs() {
         let twoCPUs = """
          0)   1.000 us    |  on_cpu_zero();

@@ -76,6 +76,31 @@ struct ExportMenuTests {
         #expect(canvas.text.contains("exported 3 records to /tmp/tracetui-test.svg"))
     }
 
+    /// While the export is written in the background the status bar says how far it is, the keys keep moving
+    /// the cursor, and a second export waits for the first.
+    @Test func aRunningExportShowsItsProgressAndKeysStillWork() {
+        var app = Fixtures.app()
+        _ = app.handle(.char("x"))
+        _ = app.handle(.char("c"))
+        #expect(app.takeExportRequest()?.format == .chrome)
+        #expect(app.exporting)
+        app.exportProgress(bytes: 312 << 20)
+        let before = app.stream.cursor
+        _ = app.handle(.char("j"))
+        #expect(app.stream.cursor == before + 1)
+        var canvas = Fixtures.render(&app, width: 100, height: 10)
+        #expect(canvas.text.contains("exporting… 312 MB written"))
+        _ = app.handle(.char("x"))
+        _ = app.handle(.char("v"))
+        #expect(app.takeExportRequest() == nil, "one export at a time")
+        canvas = Fixtures.render(&app, width: 100, height: 10)
+        #expect(canvas.text.contains("an export is still being written"))
+        app.exportFinished(path: nil, records: 0, error: "cannot write /x: No space left on device")
+        #expect(!app.exporting)
+        canvas = Fixtures.render(&app, width: 100, height: 10)
+        #expect(canvas.text.contains("export failed: cannot write /x: No space left on device"))
+    }
+
     @Test func aRequestWritesOnlyTheFilteredRows() throws {
         let snapshot = Fixtures.snapshot()
         let request = ExportRequest(format: .csv, rows: nil, filter: "event == sched_switch", sourceName: "test.log")
