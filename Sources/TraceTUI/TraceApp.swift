@@ -38,7 +38,7 @@ public struct TraceApp: Sendable {
     private var messageFrames = 0
     private var searchOrigin = 0
     public let keymap: Keymap
-    private var snapshot: TraceSnapshot
+    private(set) var snapshot: TraceSnapshot
     private var lastHeight = 24
     /// Live: the view stays where it is while the capture goes on (space); otherwise it follows the tail.
     public private(set) var paused = false
@@ -55,9 +55,11 @@ public struct TraceApp: Sendable {
     /// Where the panes were opened from, to go back to with 5, Tab or Esc.
     private var focusBeforePanes = KeyContext.stream
     /// The hotspot table and the flame graph, built the first time one is shown (after loading).
-    private var hotspots: HotspotView?
-    private var flame: FlameView?
-    private var hotspotSource: HotspotSource?
+    var hotspots: HotspotView?
+    var flame: FlameView?
+    var hotspotSource: HotspotSource?
+    /// Live: the snapshot generation the hotspot table and flame graph were last built from.
+    var hotspotGeneration = -1
     /// A pane asked for while loading (`2`/Tab, `3`, `4`): it opens when the file is in.
     private var paneRequested: KeyContext?
     /// An export chosen from the `x` menu, waiting for the executable to write it.
@@ -319,6 +321,12 @@ public struct TraceApp: Sendable {
         case .global, .hotspots, .flame:
             break
         }
+        if isLive {
+            // Live, the table is built off the UI thread (`hotspotRefreshRequest`): open now, filled in a moment.
+            detail = .closed
+            focus = pane
+            return
+        }
         if hotspotSource == nil { hotspotSource = HotspotSource(store: store, callTree: snapshot.callTree) }
         guard let source = hotspotSource else { return }
         detail = .closed
@@ -528,6 +536,8 @@ public struct TraceApp: Sendable {
         case .tree where tree != nil: tree?.render(into: &canvas, in: main)
         case .hotspots where hotspots != nil: hotspots?.render(into: &canvas, in: main)
         case .flame where flame != nil: flame?.render(into: &canvas, in: main)
+        case .hotspots, .flame:
+            canvas.put(" building the \(focus.place) of the capture…", x: main.x, y: main.y, role: .dim, limit: main.maxX)
         default: stream.render(into: &canvas, in: listRect, store: store)
         }
         if let detailRect, let detailLines {
@@ -544,10 +554,10 @@ public struct TraceApp: Sendable {
             if focus == .tree, let tree {
                 StatusBar.render(snapshot: snapshot, tree: tree, message: message, into: &canvas, in: statusRect)
             } else if focus == .hotspots, let hotspots {
-                StatusBar.draw(hotspots.status(), message: message, idle: " Tab stream  ? help ", into: &canvas,
-                               in: statusRect)
+                StatusBar.draw(hotspots.status() + StatusBar.captureParts(snapshot, paused: paused), message: message,
+                               idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
             } else if focus == .flame, let flame {
-                StatusBar.draw(flame.status(), message: message, idle: " Tab stream  ? help ", into: &canvas,
+                StatusBar.draw(flame.status() + StatusBar.captureParts(snapshot, paused: paused), message: message, idle: " Tab stream  ? help ", into: &canvas,
                                in: statusRect)
             } else {
                 StatusBar.render(snapshot: snapshot, stream: stream, message: message, paused: paused, into: &canvas, in: statusRect)

@@ -1,0 +1,111 @@
+import CElf
+import Glibc
+
+/// The function symbols of one ELF file (`.symtab`, else `.dynsym`) and its loadable segments, read with
+/// elfutils' libelf, to name the user-space frames of samples.
+///
+/// Reads the file at `path`.
+public final class ELFSymbolTable: @unchecked Sendable {
+    public private(set) var buildID: [UInt8] = []
+    private var starts: [UInt64] = []
+    private var sizes: [UInt64] = []
+    private var names: [String] = []
+    /// PT_LOAD segments: file offset, virtual address, size in the file.
+    private var segments: [(offset: UInt64, vaddr: UInt64, size: UInt64)] = []
+
+    private static let ready: Bool = elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE)
+
+    public init?(path: String) {
+        guard Self.ready else { return nil }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else { return nil }
+        defer { elf_end(elf) }
+        guard elf_kind(elf) == ELF_K_ELF else { return nil }
+        var phnum = 0
+        if elf_getphdrnum(elf, &phnum) == 0 {
+            for i in 0..<phnum {
+                var ph = GElf_Phdr()
+                guard gelf_getphdr(elf, Int32(i), &ph) != nil, ph.p_type == UInt32(PT_LOAD) else { continue }
+                segments.append((ph.p_offset, ph.p_vaddr, max(ph.p_filesz, ph.p_memsz)))
+            }
+        }
+        var symtab: [(UInt64, UInt64, String)] = []
+        var dynsym: [(UInt64, UInt64, String)] = []
+        var scn: OpaquePointer? = elf_nextscn(elf, nil)
+        while let s = scn {
+            defer { scn = elf_nextscn(elf, s) }
+            var sh = GElf_Shdr()
+            guard gelf_getshdr(s, &sh) != nil else { continue }
+            if sh.sh_type == UInt32(SHT_NOTE), buildID.isEmpty, let data = elf_getdata(s, nil) {
+                var offset = 0
+                while true {
+                    var nh = GElf_Nhdr()
+                    var nameOff = 0, descOff = 0
+                    let next = gelf_getnote(data, offset, &nh, &nameOff, &descOff)
+                    if next == 0 { break }
+                    if nh.n_type == UInt32(NT_GNU_BUILD_ID), nh.n_namesz == 4, let d = data.pointee.d_buf {
+                        let p = d.assumingMemoryBound(to: UInt8.self)
+                        buildID = Array(UnsafeBufferPointer(start: p + descOff, count: Int(nh.n_descsz)))
+                    }
+                    offset = next
+                }
+            }
+            guard sh.sh_type == UInt32(SHT_SYMTAB) || sh.sh_type == UInt32(SHT_DYNSYM), sh.sh_entsize > 0,
+                  let data = elf_getdata(s, nil) else { continue }
+            let count = Int(sh.sh_size / sh.sh_entsize)
+            var out: [(UInt64, UInt64, String)] = []
+            out.reserveCapacity(count / 2)
+            for i in 0..<count {
+                var sym = GElf_Sym()
+                guard gelf_getsym(data, Int32(i), &sym) != nil else { continue }
+                let type = tt_elf_st_type(sym.st_info)
+                guard type == UInt8(STT_FUNC) || type == UInt8(STT_GNU_IFUNC), sym.st_shndx != UInt16(SHN_UNDEF),
+                      sym.st_value != 0, let name = elf_strptr(elf, Int(sh.sh_link), Int(sym.st_name)) else { continue }
+                out.append((sym.st_value, sym.st_size, String(cString: name)))
+            }
+            if sh.sh_type == UInt32(SHT_SYMTAB) { symtab += out } else { dynsym += out }
+        }
+        var all = symtab.isEmpty ? dynsym : symtab
+        // One entry per address: the sized one, then the shortest name (aliases such as `__libc_malloc`/`malloc`).
+        all.sort { $0.0 != $1.0 ? $0.0 < $1.0 : ($0.1 != $1.1 ? $0.1 > $1.1 : $0.2.utf8.count < $1.2.utf8.count) }
+        var last: UInt64?
+        for (a, size, name) in all where a != last {
+            starts.append(a)
+            sizes.append(size)
+            names.append(name)
+            last = a
+        }
+    }
+
+    public var symbolCount: Int { starts.count }
+
+    /// The virtual address a file offset is loaded at (through the PT_LOAD segment holding it).
+    public func virtualAddress(fileOffset: UInt64) -> UInt64? {
+        for s in segments where fileOffset >= s.offset && fileOffset < s.offset + s.size {
+            return fileOffset - s.offset + s.vaddr
+        }
+        return nil
+    }
+
+    /// The function at a virtual address (the nearest start at or before it, within its size when it has
+    /// one), and the offset into it.
+    public func lookup(virtualAddress v: UInt64) -> (name: String, offset: UInt64)? {
+        var lo = 0, hi = starts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if starts[mid] <= v { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo > 0 else { return nil }
+        let i = lo - 1
+        let offset = v - starts[i]
+        if sizes[i] > 0, offset >= sizes[i] { return nil }
+        return (names[i], offset)
+    }
+
+    /// The address of a function by name (tests, and checking a lookup).
+    public func address(of name: String) -> UInt64? {
+        names.firstIndex(of: name).map { starts[$0] }
+    }
+}
