@@ -54,7 +54,9 @@ extension TraceApp {
     /// Live, with the hotspot table or the flame graph on screen and the store grown since they were
     /// built: what to rebuild (nil otherwise).
     public func hotspotRefreshRequest() -> HotspotRefresh.Request? {
-        guard isLive, focus == .hotspots || focus == .flame, snapshot.generation != hotspotGeneration else { return nil }
+        guard isLive, !paused, focus == .hotspots || focus == .flame, snapshot.generation != hotspotGeneration else {
+            return nil
+        }
         let view = hotspots
         return HotspotRefresh.Request(store: snapshot.store, callTree: snapshot.callTree, kind: view?.source.kind,
                                       keys: view?.keys, filter: view?.filter ?? HotspotFilter(),
@@ -83,6 +85,6 @@ extension TraceApp {
 
     /// Sampling alone: the hotspot table is the first screen (perf top's).
     public mutating func openHotspotsWhenLive() {
-        _ = perform(.showHotspots)
+        paneRequested = .hotspots
     }
 }

@@ -61,7 +61,7 @@ public struct TraceApp: Sendable {
     /// Live: the snapshot generation the hotspot table and flame graph were last built from.
     var hotspotGeneration = -1
     /// A pane asked for while loading (`2`/Tab, `3`, `4`): it opens when the file is in.
-    private var paneRequested: KeyContext?
+    var paneRequested: KeyContext?
     /// An export chosen from the `x` menu, waiting for the executable to write it.
     private var pendingExport: ExportRequest?
 
@@ -110,6 +110,9 @@ public struct TraceApp: Sendable {
     }
 
     public enum Next: Equatable { case `continue`, quit }
+
+    /// The live keys the hotspot table and flame graph leave to the app (save, pause, the event picker).
+    static let liveCommands: Set<Command> = [.save, .togglePause, .pickEvents]
 
     public mutating func handle(_ key: Key) -> Next {
         switch mode {
@@ -228,7 +231,7 @@ public struct TraceApp: Sendable {
             focus = .stream
             stream.jump(toStoreRow: row, store)
             switchPane()
-        case _ where focus == .hotspots || focus == .flame:
+        case _ where (focus == .hotspots || focus == .flame) && !Self.liveCommands.contains(command):
             let outcome = focus == .hotspots ? hotspots?.handle(command, pageHeight: lastHeight) ?? .unhandled
                                              : flame?.handle(command) ?? .unhandled
             if case .message(let text) = outcome { say(text) }
@@ -241,7 +244,9 @@ public struct TraceApp: Sendable {
             if !paused { stream.moveCursor(to: stream.visibleCount(store) - 1, store) }
             say(paused ? "view paused: the capture goes on (space follows again)" : "following the newest events")
         case .save:
-            mode = .prompt(.save, LineEditor(text: "tracetui-live.txt"))
+            // Samples alone are saved as perf script text.
+            let onlySamples = snapshot.sampling?.standalone == true
+            mode = .prompt(.save, LineEditor(text: onlySamples ? "tracetui-perf.txt" : "tracetui-live.txt"))
         case .pickEvents:
             mode = .picker(EventPicker())
         case .clearFilter where focus == .tree:

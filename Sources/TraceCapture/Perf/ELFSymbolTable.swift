@@ -9,7 +9,12 @@ public final class ELFSymbolTable: @unchecked Sendable {
     public private(set) var buildID: [UInt8] = []
     private var starts: [UInt64] = []
     private var sizes: [UInt64] = []
-    private var names: [String] = []
+    /// Where each name is: the string table's section and the offset in it (read when looked up, so a
+    /// binary with a million symbols costs no strings until its frames are named).
+    private var nameSection: [UInt32] = []
+    private var nameOffset: [UInt32] = []
+    private var fd: Int32 = -1
+    private var elf: OpaquePointer?
     /// PT_LOAD segments: file offset, virtual address, size in the file.
     private var segments: [(offset: UInt64, vaddr: UInt64, size: UInt64)] = []
 
@@ -17,11 +22,13 @@ public final class ELFSymbolTable: @unchecked Sendable {
 
     public init?(path: String) {
         guard Self.ready else { return nil }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else { return nil }
-        defer { elf_end(elf) }
+        guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
+            close(fd)
+            return nil
+        }
+        self.elf = elf
         guard elf_kind(elf) == ELF_K_ELF else { return nil }
         var phnum = 0
         if elf_getphdrnum(elf, &phnum) == 0 {
@@ -31,8 +38,10 @@ public final class ELFSymbolTable: @unchecked Sendable {
                 segments.append((ph.p_offset, ph.p_vaddr, max(ph.p_filesz, ph.p_memsz)))
             }
         }
-        var symtab: [(UInt64, UInt64, String)] = []
-        var dynsym: [(UInt64, UInt64, String)] = []
+        // (address, size, string table, name offset, name length)
+        typealias Entry = (UInt64, UInt64, UInt32, UInt32, Int)
+        var symtab: [Entry] = []
+        var dynsym: [Entry] = []
         var scn: OpaquePointer? = elf_nextscn(elf, nil)
         while let s = scn {
             defer { scn = elf_nextscn(elf, s) }
@@ -55,7 +64,7 @@ public final class ELFSymbolTable: @unchecked Sendable {
             guard sh.sh_type == UInt32(SHT_SYMTAB) || sh.sh_type == UInt32(SHT_DYNSYM), sh.sh_entsize > 0,
                   let data = elf_getdata(s, nil) else { continue }
             let count = Int(sh.sh_size / sh.sh_entsize)
-            var out: [(UInt64, UInt64, String)] = []
+            var out: [Entry] = []
             out.reserveCapacity(count / 2)
             for i in 0..<count {
                 var sym = GElf_Sym()
@@ -63,20 +72,38 @@ public final class ELFSymbolTable: @unchecked Sendable {
                 let type = tt_elf_st_type(sym.st_info)
                 guard type == UInt8(STT_FUNC) || type == UInt8(STT_GNU_IFUNC), sym.st_shndx != UInt16(SHN_UNDEF),
                       sym.st_value != 0, let name = elf_strptr(elf, Int(sh.sh_link), Int(sym.st_name)) else { continue }
-                out.append((sym.st_value, sym.st_size, String(cString: name)))
+                out.append((sym.st_value, sym.st_size, sh.sh_link, sym.st_name, strlen(name)))
             }
             if sh.sh_type == UInt32(SHT_SYMTAB) { symtab += out } else { dynsym += out }
         }
         var all = symtab.isEmpty ? dynsym : symtab
         // One entry per address: the sized one, then the shortest name (aliases such as `__libc_malloc`/`malloc`).
-        all.sort { $0.0 != $1.0 ? $0.0 < $1.0 : ($0.1 != $1.1 ? $0.1 > $1.1 : $0.2.utf8.count < $1.2.utf8.count) }
+        all.sort { $0.0 != $1.0 ? $0.0 < $1.0 : ($0.1 != $1.1 ? $0.1 > $1.1 : $0.4 < $1.4) }
         var last: UInt64?
-        for (a, size, name) in all where a != last {
+        starts.reserveCapacity(all.count)
+        for (a, size, section, offset, _) in all where a != last {
             starts.append(a)
             sizes.append(size)
-            names.append(name)
+            nameSection.append(section)
+            nameOffset.append(offset)
             last = a
         }
+    }
+
+    deinit {
+        if let elf { elf_end(elf) }
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Names made once: the hot frames repeat.
+    private var names: [Int: String] = [:]
+
+    private func name(_ i: Int) -> String {
+        if let n = names[i] { return n }
+        guard let p = elf_strptr(elf, Int(nameSection[i]), Int(nameOffset[i])) else { return "[unknown]" }
+        let n = String(cString: p)
+        names[i] = n
+        return n
     }
 
     public var symbolCount: Int { starts.count }
@@ -101,11 +128,11 @@ public final class ELFSymbolTable: @unchecked Sendable {
         let i = lo - 1
         let offset = v - starts[i]
         if sizes[i] > 0, offset >= sizes[i] { return nil }
-        return (names[i], offset)
+        return (name(i), offset)
     }
 
     /// The address of a function by name (tests, and checking a lookup).
     public func address(of name: String) -> UInt64? {
-        names.firstIndex(of: name).map { starts[$0] }
+        starts.indices.first { self.name($0) == name }.map { starts[$0] }
     }
 }

@@ -26,7 +26,7 @@ public enum PerfScriptWriter {
         // perf pads the comm to 16 columns; a comm ending in digits still parses, as its next word is pid/tid.
         let name = comm.isEmpty ? ":\(tid)" : comm
         out.append(contentsOf: name.utf8)
-        for _ in name.utf8.count..<16 { out.append(0x20) }
+        for _ in 0..<max(0, 16 - name.utf8.count) { out.append(0x20) }
         out.append(0x20)
         decimal(&out, UInt64(UInt32(bitPattern: pid)))
         out.append(UInt8(ascii: "/"))
