@@ -116,6 +116,12 @@ public final class ELFSymbolTable: @unchecked Sendable {
         return nil
     }
 
+    /// The file offset a virtual address is loaded from (the inverse of `virtualAddress`).
+    public func fileOffset(virtualAddress v: UInt64) -> UInt64? {
+        for s in segments where v >= s.vaddr && v < s.vaddr + s.size { return v - s.vaddr + s.offset }
+        return nil
+    }
+
     /// The function at a virtual address (the nearest start at or before it, within its size when it has
     /// one), and the offset into it.
     public func lookup(virtualAddress v: UInt64) -> (name: String, offset: UInt64)? {

@@ -155,6 +155,8 @@ public final class PerfSampler: @unchecked Sendable {
 
     deinit { close() }
 
+    public static var onlineCPUCount: Int { onlineCPUs().count }
+
     /// `/sys/devices/system/cpu/online` (`0-1,4`).
     static func onlineCPUs() -> [Int] {
         guard let text = Symbolizer.readLine("/sys/devices/system/cpu/online") else {
