@@ -2,12 +2,13 @@ import Glibc
 import TraceModel
 
 extension CaptureSession {
-    /// Feeds perf_event samples into the store until the task is cancelled: every `drainInterval` the rings
+    /// Feeds perf_event samples into the store until the task is cancelled: every `drainInterval` (50 ms: the
+    /// rings hold seconds of samples, and each wake-up costs a context switch) the rings
     /// are read, the records ordered across CPUs, the samples symbolized into perf script text and parsed
     /// into rows (the same rows `tracetui replay perf.txt` makes). Runs beside `live` on the same actor, or
     /// alone (`standalone`: it then also publishes the live status the viewer's live keys need).
     public func sample(_ text: SampleText, keep: Int, maxBytes: Int = 1 << 30, standalone: Bool,
-                       drainInterval: Duration = .milliseconds(20)) async {
+                       drainInterval: Duration = .milliseconds(50)) async {
         let parser = PerfScriptParser(keepRows: true)
         var status = SamplingStatus(event: text.sampler.options.event.name, frequency: text.sampler.options.frequency)
         status.standalone = standalone

@@ -104,7 +104,8 @@ struct Record: AsyncParsableCommand {
             try drain()
             if let child, child.hasExited() { break }
             if timeIsUp() { break }
-            try await Task.sleep(for: .milliseconds(10))
+            // Samples alone wake up less often: their rings hold seconds, tracefs's fill in milliseconds.
+            try await Task.sleep(for: .milliseconds(reader == nil ? 50 : 10))
         }
         // What is left, for at most one more tick.
         if let reader {

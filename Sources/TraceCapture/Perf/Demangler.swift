@@ -20,6 +20,11 @@ public struct Demangler {
         return d
     }
 
+    /// Demangled when mangled, else as it is (callers cache the result).
+    public static func readable(_ name: String) -> String {
+        looksMangled(name) ? demangleUncached(name) ?? name : name
+    }
+
     static func looksMangled(_ name: String) -> Bool {
         name.hasPrefix("_Z") || name.hasPrefix("$s") || name.hasPrefix("$S") || name.hasPrefix("_$s")
             || name.hasPrefix("$e") || name.hasPrefix("_T0")

@@ -95,15 +95,19 @@ public final class ELFSymbolTable: @unchecked Sendable {
         if fd >= 0 { close(fd) }
     }
 
-    /// Names made once: the hot frames repeat.
+    /// Names made (and demangled) once: the hot frames repeat.
     private var names: [Int: String] = [:]
 
     private func name(_ i: Int) -> String {
         if let n = names[i] { return n }
-        guard let p = elf_strptr(elf, Int(nameSection[i]), Int(nameOffset[i])) else { return "[unknown]" }
-        let n = String(cString: p)
+        let n = Demangler.readable(rawName(i))
         names[i] = n
         return n
+    }
+
+    private func rawName(_ i: Int) -> String {
+        guard let p = elf_strptr(elf, Int(nameSection[i]), Int(nameOffset[i])) else { return "[unknown]" }
+        return String(cString: p)
     }
 
     public var symbolCount: Int { starts.count }
@@ -125,13 +129,15 @@ public final class ELFSymbolTable: @unchecked Sendable {
     /// The function at a virtual address (the nearest start at or before it, within its size when it has
     /// one), and the offset into it.
     public func lookup(virtualAddress v: UInt64) -> (name: String, offset: UInt64)? {
-        var lo = 0, hi = starts.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if starts[mid] <= v { lo = mid + 1 } else { hi = mid }
+        let found: Int? = starts.withUnsafeBufferPointer { st in
+            var lo = 0, hi = st.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if st[mid] <= v { lo = mid + 1 } else { hi = mid }
+            }
+            return lo > 0 ? lo - 1 : nil
         }
-        guard lo > 0 else { return nil }
-        let i = lo - 1
+        guard let i = found else { return nil }
         let offset = v - starts[i]
         if sizes[i] > 0, offset >= sizes[i] { return nil }
         return (name(i), offset)
@@ -139,6 +145,6 @@ public final class ELFSymbolTable: @unchecked Sendable {
 
     /// The address of a function by name (tests, and checking a lookup).
     public func address(of name: String) -> UInt64? {
-        starts.indices.first { self.name($0) == name }.map { starts[$0] }
+        starts.indices.first { self.rawName($0) == name }.map { starts[$0] }
     }
 }

@@ -49,8 +49,9 @@ public final class SampleTextBlock: ByteStorage, @unchecked Sendable {
     private let count: Int
 
     public init(_ source: [UInt8]) {
-        buffer = .allocate(byteCount: max(1, source.count), alignment: 16)
-        _ = buffer.initializeMemory(as: UInt8.self, from: source)
+        let b = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, source.count), alignment: 16)
+        source.withUnsafeBytes { if let s = $0.baseAddress { b.baseAddress!.copyMemory(from: s, byteCount: $0.count) } }
+        buffer = b
         count = source.count
     }
 

@@ -17,6 +17,9 @@ public final class Symbolizer: @unchecked Sendable {
         var device: UInt64
         var inode: UInt64
         var buildID: [UInt8]
+        /// The file's symbol table, looked up once per mapping (the frames of a mapping repeat).
+        var table: ELFSymbolTable?
+        var looked = false
     }
 
     private let procRoot: String
@@ -25,7 +28,6 @@ public final class Symbolizer: @unchecked Sendable {
     private var comms: [Int32: String] = [:]
     private var tables: [String: ELFSymbolTable?] = [:]
     private var tableKeyOfFile: [String: String] = [:]
-    private var demangler = Demangler()
     /// Symbol names already demangled, per (table, address) — the hot frames repeat.
     private var kernelNames: [Int: String] = [:]
 
@@ -97,15 +99,21 @@ public final class Symbolizer: @unchecked Sendable {
             return .init(address: address, symbol: name, offset: off, dso: kernel.dso(i))
         }
         ensureMaps(pid)
-        guard let list = maps[pid], let m = Self.mapping(in: list, holding: address) else {
+        guard let list = maps[pid], let k = Self.mappingIndex(in: list, holding: address) else {
             return .init(address: address, symbol: "[unknown]", offset: nil, dso: "[unknown]")
         }
+        var m = list[k]
+        if !m.looked {
+            m.table = table(for: m, pid: pid)
+            m.looked = true
+            maps[pid]![k] = m
+        }
         let fileOffset = address - m.start + m.pageOffset
-        guard let table = table(for: m, pid: pid), let v = table.virtualAddress(fileOffset: fileOffset),
+        guard let table = m.table, let v = table.virtualAddress(fileOffset: fileOffset),
               let (name, off) = table.lookup(virtualAddress: v) else {
             return .init(address: address, symbol: "[unknown]", offset: nil, dso: m.path)
         }
-        return .init(address: address, symbol: demangler.demangle(name), offset: off, dso: m.path)
+        return .init(address: address, symbol: name, offset: off, dso: m.path)
     }
 
     /// A sample's frames, innermost first: the callchain without its context markers (the sampled ip
@@ -123,14 +131,14 @@ public final class Symbolizer: @unchecked Sendable {
         return out
     }
 
-    static func mapping(in list: [Mapping], holding a: UInt64) -> Mapping? {
+    static func mappingIndex(in list: [Mapping], holding a: UInt64) -> Int? {
         var lo = 0, hi = list.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if list[mid].start <= a { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0, a < list[lo - 1].end else { return nil }
-        return list[lo - 1]
+        return lo - 1
     }
 
     // MARK: - maps and tables

@@ -24,18 +24,25 @@ public enum PerfScriptWriter {
     public static func appendSample(to out: inout [UInt8], comm: String, pid: Int32, tid: Int32, cpu: UInt32,
                                     timeNanoseconds: UInt64, period: UInt64, event: String, frames: [Frame]) {
         // perf pads the comm to 16 columns; a comm ending in digits still parses, as its next word is pid/tid.
-        let name = comm.isEmpty ? ":\(tid)" : comm
-        out.append(contentsOf: name.utf8)
-        for _ in 0..<max(0, 16 - name.utf8.count) { out.append(0x20) }
+        if comm.isEmpty {
+            out.append(UInt8(ascii: ":"))
+            decimal(&out, UInt64(UInt32(bitPattern: tid)))
+        } else {
+            out.append(contentsOf: comm.utf8)
+        }
+        let width = comm.isEmpty ? 8 : comm.utf8.count
+        for _ in 0..<max(0, 16 - width) { out.append(0x20) }
         out.append(0x20)
         decimal(&out, UInt64(UInt32(bitPattern: pid)))
         out.append(UInt8(ascii: "/"))
         decimal(&out, UInt64(UInt32(bitPattern: tid)))
-        out.append(contentsOf: " [".utf8)
-        var c = String(cpu)
-        while c.utf8.count < 3 { c = "0" + c }
-        out.append(contentsOf: c.utf8)
-        out.append(contentsOf: "] ".utf8)
+        out.append(0x20)
+        out.append(UInt8(ascii: "["))
+        if cpu < 100 { out.append(0x30) }
+        if cpu < 10 { out.append(0x30) }
+        decimal(&out, UInt64(cpu))
+        out.append(UInt8(ascii: "]"))
+        out.append(0x20)
         decimal(&out, timeNanoseconds / 1_000_000_000)
         out.append(UInt8(ascii: "."))
         let usec = (timeNanoseconds % 1_000_000_000) / 1000
@@ -44,55 +51,64 @@ public enum PerfScriptWriter {
             out.append(0x30 + UInt8((usec / div) % 10))
             div /= 10
         }
-        out.append(contentsOf: ": ".utf8)
+        out.append(UInt8(ascii: ":"))
+        out.append(0x20)
         decimal(&out, period)
         out.append(0x20)
         out.append(contentsOf: event.utf8)
-        out.append(contentsOf: ": \n".utf8)
+        out.append(UInt8(ascii: ":"))
+        out.append(0x20)
+        out.append(0x0A)
         for f in frames {
             out.append(0x09)
-            var h = hex(f.address)
-            while h.count < 16 { h.insert(0x20, at: 0) }
-            out.append(contentsOf: h)
+            hex(&out, f.address, width: 16)
             out.append(0x20)
             out.append(contentsOf: f.symbol.utf8)
             if let off = f.offset {
-                out.append(contentsOf: "+0x".utf8)
-                out.append(contentsOf: hex(off))
+                out.append(UInt8(ascii: "+"))
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "x"))
+                hex(&out, off, width: 0)
             }
-            out.append(contentsOf: " (".utf8)
+            out.append(0x20)
+            out.append(UInt8(ascii: "("))
             out.append(contentsOf: f.dso.utf8)
-            out.append(contentsOf: ")\n".utf8)
+            out.append(UInt8(ascii: ")"))
+            out.append(0x0A)
         }
         out.append(0x0A)
     }
 
     @inline(__always)
     static func decimal(_ out: inout [UInt8], _ v: UInt64) {
-        if v < 10 {
-            out.append(0x30 + UInt8(v))
-            return
+        var digits = 1
+        var p: UInt64 = 10
+        while digits < 20, v >= p {
+            digits += 1
+            p = p &* 10
         }
-        var digits: (UInt64, Int) = (v, 0)
-        var tmp = [UInt8](repeating: 0, count: 20)
-        while digits.0 > 0 {
-            tmp[19 - digits.1] = 0x30 + UInt8(digits.0 % 10)
-            digits.0 /= 10
-            digits.1 += 1
+        var x = v
+        let end = out.count + digits
+        out.append(contentsOf: repeatElement(0x30, count: digits))
+        var i = end - 1
+        while i >= end - digits {
+            out[i] = 0x30 + UInt8(x % 10)
+            x /= 10
+            i -= 1
         }
-        out.append(contentsOf: tmp[(20 - digits.1)...])
     }
 
+    /// Lower-case hex, right-aligned in `width` columns (padded with spaces).
     @inline(__always)
-    static func hex(_ v: UInt64) -> [UInt8] {
-        if v == 0 { return [0x30] }
-        var out: [UInt8] = []
-        var x = v
-        while x > 0 {
-            let d = UInt8(x & 15)
+    static func hex(_ out: inout [UInt8], _ v: UInt64, width: Int) {
+        var digits = 1
+        while digits < 16, v >> (4 * UInt64(digits)) != 0 { digits += 1 }
+        for _ in 0..<max(0, width - digits) { out.append(0x20) }
+        var shift = 4 * (digits - 1)
+        while shift >= 0 {
+            let d = UInt8((v >> UInt64(shift)) & 15)
             out.append(d < 10 ? 0x30 + d : 0x57 + d)
-            x >>= 4
+            shift -= 4
         }
-        return out.reversed()
     }
 }
