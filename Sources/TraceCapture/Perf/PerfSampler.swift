@@ -77,7 +77,7 @@ public final class PerfSampler: @unchecked Sendable {
         case EACCES, EPERM:
             let paranoid = Symbolizer.readLine("/proc/sys/kernel/perf_event_paranoid") ?? "?"
             return CaptureError("perf_event_open not allowed (perf_event_paranoid is \(paranoid)): run `sudo tracetui`, or lower /proc/sys/kernel/perf_event_paranoid")
-        case ENOENT, EOPNOTSUPP, ENODEV where event.isHardware:
+        case ENOENT where event.isHardware, EOPNOTSUPP where event.isHardware, ENODEV where event.isHardware:
             return CaptureError("this CPU's PMU has no \(event.name) event (virtual machines often have only software events): try -e cpu-clock or -e task-clock")
         case ESRCH:
             return CaptureError("no process \(target) to sample")
