@@ -28,8 +28,10 @@ public final class Symbolizer: @unchecked Sendable {
     private var comms: [Int32: String] = [:]
     private var tables: [String: ELFSymbolTable?] = [:]
     private var tableKeyOfFile: [String: String] = [:]
-    /// Symbol names already demangled, per (table, address) — the hot frames repeat.
-    private var kernelNames: [Int: String] = [:]
+    /// Frames already named, by address (kernel) and by process and address: a hot loop's few addresses
+    /// come back in sample after sample. A process's entries go when its mappings change.
+    private var kernelFrames: [UInt64: PerfScriptWriter.Frame] = [:]
+    private var userFrames: [Int32: [UInt64: PerfScriptWriter.Frame]] = [:]
 
     public init(procRoot: String = "/proc", kernel: Kallsyms? = nil) {
         self.procRoot = procRoot
@@ -44,6 +46,14 @@ public final class Symbolizer: @unchecked Sendable {
     /// parent's maps and name), a new name.
     public func note(_ r: PerfRecord) {
         switch r.kind {
+        case .mmap, .mmap2, .fork:
+            userFrames[r.pid] = nil
+        case .comm where r.isExec:
+            userFrames[r.pid] = nil
+        default:
+            break
+        }
+        switch r.kind {
         case .mmap, .mmap2:
             guard r.protection & 4 != 0, r.pid >= 0 else { return }  // PROT_EXEC
             ensureMaps(r.pid)
@@ -55,10 +65,8 @@ public final class Symbolizer: @unchecked Sendable {
             list.insert(m, at: at)
             maps[r.pid] = list
         case .comm:
-            if r.isExec {
-                if maps[r.pid] == nil { _ = comm(pid: r.pid, tid: r.tid) }
-                maps[r.pid] = []
-            }
+            // An exec replaces the image: its mappings follow as mmap records.
+            if r.isExec { maps[r.pid] = [] }
             comms[r.tid] = r.name
         case .fork:
             if comms[r.tid] == nil, let parent = comms[r.parentTID] { comms[r.tid] = parent }
@@ -86,18 +94,25 @@ public final class Symbolizer: @unchecked Sendable {
     /// One frame, as perf script prints it.
     public func frame(pid: Int32, address: UInt64) -> PerfScriptWriter.Frame {
         if Self.isKernelAddress(address) {
-            guard let (i, off) = kernel.lookup(address) else {
-                return .init(address: address, symbol: "[unknown]", offset: nil, dso: "[unknown]")
-            }
-            let name: String
-            if let n = kernelNames[i] {
-                name = n
+            if let f = kernelFrames[address] { return f }
+            if kernelFrames.count > 200_000 { kernelFrames = [:] }
+            let f: PerfScriptWriter.Frame
+            if let (i, off) = kernel.lookup(address) {
+                f = .init(address: address, symbol: kernel.name(i), offset: off, dso: kernel.dso(i))
             } else {
-                name = kernel.name(i)
-                kernelNames[i] = name
+                f = .init(address: address, symbol: "[unknown]", offset: nil, dso: "[unknown]")
             }
-            return .init(address: address, symbol: name, offset: off, dso: kernel.dso(i))
+            kernelFrames[address] = f
+            return f
         }
+        if let f = userFrames[pid]?[address] { return f }
+        let f = userFrame(pid: pid, address: address)
+        if userFrames[pid, default: [:]].count > 50_000 { userFrames[pid] = [:] }
+        userFrames[pid, default: [:]][address] = f
+        return f
+    }
+
+    private func userFrame(pid: Int32, address: UInt64) -> PerfScriptWriter.Frame {
         ensureMaps(pid)
         guard let list = maps[pid], let k = Self.mappingIndex(in: list, holding: address) else {
             return .init(address: address, symbol: "[unknown]", offset: nil, dso: "[unknown]")
