@@ -160,8 +160,20 @@ struct ChildCommand {
         posix_spawn_file_actions_addclose(&actions, fds[1])
         var argvC: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { argvC.forEach { free($0) } }
+        // Started from a concurrency thread, whose signals are blocked: the command gets an empty mask and
+        // default handlers (a `perf` or a shell waiting for SIGCHLD would otherwise never see it).
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attr, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var p: pid_t = 0
-        let rc = posix_spawn(&p, "/bin/sh", &actions, nil, &argvC, environ)
+        let rc = posix_spawn(&p, "/bin/sh", &actions, &attr, &argvC, environ)
         close(fds[0])
         guard rc == 0 else { throw ValidationFailure("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
         pid = p
