@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceDat", "CTracefs", "CPerfEvent"]),
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceDat", "CTracefs", "CPerfEvent", "CElf"]),
         // trace.dat records formatted without printf (the live reader's formatter), in C beside libtracecmd.
         .target(name: "CTraceDat", dependencies: ["CTraceCmd", "CTracefs"]),
         // trace.dat through libtracecmd, fields decoded by libtraceevent.
@@ -31,6 +31,8 @@ let package = Package(
                        providers: [.apt(["libtracefs-dev", "libtraceevent-dev"])]),
         // perf_event_open: CPU sampling and counters, without shelling out to perf.
         .systemLibrary(name: "CPerfEvent", path: "Sources/CPerfEvent"),
+        // elfutils' libelf: symbol tables of sampled binaries (what perf uses), and libstdc++'s demangler.
+        .systemLibrary(name: "CElf", path: "Sources/CElf", providers: [.apt(["libelf-dev"])]),
         // The terminal's vocabulary as plain values: Canvas, Cell, Role, Key, Theme.
         .target(name: "Screen"),
         // The app: state, views, commands, keymap; renders into a Canvas.

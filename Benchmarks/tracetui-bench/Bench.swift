@@ -5,6 +5,10 @@ struct Bench {
     let options: BenchOptions
 
     func run() async throws(BenchError) {
+        if let seconds = options.samplingSeconds {
+            try await SamplingBench.run(seconds: seconds)
+            return
+        }
         if let seconds = options.procCostSeconds {
             try await ProcCostBench.run(seconds: seconds, interval: options.procInterval)
             return

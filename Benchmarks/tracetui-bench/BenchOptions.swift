@@ -19,6 +19,8 @@ struct BenchOptions {
     /// Seconds to run the /proc sampling cost comparison for (nil: not run); it runs alone.
     var procCostSeconds: Int?
     var procInterval = 1.0
+    /// Seconds of each sampling run for the sampling cost figures (nil: not run); they run alone.
+    var samplingSeconds: Int?
     /// Samples aggregated for the hotspot figure.
     var hotspotSamples = 10_000_000
     /// function_graph calls aggregated for the durations figure (0: skip it).
@@ -48,6 +50,9 @@ struct BenchOptions {
           cat trace_pipe and trace-cmd record -B side by side under one dd syscall load
           --proc-cost S [--proc-interval I]  only the /proc sampling cost: tracetui dstat, dstat and htop side by
                         side for S seconds at one sample every I seconds (default 1), each one's utime+stime
+          --sampling S  only the sampling figures (root): 999 Hz on every CPU under a tracetui-spin per core for
+                        S seconds — tracetui record, the live path in process, perf record -a -g + perf report
+                        --stdio side by side — and 1 M samples aggregated into the hotspot table
           --dat PATH         decode PATH instead of recording bench-data/bench.dat (needs root otherwise)
         """
 
@@ -97,6 +102,11 @@ struct BenchOptions {
                     throw BenchError("--proc-interval needs seconds, at least 0.1")
                 }
                 procInterval = v
+            case "--sampling":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v >= 0 else {
+                    throw BenchError("--sampling needs a whole number of seconds (0: only the 1 M samples figure)")
+                }
+                samplingSeconds = v
             case "--dat":
                 guard let v = rest.popFirst() else { throw BenchError("--dat needs a path") }
                 datFile = v

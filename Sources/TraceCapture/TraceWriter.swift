@@ -17,6 +17,37 @@ public enum TraceWriter {
         giveToInvokingUser(fd: fd)
     }
 
+    /// Saves a capture: the ftrace lines to `path`, the perf samples (perf script text) to `path` when
+    /// they are all it holds, else beside it in `path.perf`. Says what went where.
+    @discardableResult
+    public static func save(_ store: EventStore, to path: String) throws(CaptureError) -> String {
+        let isSample: (EventChunk) -> Bool = { $0.storage is SampleTextBlock }
+        let samples = store.chunks.filter(isSample).reduce(0) { $0 + $1.count }
+        let events = store.count - samples
+        if samples == 0 {
+            try write(store, to: path)
+            return "saved \(events) events to \(path)"
+        }
+        if events == 0 {
+            try write(store.chunks, to: path)
+            return "saved \(samples) samples to \(path) (perf script text)"
+        }
+        try write(store.chunks.filter { !isSample($0) }, to: path)
+        try write(store.chunks.filter(isSample), to: path + ".perf")
+        return "saved \(events) events to \(path) and \(samples) samples to \(path).perf"
+    }
+
+    static func write(_ chunks: [EventChunk], to path: String) throws(CaptureError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CaptureError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        for chunk in chunks {
+            let bytes = UnsafeRawBufferPointer(rebasing: chunk.storage.bytes[chunk.base..<(chunk.base + chunk.length)])
+            try writeAll(fd, bytes, path: path)
+        }
+        giveToInvokingUser(fd: fd)
+    }
+
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(CaptureError) {
         var done = 0
         while done < bytes.count {

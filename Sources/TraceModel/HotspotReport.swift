@@ -121,9 +121,10 @@ public enum HotspotReport {
         return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
+    /// On bytes: a row padded to a long symbol (a demangled Swift or C++ name) has thousands of spaces.
     private static func trimTrailing(_ s: String) -> String {
-        var t = Substring(s)
-        while t.last == " " { t = t.dropLast() }
-        return String(t)
+        var u = Array(s.utf8)
+        while u.last == 0x20 { u.removeLast() }
+        return String(decoding: u, as: UTF8.self)
     }
 }

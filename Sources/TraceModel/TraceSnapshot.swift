@@ -12,6 +12,8 @@ public struct TraceSnapshot: Sendable {
     public var callTree: CallTree?
     /// Set while a live capture feeds the store (nil for files).
     public var live: LiveStatus?
+    /// Set while perf_event sampling feeds the store (its samples are perf script rows).
+    public var sampling: SamplingStatus?
 
     public init(source: String, store: EventStore = EventStore(), progress: LoadProgress = LoadProgress(),
                 error: String? = nil, generation: Int = 0) {

@@ -6,7 +6,7 @@ import TraceModel
 /// grouping (`s`) and ordering (`o`) changed in place. Unfolded entries are keyed by their labels, so
 /// they survive re-sorting.
 struct HotspotView {
-    let source: HotspotSource
+    private(set) var source: HotspotSource
     private(set) var table: HotspotTable
     private(set) var preset = 0
     private(set) var callers = true
@@ -41,6 +41,26 @@ struct HotspotView {
         self.init(source: source, table: source.table())
     }
 
+    /// Live: a newer table of the same kind and grouping; the cursor stays on its entry, unfolded
+    /// callchains stay unfolded (their chains built with the table).
+    mutating func replace(source: HotspotSource, table: HotspotTable, chains: [String: StackTree]) {
+        let keep = rows.indices.contains(cursor) ? (stableKey(rows[cursor].entry), rows[cursor].node) : nil
+        let offset = cursor - top
+        self.source = source
+        self.table = table
+        self.chains = chains
+        rebuild(keepCursor: false)
+        if let (key, node) = keep {
+            if let i = rows.firstIndex(where: { $0.node == node && stableKey($0.entry) == key })
+                ?? rows.firstIndex(where: { $0.node == -1 && stableKey($0.entry) == key }) {
+                cursor = i
+                top = max(0, cursor - offset)
+            }
+        }
+    }
+
+    var unfoldedKeys: Set<String> { unfolded }
+
     var isEmpty: Bool { table.entryCount == 0 }
     var filter: HotspotFilter { table.filter }
     var keys: [HotspotKey] { table.keys }
@@ -48,7 +68,9 @@ struct HotspotView {
 
     var selectedEntry: Int? { rows.indices.contains(cursor) ? rows[cursor].entry : nil }
 
-    private func stableKey(_ e: Int) -> String {
+    private func stableKey(_ e: Int) -> String { Self.stableKey(table, e) }
+
+    static func stableKey(_ table: HotspotTable, _ e: Int) -> String {
         table.keys.map { table.label($0, of: e) }.joined(separator: "\u{1}")
     }
 

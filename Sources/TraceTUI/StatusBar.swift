@@ -32,7 +32,7 @@ public struct StatusBar {
         } else if stream.markerA != nil {
             parts.append((" A set", .status))
         }
-        if let live = snapshot.live { parts += liveParts(live, paused: paused) }
+        parts += captureParts(snapshot, paused: paused)
         if !snapshot.progress.finished {
             let p = snapshot.progress
             var text = " loading \(Int(p.fraction * 100))% \(TimeFormat.bytes(p.bytesPerSecond))/s"
@@ -41,6 +41,22 @@ public struct StatusBar {
         }
         if let error = snapshot.error { parts.append((" \(error)", .error)) }
         draw(parts, message: message, idle: " ? help ", into: &canvas, in: rect)
+    }
+
+    /// Live: the capture's parts (tracing and sampling), also shown under the hotspot table and flame graph.
+    static func captureParts(_ snapshot: TraceSnapshot, paused: Bool) -> [(String, Role)] {
+        var parts: [(String, Role)] = []
+        if let live = snapshot.live { parts += liveParts(live, paused: paused) }
+        if let s = snapshot.sampling { parts += samplingParts(s) }
+        return parts
+    }
+
+    /// Sampling: the event and rate, the samples so far, and the records the kernel lost (`PERF_RECORD_LOST`;
+    /// sampling alone counts them in the live part's `lost`).
+    static func samplingParts(_ s: SamplingStatus) -> [(String, Role)] {
+        var parts: [(String, Role)] = [(" \(s.event) \(s.frequency) Hz: \(grouped(s.samples)) samples", .status)]
+        if !s.standalone, s.lost > 0 { parts.append((" lost \(grouped(s.lost)) samples", .error)) }
+        return parts
     }
 
     /// Live: running or stopped, paused, the rate, every loss (the kernel's and the reader's), evictions.

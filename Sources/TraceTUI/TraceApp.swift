@@ -38,7 +38,7 @@ public struct TraceApp: Sendable {
     private var messageFrames = 0
     private var searchOrigin = 0
     public let keymap: Keymap
-    private var snapshot: TraceSnapshot
+    private(set) var snapshot: TraceSnapshot
     private var lastHeight = 24
     /// Live: the view stays where it is while the capture goes on (space); otherwise it follows the tail.
     public private(set) var paused = false
@@ -55,11 +55,13 @@ public struct TraceApp: Sendable {
     /// Where the panes were opened from, to go back to with 5, Tab or Esc.
     private var focusBeforePanes = KeyContext.stream
     /// The hotspot table and the flame graph, built the first time one is shown (after loading).
-    private var hotspots: HotspotView?
-    private var flame: FlameView?
-    private var hotspotSource: HotspotSource?
+    var hotspots: HotspotView?
+    var flame: FlameView?
+    var hotspotSource: HotspotSource?
+    /// Live: the snapshot generation the hotspot table and flame graph were last built from.
+    var hotspotGeneration = -1
     /// A pane asked for while loading (`2`/Tab, `3`, `4`): it opens when the file is in.
-    private var paneRequested: KeyContext?
+    var paneRequested: KeyContext?
     /// `3` / `4` being built off the UI thread (`HotspotJob`): the panes whose data is on its way.
     private var panesBuilding: Set<KeyContext> = []
     /// The open job in flight builds the source; a second pane waits for it rather than building it again.
@@ -115,6 +117,9 @@ public struct TraceApp: Sendable {
     }
 
     public enum Next: Equatable { case `continue`, quit }
+
+    /// The live keys the hotspot table and flame graph leave to the app (save, pause, the event picker).
+    static let liveCommands: Set<Command> = [.save, .togglePause, .pickEvents]
 
     public mutating func handle(_ key: Key) -> Next {
         switch mode {
@@ -233,7 +238,7 @@ public struct TraceApp: Sendable {
             focus = .stream
             stream.jump(toStoreRow: row, store)
             switchPane()
-        case _ where focus == .hotspots || focus == .flame:
+        case _ where (focus == .hotspots || focus == .flame) && !Self.liveCommands.contains(command):
             let outcome = focus == .hotspots ? hotspots?.handle(command, pageHeight: lastHeight) ?? .unhandled
                                              : flame?.handle(command) ?? .unhandled
             if case .message(let text) = outcome { say(text) }
@@ -246,7 +251,9 @@ public struct TraceApp: Sendable {
             if !paused { stream.moveCursor(to: stream.visibleCount(store) - 1, store) }
             say(paused ? "view paused: the capture goes on (space follows again)" : "following the newest events")
         case .save:
-            mode = .prompt(.save, LineEditor(text: "tracetui-live.txt"))
+            // Samples alone are saved as perf script text.
+            let onlySamples = snapshot.sampling?.standalone == true
+            mode = .prompt(.save, LineEditor(text: onlySamples ? "tracetui-perf.txt" : "tracetui-live.txt"))
         case .pickEvents:
             mode = .picker(EventPicker())
         case .clearFilter where focus == .tree:
@@ -325,6 +332,12 @@ public struct TraceApp: Sendable {
             return
         case .global, .hotspots, .flame:
             break
+        }
+        if isLive {
+            // Live, the table is built off the UI thread (`hotspotRefreshRequest`): open now, filled in a moment.
+            detail = .closed
+            focus = pane
+            return
         }
         detail = .closed
         focus = pane
@@ -684,10 +697,10 @@ public struct TraceApp: Sendable {
             if focus == .tree, let tree {
                 StatusBar.render(snapshot: snapshot, tree: tree, message: message, into: &canvas, in: statusRect)
             } else if focus == .hotspots, let hotspots {
-                StatusBar.draw(hotspots.status(), message: message, idle: " Tab stream  ? help ", into: &canvas,
-                               in: statusRect)
+                StatusBar.draw(hotspots.status() + StatusBar.captureParts(snapshot, paused: paused), message: message,
+                               idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
             } else if focus == .flame, let flame {
-                StatusBar.draw(flame.status(), message: message, idle: " Tab stream  ? help ", into: &canvas,
+                StatusBar.draw(flame.status() + StatusBar.captureParts(snapshot, paused: paused), message: message, idle: " Tab stream  ? help ", into: &canvas,
                                in: statusRect)
             } else if focus == .hotspots || focus == .flame {
                 StatusBar.draw([(focus == .hotspots ? " hotspots" : " flame graph", .statusAccent), (" building…", .statusAccent)],

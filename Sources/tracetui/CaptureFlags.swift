@@ -3,8 +3,14 @@ import TraceCapture
 
 /// What to trace, in trace-cmd's and perf's words; shared by live mode and `record`.
 struct CaptureFlags: ParsableArguments {
-    @Option(name: [.customShort("e"), .long], help: "Event to trace, SYSTEM:EVENT with globs: sched:sched_switch, 'irq:*', sched (repeatable).")
+    @Option(name: [.customShort("e"), .long], help: "Event to trace, SYSTEM:EVENT with globs: sched:sched_switch, 'irq:*', sched (repeatable); a perf event name (cpu-clock, task-clock, cycles, instructions…) samples the CPUs instead.")
     var event: [String] = []
+
+    @Flag(help: "Sample the CPUs with perf_event_open (cpu-clock at 99 Hz, callchains; symbols from kallsyms and the ELF files) into the hotspot table.")
+    var sample = false
+
+    @Option(name: [.customShort("F"), .long], help: "Sampling frequency in Hz (implies --sample).")
+    var freq: Int?
 
     @Option(help: "Kernel event filter EVENT:EXPRESSION, e.g. 'sched_switch:prev_pid==1234' (repeatable).")
     var filter: [String] = []
@@ -45,9 +51,33 @@ struct CaptureFlags: ParsableArguments {
     @Flag(help: "Read the kernel's text trace_pipe instead of the raw ring buffers (slower; loses events under load).")
     var text = false
 
+    /// What to sample, when `--sample`, `-F` or a perf event asks for it.
+    var sampling: SamplingOptions? {
+        let perfEvents = event.compactMap(PerfEventName.parse)
+        guard sample || freq != nil || !perfEvents.isEmpty else { return nil }
+        var s = SamplingOptions()
+        if let e = perfEvents.first { s.event = e }
+        if let freq { s.frequency = freq }
+        s.pids = pid
+        if let cpu { s.cpus = SamplingOptions.parseCPUList(cpu) }
+        return s
+    }
+
+    /// Tracepoints are traced unless only sampling was asked for (`--sample`, `-F`, perf events alone).
+    var wantsTracepoints: Bool {
+        guard sampling != nil else { return true }
+        return event.contains { PerfEventName.parse($0) == nil } || !filter.isEmpty || tracer != nil
+            || stacktrace || !uprobe.isEmpty || !probe.isEmpty || text || pretty
+    }
+
+    func validateSampling() throws {
+        if let freq, freq < 1 || freq > 100_000 { throw ValidationFailure("-F wants a frequency between 1 and 100000 Hz") }
+        if event.compactMap(PerfEventName.parse).count > 1 { throw ValidationFailure("one perf event at a time (-e cpu-clock, task-clock, cycles…)") }
+    }
+
     var options: LiveOptions {
         var o = LiveOptions()
-        o.events = event
+        o.events = event.filter { PerfEventName.parse($0) == nil }
         o.filters = filter
         o.pids = pid
         o.cpus = cpu
@@ -92,5 +122,14 @@ enum LiveSetup {
         }
         Watchdog.spawn()
         return instance
+    }
+
+    /// Opens the sampling events (not yet enabled), with every failure said in one line.
+    static func startSampling(_ options: SamplingOptions) throws -> SampleText {
+        do {
+            return SampleText(sampler: try PerfSampler(options))
+        } catch {
+            throw ValidationFailure(error.description)
+        }
     }
 }

@@ -36,7 +36,10 @@ struct Live: AsyncParsableCommand {
             try Cleanup.removeLeftovers()
             return
         }
-        let root = try LiveSetup.tracefsRoot()
+        try capture.validateSampling()
+        let sampling = capture.sampling
+        let tracing = capture.wantsTracepoints
+        let root = tracing ? try LiveSetup.tracefsRoot() : ""
         guard isatty(0) != 0, isatty(1) != 0 else {
             throw ValidationFailure("live mode needs a terminal; use `tracetui record -o FILE` to capture without one")
         }
@@ -45,12 +48,22 @@ struct Live: AsyncParsableCommand {
         let signals = StopSignals.install()
         CrashGuard.install()
         CrashGuard.addCleanup(ActiveInstances.emergencyCleanup)
-        let instance = try LiveSetup.start(root: root, options: capture.options)
-        defer { instance.destroy() }
-        let session = CaptureSession(sourceName: "live " + instance.name)
+        let sampleText = try sampling.map(LiveSetup.startSampling)
+        let instance = tracing ? try LiveSetup.start(root: root, options: capture.options) : nil
+        defer { instance?.destroy() }
+        let session = CaptureSession(sourceName: instance.map { "live " + $0.name } ?? "live sampling")
         let keep = self.keep, maxBytes = memoryMb << 20
         let pretty = capture.pretty, text = capture.text
-        let capturing = Task.detached { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text) }
+        let capturing = Task.detached {
+            await withTaskGroup(of: Void.self) { group in
+                if let instance {
+                    group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text) }
+                }
+                if let sampleText {
+                    group.addTask { await session.sample(sampleText, keep: keep, maxBytes: maxBytes, standalone: instance == nil) }
+                }
+            }
+        }
         // How busy the machine is, beside the events: the system panes (key 5), saved next to the trace.
         let procHistory = ProcHistoryBox()
         // perf counters per CPU ride along with each sample (the counters table in the panes).
@@ -72,6 +85,9 @@ struct Live: AsyncParsableCommand {
             defer { screen.close() }
             app = TraceApp(snapshot: session.snapshots.current)
             let jobs = BackgroundJobs()
+            // Sampling alone opens on the hotspot table, as perf top does.
+            if instance == nil { app.openHotspotsWhenLive() }
+            let hotspotRefresh = HotspotRefresher()
             #if DEBUG
             let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
             #endif
@@ -82,6 +98,8 @@ struct Live: AsyncParsableCommand {
                 app.update(session.snapshots.current)
                 jobs.deliver(to: &app)
                 jobs.start(from: &app)
+                // The hotspot table and the flame graph follow the capture: rebuilt off this thread, swapped in.
+                hotspotRefresh.step(&app)
                 let proc = procHistory.current
                 if proc.generation != procGeneration {
                     procGeneration = proc.generation
@@ -89,14 +107,15 @@ struct Live: AsyncParsableCommand {
                 }
                 if let path = app.takeSaveRequest() {
                     do {
-                        try TraceWriter.write(app.store, to: path)
+                        let said = try TraceWriter.save(app.store, to: path)
                         try ProcSidecarFile.save(proc.history, forTrace: path)
-                        app.notify("saved \(StatusBar.grouped(app.store.count)) events to \(path) (and /proc samples to \(path).proc)")
+                        app.notify("\(said) (and /proc samples to \(path).proc)")
                     } catch {
                         app.notify("\(error)")
                     }
                 }
                 for (name, on) in app.takeEventToggles() {
+                    guard let instance else { break }
                     Task { await session.setEvent(name, enabled: on, in: instance) }
                 }
                 var canvas = Canvas(width: screen.width, height: screen.height)
@@ -112,10 +131,13 @@ struct Live: AsyncParsableCommand {
         }
         capturing.cancel()
         await capturing.value
-        instance.destroy()
+        instance?.destroy()
         let final = session.snapshots.current
         let store = final.store
-        if let live = final.live {
+        if let s = final.sampling {
+            FileHandle.standardError.write(Data("tracetui: \(s.samples) samples, \(s.lost) lost records\n".utf8))
+        }
+        if instance != nil, let live = final.live {
             // One line after the screen is gone: what was read and lost (the benchmark reads it too).
             FileHandle.standardError.write(Data(("tracetui: \(live.events) events read, \(live.lost) lost, "
                 + "\(store.evictedRows) evicted, \(store.count) kept\n").utf8))
@@ -123,13 +145,13 @@ struct Live: AsyncParsableCommand {
         sampler.stop()
         if let output {
             do {
-                try TraceWriter.write(store, to: output)
+                let said = try TraceWriter.save(store, to: output)
                 try ProcSidecarFile.save(procHistory.current.history, forTrace: output)
-                print("saved \(StatusBar.grouped(store.count)) events to \(output)")
+                print(said)
             } catch {
                 throw ValidationFailure(error.description)
             }
         }
-        if let name = signals.signalName { print("tracetui: stopped by \(name); \(instance.name) removed") }
+        if let name = signals.signalName { print("tracetui: stopped by \(name)" + (instance.map { "; \($0.name) removed" } ?? "")) }
     }
 }

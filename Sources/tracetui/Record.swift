@@ -21,87 +21,124 @@ struct Record: AsyncParsableCommand {
     var command: [String] = []
 
     func run() async throws {
-        let root = try LiveSetup.tracefsRoot()
+        try capture.validateSampling()
+        let tracing = capture.wantsTracepoints
+        let root = tracing ? try LiveSetup.tracefsRoot() : ""
         let signals = StopSignals.install()
         CrashGuard.install()
         CrashGuard.addCleanup(ActiveInstances.emergencyCleanup)
         var options = capture.options
+        var sampling = capture.sampling
         // The command starts stopped-by-pipe: traced from its first instruction once its pid is known.
         var child: ChildCommand?
         if !command.isEmpty {
             child = try ChildCommand(command)
             options.pids.append(child!.pid)
+            sampling?.pids.append(child!.pid)
         }
-        let instance = try LiveSetup.start(root: root, options: options)
-        defer { instance.destroy() }
+        let sampleText = try sampling.map(LiveSetup.startSampling)
+        let instance = tracing ? try LiveSetup.start(root: root, options: options) : nil
+        defer { instance?.destroy() }
         // /proc samples beside the events, saved as OUTPUT.proc for the system panes of a replay.
         let procHistory = ProcHistoryBox(limit: 24 * 3600)
         let sampler = ProcSampler()
         sampler.start { procHistory.append($0) }
         defer { sampler.stop() }
-        let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ValidationFailure("cannot write \(output): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        TraceWriter.giveToInvokingUser(fd: fd)
+        // Events go to OUTPUT; samples too when they are all there is, else beside it in OUTPUT.perf.
+        let samplePath = tracing ? output + ".perf" : output
+        let fd = tracing ? try Self.create(output) : -1
+        defer { if fd >= 0 { close(fd) } }
+        let sampleFD = sampleText != nil ? try Self.create(samplePath) : -1
+        defer { if sampleFD >= 0 { close(sampleFD) } }
+        sampleText?.sampler.enable()
         child?.go()
-        let reader: any LiveReader
-        do {
-            reader = capture.text ? try TextPipeReader(instance: instance)
-                                  : RawEventReader(instance: instance, pretty: capture.pretty, recycle: true)
-        } catch {
-            throw ValidationFailure(error.description)
+        var reader: (any LiveReader)?
+        if let instance {
+            do {
+                reader = capture.text ? try TextPipeReader(instance: instance)
+                                      : RawEventReader(instance: instance, pretty: capture.pretty, recycle: true)
+            } catch {
+                throw ValidationFailure(error.description)
+            }
         }
         let started = Date()
         var written = 0
         var failure: ValidationFailure?
+        func writeBytes(_ b: UnsafeRawBufferPointer, to fd: Int32, path: String) {
+            var done = 0
+            while done < b.count, failure == nil {
+                let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
+                if n < 0, errno == EINTR { continue }
+                if n < 0 {
+                    failure = ValidationFailure("cannot write \(path): \(String(cString: strerror(errno)))")
+                    return
+                }
+                done += n
+            }
+        }
         func write(_ ranges: [RawEventReader.TextRange]) {
             for r in ranges where failure == nil {
-                var done = 0
-                let b = r.bytes
-                while done < b.count {
-                    let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
-                    if n < 0, errno == EINTR { continue }
-                    if n < 0 {
-                        failure = ValidationFailure("cannot write \(output): \(String(cString: strerror(errno)))")
-                        return
-                    }
-                    done += n
-                }
-                written += b.count
+                writeBytes(r.bytes, to: fd, path: output)
+                written += r.bytes.count
             }
+        }
+        func writeSamples(final: Bool) {
+            guard let sampleText else { return }
+            let text = sampleText.drain(final: final)
+            text.withUnsafeBytes { writeBytes($0, to: sampleFD, path: samplePath) }
         }
         let duration = self.duration
         func timeIsUp() -> Bool { duration.map { Date().timeIntervalSince(started) >= $0 } ?? false }
         func drain() throws {
             // Under a load the buffers refill as fast as they drain: write and check for a stop every 50 ms.
-            write(reader.drain { partial in
-                write(partial)
-                return failure != nil || signals.isRaised || timeIsUp()
-            })
+            if let reader {
+                write(reader.drain { partial in
+                    write(partial)
+                    return failure != nil || signals.isRaised || timeIsUp()
+                })
+            }
+            writeSamples(final: false)
             if let failure { throw failure }
         }
         while !signals.isRaised {
             try drain()
             if let child, child.hasExited() { break }
             if timeIsUp() { break }
-            try await Task.sleep(for: .milliseconds(10))
+            // Samples alone wake up less often: their rings hold seconds, tracefs's fill in milliseconds.
+            try await Task.sleep(for: .milliseconds(reader == nil ? 50 : 10))
         }
         // What is left, for at most one more tick.
-        write(reader.drain { partial in
-            write(partial)
-            return true
-        })
+        if let reader {
+            write(reader.drain { partial in
+                write(partial)
+                return true
+            })
+        }
+        writeSamples(final: true)
         if let failure { throw failure }
-        let losses = instance.kernelLosses()
-        reader.close()
-        instance.destroy()
-        let lost = max(losses.overrun + losses.dropped, reader.missed)
+        sampleText?.sampler.close()
+        let losses = instance?.kernelLosses()
+        reader?.close()
+        instance?.destroy()
         sampler.stop()
         if !procHistory.current.history.isEmpty {
-            try? ProcSidecarFile.save(procHistory.current.history, forTrace: output)
+            try? ProcSidecarFile.save(procHistory.current.history, forTrace: tracing ? output : samplePath)
         }
-        FileHandle.standardError.write(Data("tracetui: \(reader.events) events (\(written) bytes) written to \(output), \(lost) lost\n".utf8))
+        if let reader, let losses {
+            let lost = max(losses.overrun + losses.dropped, reader.missed)
+            FileHandle.standardError.write(Data("tracetui: \(reader.events) events (\(written) bytes) written to \(output), \(lost) lost\n".utf8))
+        }
+        if let sampleText {
+            FileHandle.standardError.write(Data("tracetui: \(sampleText.samplesWritten) samples written to \(samplePath) (perf script text), \(sampleText.sampler.lost) lost\n".utf8))
+        }
         if let child, !child.hasExited() { child.terminate() }
+    }
+
+    private static func create(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ValidationFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
+        TraceWriter.giveToInvokingUser(fd: fd)
+        return fd
     }
 }
 
@@ -123,8 +160,20 @@ struct ChildCommand {
         posix_spawn_file_actions_addclose(&actions, fds[1])
         var argvC: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { argvC.forEach { free($0) } }
+        // Started from a concurrency thread, whose signals are blocked: the command gets an empty mask and
+        // default handlers (a `perf` or a shell waiting for SIGCHLD would otherwise never see it).
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attr, &none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var p: pid_t = 0
-        let rc = posix_spawn(&p, "/bin/sh", &actions, nil, &argvC, environ)
+        let rc = posix_spawn(&p, "/bin/sh", &actions, &attr, &argvC, environ)
         close(fds[0])
         guard rc == 0 else { throw ValidationFailure("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
         pid = p

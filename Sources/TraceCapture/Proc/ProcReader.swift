@@ -80,5 +80,5 @@ public final class ProcReader {
     }
 
     /// The system's page size, for converting swapped pages to bytes.
-    public static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }
+    public static var pageSize: Int { Int(getpagesize()) }
 }

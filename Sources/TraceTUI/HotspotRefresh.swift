@@ -1,0 +1,90 @@
+import TraceModel
+
+/// Live hotspots: what the app asks to be rebuilt from a newer store (the view's grouping, filter, order
+/// and unfolded callchains), built off the UI thread by `build`, then swapped in by `TraceApp`.
+public struct HotspotRefresh: Sendable {
+    public struct Request: Sendable {
+        let store: EventStore
+        let callTree: CallTree?
+        let kind: HotspotTable.Kind?
+        let keys: [HotspotKey]?
+        let filter: HotspotFilter
+        let sortColumn: HotspotTable.SortColumn?
+        let unfolded: Set<String>
+        let callers: Bool
+        let wantsFlame: Bool
+        let generation: Int
+    }
+
+    let source: HotspotSource
+    let table: HotspotTable
+    /// Callchains of the unfolded entries, by their stable keys.
+    let chains: [String: StackTree]
+    let flame: StackTree?
+    let generation: Int
+    /// Samples, calls or events the table holds (for tests and the status).
+    public var total: Int { table.totalCount }
+
+    /// Builds the table (and the flame graph's stacks) of the request's store: the expensive part, meant
+    /// for a background task.
+    public static func build(_ r: Request) -> HotspotRefresh {
+        let source = HotspotSource(store: r.store, callTree: r.callTree)
+        var table: HotspotTable
+        if source.kind == r.kind, let keys = r.keys {
+            table = source.table(keys: keys, children: true, filter: r.filter)
+            if let c = r.sortColumn, table.sortColumns.contains(c) { table.sort(by: c) }
+        } else {
+            table = source.table()
+        }
+        var chains: [String: StackTree] = [:]
+        if source.kind == .samples, !r.unfolded.isEmpty {
+            for e32 in table.order {
+                let e = Int(e32)
+                let key = HotspotView.stableKey(table, e)
+                guard r.unfolded.contains(key) else { continue }
+                chains[key] = StackTree(callchainOf: e, in: table, samples: source.samples, callers: r.callers)
+            }
+        }
+        let flame = r.wantsFlame ? source.flame() : nil
+        return HotspotRefresh(source: source, table: table, chains: chains, flame: flame, generation: r.generation)
+    }
+}
+
+extension TraceApp {
+    /// Live, with the hotspot table or the flame graph on screen and the store grown since they were
+    /// built: what to rebuild (nil otherwise).
+    public func hotspotRefreshRequest() -> HotspotRefresh.Request? {
+        guard isLive, !paused, focus == .hotspots || focus == .flame, snapshot.generation != hotspotGeneration else {
+            return nil
+        }
+        let view = hotspots
+        return HotspotRefresh.Request(store: snapshot.store, callTree: snapshot.callTree, kind: view?.source.kind,
+                                      keys: view?.keys, filter: view?.filter ?? HotspotFilter(),
+                                      sortColumn: view?.table.sortColumn, unfolded: view?.unfoldedKeys ?? [],
+                                      callers: view?.callers ?? true, wantsFlame: focus == .flame,
+                                      generation: snapshot.generation)
+    }
+
+    /// Swaps a rebuilt table in, keeping the view's place (the selected entry, unfolded chains, zooms).
+    public mutating func apply(_ refresh: HotspotRefresh) {
+        hotspotGeneration = refresh.generation
+        hotspotSource = refresh.source
+        if hotspots == nil || hotspots?.source.kind != refresh.source.kind {
+            hotspots = HotspotView(source: refresh.source, table: refresh.table)
+        } else {
+            hotspots?.replace(source: refresh.source, table: refresh.table, chains: refresh.chains)
+        }
+        if let tree = refresh.flame {
+            if flame == nil || flame?.zoomRoot == 0 {
+                let search = flame?.search
+                flame = FlameView(tree: tree)
+                if let search { _ = flame?.setSearch(search) }
+            }
+        }
+    }
+
+    /// Sampling alone: the hotspot table is the first screen (perf top's).
+    public mutating func openHotspotsWhenLive() {
+        paneRequested = .hotspots
+    }
+}
