@@ -15,6 +15,12 @@ public final class LiveBlock: ByteStorage, @unchecked Sendable {
         base = calloc(1, capacity)!
     }
 
+    /// A block holding a copy of `text` (a test's feed of saved lines).
+    public convenience init(copying text: [UInt8]) {
+        self.init(capacity: max(1, text.count))
+        text.withUnsafeBytes { if let from = $0.baseAddress { base.copyMemory(from: from, byteCount: $0.count) } }
+    }
+
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: capacity) }
 
     deinit { free(base) }

@@ -85,6 +85,11 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         public var block: LiveBlock
         public var range: Range<Int>
         public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: block.bytes[range]) }
+
+        public init(block: LiveBlock, range: Range<Int>) {
+            self.block = block
+            self.range = range
+        }
     }
 
     /// Each drain opens and closes the per-CPU files itself: nothing to release.
