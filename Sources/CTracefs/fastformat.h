@@ -7,17 +7,22 @@
 #include <string.h>
 
 #define TT_CACHE_CPUS 256
+/* The key of a CPU whose task is not known: never a real pid. A zeroed cache would say "pid 0" (the idle task)
+   instead, and name the next idle line after whatever task the entry last held. */
+#define TT_NO_TASK (-2147483647 - 1)
 struct tt_task_cache {
     int pid[TT_CACHE_CPUS];
     unsigned char len[TT_CACHE_CPUS];
     char comm[TT_CACHE_CPUS][64];
-    int valid;
 };
 
-static inline void tt_task_cache_clear(struct tt_task_cache *c) { c->valid = 0; }
+/* Forgets every CPU's task (a task was renamed, or the cache is new). */
+static inline void tt_task_cache_clear(struct tt_task_cache *c) {
+    for (int i = 0; i < TT_CACHE_CPUS; i++) c->pid[i] = TT_NO_TASK;
+}
 
 static inline int tt_task_cache_hit(struct tt_task_cache *c, int cpu, int pid) {
-    return c->valid && cpu >= 0 && cpu < TT_CACHE_CPUS && c->pid[cpu] == pid;
+    return cpu >= 0 && cpu < TT_CACHE_CPUS && c->pid[cpu] == pid;
 }
 
 static inline char *tt_put(char *o, const char *s, size_t n) { memcpy(o, s, n); return o + n; }
@@ -88,9 +93,9 @@ static inline char *tt_task_state(char *o, unsigned long long state) {
     return o;
 }
 
-static inline char *tt_field(char *o, struct tep_format_field *f, const unsigned char *data, int datalen,
-                             int is_prev_state) {
-    o = tt_puts(o, f->name);
+static inline char *tt_field(char *o, struct tep_format_field *f, size_t name_len, const unsigned char *data,
+                             int datalen, int is_prev_state) {
+    o = tt_put(o, f->name, name_len);
     *o++ = '=';
     if (f->flags & TEP_FIELD_IS_DYNAMIC) {
         unsigned int v = (unsigned int)tt_load(data + f->offset, 4);
@@ -145,10 +150,6 @@ static inline char *tt_fast_line(struct tep_handle *tep, struct tep_event *event
         cl = strlen(comm);
         if (cl > 63) cl = 63;
         if (cpu >= 0 && cpu < TT_CACHE_CPUS) {
-            if (!cache->valid) {
-                for (int i = 0; i < TT_CACHE_CPUS; i++) cache->pid[i] = -1;
-                cache->valid = 1;
-            }
             cache->pid[cpu] = pid;
             cache->len[cpu] = (unsigned char)cl;
             memcpy(cache->comm[cpu], comm, cl);
@@ -189,9 +190,10 @@ static inline char *tt_fast_line(struct tep_handle *tep, struct tep_event *event
     o = tt_puts(o, event->name);
     *o++ = ':';
     for (struct tep_format_field *f = event->format.fields; f; f = f->next) {
-        if ((size_t)(o - out) + 64 + (size_t)(f->size > 0 ? f->size * 4 : 0) + strlen(f->name) > room) break;
+        size_t name_len = strlen(f->name);
+        if ((size_t)(o - out) + 64 + (size_t)(f->size > 0 ? f->size * 4 : 0) + name_len > room) break;
         *o++ = ' ';
-        o = tt_field(o, f, data, record->size, f == prev_state);
+        o = tt_field(o, f, name_len, data, record->size, f == prev_state);
     }
     return o;
 }

@@ -55,6 +55,7 @@ extension CaptureSession {
             lastPublish = clock.now
         }
         while !Task.isCancelled {
+            drain.prepare()
             let batch = drain.take()
             events = batch.events
             missed = batch.missed

@@ -8,7 +8,7 @@ import Synchronization
 /// anything slower: parsing, publishing and drawing happen elsewhere, on the text already queued. With the
 /// reader on the capture actor, every 50 ms of text was parsed inside the iteration while the buffers filled
 /// (4 % lost at 850 k events/s on 2 cores); here the reader only formats, and runs at a higher priority
-/// than the parser and the UI (nice -5, when allowed) so that the scheduler gives it the CPU first.
+/// than the parser and the UI (nice -10, when allowed) so that the scheduler gives it the CPU first.
 final class DrainThread: LiveTextSource, @unchecked Sendable {
     // `reader` is used by the thread only, from `start` until `finished`; then by the caller (close).
     private let reader: any LiveReader
@@ -36,6 +36,12 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
     /// Asks the thread to end after one more pass over what the buffers still hold.
     public func stop() { stopping.store(true, ordering: .relaxed) }
 
+    /// Called by the capture loop between batches: the reader's next blocks get their pages here, on the
+    /// loop's thread, instead of in the middle of a drain.
+    public func prepare() {
+        (reader as? RawEventReader)?.spares.fill(upTo: 2, capacity: RawEventReader.blockSize)
+    }
+
     public func take() -> LiveTextBatch {
         queue.withLock { q in
             defer { q.ranges.removeAll(keepingCapacity: true) }
@@ -55,7 +61,7 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
     private func run() {
         // On Linux, who = 0 is the calling thread alone. Raising priority needs root; a refusal leaves the
         // thread at the process's priority.
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -5)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -10)
         let pause = timespec(tv_sec: Int(interval.components.seconds),
                              tv_nsec: Int(interval.components.attoseconds / 1_000_000_000))
         while !stopping.load(ordering: .relaxed) {
@@ -86,6 +92,12 @@ public protocol LiveTextSource: AnyObject, Sendable {
     func stop()
     /// The text queued since the last call, with the running counts.
     func take() -> LiveTextBatch
+    /// Work the loop can do for the source between batches, off the reader's thread.
+    func prepare()
+}
+
+extension LiveTextSource {
+    public func prepare() {}
 }
 
 /// Text a live source queued, and its counts so far.

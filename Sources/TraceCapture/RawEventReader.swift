@@ -46,6 +46,8 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     private var progress: (([TextRange]) -> Bool)?
     private var lastTick = ContinuousClock.now
     private var spent: [LiveBlock] = []
+    /// Blocks another thread prepared (`prepare`), taken when the current one is full.
+    let spares = SpareBlocks()
     private var pool: [LiveBlock] = []
 
     /// `recycle`: the caller consumes each drain's text before the next drain (record writes it out),
@@ -146,7 +148,7 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     private func blockFull() {
         parsePending()
         if recycle { spent.append(block) }
-        block = pool.popLast() ?? LiveBlock(capacity: Self.blockSize)
+        block = pool.popLast() ?? spares.take() ?? LiveBlock(capacity: Self.blockSize)
         attach()
     }
 }

@@ -57,6 +57,9 @@ struct Live: AsyncParsableCommand {
         sampler.start { procHistory.append($0) }
         defer { sampler.stop() }
         var procGeneration = -1
+        // Frames drawn, said on exit with the rate: the benchmark checks the UI kept drawing under load.
+        var frames = 0
+        let started = ContinuousClock.now
         var app: TraceApp
         do {
             let screen: TerminalScreen
@@ -97,6 +100,7 @@ struct Live: AsyncParsableCommand {
                 var canvas = Canvas(width: screen.width, height: screen.height)
                 app.render(into: &canvas)
                 screen.present(canvas)
+                frames += 1
                 guard let key = screen.readKey(timeoutMilliseconds: 33) else { continue }
                 if app.handle(key) == .quit { break }
                 while let more = screen.readKey(timeoutMilliseconds: 0) {
@@ -111,8 +115,11 @@ struct Live: AsyncParsableCommand {
         let store = final.store
         if let live = final.live {
             // One line after the screen is gone: what was read and lost (the benchmark reads it too).
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             FileHandle.standardError.write(Data(("tracetui: \(live.events) events read, \(live.lost) lost, "
-                + "\(store.evictedRows) evicted, \(store.count) kept\n").utf8))
+                + "\(store.evictedRows) evicted, \(store.count) kept, \(frames) frames in "
+                + String(format: "%.1f", seconds) + " s\n").utf8))
         }
         sampler.stop()
         if let output {
