@@ -84,7 +84,7 @@ lost=$(sed -n 's/.*read, \([0-9]*\) lost.*/\1/p' "$W/e2")
 frames=$(sed -n 's/.* \([0-9]*\) frames in \([0-9.]*\) s$/\1 frames in \2 s/p' "$W/e2")
 read -r u s < "$W/t2" || true
 row "tracetui live (viewer)" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
-echo "    the viewer drew ${frames:-? frames} (about 30 a second when it keeps up)"
+echo "    the viewer drew ${frames:-? frames} (about 30 a second when it keeps up); $(sed -n 's/^tracetui: //p' "$W/e2")"
 
 # 3. cat trace_pipe in an instance
 start_load

@@ -81,7 +81,9 @@ extension CaptureSession {
             if !batch.ranges.isEmpty || statsDue { publish() }
             if batch.ranges.isEmpty { try? await Task.sleep(for: idle) } else { await Task.yield() }
         }
-        // The thread's last pass: what is still in the ring buffers when the user stops belongs to the capture.
+        // The capture ends when the user stops it: nothing more is recorded (a parse still catching up must not
+        // let the buffers overflow meanwhile), and the thread's last pass reads what they still hold.
+        instance?.stopTracing()
         drain.stop()
         let deadline = clock.now + .seconds(5)
         while clock.now < deadline {

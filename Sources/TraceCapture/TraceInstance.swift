@@ -212,6 +212,9 @@ public final class TraceInstance: @unchecked Sendable {
         return words.joined(separator: " ")
     }
 
+    /// Stops recording (the capture ends now): what is in the buffers is still read, nothing more arrives.
+    public func stopTracing() { tracefs_trace_off(handle) }
+
     // MARK: - reading state
 
     /// Overrun and dropped events summed over the instance's CPUs (`per_cpu/cpuN/stats`).

@@ -86,7 +86,8 @@ struct Record: AsyncParsableCommand {
             if timeIsUp() { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        // What is left, for at most one more tick.
+        // What is left, for at most one more tick; nothing more is recorded.
+        instance.stopTracing()
         write(reader.drain { partial in
             write(partial)
             return true
