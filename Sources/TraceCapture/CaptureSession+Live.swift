@@ -54,13 +54,19 @@ extension CaptureSession {
             }
             lastPublish = clock.now
         }
+        var leftover: [RawEventReader.TextRange] = []
         while !Task.isCancelled {
             drain.prepare()
             let batch = drain.take()
             events = batch.events
             missed = batch.missed
             // Parsed range by range, published at most at the UI's frame rate: the UI takes the newest snapshot.
+            // A stop leaves the rest of a large batch (a parse behind the reader) to the bounded last phase.
             for r in batch.ranges {
+                if Task.isCancelled {
+                    leftover.append(r)
+                    continue
+                }
                 feed.absorb(r, into: &store)
                 if clock.now - lastPublish >= .milliseconds(33) { publish() }
             }
@@ -85,18 +91,32 @@ extension CaptureSession {
         // let the buffers overflow meanwhile), and the thread's last pass reads what they still hold.
         instance?.stopTracing()
         drain.stop()
-        let deadline = clock.now + .seconds(5)
-        while clock.now < deadline {
+        // Quitting waits at most 2 s for a parse behind the reader; lines it leaves are said as lost.
+        let deadline = clock.now + .seconds(2)
+        var finished = false
+        var dropped = 0
+        while !finished {
             let batch = drain.take()
             events = batch.events
             missed = batch.missed
-            for r in batch.ranges { feed.absorb(r, into: &store) }
-            if batch.finished { break }
-            usleep(2_000)
+            leftover += batch.ranges
+            finished = batch.finished
+            for r in leftover {
+                if clock.now < deadline {
+                    feed.absorb(r, into: &store)
+                } else {
+                    dropped += r.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                }
+            }
+            leftover.removeAll()
+            if !finished {
+                if clock.now >= deadline + .seconds(3) { break }
+                usleep(2_000)
+            }
         }
         status.running = false
         status.events = events
-        status.missed = max(missed, Int(store.summary.lostInLines))
+        status.missed = max(missed, Int(store.summary.lostInLines)) + dropped
         if let losses = instance?.kernelLosses() {
             status.kernelOverrun = losses.overrun
             status.kernelDropped = losses.dropped

@@ -75,7 +75,11 @@ struct Live: AsyncParsableCommand {
             #if DEBUG
             let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
             #endif
+            // A frame every 33 ms: the wait for a key is what is left of the frame after drawing it (a fixed
+            // 33 ms wait after a slow frame under load drew 19 frames a second instead of 30).
+            var nextFrame = ContinuousClock.now
             loop: while !signals.isRaised {
+                nextFrame += .milliseconds(33)
                 #if DEBUG
                 if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
                 #endif
@@ -101,7 +105,11 @@ struct Live: AsyncParsableCommand {
                 app.render(into: &canvas)
                 screen.present(canvas)
                 frames += 1
-                guard let key = screen.readKey(timeoutMilliseconds: 33) else { continue }
+                let now = ContinuousClock.now
+                if nextFrame < now - .milliseconds(33) { nextFrame = now }
+                let left = nextFrame > now ? nextFrame - now : .zero
+                let wait = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+                guard let key = screen.readKey(timeoutMilliseconds: Int32(max(1, min(33, wait)))) else { continue }
                 if app.handle(key) == .quit { break }
                 while let more = screen.readKey(timeoutMilliseconds: 0) {
                     if app.handle(more) == .quit { break loop }
