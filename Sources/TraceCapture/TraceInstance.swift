@@ -256,7 +256,8 @@ public final class TraceInstance: @unchecked Sendable {
         destroyed = true
         tracefs_trace_off(handle)
         TracefsLock.shared { _ = tracefs_event_disable(handle, nil, nil) }
-        tracefs_instance_destroy(handle)
+        // The kernel refuses (EBUSY) while another process briefly holds one of the instance's files: try again.
+        if tracefs_instance_destroy(handle) != 0, access(dir, F_OK) == 0 { _ = Self.removeInstance(dir) }
         tracefs_instance_free(handle)
         ActiveInstances.unregister(dir: dir)
         Self.removeProbes(root: root, group: Self.probeGroup)
