@@ -15,10 +15,16 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
     private let interval: Duration
     private struct Queue {
         var ranges: [RawEventReader.TextRange] = []
+        var bytes = 0
         var events = 0
         var missed = 0
+        /// Lines not queued because the parse fell too far behind.
+        var dropped = 0
         var finished = false
     }
+    /// Text waiting for the parse, at most: past it (a machine too busy to parse as fast as the reader reads)
+    /// new text is dropped and counted as lost rather than growing memory without bound.
+    static let queueLimit = 512 << 20
     private let queue = Mutex(Queue())
     private let stopping = Atomic<Bool>(false)
 
@@ -44,17 +50,28 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
 
     public func take() -> LiveTextBatch {
         queue.withLock { q in
-            defer { q.ranges.removeAll(keepingCapacity: true) }
-            return LiveTextBatch(ranges: q.ranges, events: q.events, missed: q.missed, finished: q.finished)
+            defer {
+                q.ranges.removeAll(keepingCapacity: true)
+                q.bytes = 0
+            }
+            return LiveTextBatch(ranges: q.ranges, events: q.events, missed: q.missed + q.dropped, finished: q.finished)
         }
     }
 
     private func push(_ ranges: [RawEventReader.TextRange]) {
         let events = reader.events, missed = reader.missed
-        queue.withLock { q in
-            q.ranges += ranges
+        let size = ranges.reduce(0) { $0 + $1.range.count }
+        let full = queue.withLock { q in
             q.events = events
             q.missed = missed
+            guard q.bytes + size <= Self.queueLimit else { return true }
+            q.ranges += ranges
+            q.bytes += size
+            return false
+        }
+        if full {
+            let lines = ranges.reduce(0) { $0 + $1.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+            queue.withLock { $0.dropped += lines }
         }
     }
 
