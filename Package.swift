@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(name: "SpinHelper", path: "Sources/SpinHelper",
                           cSettings: [.unsafeFlags(["-O1", "-g", "-fno-omit-frame-pointer"])]),
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
-        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "TraceModel", "CZlib", "CZstd"]),
+        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "TraceModel", "CZlib", "CZstd", "CTracefs"]),
         .testTarget(name: "ScreenTests", dependencies: ["Screen"]),
         .testTarget(name: "TraceTUITests", dependencies: ["TraceTUI", "TraceModel", "Screen"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

@@ -20,6 +20,19 @@ skip() { echo "cannot record a trace.dat here: $*" >&2; exit 77; }
 [ -d $T/instances ] || skip "no tracefs at $T"
 command -v trace-cmd >/dev/null || skip "trace-cmd is not installed"
 command -v unshare >/dev/null || skip "unshare is not installed"
+[ -z "${TRACETUI_TRACEFS_WEDGED:-}" ] || skip "tracefs does not answer (TRACETUI_TRACEFS_WEDGED is set)"
+# Listing events/ while another process removes a probe oopses kernel 6.18 and leaves tracefs stuck: every
+# listing here holds tracetui's lock shared (tracetui takes it exclusive to add or remove probes; waits are
+# bounded). A tracefs already stuck would hold this script for good: a listing in the background must end
+# within 3 s, else the script skips (the stuck child is left behind; its output goes to /dev/null).
+lock=/run/lock/tracetui-tracefs.lock
+exec 9>>"$lock" || skip "cannot open $lock"
+flock -s -w 10 9 || true
+ls -f $T/events >/dev/null 2>&1 </dev/null &
+lister=$!
+for _ in $(seq 30); do kill -0 $lister 2>/dev/null || break; sleep 0.1; done
+if kill -0 $lister 2>/dev/null; then kill -9 $lister 2>/dev/null; skip "tracefs does not answer (listing $T/events took over 3 s)"; fi
+flock -u 9
 work=$(mktemp -d)
 I=$T/instances/tracetui-dat-$$
 cleanup() {
@@ -49,12 +62,14 @@ else
     rmdir "$I"
 fi
 mkdir -p "$work/events"
+flock -s -w 10 9 || true
 cp $T/events/header_page $T/events/header_event "$work/events/"
 for d in $T/events/ftrace/*/ $(for e in $events; do echo "$T/events/$e/"; done); do
     rel=${d#$T/events/}
     mkdir -p "$work/events/$rel"
     cp "$d/format" "$work/events/$rel/" 2>/dev/null || true
 done
+flock -u 9
 : > "$work/kallsyms"
 echo 0 > "$work/kptr_restrict"
 [ -n "${KALLSYMS:-}" ] && cp "$KALLSYMS" "$work/kallsyms"

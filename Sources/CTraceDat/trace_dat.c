@@ -199,6 +199,7 @@ int tracetui_dat_read(const char *path, struct tracetui_dat_text *out, char *err
         snprintf(error, error_size, "out of memory reading %s", path);
         return -1;
     }
+    tt_task_cache_clear(&r->cache);  /* zeroed slots would pass for pid 0 with an empty name */
     r->out = out;
     trace_seq_init(&r->seq);
     int instances = tracecmd_buffer_instances(handle);

@@ -7,17 +7,42 @@
 #include <string.h>
 
 #define TT_CACHE_CPUS 256
+/* The key of a CPU whose task is not known: never a real pid. A zeroed cache would say "pid 0" (the idle task)
+   instead, and name the next idle line after whatever task the entry last held. */
+#define TT_NO_TASK (-2147483647 - 1)
 struct tt_task_cache {
     int pid[TT_CACHE_CPUS];
     unsigned char len[TT_CACHE_CPUS];
     char comm[TT_CACHE_CPUS][64];
-    int valid;
 };
 
-static inline void tt_task_cache_clear(struct tt_task_cache *c) { c->valid = 0; }
+/* Forgets every CPU's task (a task was renamed, or the cache is new). */
+static inline void tt_task_cache_clear(struct tt_task_cache *c) {
+    for (int i = 0; i < TT_CACHE_CPUS; i++) c->pid[i] = TT_NO_TASK;
+}
 
 static inline int tt_task_cache_hit(struct tt_task_cache *c, int cpu, int pid) {
-    return c->valid && cpu >= 0 && cpu < TT_CACHE_CPUS && c->pid[cpu] == pid;
+    return cpu >= 0 && cpu < TT_CACHE_CPUS && c->pid[cpu] == pid;
+}
+
+/* trace_print_lat_fmt's letters. Entry flag bits: 0x01 irqs off, 0x02 need-resched lazy, 0x04 need-resched,
+   0x08 hardirq, 0x10 softirq, 0x20 preempt-resched, 0x40 nmi, 0x80 bh off. */
+static inline char tt_irqs_off_char(unsigned int flags) {
+    int off = flags & 0x01, bh = flags & 0x80;
+    return (off && bh) ? 'D' : off ? 'd' : bh ? 'b' : '.';
+}
+
+static inline char tt_need_resched_char(unsigned int flags) {
+    switch (flags & (0x04 | 0x02 | 0x20)) {
+    case 0x04 | 0x02 | 0x20: return 'B';
+    case 0x04 | 0x20: return 'N';
+    case 0x02 | 0x20: return 'L';
+    case 0x04 | 0x02: return 'b';
+    case 0x04: return 'n';
+    case 0x20: return 'p';
+    case 0x02: return 'l';
+    default: return '.';
+    }
 }
 
 static inline char *tt_put(char *o, const char *s, size_t n) { memcpy(o, s, n); return o + n; }
@@ -88,9 +113,9 @@ static inline char *tt_task_state(char *o, unsigned long long state) {
     return o;
 }
 
-static inline char *tt_field(char *o, struct tep_format_field *f, const unsigned char *data, int datalen,
-                             int is_prev_state) {
-    o = tt_puts(o, f->name);
+static inline char *tt_field(char *o, struct tep_format_field *f, size_t name_len, const unsigned char *data,
+                             int datalen, int is_prev_state) {
+    o = tt_put(o, f->name, name_len);
     *o++ = '=';
     if (f->flags & TEP_FIELD_IS_DYNAMIC) {
         unsigned int v = (unsigned int)tt_load(data + f->offset, 4);
@@ -144,11 +169,6 @@ static inline char *tt_fast_prefix(struct tep_handle *tep, struct tep_record *re
         cl = strlen(comm);
         if (cl > 63) cl = 63;
         if (cpu >= 0 && cpu < TT_CACHE_CPUS) {
-            if (!cache->valid) {
-                /* -1 is no task's pid: an empty slot never matches (0 would match the idle task). */
-                for (int i = 0; i < TT_CACHE_CPUS; i++) cache->pid[i] = -1;
-                cache->valid = 1;
-            }
             cache->pid[cpu] = pid;
             cache->len[cpu] = (unsigned char)cl;
             memcpy(cache->comm[cpu], comm, cl);
@@ -165,9 +185,8 @@ static inline char *tt_fast_prefix(struct tep_handle *tep, struct tep_record *re
     *o++ = ']'; *o++ = ' ';
     /* Latency flags, as the kernel prints them: irqs-off, need-resched, hard/soft irq, preempt depth, migrate. */
     unsigned int flags = data[2], pc = data[3];
-    *o++ = (flags & 0x01) ? 'd' : '.';
-    int nr = flags & 0x04, pr = flags & 0x20, lazy = flags & 0x02;
-    *o++ = (nr && pr) ? 'N' : nr ? 'n' : pr ? 'p' : lazy ? 'L' : '.';
+    *o++ = tt_irqs_off_char(flags);
+    *o++ = tt_need_resched_char(flags);
     int hard = flags & 0x08, soft = flags & 0x10, nmi = flags & 0x40;
     *o++ = (nmi && hard) ? 'Z' : nmi ? 'z' : (hard && soft) ? 'H' : hard ? 'h' : soft ? 's' : '.';
     *o++ = (pc & 0xf) ? "0123456789abcdef"[pc & 0xf] : '.';
@@ -197,9 +216,10 @@ static inline char *tt_fast_fields(struct tep_event *event, struct tep_record *r
     const unsigned char *data = (const unsigned char *)record->data;
     char *o = out;
     for (struct tep_format_field *f = event->format.fields; f; f = f->next) {
-        if ((size_t)(o - line) + 64 + (size_t)(f->size > 0 ? f->size * 4 : 0) + strlen(f->name) > room) break;
+        size_t name_len = strlen(f->name);
+        if ((size_t)(o - line) + 64 + (size_t)(f->size > 0 ? f->size * 4 : 0) + name_len > room) break;
         *o++ = ' ';
-        o = tt_field(o, f, data, record->size, f == prev_state);
+        o = tt_field(o, f, name_len, data, record->size, f == prev_state);
     }
     return o;
 }

@@ -91,7 +91,10 @@ static inline void tt_note_comm(struct tt_sink *s, struct tep_record *record, st
     }
 }
 
-static inline void tt_sink_init(struct tt_sink *s) { trace_seq_init(&s->seq); }
+static inline void tt_sink_init(struct tt_sink *s) {
+    trace_seq_init(&s->seq);
+    tt_task_cache_clear(&s->cache);
+}
 static inline void tt_sink_destroy(struct tt_sink *s) { trace_seq_destroy(&s->seq); }
 
 /* One record as an ftrace text line, `comm-pid [cpu] flags sec.usec: name: info`, the form the kernel's
@@ -112,8 +115,10 @@ static inline int tt_sink_record_one(struct tep_event *event, struct tep_record 
         tt_note_comm(s, record, s->child_comm, s->child_pid);
     } else if (event->id == s->exec_id) {
         tt_learn_pid(s, tep_data_pid(s->tep, record), 1);
-    } else if (!tt_task_cache_hit(&s->cache, record->cpu, tep_data_pid(s->tep, record))) {
-        tt_learn_pid(s, tep_data_pid(s->tep, record), 0);
+    } else {
+        /* common_pid, read where the formatter reads it (tep_data_pid looks the field up every time). */
+        int pid = (int)tt_sign(tt_load((const unsigned char *)record->data + 4, 4), 4);
+        if (!tt_task_cache_hit(&s->cache, record->cpu, pid)) tt_learn_pid(s, pid, 0);
     }
     char *out = s->buf + s->len;
     size_t n;

@@ -15,72 +15,119 @@ extension CaptureSession {
             return
         }
         defer { reader.close() }
-        let parser = PieceParser(tracer: nil, keepRows: true)
+        // The reader drains on a thread of its own; this task parses what it queued, appends and publishes.
+        await live(from: DrainThread(reader: reader, interval: drainInterval), instance: instance, keep: keep,
+                   maxBytes: maxBytes, idle: drainInterval)
+    }
+
+    /// The capture loop over any source of live text (the kernel's, or a test's): parses what the source
+    /// queued, appends it, grows the call tree, publishes; `instance` supplies the kernel's loss counts.
+    public func live(from source: any LiveTextSource, instance: TraceInstance?, keep: Int, maxBytes: Int = 1 << 30,
+                     idle: Duration = .milliseconds(10)) async {
         var status = LiveStatus()
-        status.warnings = instance.warnings
-        status.availableEvents = instance.availableEvents()
-        status.enabledEvents = instance.enabledEvents()
-        let clock = ContinuousClock()
-        var windowStart = clock.now
-        var windowEvents = 0
+        status.warnings = instance?.warnings ?? []
+        status.availableEvents = instance?.availableEvents() ?? []
+        status.enabledEvents = instance?.enabledEvents() ?? []
         snapshots.publish {
             $0.live = status
             $0.progress = LoadProgress(finished: true)
         }
-        func absorb(_ ranges: [RawEventReader.TextRange]) {
-            for r in ranges { store.append(parser.parse(r.block, range: r.range)) }
-            if store.count > keep || store.retainedBytes > maxBytes { store.evictOldest(keeping: keep, maxBytes: maxBytes) }
-        }
+        let drain = source
+        drain.start()
+        var feed = LiveFeed(keep: keep, maxBytes: maxBytes)
+        let clock = ContinuousClock()
+        var windowStart = clock.now
+        var windowEvents = 0
+        var lastPublish = clock.now
+        var events = 0, missed = 0
         func publish() {
-            status.events = reader.events
-            status.missed = max(reader.missed, Int(store.summary.lostInLines))
+            status.events = events
+            status.missed = max(missed, Int(store.summary.lostInLines))
             status.evicted = store.evictedRows
             let snapshot = store
             let current = status
+            let tree = feed.callTreeIfDue(store)
             snapshots.publish {
                 $0.store = snapshot
                 $0.live = current
+                if let tree { $0.callTree = tree }
             }
+            lastPublish = clock.now
         }
+        var leftover: [RawEventReader.TextRange] = []
         while !Task.isCancelled {
-            // Under a heavy load one drain may not end by itself: it hands over what it has every 50 ms.
-            let ranges = reader.drain { partial in
-                absorb(partial)
-                publish()
-                return Task.isCancelled
+            drain.prepare()
+            let batch = drain.take()
+            events = batch.events
+            missed = batch.missed
+            // Parsed range by range, published at most at the UI's frame rate: the UI takes the newest snapshot.
+            // A stop leaves the rest of a large batch (a parse behind the reader) to the bounded last phase.
+            for r in batch.ranges {
+                if Task.isCancelled {
+                    leftover.append(r)
+                    continue
+                }
+                feed.absorb(r, into: &store)
+                if clock.now - lastPublish >= .milliseconds(33) { publish() }
             }
-            absorb(ranges)
             let elapsed = clock.now - windowStart
             let statsDue = elapsed >= .milliseconds(500)
             if statsDue {
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-                status.eventsPerSecond = Double(reader.events - windowEvents) / seconds
-                windowEvents = reader.events
+                status.eventsPerSecond = Double(events - windowEvents) / seconds
+                windowEvents = events
                 windowStart = clock.now
-                let losses = instance.kernelLosses()
-                status.kernelOverrun = losses.overrun
-                status.kernelDropped = losses.dropped
-                status.enabledEvents = instance.enabledEvents()
+                if let instance {
+                    let losses = instance.kernelLosses()
+                    status.kernelOverrun = losses.overrun
+                    status.kernelDropped = losses.dropped
+                    status.enabledEvents = instance.enabledEvents()
+                }
             }
-            if !ranges.isEmpty || statsDue { publish() }
-            try? await Task.sleep(for: drainInterval)
+            if !batch.ranges.isEmpty || statsDue { publish() }
+            if batch.ranges.isEmpty { try? await Task.sleep(for: idle) } else { await Task.yield() }
         }
-        // What is still in the ring buffers when the user stops belongs to the capture.
-        absorb(reader.drain { partial in
-            absorb(partial)
-            return true
-        })
+        // The capture ends when the user stops it: nothing more is recorded (a parse still catching up must not
+        // let the buffers overflow meanwhile), and the thread's last pass reads what they still hold.
+        instance?.stopTracing()
+        drain.stop()
+        // Quitting waits at most 2 s for a parse behind the reader; lines it leaves are said as lost.
+        let deadline = clock.now + .seconds(2)
+        var finished = false
+        var dropped = 0
+        while !finished {
+            let batch = drain.take()
+            events = batch.events
+            missed = batch.missed
+            leftover += batch.ranges
+            finished = batch.finished
+            for r in leftover {
+                if clock.now < deadline {
+                    feed.absorb(r, into: &store)
+                } else {
+                    dropped += r.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                }
+            }
+            leftover.removeAll()
+            if !finished {
+                if clock.now >= deadline + .seconds(3) { break }
+                usleep(2_000)
+            }
+        }
         status.running = false
-        status.events = reader.events
-        status.missed = max(reader.missed, Int(store.summary.lostInLines))
-        let losses = instance.kernelLosses()
-        status.kernelOverrun = losses.overrun
-        status.kernelDropped = losses.dropped
+        status.events = events
+        status.missed = max(missed, Int(store.summary.lostInLines)) + dropped
+        if let losses = instance?.kernelLosses() {
+            status.kernelOverrun = losses.overrun
+            status.kernelDropped = losses.dropped
+        }
         let snapshot = store
         let final = status
+        let tree = feed.finalCallTree(store)
         snapshots.publish {
             $0.store = snapshot
             $0.live = final
+            if let tree { $0.callTree = tree }
         }
     }
 

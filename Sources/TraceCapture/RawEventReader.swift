@@ -46,6 +46,8 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     private var progress: (([TextRange]) -> Bool)?
     private var lastTick = ContinuousClock.now
     private var spent: [LiveBlock] = []
+    /// Blocks another thread prepared (`prepare`), taken when the current one is full.
+    let spares = SpareBlocks()
     private var pool: [LiveBlock] = []
 
     /// `recycle`: the caller consumes each drain's text before the next drain (record writes it out),
@@ -85,6 +87,11 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         public var block: LiveBlock
         public var range: Range<Int>
         public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: block.bytes[range]) }
+
+        public init(block: LiveBlock, range: Range<Int>) {
+            self.block = block
+            self.range = range
+        }
     }
 
     /// Each drain opens and closes the per-CPU files itself: nothing to release.
@@ -141,7 +148,7 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     private func blockFull() {
         parsePending()
         if recycle { spent.append(block) }
-        block = pool.popLast() ?? LiveBlock(capacity: Self.blockSize)
+        block = pool.popLast() ?? spares.take() ?? LiveBlock(capacity: Self.blockSize)
         attach()
     }
 }

@@ -54,27 +54,40 @@ public final class TraceInstance: @unchecked Sendable {
             write("options/event-fork", "1")
         }
         if options.stacktrace { write("options/stacktrace", "1") }
-        try createProbes(options)
+        try TracefsLock.exclusive { () throws(CaptureError) in try createProbes(options) }
         try setTracer(options)
-        var enabled = 0
-        for spec in options.effectiveEvents {
-            if enable(spec) { enabled += 1 } else { warnings.append("no event matches \(spec)") }
+        // Enabling by pattern and loading the formats list events/ directories: shared, so that no probe of a
+        // process taking the lock goes away meanwhile (see `TracefsLock`).
+        let loaded = try TracefsLock.shared { () throws(CaptureError) -> OpaquePointer in
+            var enabled = 0
+            for spec in options.effectiveEvents {
+                if enableUnlocked(spec) { enabled += 1 } else { warnings.append("no event matches \(spec)") }
+            }
+            if !probes.isEmpty, tracefs_event_enable(handle, Self.probeGroup, nil) == 0 { enabled += 1 }
+            if enabled == 0, options.tracer == nil {
+                throw CaptureError("nothing to trace: \(warnings.joined(separator: "; "))")
+            }
+            for f in options.filters { try setFilter(f) }
+            // Formats are read before tracing starts: loading them takes up to a second and would be traced.
+            guard let t = tracefs_local_events(root) else { throw CaptureError("cannot read the event formats under \(root)/events") }
+            return t
         }
-        if !probes.isEmpty, tracefs_event_enable(handle, Self.probeGroup, nil) == 0 { enabled += 1 }
-        if enabled == 0, options.tracer == nil {
-            throw CaptureError("nothing to trace: \(warnings.joined(separator: "; "))")
+        tep = loaded
+        tracefs_load_cmdlines(root, loaded)
+        // Function tracers record addresses: with the kernel's symbols, funcgraph lines name their functions.
+        if options.tracer != nil, let symbols = Tracefs.read("/proc/kallsyms") {
+            _ = symbols.withCString { tep_parse_kallsyms(loaded, $0) }
         }
-        for f in options.filters { try setFilter(f) }
-        // Formats are read before tracing starts: loading them takes up to a second and would be traced.
-        guard let t = tracefs_local_events(root) else { throw CaptureError("cannot read the event formats under \(root)/events") }
-        tep = t
-        tracefs_load_cmdlines(root, t)
         tracefs_trace_on(handle)
     }
 
     /// Enables a `system:event` spec with globs; a bare name matches any system.
     @discardableResult
     public func enable(_ spec: String, on: Bool = true) -> Bool {
+        TracefsLock.shared { enableUnlocked(spec, on: on) }
+    }
+
+    private func enableUnlocked(_ spec: String, on: Bool = true) -> Bool {
         let (system, event) = Self.split(spec)
         let sys = system.map { LiveOptions.regex(fromGlob: $0) }
         let ev = event.map { LiveOptions.regex(fromGlob: $0) }
@@ -199,6 +212,9 @@ public final class TraceInstance: @unchecked Sendable {
         return words.joined(separator: " ")
     }
 
+    /// Stops recording (the capture ends now): what is in the buffers is still read, nothing more arrives.
+    public func stopTracing() { tracefs_trace_off(handle) }
+
     // MARK: - reading state
 
     /// Overrun and dropped events summed over the instance's CPUs (`per_cpu/cpuN/stats`).
@@ -239,8 +255,9 @@ public final class TraceInstance: @unchecked Sendable {
         guard !destroyed else { return }
         destroyed = true
         tracefs_trace_off(handle)
-        tracefs_event_disable(handle, nil, nil)
-        tracefs_instance_destroy(handle)
+        TracefsLock.shared { _ = tracefs_event_disable(handle, nil, nil) }
+        // The kernel refuses (EBUSY) while another process briefly holds one of the instance's files: try again.
+        if tracefs_instance_destroy(handle) != 0, access(dir, F_OK) == 0 { _ = Self.removeInstance(dir) }
         tracefs_instance_free(handle)
         ActiveInstances.unregister(dir: dir)
         Self.removeProbes(root: root, group: Self.probeGroup)
@@ -290,7 +307,7 @@ public final class TraceInstance: @unchecked Sendable {
 
     static func probeGroups(root: String) -> Set<String> {
         var groups = Set<String>()
-        for file in ["dynamic_events", "uprobe_events", "kprobe_events"] {
+        for file in probeFiles {
             for line in (Tracefs.read(root + "/" + file) ?? "").split(separator: "\n") {
                 guard let head = line.split(separator: " ").first, let colon = head.firstIndex(of: ":"),
                       let slash = head.firstIndex(of: "/") else { continue }
@@ -301,19 +318,39 @@ public final class TraceInstance: @unchecked Sendable {
         return groups
     }
 
+    /// Removes the probes of one group (`tracetui_<pid>`), never another's. Under the exclusive lock (see
+    /// `TracefsLock`); a probe still in use (EBUSY: enabled in an instance being torn down, or open by perf)
+    /// is tried again a bounded number of times.
     @discardableResult
     static func removeProbes(root: String, group: String) -> [String] {
-        var removed: [String] = []
-        for file in ["dynamic_events", "uprobe_events", "kprobe_events"] where access(root + "/" + file, F_OK) == 0 {
-            for line in (Tracefs.read(root + "/" + file) ?? "").split(separator: "\n") {
-                guard let head = line.split(separator: " ").first, let colon = head.firstIndex(of: ":") else { continue }
+        precondition(group.hasPrefix("tracetui_"), "only tracetui's own probe groups are removed")
+        let owned: [(file: String, event: String)] = probeFiles.flatMap { file in
+            (Tracefs.read(root + "/" + file) ?? "").split(separator: "\n").compactMap { line -> (String, String)? in
+                guard let head = line.split(separator: " ").first, let colon = head.firstIndex(of: ":") else { return nil }
                 let event = head[head.index(after: colon)...]
-                guard event.hasPrefix(group + "/") else { continue }
-                if Tracefs.write(root + "/" + file, "-:" + event, append: true) == nil { removed.append(String(event)) }
+                return event.hasPrefix(group + "/") ? (file, String(event)) : nil
             }
         }
-        return removed
+        guard !owned.isEmpty else { return [] }
+        return TracefsLock.exclusive {
+            var removed: [String] = []
+            for (file, event) in owned where !removed.contains(event) {
+                for attempt in 0..<removeAttempts {
+                    guard let error = Tracefs.write(root + "/" + file, "-:" + event, append: true) else {
+                        removed.append(event)
+                        break
+                    }
+                    // Gone already (another cleanup got there first), or not busy: no point trying again.
+                    if error != String(cString: strerror(EBUSY)) || attempt == removeAttempts - 1 { break }
+                    usleep(100_000)
+                }
+            }
+            return removed
+        }
     }
+
+    static let removeAttempts = 20
+    static let probeFiles = ["dynamic_events", "uprobe_events", "kprobe_events"]
 }
 
 extension StringProtocol {

@@ -55,3 +55,35 @@ public enum Tracefs {
         return n < 0 ? String(cString: strerror(errno)) : nil
     }
 }
+
+extension Tracefs {
+    /// Whether tracefs still answers: `ls <root>/events` in a child process must end within `seconds`.
+    /// After the kernel bug `TracefsLock` guards against, every access to events/ sleeps uninterruptibly
+    /// forever; the child is then abandoned (no signal ends it), never waited for. Returns nil when it
+    /// answers, else the reason.
+    public static func unanswered(root: String, within seconds: Double = 3) -> String? {
+        TracefsLock.shared {
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            for fd: Int32 in [0, 1, 2] {
+                posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
+            }
+            let args = ["/bin/ls", "-f", root + "/events"]
+            let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, args[0], &actions, nil, argv, environ) == 0 else { return nil }
+            let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+            var status: Int32 = 0
+            while ContinuousClock.now < deadline {
+                let r = waitpid(pid, &status, WNOHANG)
+                if r == pid { return (status & 0x7f) == 0 && (status >> 8) & 0xff == 0 ? nil : "listing \(root)/events failed" }
+                if r < 0, errno != EINTR { return nil }
+                usleep(10_000)
+            }
+            kill(pid, SIGKILL)
+            return "listing \(root)/events took over \(seconds) s: tracefs is stuck (a kernel bug; only a reboot helps)"
+        }
+    }
+}

@@ -109,6 +109,26 @@ public struct CallTree: Sendable, Equatable {
         return d
     }
 
+    /// The call that began at store row `row` with this function name (a live tree's calls, found again in
+    /// the next tree). Each lane lists its calls in the order they began, so each is searched by halves.
+    public func node(firstRow row: UInt32, named name: String) -> Int? {
+        for l in laneStart.indices {
+            var lo = Int(laneStart[l])
+            var hi = l + 1 < laneStart.count ? Int(laneStart[l + 1]) : count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if firstRow[mid] < row { lo = mid + 1 } else { hi = mid }
+            }
+            let end = l + 1 < laneStart.count ? Int(laneStart[l + 1]) : count
+            var n = lo
+            while n < end, firstRow[n] == row {
+                if functionNames[Int(function[n])] == name { return n }
+                n += 1
+            }
+        }
+        return nil
+    }
+
     // MARK: - building
 
     /// Rebuilds the calls from the store's function_graph rows (funcgraph_entry / funcgraph_exit /

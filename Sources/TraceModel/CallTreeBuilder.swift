@@ -38,6 +38,13 @@ public struct CallTreeBuilder: Sendable {
         expectedCallsPerLane = expectedCalls
     }
 
+    /// The calls of every function_graph row the store holds now, to go on from with `consumeLastPiece`
+    /// (live: after the oldest rows were evicted, the rows the calls point at have moved).
+    public init(store: EventStore) {
+        self.init(expectedCalls: 0)
+        consume(store: store, rows: 0..<store.count)
+    }
+
     /// Calls found so far.
     public var count: Int { lanes.reduce(0) { $0 + $1.calls.count } }
 

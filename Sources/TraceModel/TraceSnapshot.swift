@@ -8,8 +8,10 @@ public struct TraceSnapshot: Sendable {
     /// Bumped on every publish, so views can tell whether anything changed.
     public var generation: Int
     /// The function_graph calls of the whole trace, built by the capture actor once loading ends
-    /// (nil before that, and for traces without function_graph lines).
-    public var callTree: CallTree?
+    /// (nil before that, and for traces without function_graph lines); live, again as calls arrive.
+    public var callTree: CallTree? { didSet { callTreeVersion += 1 } }
+    /// Bumped whenever `callTree` is set, so a view can tell a new tree without comparing calls.
+    public private(set) var callTreeVersion = 0
     /// Set while a live capture feeds the store (nil for files).
     public var live: LiveStatus?
     /// Set while perf_event sampling feeds the store (its samples are perf script rows).

@@ -97,6 +97,29 @@ struct CallTreeModel {
         return "\(calls.taskNames[Int(calls.task[n])]) cpu\(calls.cpu[n])"
     }
 
+    /// A merged node's chain of names from its root (how it is found again in a newer tree).
+    func mergedPath(_ n: Int) -> [String] {
+        guard mode == .merged, n < paths.nodes.count else { return [] }
+        var out: [String] = []
+        var p = n
+        while p >= 0 {
+            out.append(paths.nodes[p].name)
+            p = pathParents[p]
+        }
+        return out.reversed()
+    }
+
+    /// The merged node at the end of a chain of names, if this tree has it.
+    func mergedNode(path: [String]) -> Int? {
+        guard mode == .merged, let first = path.first else { return nil }
+        var node = paths.roots.first { paths.nodes[$0].name == first }
+        for name in path.dropFirst() {
+            guard let n = node else { return nil }
+            node = paths.nodes[n].children.first { paths.nodes[$0].name == name }
+        }
+        return node
+    }
+
     /// The caller of a node in the current mode, or -1.
     func parent(_ n: Int) -> Int { mode == .timeline ? Int(calls.parent[n]) : pathParents[n] }
 }

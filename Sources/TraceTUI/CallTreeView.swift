@@ -45,6 +45,37 @@ struct CallTreeView {
         rebuildRows()
     }
 
+    /// Live: the tree again with the calls that arrived since, keeping what is unfolded, the selection, the
+    /// zoom, the scope and the mode. Calls are found again by the row they began on and their name (node
+    /// numbers move as lanes grow); merged paths by their chain of names.
+    mutating func refresh(with calls: CallTree) {
+        let old = model
+        var fresh = CallTreeModel(calls: calls)
+        if old.scope != .all { fresh.setScope(old.scope) }
+        fresh.setMode(old.mode)
+        func moved(_ n: Int, in mode: CallTreeModel.Mode) -> Int? {
+            if mode == .timeline {
+                guard n < old.calls.count else { return nil }
+                return fresh.calls.node(firstRow: old.calls.firstRow[n], named: old.calls.name(n))
+            }
+            return fresh.mergedNode(path: old.mergedPath(n))
+        }
+        let selected = selectedNode.flatMap { moved($0, in: old.mode) }
+        var kept: [CallTreeModel.Mode: Set<Int>] = [:]
+        for (mode, nodes) in expanded where mode == .timeline || mode == old.mode {
+            kept[mode] = Set(nodes.compactMap { moved($0, in: mode) })
+        }
+        // A tree that was empty opens its first root, as a new one does.
+        if old.calls.count == 0, let first = fresh.roots.first { kept[.timeline, default: []].insert(first) }
+        let zoom = zoomRoot.flatMap { moved($0, in: old.mode) }
+        model = fresh
+        expanded = kept
+        zoomRoot = zoom
+        rows = []
+        rebuildRows()
+        if let selected, let i = rows.firstIndex(where: { $0.node == selected }) { cursor = i }
+    }
+
     var isEmpty: Bool { model.calls.count == 0 }
     var selectedNode: Int? { rows.indices.contains(cursor) ? rows[cursor].node : nil }
 

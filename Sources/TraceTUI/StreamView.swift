@@ -21,6 +21,7 @@ public struct StreamView: Sendable {
     private var eventRoles: [Role] = []
     /// Width of the longest `comm-pid`, so that names up to ftrace's 16 characters fit uncut.
     private var taskLabelWidth = 16
+    private var tasksMeasured = 0
 
     public init() {}
 
@@ -64,9 +65,13 @@ public struct StreamView: Sendable {
     public mutating func update(_ store: EventStore, generation: Int) {
         if generation != storeGeneration {
             storeGeneration = generation
-            taskLabelWidth = store.taskNames.indices.reduce(8) { widest, t in
-                max(widest, store.taskNames[t].count + 1 + String(store.taskPIDs[t]).count)
+            // Tasks are only ever added: measure the new ones (live, this runs every frame).
+            if tasksMeasured > store.taskNames.count { tasksMeasured = 0 }
+            if tasksMeasured == 0 { taskLabelWidth = 8 }
+            for t in tasksMeasured..<store.taskNames.count {
+                taskLabelWidth = max(taskLabelWidth, store.taskNames[t].count + 1 + String(store.taskPIDs[t]).utf8.count)
             }
+            tasksMeasured = store.taskNames.count
             if eventRoles.count != store.eventNames.count {
                 eventRoles = store.eventNames.enumerated().map {
                     EventStyle.role(forEventNamed: $0.element, id: UInt16($0.offset))

@@ -32,6 +32,8 @@ public struct TraceApp: Sendable {
     public private(set) var stream = StreamView()
     /// The call tree, built the first time it is shown (only function_graph traces have one).
     private var tree: CallTreeView?
+    /// The snapshot's `callTreeVersion` the tree view was last given.
+    private var treeVersion = 0
     public private(set) var focus: KeyContext = .stream
     public private(set) var detail = Detail.closed
     public private(set) var message: String?
@@ -103,6 +105,11 @@ public struct TraceApp: Sendable {
             evictedSeen = newSnapshot.store.evictedRows
         }
         stream.update(newSnapshot.store, generation: newSnapshot.generation)
+        // Live: the calls that arrived since go into the open tree (not into an A–B range's tree).
+        if newSnapshot.callTreeVersion != treeVersion {
+            treeVersion = newSnapshot.callTreeVersion
+            if isLive, tree?.rowRange == nil, let calls = newSnapshot.callTree { tree?.refresh(with: calls) }
+        }
         if isLive, !paused, focus == .stream, mode == .browsing, detail == .closed {
             stream.moveCursor(to: stream.visibleCount(newSnapshot.store) - 1, newSnapshot.store)
         }

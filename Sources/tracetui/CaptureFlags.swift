@@ -97,12 +97,17 @@ struct CaptureFlags: ParsableArguments {
 
 /// Opening tracefs and our instance, with every failure said in one line.
 enum LiveSetup {
+    /// tracefs, once it has answered a listing of events/ within 3 s: a tracefs stuck by the kernel bug
+    /// `TracefsLock` describes would otherwise hold this process in uninterruptible sleep for good.
     static func tracefsRoot() throws -> String {
+        let root: String
         do {
-            return try Tracefs.locate()
+            root = try Tracefs.locate()
         } catch {
             throw ValidationFailure(error.description)
         }
+        if let reason = Tracefs.unanswered(root: root) { throw ValidationFailure(reason) }
+        return root
     }
 
     /// Creates and starts the instance; a watchdog process removes it if this process dies without

@@ -72,6 +72,9 @@ struct Live: AsyncParsableCommand {
         sampler.start { procHistory.append($0) }
         defer { sampler.stop() }
         var procGeneration = -1
+        // Frames drawn, said on exit with the rate: the benchmark checks the UI kept drawing under load.
+        var frames = 0
+        let started = ContinuousClock.now
         var app: TraceApp
         do {
             let screen: TerminalScreen
@@ -91,7 +94,11 @@ struct Live: AsyncParsableCommand {
             #if DEBUG
             let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
             #endif
+            // A frame every 33 ms: the wait for a key is what is left of the frame after drawing it (a fixed
+            // 33 ms wait after a slow frame under load drew 19 frames a second instead of 30).
+            var nextFrame = ContinuousClock.now
             loop: while !signals.isRaised {
+                nextFrame += .milliseconds(33)
                 #if DEBUG
                 if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
                 #endif
@@ -121,7 +128,12 @@ struct Live: AsyncParsableCommand {
                 var canvas = Canvas(width: screen.width, height: screen.height)
                 app.render(into: &canvas)
                 screen.present(canvas)
-                guard let key = screen.readKey(timeoutMilliseconds: 33) else { continue }
+                frames += 1
+                let now = ContinuousClock.now
+                if nextFrame < now - .milliseconds(33) { nextFrame = now }
+                let left = nextFrame > now ? nextFrame - now : .zero
+                let wait = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+                guard let key = screen.readKey(timeoutMilliseconds: Int32(max(1, min(33, wait)))) else { continue }
                 if app.handle(key) == .quit { break }
                 while let more = screen.readKey(timeoutMilliseconds: 0) {
                     if app.handle(more) == .quit { break loop }
@@ -139,8 +151,11 @@ struct Live: AsyncParsableCommand {
         }
         if instance != nil, let live = final.live {
             // One line after the screen is gone: what was read and lost (the benchmark reads it too).
+            let elapsed = ContinuousClock.now - started
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             FileHandle.standardError.write(Data(("tracetui: \(live.events) events read, \(live.lost) lost, "
-                + "\(store.evictedRows) evicted, \(store.count) kept\n").utf8))
+                + "\(store.evictedRows) evicted, \(store.count) kept, \(frames) frames in "
+                + String(format: "%.1f", seconds) + " s\n").utf8))
         }
         sampler.stop()
         if let output {

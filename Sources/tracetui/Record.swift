@@ -107,7 +107,8 @@ struct Record: AsyncParsableCommand {
             // Samples alone wake up less often: their rings hold seconds, tracefs's fill in milliseconds.
             try await Task.sleep(for: .milliseconds(reader == nil ? 50 : 10))
         }
-        // What is left, for at most one more tick.
+        // What is left, for at most one more tick; nothing more is recorded.
+        instance?.stopTracing()
         if let reader {
             write(reader.drain { partial in
                 write(partial)

@@ -134,3 +134,62 @@ struct StoreEvictionTests {
         #expect(store.count == 10, "the newest chunk always stays")
     }
 }
+
+/// Live function_graph: the open call tree takes the calls that arrive and keeps what was unfolded and selected.
+@Suite("Live call tree screen")
+struct LiveCallTreeScreenTests {
+    // The lines the live reader writes for funcgraph records (field=value).
+    static let first = """
+            bash-100   [000] .....   100.000001: funcgraph_entry: func=vfs_read depth=0
+            bash-100   [000] .....   100.000002: funcgraph_entry: func=rw_verify_area depth=1
+            bash-100   [000] .....   100.000003: funcgraph_exit: func=rw_verify_area calltime=0x1000 rettime=0x1400 overrun=0x0 depth=1
+
+    """
+    static let second = """
+            bash-100   [000] .....   100.000004: funcgraph_entry: func=tty_read depth=1
+            bash-100   [000] .....   100.000009: funcgraph_exit: func=tty_read calltime=0x2000 rettime=0x3000 overrun=0x0 depth=1
+            bash-100   [000] .....   100.000010: funcgraph_exit: func=vfs_read calltime=0x0f00 rettime=0x4000 overrun=0x0 depth=0
+            bash-100   [000] .....   100.000020: funcgraph_entry: func=vfs_write depth=0
+            bash-100   [000] .....   100.000021: funcgraph_exit: func=vfs_write calltime=0x5000 rettime=0x5800 overrun=0x0 depth=0
+
+    """
+
+    static func snapshot(_ text: String, generation: Int) -> TraceSnapshot {
+        var snap = Fixtures.snapshot(text)
+        snap.live = LiveStatus()
+        snap.generation = generation
+        snap.callTree = CallTree(store: snap.store)
+        return snap
+    }
+
+    @Test func theOpenTreeTakesNewCallsAndKeepsTheSelection() {
+        var app = TraceApp(snapshot: Self.snapshot(Self.first, generation: 1))
+        app.update(Self.snapshot(Self.first, generation: 1))
+        _ = app.handle(.char("2"))
+        #expect(app.focus == .tree)
+        var text = Fixtures.render(&app, width: 100, height: 12).text
+        #expect(text.contains("▼ vfs_read"))
+        #expect(text.contains("rw_verify_area"))
+        #expect(!text.contains("tty_read"))
+        _ = app.handle(.down)
+        var canvas = Fixtures.render(&app, width: 100, height: 12)
+        let selectedBefore = (0..<12).first { canvas.roles(ofRow: $0).contains(.selected) }
+        #expect(selectedBefore.map { canvas.row($0).contains("rw_verify_area") } == true)
+
+        // As the capture publishes: the same snapshot, its store and tree replaced.
+        var next = Self.snapshot(Self.first, generation: 1)
+        next.store = Fixtures.snapshot(Self.first + Self.second).store
+        next.callTree = CallTree(store: next.store)
+        next.generation = 2
+        app.update(next)
+        canvas = Fixtures.render(&app, width: 100, height: 12)
+        text = canvas.text
+        #expect(text.contains("▼ vfs_read"), "still unfolded")
+        #expect(text.contains("tty_read"), "the new child of the open call")
+        #expect(text.contains("vfs_write"), "the new top-level call")
+        let selectedAfter = (0..<12).first { canvas.roles(ofRow: $0).contains(.selected) }
+        #expect(selectedAfter.map { canvas.row($0).contains("rw_verify_area") } == true, "the selection stays on its call")
+        // vfs_read closed: its total (0x4000 − 0xf00 ns = 12.544 µs) replaces the unfinished one.
+        #expect(text.contains("12.544 µs"))
+    }
+}

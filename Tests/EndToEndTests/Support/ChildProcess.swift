@@ -75,7 +75,8 @@ enum ChildProcess {
             }
             if ContinuousClock.now >= deadline {
                 kill(pid, SIGKILL)
-                _ = waitpid(pid, &status, 0)
+                // Bounded too: a child stuck in the kernel (a wedged tracefs) does not die of SIGKILL.
+                for _ in 0..<200 where waitpid(pid, &status, WNOHANG) != pid { usleep(10_000) }
                 throw E2EError("`\(([executable] + arguments).joined(separator: " "))` did not exit within \(timeout)")
             }
             usleep(1_000)

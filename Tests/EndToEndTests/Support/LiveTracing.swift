@@ -10,8 +10,30 @@ enum LiveTracing {
         if root == nil { _ = try? CommandResult.run("/bin/mount", ["-t", "tracefs", "nodev", "/sys/kernel/tracing"]) }
         guard let root else { return "no tracefs mounted and mounting it failed" }
         guard access(root + "/instances", W_OK) == 0 else { return "\(root)/instances is not writable" }
-        return nil
+        return wedgedReason(root: root)
     }()
+
+    /// CI's own check found tracefs stuck (TRACETUI_TRACEFS_WEDGED), or listing `events/` in a child process
+    /// does not end within 3 s: after the kernel bug tracetui's lock guards against, every access to events/
+    /// sleeps for good, and a live test would hang instead of failing.
+    static func wedgedReason(root: String) -> String? {
+        if ProcessInfo.processInfo.environment["TRACETUI_TRACEFS_WEDGED"] != nil {
+            return "tracefs does not answer (TRACETUI_TRACEFS_WEDGED is set)"
+        }
+        // The listing takes tracetui's lock shared, as every lister of events/ should (flock waits at most 3 s).
+        let lister = FileManager.default.isExecutableFile(atPath: "/usr/bin/flock")
+            ? ["/usr/bin/flock", "-s", "-w", "3", lockPath, "/bin/ls", "-f", root + "/events"]
+            : ["/bin/ls", "-f", root + "/events"]
+        switch BoundedSpawn.run(lister, seconds: 6) {
+        case .exited(0): return nil
+        case .exited(let status): return "listing \(root)/events failed (exit \(status))"
+        case .timedOut: return "listing \(root)/events took over 6 s: tracefs is stuck (a kernel bug; only a reboot helps)"
+        case .failed(let why): return "cannot check tracefs: \(why)"
+        }
+    }
+
+    /// tracetui's lock around listing events/ and removing probes (`TracefsLock`).
+    static let lockPath = "/run/lock/tracetui-tracefs.lock"
 
     static var isAvailable: Bool {
         if let reason = unavailableReason { print("skipping live tracing tests: \(reason)") }
