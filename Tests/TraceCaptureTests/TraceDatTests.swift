@@ -222,9 +222,17 @@ struct TraceDatTests {
         p.standardError = errPipe
         p.standardOutput = outPipe
         try p.run()
+        // Bounded: a recording that never ends is killed after five minutes (the test then fails on its
+        // status); stderr is read beside stdout so neither pipe can fill and stall the child.
+        let watchdog = DispatchWorkItem { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: watchdog)
+        let errRead = DispatchGroup()
+        nonisolated(unsafe) var err = Data()
+        DispatchQueue.global().async(group: errRead) { err = errPipe.fileHandleForReading.readDataToEndOfFile() }
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
-        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        errRead.wait()
         p.waitUntilExit()
+        watchdog.cancel()
         return (p.terminationStatus, String(decoding: err, as: UTF8.self), String(decoding: out, as: UTF8.self))
     }
 }

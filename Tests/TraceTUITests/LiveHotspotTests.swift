@@ -38,7 +38,7 @@ struct LiveHotspotTests {
         #expect(app.focus == .hotspots)
         // Nothing is built on the UI thread: the screen says so until the table arrives.
         var canvas = Fixtures.render(&app, width: 80, height: 8)
-        #expect(HotspotScreenTests.rows(canvas)[0].contains("building the hotspots"))
+        #expect(HotspotScreenTests.rows(canvas)[0].contains("building the hotspot table"))
         #expect(Self.refresh(&app))
         #expect(!Self.refresh(&app), "no rebuild while the store is unchanged")
         canvas = Fixtures.render(&app, width: 80, height: 8)
