@@ -333,7 +333,7 @@ public struct TraceApp: Sendable {
             }
             return
         case .system:
-            if focus != .system { perform(.showSystemPanes) }
+            if focus != .system { _ = perform(.showSystemPanes) }
             return
         case .live:
             return

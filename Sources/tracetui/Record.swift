@@ -30,9 +30,9 @@ struct Record: AsyncParsableCommand {
         var options = capture.options
         var sampling = capture.sampling
         // The command starts stopped-by-pipe: traced from its first instruction once its pid is known.
-        var child: ChildCommand?
+        var child: HeldChild?
         if !command.isEmpty {
-            child = try ChildCommand(command)
+            do { child = try HeldChild(command) } catch { throw ValidationFailure(error.description) }
             options.pids.append(child!.pid)
             sampling?.pids.append(child!.pid)
         }
@@ -51,7 +51,7 @@ struct Record: AsyncParsableCommand {
         let sampleFD = sampleText != nil ? try Self.create(samplePath) : -1
         defer { if sampleFD >= 0 { close(sampleFD) } }
         sampleText?.sampler.enable()
-        child?.go()
+        child?.release()
         var reader: (any LiveReader)?
         if let instance {
             do {
@@ -123,7 +123,7 @@ struct Record: AsyncParsableCommand {
         instance?.destroy()
         sampler.stop()
         if !procHistory.current.history.isEmpty {
-            try? ProcSidecarFile.save(procHistory.current.history, forTrace: tracing ? output : samplePath)
+            _ = try? ProcSidecarFile.save(procHistory.current.history, forTrace: tracing ? output : samplePath)
         }
         if let reader, let losses {
             let lost = max(losses.overrun + losses.dropped, reader.missed)
@@ -141,55 +141,4 @@ struct Record: AsyncParsableCommand {
         TraceWriter.giveToInvokingUser(fd: fd)
         return fd
     }
-}
-
-/// A command started held on a pipe, so its pid can be traced before it runs anything.
-struct ChildCommand {
-    let pid: pid_t
-    private let release: Int32
-
-    init(_ argv: [String]) throws {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw ValidationFailure("pipe: \(String(cString: strerror(errno)))") }
-        // sh reads one byte from the pipe, then execs the command: nothing runs before tracing starts.
-        let script = "read -r _ <&3; exec 3<&-; exec \"$@\""
-        let args = ["/bin/sh", "-c", script, "sh"] + argv
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[0], 3)
-        posix_spawn_file_actions_addclose(&actions, fds[1])
-        var argvC: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        defer { argvC.forEach { free($0) } }
-        // Started from a concurrency thread, whose signals are blocked: the command gets an empty mask and
-        // default handlers (a `perf` or a shell waiting for SIGCHLD would otherwise never see it).
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attr, &none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var p: pid_t = 0
-        let rc = posix_spawn(&p, "/bin/sh", &actions, &attr, &argvC, environ)
-        close(fds[0])
-        guard rc == 0 else { throw ValidationFailure("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
-        pid = p
-        release = fds[1]
-    }
-
-    func go() {
-        _ = Glibc.write(release, "\n", 1)
-        close(release)
-    }
-
-    func hasExited() -> Bool {
-        var status: Int32 = 0
-        return waitpid(pid, &status, WNOHANG) == pid || (kill(pid, 0) != 0 && errno == ESRCH)
-    }
-
-    func terminate() { kill(pid, SIGTERM) }
 }

@@ -93,11 +93,11 @@ public enum CountedCommand {
 /// A command started by `/bin/sh`, which waits for one byte on a pipe and then execs it: its pid is known
 /// (so counters can be opened on it) before the command runs anything, and the exec is what enables them.
 /// The shell gets default signal actions and an empty mask (a Swift worker thread blocks most signals).
-struct HeldChild {
-    let pid: pid_t
+public struct HeldChild: Sendable {
+    public let pid: pid_t
     private let releaseFD: Int32
 
-    init(_ argv: [String]) throws(CaptureError) {
+    public init(_ argv: [String]) throws(CaptureError) {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw CaptureError("pipe: \(String(cString: strerror(errno)))") }
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
@@ -131,7 +131,7 @@ struct HeldChild {
     }
 
     /// Lets the shell exec the command.
-    func release() {
+    public func release() {
         _ = Glibc.write(releaseFD, "\n", 1)
         close(releaseFD)
     }
@@ -157,6 +157,14 @@ struct HeldChild {
         }
         return (status, usage)
     }
+
+    /// Whether the command has ended (reaping it when it has).
+    public func hasExited() -> Bool {
+        var status: Int32 = 0
+        return waitpid(pid, &status, WNOHANG) == pid || (kill(pid, 0) != 0 && errno == ESRCH)
+    }
+
+    public func terminate() { kill(pid, SIGTERM) }
 
     /// Never runs the command: closing the pipe makes the shell's `read` fail, and it is killed and reaped.
     func abandon() {
