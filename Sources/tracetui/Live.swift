@@ -91,6 +91,7 @@ struct Live: AsyncParsableCommand {
             // Sampling alone opens on the hotspot table, as perf top does.
             if instance == nil { app.openHotspotsWhenLive() }
             let hotspotRefresh = HotspotRefresher()
+            var viewWork = ViewWork()
             #if DEBUG
             let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
             #endif
@@ -105,6 +106,7 @@ struct Live: AsyncParsableCommand {
                 app.update(session.snapshots.current)
                 jobs.deliver(to: &app)
                 jobs.start(from: &app)
+                viewWork.deliver(to: &app)
                 // The hotspot table and the flame graph follow the capture: rebuilt off this thread, swapped in.
                 hotspotRefresh.step(&app)
                 let proc = procHistory.current
@@ -138,6 +140,7 @@ struct Live: AsyncParsableCommand {
                 while let more = screen.readKey(timeoutMilliseconds: 0) {
                     if app.handle(more) == .quit { break loop }
                 }
+                viewWork.start(from: &app)
                 jobs.start(from: &app)
             }
         }

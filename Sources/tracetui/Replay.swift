@@ -89,8 +89,7 @@ enum Viewer {
         // Lets the end-to-end tests check that a real crash leaves the terminal usable.
         let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
         #endif
-        var exportJob: ExportJob?
-        var treeJob: (rows: Range<Int>, calls: BackgroundValue<CallTree>)?
+        var viewWork = ViewWork()
         while !signals.isRaised {
             #if DEBUG
             if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
@@ -98,22 +97,7 @@ enum Viewer {
             app.update(session.snapshots.current)
             jobs.deliver(to: &app)
             jobs.start(from: &app)
-            if let job = treeJob, let calls = job.calls.value {
-                app.treeBuilt(calls, rows: job.rows)
-                treeJob = nil
-            }
-            if let job = exportJob {
-                switch job.state {
-                case .running(let bytes):
-                    app.exportProgress(bytes: bytes)
-                case .finished(let path, let records, _):
-                    app.exportFinished(path: path, records: records, error: nil)
-                    exportJob = nil
-                case .failed(let reason):
-                    app.exportFinished(path: nil, records: 0, error: reason)
-                    exportJob = nil
-                }
-            }
+            viewWork.deliver(to: &app)
             var canvas = Canvas(width: screen.width, height: screen.height)
             app.render(into: &canvas)
             screen.present(canvas)
@@ -128,36 +112,8 @@ enum Viewer {
                 }
             }
             if quit { break }
-            if let request = app.takeExportRequest() { exportJob = export(request, app: app) }
-            if let rows = app.takeTreeRequest() {
-                let store = app.store
-                treeJob = (rows, BackgroundValue { CallTree(store: store, rows: rows) })
-            }
+            viewWork.start(from: &app)
             jobs.start(from: &app)
-        }
-    }
-
-    /// Starts writing the view the `x` menu chose into the current directory (handed to the sudo user when under
-    /// sudo), on a task of its own: the loop above shows its progress and keeps answering keys.
-    @MainActor
-    static func export(_ request: ExportRequest, app: TraceApp) -> ExportJob {
-        let directory = FileManager.default.currentDirectoryPath
-        let name = request.fileName { FileManager.default.fileExists(atPath: directory + "/" + $0) }
-        let store = app.store, tree = app.callTree
-        #if DEBUG
-        // Lets the end-to-end tests hold an export open (until this file exists) and use the keys meanwhile.
-        let gate = ProcessInfo.processInfo.environment["TRACETUI_TEST_EXPORT_GATE"]
-        #endif
-        return ExportJob.start(path: directory + "/" + name) { sink in
-            #if DEBUG
-            if let gate {
-                let deadline = ContinuousClock.now + .seconds(30)
-                while !FileManager.default.fileExists(atPath: gate), ContinuousClock.now < deadline {
-                    usleep(20_000)
-                }
-            }
-            #endif
-            return try request.write(store: store, tree: tree, to: &sink)
         }
     }
 }

@@ -56,6 +56,31 @@ extension EndToEnd {
             try await session.quitAndExpectRestoredTerminal()
         }
 
+        @Test(.enabled(if: LiveTracing.isAvailable))
+        func xExportsWhatTheLiveViewHolds() async throws {
+            let directory = try Fixture.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let session = try TmuxSession(width: 140, height: 30)
+            defer { session.close() }
+            let words = [try Fixture.binary(), "-e", "sched:sched_switch"].map(shellQuoted).joined(separator: " ")
+            try session.run("clear; cd \(shellQuoted(directory)) && \(words); echo \"EXIT=$?\"")
+            try await session.waitFor("● live")
+            try await session.waitFor("sched_switch")
+            try session.send("Space")
+            try await session.waitFor("‖ paused")
+            try session.send("x")
+            try await session.waitFor("Chrome trace JSON")
+            try session.send("c")
+            try await session.waitFor("exported")
+            try await session.quitAndExpectRestoredTerminal()
+            let written = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
+            let file = try #require(written.first, "no JSON in \(directory)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            let events = (object?["traceEvents"] as? [[String: Any]]) ?? []
+            #expect(events.contains { $0["name"] as? String == "sched_switch" }, "\(events.count) events in \(file)")
+        }
+
         @Test("A stop signal or SIGKILL + cleanup leaves no instance and the global files as they were",
               .enabled(if: LiveTracing.isAvailable), arguments: ["TERM", "HUP", "KILL"])
         func nothingLeftBehind(signalName: String) async throws {

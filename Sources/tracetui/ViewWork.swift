@@ -1,0 +1,65 @@
+import Foundation
+import Glibc
+import TraceCapture
+import TraceModel
+import TraceTUI
+
+/// The viewer's work that outlasts a frame — an `x` export, an A–B call tree over many rows — run off the
+/// UI thread; the replay and live loops both hand requests over and take results here.
+@MainActor
+struct ViewWork {
+    private var exportJob: ExportJob?
+    private var treeJob: (rows: Range<Int>, calls: BackgroundValue<CallTree>)?
+
+    /// Shows what finished (a built tree, an export's progress or its end).
+    mutating func deliver(to app: inout TraceApp) {
+        if let job = treeJob, let calls = job.calls.value {
+            app.treeBuilt(calls, rows: job.rows)
+            treeJob = nil
+        }
+        guard let job = exportJob else { return }
+        switch job.state {
+        case .running(let bytes):
+            app.exportProgress(bytes: bytes)
+        case .finished(let path, let records, _):
+            app.exportFinished(path: path, records: records, error: nil)
+            exportJob = nil
+        case .failed(let reason):
+            app.exportFinished(path: nil, records: 0, error: reason)
+            exportJob = nil
+        }
+    }
+
+    /// Starts what the keys just asked for.
+    mutating func start(from app: inout TraceApp) {
+        if let request = app.takeExportRequest() { exportJob = Self.export(request, app: app) }
+        if let rows = app.takeTreeRequest() {
+            let store = app.store
+            treeJob = (rows, BackgroundValue { CallTree(store: store, rows: rows) })
+        }
+    }
+
+    /// Starts writing the view the `x` menu chose into the current directory (handed to the sudo user when under
+    /// sudo), on a task of its own: the viewer shows its progress and keeps answering keys.
+    @MainActor
+    private static func export(_ request: ExportRequest, app: TraceApp) -> ExportJob {
+        let directory = FileManager.default.currentDirectoryPath
+        let name = request.fileName { FileManager.default.fileExists(atPath: directory + "/" + $0) }
+        let store = app.store, tree = app.callTree
+        #if DEBUG
+        // Lets the end-to-end tests hold an export open (until this file exists) and use the keys meanwhile.
+        let gate = ProcessInfo.processInfo.environment["TRACETUI_TEST_EXPORT_GATE"]
+        #endif
+        return ExportJob.start(path: directory + "/" + name) { sink in
+            #if DEBUG
+            if let gate {
+                let deadline = ContinuousClock.now + .seconds(30)
+                while !FileManager.default.fileExists(atPath: gate), ContinuousClock.now < deadline {
+                    usleep(20_000)
+                }
+            }
+            #endif
+            return try request.write(store: store, tree: tree, to: &sink)
+        }
+    }
+}
