@@ -10,6 +10,8 @@ public struct LiveOptions: Sendable, Equatable {
     public var cpus: String?
     /// Per-CPU ring buffer size.
     public var bufferKB = 8192
+    /// The instance's `trace_clock` (`local`, `global`, `mono`, `boot`…); the kernel's default when nil.
+    public var clock: String?
     /// `function` or `function_graph` (refused by locked-down kernels: said clearly).
     public var tracer: String?
     public var graphFunctions: [String] = []

@@ -44,6 +44,9 @@ public final class TraceInstance: @unchecked Sendable {
         if tracefs_instance_set_buffer_size(handle, max(64, options.bufferKB), -1) != 0 {
             warnings.append("buffer size \(options.bufferKB) KB refused")
         }
+        if let clock = options.clock, let e = write("trace_clock", clock) {
+            throw CaptureError("trace clock \(clock) refused (\(e)); this kernel has: \(Tracefs.read(dir + "/trace_clock") ?? "?")")
+        }
         // The reader's own wakeups would otherwise be traced and wake it again.
         write("set_event_notrace_pid", "\(getpid())")
         if let cpus = options.cpus { try setCPUs(cpus) }

@@ -21,6 +21,9 @@ struct CaptureFlags: ParsableArguments {
     @Option(help: "CPUs to trace: 0,2-3.")
     var cpu: String?
 
+    @Option(name: [.customShort("C"), .long], help: "The instance's trace_clock: local, global, mono, boot… (as trace-cmd -C). mono when sampling beside tracepoints, so events and samples share one clock.")
+    var clock: String?
+
     @Option(help: "Per-CPU ring buffer size in KB.")
     var bufferKb = 8192
 
@@ -82,6 +85,8 @@ struct CaptureFlags: ParsableArguments {
         o.pids = pid
         o.cpus = cpu
         o.bufferKB = bufferKb
+        // perf samples are stamped with CLOCK_MONOTONIC: ftrace's mono clock puts events on the same line.
+        o.clock = clock ?? (sampling != nil ? "mono" : nil)
         o.tracer = tracer
         o.graphFunctions = graphFunction
         o.ftraceFilters = ftraceFilter

@@ -62,6 +62,25 @@ struct LiveCaptureTests {
     }
 
     @Test(.enabled(if: LiveCaptureTests.available))
+    func theInstanceRunsOnTheClockAskedForAndRefusesAnUnknownOne() throws {
+        let root = try Tracefs.locate()
+        let globalClock = Tracefs.read(root + "/trace_clock")
+        let instance = try TraceInstance(root: root)
+        defer { instance.destroy() }
+        var options = LiveOptions()
+        options.events = ["sched:sched_switch"]
+        options.clock = "mono"
+        try instance.start(options)
+        #expect((Tracefs.read(instance.dir + "/trace_clock") ?? "").contains("[mono]"))
+        #expect(Tracefs.read(root + "/trace_clock") == globalClock, "the global clock is left alone")
+
+        let other = try TraceInstance(root: root)
+        defer { other.destroy() }
+        options.clock = "no-such-clock"
+        #expect(throws: CaptureError.self) { try other.start(options) }
+    }
+
+    @Test(.enabled(if: LiveCaptureTests.available))
     func destroyRemovesTheInstanceAndTheUprobe() throws {
         let root = try Tracefs.locate()
         let instance = try TraceInstance(root: root)
