@@ -67,15 +67,30 @@ public actor CaptureSession {
             finish(total: total, started: started, failure: error.description)
             return
         }
-        let merged = TimelineMerge.merge(stores, names: inputs.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path })
-        stores = []
-        let storage = OwnedBytes(merged.text)
-        await ParallelParse.run(storage, keepRows: true) { piece in
-            add(piece, done: total / 2 + Int(Double(total) / 2 * Double(store.bytesParsed + piece.byteCount)
-                                                / Double(max(1, merged.text.count))),
-                total: total, started: started)
+        // perf script rows and ftrace lines need different parsers: each kind is merged on its own timeline and
+        // parsed as its own text, the samples after the events.
+        let names = inputs.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path }
+        let samples = inputs.indices.filter { inputs[$0].format == .perfScript }
+        let events = inputs.indices.filter { inputs[$0].format != .perfScript }
+        let groups = [events, samples].filter { !$0.isEmpty }
+        var notes: [String] = []
+        let texts = groups.map { group -> [UInt8] in
+            let merged = TimelineMerge.merge(group.map { stores[$0] }, names: group.map { names[$0] },
+                                             perfScript: inputs[group[0]].format == .perfScript)
+            if let note = merged.note { notes.append(note) }
+            return merged.text
         }
-        finish(total: total, started: started, failure: merged.note)
+        if groups.count > 1 { notes.append("perf samples are shown after the events (a different kind of text)") }
+        stores = []
+        let textBytes = max(1, texts.reduce(0) { $0 + $1.count })
+        for text in texts {
+            await ParallelParse.run(OwnedBytes(text), keepRows: true) { piece in
+                add(piece, done: total / 2 + Int(Double(total) / 2 * Double(store.bytesParsed + piece.byteCount)
+                                                    / Double(textBytes)),
+                    total: total, started: started)
+            }
+        }
+        finish(total: total, started: started, failure: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 
     private static func seconds(since started: ContinuousClock.Instant) -> Double {

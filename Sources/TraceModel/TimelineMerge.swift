@@ -18,7 +18,9 @@ public enum TimelineMerge {
             && first.summary.clock != .relativeMicroseconds
     }
 
-    public static func merge(_ stores: [EventStore], names: [String]) -> Result {
+    /// `perfScript`: the stores hold `perf script` samples, written back in that form (frames indented under their
+    /// header, a blank line after each sample); the frames' addresses are not kept, so they read 0.
+    public static func merge(_ stores: [EventStore], names: [String], perfScript: Bool = false) -> Result {
         var out: [UInt8] = []
         out.reserveCapacity(stores.reduce(0) { $0 + $1.bytesParsed } + 1024)
         if let tracer = stores.lazy.compactMap(\.summary.tracer).first {
@@ -41,12 +43,12 @@ public enum TimelineMerge {
                     }
                 }
                 guard pick >= 0 else { break }
-                append(stores[pick], row: next[pick], to: &out)
+                append(stores[pick], row: next[pick], perfScript: perfScript, to: &out)
                 next[pick] += 1
             }
         } else {
             for s in stores {
-                for row in 0..<s.count { append(s, row: row, to: &out) }
+                for row in 0..<s.count { append(s, row: row, perfScript: perfScript, to: &out) }
             }
         }
         var note: String?
@@ -65,11 +67,12 @@ public enum TimelineMerge {
         return Result(text: out, interleaved: interleave, note: note)
     }
 
-    private static func append(_ store: EventStore, row: Int, to out: inout [UInt8]) {
+    private static func append(_ store: EventStore, row: Int, perfScript: Bool, to out: inout [UInt8]) {
         out.append(contentsOf: store.lineBytes(row))
         out.append(0x0A)
         for frame in store.stack(row) {
-            out += Array(" => \(frame)\n".utf8)
+            out += Array((perfScript ? "\t0 \(frame)\n" : " => \(frame)\n").utf8)
         }
+        if perfScript { out.append(0x0A) }
     }
 }

@@ -36,6 +36,31 @@ struct MergeTests {
         #expect(snapshot.progress.finished)
     }
 
+    @Test func perfSamplesBesideAnFtraceLogKeepTheirCommsAndCallchains() async throws {
+        let samples = """
+        spin 4242/4242 [001] 10.000004: 10101010 cpu-clock:
+        \t    55555555a100 tt_spin_leaf+0x10 (/usr/bin/tracetui-spin)
+        \t    55555555a200 tt_spin_outer+0x20 (/usr/bin/tracetui-spin)
+
+        spin 4242/4242 [001] 10.000008: 10101010 cpu-clock:
+        \t    55555555a100 tt_spin_leaf+0x10 (/usr/bin/tracetui-spin)
+        \t    55555555a200 tt_spin_outer+0x20 (/usr/bin/tracetui-spin)
+
+        """
+        let pa = try Self.file(Self.a), ps = try Self.file(samples)
+        defer { for p in [pa, ps] { try? FileManager.default.removeItem(atPath: p) } }
+        let session = CaptureSession(sourceName: "a + samples")
+        await session.replay([try TraceInput(path: pa), try TraceInput(path: ps)])
+        let store = session.snapshots.current.store
+        #expect(store.count == 5)
+        #expect(store.summary.unparsed == 0)
+        let spin = (0..<store.count).filter { store.taskNames[Int(store.row($0).task)] == "spin" }
+        #expect(spin.count == 2)
+        #expect(spin.allSatisfy { store.stack($0).count == 2 }, "each sample keeps its callchain")
+        let bash = (0..<store.count).filter { store.taskNames[Int(store.row($0).task)] == "bash" }
+        #expect(bash.allSatisfy { store.stack($0).isEmpty }, "no frame lands on an ftrace event")
+    }
+
     @Test func aTraceDatAndATextLogMerge() async throws {
         let dat = TraceDatTests.fixture
         let datStore = try await TraceInput(path: dat).load()
