@@ -74,6 +74,7 @@ struct Live: AsyncParsableCommand {
         var procGeneration = -1
         // Frames drawn, said on exit with the rate: the benchmark checks the UI kept drawing under load.
         var frames = 0
+        var savedAtQuit: String?
         let started = ContinuousClock.now
         var app: TraceApp
         do {
@@ -114,15 +115,7 @@ struct Live: AsyncParsableCommand {
                     procGeneration = proc.generation
                     app.system = proc.history
                 }
-                if let path = app.takeSaveRequest() {
-                    do {
-                        let said = try TraceWriter.save(app.store, to: path)
-                        try ProcSidecarFile.save(proc.history, forTrace: path)
-                        app.notify("\(said) (and /proc samples to \(path).proc)")
-                    } catch {
-                        app.notify("\(error)")
-                    }
-                }
+                if let path = app.takeSaveRequest() { viewWork.save(app.store, proc: proc.history, to: path, app: &app) }
                 for (name, on) in app.takeEventToggles() {
                     guard let instance else { break }
                     Task { await session.setEvent(name, enabled: on, in: instance) }
@@ -143,12 +136,19 @@ struct Live: AsyncParsableCommand {
                 viewWork.start(from: &app)
                 jobs.start(from: &app)
             }
+            // A `w` just before `q` still writes its whole file, even one typed in the same keystrokes as the `q`;
+            // what the last save wrote is said again below the shell prompt.
+            if let path = app.takeSaveRequest() {
+                viewWork.save(app.store, proc: procHistory.current.history, to: path, app: &app)
+            }
+            savedAtQuit = await viewWork.finishSave()
         }
         capturing.cancel()
         await capturing.value
         instance?.destroy()
         let final = session.snapshots.current
         let store = final.store
+        if let savedAtQuit { FileHandle.standardError.write(Data("tracetui: \(savedAtQuit)\n".utf8)) }
         if let s = final.sampling {
             FileHandle.standardError.write(Data("tracetui: \(s.samples) samples, \(s.lost) lost records\n".utf8))
         }

@@ -10,9 +10,18 @@ import TraceTUI
 struct ViewWork {
     private var exportJob: ExportJob?
     private var treeJob: (rows: Range<Int>, calls: BackgroundValue<CallTree>)?
+    /// Live `w`: the capture goes on meanwhile; what the file will hold is the store as it was when asked.
+    private var saveJob: BackgroundValue<String>?
+    /// What the last finished save said, repeated after the screen closes.
+    private(set) var lastSaid: String?
 
-    /// Shows what finished (a built tree, an export's progress or its end).
+    /// Shows what finished (a built tree, a save, an export's progress or its end).
     mutating func deliver(to app: inout TraceApp) {
+        if let said = saveJob?.value {
+            app.notify(said)
+            lastSaid = said
+            saveJob = nil
+        }
         if let job = treeJob, let calls = job.calls.value {
             app.treeBuilt(calls, rows: job.rows)
             treeJob = nil
@@ -28,6 +37,34 @@ struct ViewWork {
             app.exportFinished(path: nil, records: 0, error: reason)
             exportJob = nil
         }
+    }
+
+    /// Saves a live capture and its /proc samples in the background; a second `w` waits for the first.
+    mutating func save(_ store: EventStore, proc: ProcHistory, to path: String, app: inout TraceApp) {
+        guard saveJob == nil else {
+            app.notify("still saving the previous file")
+            return
+        }
+        app.notify("saving \(path)…")
+        saveJob = BackgroundValue {
+            do {
+                let said = try TraceWriter.save(store, to: path)
+                try ProcSidecarFile.save(proc, forTrace: path)
+                return "\(said) (and /proc samples to \(path).proc)"
+            } catch {
+                return "\(error)"
+            }
+        }
+    }
+
+    /// Waits for a save still being written; what the last save said, or nil when there was none.
+    mutating func finishSave() async -> String? {
+        if let saveJob {
+            while saveJob.value == nil { try? await Task.sleep(for: .milliseconds(20)) }
+            lastSaid = saveJob.value
+            self.saveJob = nil
+        }
+        return lastSaid
     }
 
     /// Starts what the keys just asked for.

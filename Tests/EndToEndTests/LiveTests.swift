@@ -57,6 +57,31 @@ extension EndToEnd {
         }
 
         @Test(.enabled(if: LiveTracing.isAvailable))
+        func aSaveAskedForJustBeforeQuittingIsWrittenWhole() async throws {
+            let directory = try Fixture.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let saved = directory + "/quit.txt"
+            let session = try TmuxSession(width: 140, height: 30)
+            defer { session.close() }
+            try session.launch("-e", "sched:sched_switch")
+            try await session.waitFor("● live")
+            try await session.waitFor("sched_switch")
+            try session.send("w")
+            try await session.waitFor("save to:")
+            try session.send("C-u")
+            try session.type(saved)
+            try session.send("Enter", "q")
+            #expect(try await session.exitStatus() == 0)
+            // The save ends after the screen is gone: its line is printed below the shell prompt.
+            let screen = try await session.waitUntil("the saved line") { $0.text.contains("tracetui: saved ") }
+            let line = try #require(screen.lines.first { $0.contains("tracetui: saved ") })
+            let count = try #require(line.firstMatch(of: #/saved ([\d,]+) events/#)).output.1.replacing(",", with: "")
+            let stat = try CommandResult.run(try Fixture.binary(), ["stat", "--format", "json", saved])
+            #expect(stat.stdout.contains("\"events\":\(count)") || stat.stdout.contains("\"events\": \(count)"),
+                    "stat of the saved file: \(stat.stdout.prefix(300)) — expected \(count) events")
+        }
+
+        @Test(.enabled(if: LiveTracing.isAvailable))
         func xExportsWhatTheLiveViewHolds() async throws {
             let directory = try Fixture.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
