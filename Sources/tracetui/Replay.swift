@@ -14,7 +14,7 @@ struct Replay: AsyncParsableCommand {
                                  + "Several files are merged on one timeline when their clocks agree."))
     var files: [String]
 
-    @Option(help: "/proc samples to show in the system panes (key 5); default: FILE.proc when it exists.")
+    @Option(help: "/proc samples to show in the system panes (key 5); default: FILE.proc when it exists. FILE.perf (record's samples) is opened with FILE too.")
     var proc: String?
 
     @OptionGroup var display: DisplayOptions
@@ -30,7 +30,17 @@ struct Replay: AsyncParsableCommand {
         } else if let first = files.first {
             system = ProcSidecarFile.load(forTrace: first)
         }
-        try await Viewer.run(paths: files, title: files.joined(separator: " + "), display: display, system: system)
+        try await Viewer.run(paths: Self.withSamples(files), title: files.joined(separator: " + "), display: display,
+                             system: system)
+    }
+
+    /// `record` with tracepoints and sampling writes the samples beside the events as FILE.perf: one trace
+    /// given alone brings its samples along, as its FILE.proc does.
+    static func withSamples(_ files: [String]) -> [String] {
+        guard files.count == 1, let file = files.first, FileManager.default.fileExists(atPath: file + ".perf") else {
+            return files
+        }
+        return files + [file + ".perf"]
     }
 }
 

@@ -28,6 +28,29 @@ extension EndToEnd {
             try await session.quitAndExpectRestoredTerminal()
         }
 
+        @Test func aRecordedTraceOpensWithTheSamplesRecordedBesideIt() async throws {
+            let directory = try Fixture.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let trace = directory + "/rec.txt"
+            try """
+                        bash-100   [000] .....   10.000001: sched_wakeup: comm=a pid=1 prio=120 target_cpu=000
+                        bash-100   [000] .....   10.000009: sched_wakeup: comm=a pid=3 prio=120 target_cpu=000
+
+            """.write(toFile: trace, atomically: true, encoding: .utf8)
+            try """
+            spin 4242/4242 [001] 10.000004: 10101010 cpu-clock:
+            \t    55555555a100 tt_spin_leaf+0x10 (/usr/bin/tracetui-spin)
+
+            """.write(toFile: trace + ".perf", atomically: true, encoding: .utf8)
+            let session = try TmuxSession()
+            defer { session.close() }
+            try session.launch("replay", trace)
+            let screen = try await session.waitFor("1/3")
+            #expect(screen.status.contains("rec.txt + rec.txt.perf"), "status: \(screen.status)")
+            #expect(screen.text.contains("cpu-clock"), "the sample's row")
+            try await session.quitAndExpectRestoredTerminal()
+        }
+
         @Test func movingKeysChangeThePosition() async throws {
             let session = try TmuxSession()
             defer { session.close() }
