@@ -206,7 +206,7 @@ public final class TraceInstance: @unchecked Sendable {
         if uprobe, let colon = words[1].lastIndex(of: ":") {
             let path = String(words[1][..<colon]), symbol = String(words[1][words[1].index(after: colon)...])
             if !symbol.hasPrefix("0x"), Int(symbol) == nil {
-                guard let offset = ELFSymbols.fileOffset(of: symbol, in: path) else {
+                guard let offset = ELFSymbolTable.fileOffset(ofFunction: symbol, in: path) else {
                     throw CaptureError("--uprobe: no symbol \(symbol) in \(path)")
                 }
                 words[1] = path + ":0x" + String(offset, radix: 16)

@@ -88,7 +88,6 @@ struct Live: AsyncParsableCommand {
             }
             defer { screen.close() }
             app = TraceApp(snapshot: session.snapshots.current)
-            let jobs = BackgroundJobs()
             // Sampling alone opens on the hotspot table, as perf top does.
             if instance == nil { app.openHotspotsWhenLive() }
             let hotspotRefresh = HotspotRefresher()
@@ -105,8 +104,6 @@ struct Live: AsyncParsableCommand {
                 if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
                 #endif
                 app.update(session.snapshots.current)
-                jobs.deliver(to: &app)
-                jobs.start(from: &app)
                 viewWork.deliver(to: &app)
                 // The hotspot table and the flame graph follow the capture: rebuilt off this thread, swapped in.
                 hotspotRefresh.step(&app)
@@ -134,7 +131,6 @@ struct Live: AsyncParsableCommand {
                     if app.handle(more) == .quit { break loop }
                 }
                 viewWork.start(from: &app)
-                jobs.start(from: &app)
             }
             // A `w` just before `q` still writes its whole file, even one typed in the same keystrokes as the `q`;
             // what the last save wrote is said again below the shell prompt.

@@ -94,7 +94,6 @@ enum Viewer {
         defer { screen.close() }
         var app = TraceApp(snapshot: session.snapshots.current)
         app.system = system
-        let jobs = BackgroundJobs()
         #if DEBUG
         // Lets the end-to-end tests check that a real crash leaves the terminal usable.
         let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
@@ -105,8 +104,6 @@ enum Viewer {
             if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
             #endif
             app.update(session.snapshots.current)
-            jobs.deliver(to: &app)
-            jobs.start(from: &app)
             viewWork.deliver(to: &app)
             var canvas = Canvas(width: screen.width, height: screen.height)
             app.render(into: &canvas)
@@ -123,7 +120,6 @@ enum Viewer {
             }
             if quit { break }
             viewWork.start(from: &app)
-            jobs.start(from: &app)
         }
     }
 }

@@ -4,10 +4,12 @@ import TraceCapture
 import TraceModel
 import TraceTUI
 
-/// The viewer's work that outlasts a frame — an `x` export, an A–B call tree over many rows — run off the
-/// UI thread; the replay and live loops both hand requests over and take results here.
+/// The viewer's work that outlasts a frame — the hotspot table and callchains, an `x` export, an A–B call tree
+/// over many rows, a live save — run off the UI thread; the replay and live loops both hand requests over and
+/// take results here.
 @MainActor
 struct ViewWork {
+    private let hotspotJobs = BackgroundJobs()
     private var exportJob: ExportJob?
     private var treeJob: (rows: Range<Int>, calls: BackgroundValue<CallTree>)?
     /// Live `w`: the capture goes on meanwhile; what the file will hold is the store as it was when asked.
@@ -17,6 +19,8 @@ struct ViewWork {
 
     /// Shows what finished (a built tree, a save, an export's progress or its end).
     mutating func deliver(to app: inout TraceApp) {
+        hotspotJobs.deliver(to: &app)
+        hotspotJobs.start(from: &app)
         if let said = saveJob?.value {
             app.notify(said)
             lastSaid = said
@@ -74,6 +78,7 @@ struct ViewWork {
             let store = app.store
             treeJob = (rows, BackgroundValue { CallTree(store: store, rows: rows) })
         }
+        hotspotJobs.start(from: &app)
     }
 
     /// Starts writing the view the `x` menu chose into the current directory (handed to the sudo user when under

@@ -38,6 +38,32 @@ struct SamplingTests {
 
     // MARK: - symbols without sampling
 
+    @Test("A uprobe's file offset is the symbol's address through its PT_LOAD segment, as readelf shows them",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/readelf"), "readelf not installed"))
+    func uprobeOffsetsMatchReadelf() throws {
+        for (path, function) in [(try Self.spinPath(), "tt_spin_outer"), ("/bin/bash", "readline")] {
+            let symbols = try Self.readelf(["-Ws", path]).split(separator: "\n").map { $0.split(separator: " ") }
+            let value = try #require(symbols.first { $0.count == 8 && $0[3] == "FUNC" && $0[7] == function }
+                .flatMap { UInt64($0[1], radix: 16) }, "\(function) in readelf -Ws \(path)")
+            let loads = try Self.readelf(["-lW", path]).split(separator: "\n").map { $0.split(separator: " ") }
+                .filter { $0.first == "LOAD" }.compactMap { w -> (UInt64, UInt64, UInt64)? in
+                    guard w.count >= 6, let off = UInt64(w[1].dropFirst(2), radix: 16),
+                          let vaddr = UInt64(w[2].dropFirst(2), radix: 16),
+                          let size = UInt64(w[4].dropFirst(2), radix: 16) else { return nil }
+                    return (off, vaddr, size)
+                }
+            let segment = try #require(loads.first { value >= $0.1 && value < $0.1 + $0.2 })
+            #expect(ELFSymbolTable.fileOffset(ofFunction: function, in: path) == value - segment.1 + segment.0, "\(path)")
+        }
+        #expect(ELFSymbolTable.fileOffset(ofFunction: "no_such_function_here", in: "/bin/bash") == nil)
+    }
+
+    static func readelf(_ arguments: [String]) throws -> String {
+        let (status, _, out) = try TraceDatTests.runCapturing(["/usr/bin/readelf"] + arguments)
+        #expect(status == 0)
+        return out
+    }
+
     @Test("The ELF table of tracetui-spin names addresses inside its functions, with the offset")
     func elfTableNamesSpinFunctions() throws {
         let table = try #require(ELFSymbolTable(path: try Self.spinPath()))

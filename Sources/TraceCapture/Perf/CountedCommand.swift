@@ -54,10 +54,10 @@ public enum CountedCommand {
             sigaction(SIGINT, &oldInt, nil)
             sigaction(SIGQUIT, &oldQuit, nil)
         }
-        let start = monotonicNanoseconds()
+        let start = ProcReader.now(CLOCK_MONOTONIC)
         child.release()
         let (status, usage) = child.wait(timeout: timeout)
-        let elapsed = monotonicNanoseconds() - start
+        let elapsed = ProcReader.now(CLOCK_MONOTONIC) - start
         let signal = status & 0x7f
         return CommandCounts(
             command: argv, reading: counters.read(), elapsedNanoseconds: elapsed,
@@ -81,12 +81,6 @@ public enum CountedCommand {
     private static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    static func monotonicNanoseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }
 

@@ -61,20 +61,10 @@ public final class ELFSymbolTable: @unchecked Sendable {
                     offset = next
                 }
             }
-            guard sh.sh_type == UInt32(SHT_SYMTAB) || sh.sh_type == UInt32(SHT_DYNSYM), sh.sh_entsize > 0,
-                  let data = elf_getdata(s, nil) else { continue }
-            let count = Int(sh.sh_size / sh.sh_entsize)
-            var out: [Entry] = []
-            out.reserveCapacity(count / 2)
-            for i in 0..<count {
-                var sym = GElf_Sym()
-                guard gelf_getsym(data, Int32(i), &sym) != nil else { continue }
-                let type = tt_elf_st_type(sym.st_info)
-                guard type == UInt8(STT_FUNC) || type == UInt8(STT_GNU_IFUNC), sym.st_shndx != UInt16(SHN_UNDEF),
-                      sym.st_value != 0, let name = elf_strptr(elf, Int(sh.sh_link), Int(sym.st_name)) else { continue }
-                out.append((sym.st_value, sym.st_size, sh.sh_link, sym.st_name, strlen(name)))
+            Self.forEachFunction(in: s, header: sh, of: elf) { sym, name in
+                let entry: Entry = (sym.st_value, sym.st_size, sh.sh_link, sym.st_name, strlen(name))
+                if sh.sh_type == UInt32(SHT_SYMTAB) { symtab.append(entry) } else { dynsym.append(entry) }
             }
-            if sh.sh_type == UInt32(SHT_SYMTAB) { symtab += out } else { dynsym += out }
         }
         var all = symtab.isEmpty ? dynsym : symtab
         // One entry per address: the sized one, then the shortest name (aliases such as `__libc_malloc`/`malloc`).
@@ -143,8 +133,40 @@ public final class ELFSymbolTable: @unchecked Sendable {
         return (name(i), offset)
     }
 
-    /// The address of a function by name (tests, and checking a lookup).
-    public func address(of name: String) -> UInt64? {
-        starts.indices.first { self.rawName($0) == name }.map { starts[$0] }
+    /// The address of a function by name, aliases included (`.symtab`, else `.dynsym`).
+    public func address(of wanted: String) -> UInt64? {
+        guard let elf else { return nil }
+        var found: [UInt32: UInt64] = [:]
+        var scn: OpaquePointer? = elf_nextscn(elf, nil)
+        while let s = scn {
+            defer { scn = elf_nextscn(elf, s) }
+            var sh = GElf_Shdr()
+            guard gelf_getshdr(s, &sh) != nil else { continue }
+            Self.forEachFunction(in: s, header: sh, of: elf) { sym, name in
+                if found[sh.sh_type] == nil, strcmp(name, wanted) == 0 { found[sh.sh_type] = sym.st_value }
+            }
+        }
+        return found[UInt32(SHT_SYMTAB)] ?? found[UInt32(SHT_DYNSYM)]
+    }
+
+    /// Where a uprobe on `function` goes: its file offset in the ELF file at `path`.
+    public static func fileOffset(ofFunction function: String, in path: String) -> UInt64? {
+        guard let table = ELFSymbolTable(path: path), let address = table.address(of: function) else { return nil }
+        return table.fileOffset(virtualAddress: address)
+    }
+
+    /// The defined functions of a `.symtab` or `.dynsym` section (other sections have none), with their names.
+    private static func forEachFunction(in section: OpaquePointer, header sh: GElf_Shdr, of elf: OpaquePointer,
+                                        _ body: (GElf_Sym, UnsafeMutablePointer<CChar>) -> Void) {
+        guard sh.sh_type == UInt32(SHT_SYMTAB) || sh.sh_type == UInt32(SHT_DYNSYM), sh.sh_entsize > 0,
+              let data = elf_getdata(section, nil) else { return }
+        for i in 0..<Int(sh.sh_size / sh.sh_entsize) {
+            var sym = GElf_Sym()
+            guard gelf_getsym(data, Int32(i), &sym) != nil else { continue }
+            let type = tt_elf_st_type(sym.st_info)
+            guard type == UInt8(STT_FUNC) || type == UInt8(STT_GNU_IFUNC), sym.st_shndx != UInt16(SHN_UNDEF),
+                  sym.st_value != 0, let name = elf_strptr(elf, Int(sh.sh_link), Int(sym.st_name)) else { continue }
+            body(sym, name)
+        }
     }
 }

@@ -186,9 +186,5 @@ public final class PerfSampler: @unchecked Sendable {
     }
 
     /// CLOCK_MONOTONIC now, the events' clock: records at or before it are all in the rings.
-    public static func now() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
+    public static func now() -> UInt64 { UInt64(ProcReader.now(CLOCK_MONOTONIC)) }
 }
