@@ -35,6 +35,7 @@ static inline attr_t tui_color_pair(short n) { return (attr_t)COLOR_PAIR(n); }
 
 /* Swift 6 rejects reads of mutable C globals as shared mutable state; these accessors are the way in. */
 static inline WINDOW *tui_stdscr(void)    { return stdscr; }
+static inline WINDOW *tui_curscr(void)    { return curscr; }
 static inline int tui_lines(void)         { return LINES; }
 static inline int tui_cols(void)          { return COLS; }
 static inline int tui_colors(void)        { return COLORS; }

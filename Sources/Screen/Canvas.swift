@@ -13,7 +13,7 @@ public struct Cell: Sendable, Hashable {
 }
 
 /// An in-memory grid of cells that views draw into; the terminal backend presents it, tests read it as text.
-public struct Canvas: Sendable {
+public struct Canvas: Sendable, Equatable {
     public private(set) var width: Int
     public private(set) var height: Int
     public private(set) var cells: [Cell]
@@ -27,6 +27,18 @@ public struct Canvas: Sendable {
     }
 
     public var bounds: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+
+    public static func == (a: Canvas, b: Canvas) -> Bool {
+        a.width == b.width && a.height == b.height && a.cursor?.x == b.cursor?.x && a.cursor?.y == b.cursor?.y
+            && a.cells == b.cells
+    }
+
+    /// Whether row `y` holds the same cells in both canvases (of the same width).
+    public func rowEquals(_ y: Int, _ other: Canvas) -> Bool {
+        let start = y * width
+        for x in 0..<width where cells[start + x] != other.cells[start + x] { return false }
+        return true
+    }
 
     public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import Screen
 import Synchronization
 
 /// Process-wide stop requests: SIGINT, SIGTERM and SIGHUP set a flag the main loop polls.
@@ -16,6 +17,8 @@ public final class StopSignals: Sendable {
     private let received = Atomic<Int32>(0)
     /// Kept so that the sources live as long as the process.
     private let sources = Mutex<[any DispatchSourceSignal]>([])
+    /// Called when a stop signal arrives, so that a loop asleep in poll(2) sees the flag at once.
+    private let wakers = Mutex<[Waker]>([])
 
     /// Ignores the signals first (so ncurses does not hook them), then installs DispatchSourceSignal
     /// handlers on a global queue — created inside a nonisolated func (see the notes' pitfall 1).
@@ -33,11 +36,17 @@ public final class StopSignals: Sendable {
                 source.setEventHandler { [self] in
                     // Keep the first signal's name: a later SIGHUP from the closing terminal is not the reason.
                     _ = received.compareExchange(expected: 0, desired: number, ordering: .relaxed)
+                    for wake in wakers.withLock({ $0 }) { wake() }
                 }
                 source.resume()
                 sources.append(source)
             }
         }
+    }
+
+    /// Wakes `waker` whenever a stop signal arrives (the run loop's terminal).
+    public func wakes(_ waker: Waker) {
+        wakers.withLock { $0.append(waker) }
     }
 
     public var isRaised: Bool { received.load(ordering: .relaxed) != 0 }

@@ -24,6 +24,28 @@ extension TerminalScreen {
         }
     }
 
+    /// Sleeps in poll(2) on the terminal and the wake pipe until a key, a wake-up or the timeout; then reads
+    /// every key already typed. Keys ncurses buffered earlier (the rest of a paste) are returned at once.
+    public func waitForKeys(timeout: Duration?) -> [Key] {
+        guard isOpen else { return [] }
+        var keys: [Key] = []
+        while let key = readKey(timeoutMilliseconds: 0) { keys.append(key) }
+        if !keys.isEmpty { return keys }
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakePipe.readFD, events: Int16(POLLIN), revents: 0)]
+        var milliseconds: Int32 = -1
+        if let timeout {
+            let (seconds, attoseconds) = timeout.components
+            // Rounded up: waking a little early would only loop back into a 0 ms wait.
+            let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+            milliseconds = Int32(clamping: max(0, ms))
+        }
+        _ = poll(&fds, 2, milliseconds)
+        wakePipe.drain()
+        while let key = readKey(timeoutMilliseconds: 0) { keys.append(key) }
+        return keys
+    }
+
     private func readWheel() -> Key? {
         var event = MEVENT()
         guard getmouse(&event) == OK else { return nil }

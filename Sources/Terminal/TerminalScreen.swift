@@ -7,7 +7,7 @@ import Screen
 /// ncurses keeps its state in process globals and is not thread-safe, hence `@MainActor`.
 /// Open it after `StopSignals.install()`, so that ncurses finds SIGINT and SIGTERM ignored and leaves them alone.
 @MainActor
-public final class TerminalScreen {
+public final class TerminalScreen: TerminalDevice {
     /// Whether -1 means "the terminal's own colour" in `init_pair` (`use_default_colors` worked).
     let hasDefaultColors: Bool
     /// Set by `close()`; afterwards drawing and reading do nothing, because any curses call would
@@ -19,10 +19,22 @@ public final class TerminalScreen {
 
     /// `COLORS` after start_color, 0 when the terminal has no colour.
     public let colorCount: Int
+    /// The canvas last shown: `present` sends only what differs from it (nil: repaint everything).
+    var previous: Canvas?
+    /// The wide characters of the run being drawn, kept between frames so drawing allocates nothing.
+    var run: [wchar_t] = []
+    /// Frames that changed something on the terminal (for tests and the benchmark).
+    public internal(set) var presented = 0
+    /// Wakes `waitForKeys` from other threads, and on SIGWINCH.
+    let wakePipe: WakePipe
+    public nonisolated let waker: Waker
 
     private init(colorCount: Int, hasDefaultColors: Bool) {
         self.colorCount = colorCount
         self.hasDefaultColors = hasDefaultColors
+        let pipe = WakePipe()
+        wakePipe = pipe
+        waker = Waker { pipe.wake() }
     }
 
     /// Checks isatty(0) && isatty(1) (else throws "tracetui needs a terminal…"), setlocale(LC_ALL, ""),
@@ -75,6 +87,9 @@ public final class TerminalScreen {
         }
         let screen = TerminalScreen(colorCount: colorCount, hasDefaultColors: hasDefaultColors)
         screen.setTheme(theme)
+        // ncurses notes a resize in its SIGWINCH handler and reports it at the next read; chained, the signal
+        // also ends a wait, so a resize redraws at once rather than at the next key.
+        ResizeSignal.chain(to: screen.wakePipe)
         return screen
     }
 

@@ -1,10 +1,9 @@
 import Glibc
-import Synchronization
 import TraceModel
 
-/// An export written on a task of its own, into a new file at `<path>`: the viewer asks for its `state` each
-/// frame and keeps answering keys while millions of events are written.
-public final class ExportJob: Sendable {
+/// Writing an export into a new file at `<path>`, on whatever thread calls it (the viewer's job runner, off
+/// the UI thread), reporting the bytes written as it goes. A failed export leaves no file behind.
+public enum ExportJob {
     public enum State: Sendable, Equatable {
         /// Bytes written so far.
         case running(bytes: Int)
@@ -17,38 +16,30 @@ public final class ExportJob: Sendable {
         }
     }
 
-    private let box = Mutex(State.running(bytes: 0))
-    public var state: State { box.withLock { $0 } }
-
-    /// Starts writing: `write` fills the sink and returns the number of records written. A failed export
-    /// leaves no file behind.
-    public static func start(path: String,
-                             write: @escaping @Sendable (inout ByteSink) throws -> Int) -> ExportJob {
-        let job = ExportJob()
-        Task.detached(priority: .utility) { job.run(path: path, write: write) }
-        return job
-    }
-
-    private func run(path: String, write: (inout ByteSink) throws -> Int) {
+    /// Writes: `write` fills the sink and returns the number of records written; `progress` hears the bytes
+    /// written so far after each chunk.
+    public static func run(path: String, progress: @escaping (Int) -> Void = { _ in },
+                           write: (inout ByteSink) throws -> Int) -> State {
         let file: ExportFile
         do {
             file = try ExportFile(path: path)
         } catch {
-            box.withLock { $0 = .failed(error.description) }
-            return
+            return .failed(error.description)
         }
-        var sink = ByteSink { [self] bytes in
+        var written = 0
+        var sink = ByteSink { bytes in
             file.write(bytes)
-            box.withLock { if case .running(let n) = $0 { $0 = .running(bytes: n + bytes.count) } }
+            written += bytes.count
+            progress(written)
         }
         do {
             let records = try write(&sink)
             sink.finish()
             try file.finish()
-            box.withLock { $0 = .finished(path: path, records: records, bytes: file.bytesWritten) }
+            return .finished(path: path, records: records, bytes: file.bytesWritten)
         } catch {
             unlink(path)
-            box.withLock { $0 = .failed("\(error)") }
+            return .failed("\(error)")
         }
     }
 }

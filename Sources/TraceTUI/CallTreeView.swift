@@ -306,7 +306,15 @@ struct CallTreeView {
 
     // MARK: - drawing
 
-    mutating func render(into canvas: inout Canvas, in rect: Rect) {
+    /// Keeps the cursor within the rows shown in `rect` (a header line, then the calls).
+    mutating func layout(in rect: Rect) {
+        let height = rect.height - 1
+        guard height > 0 else { return }
+        if cursor < top { top = cursor }
+        if cursor >= top + height { top = cursor - height + 1 }
+    }
+
+    func render(into canvas: inout Canvas, in rect: Rect) {
         guard rect.height > 0, rect.width > 0 else { return }
         let (header, body) = rect.splitTop(1)
         canvas.fill(header, role: .header)
@@ -320,8 +328,6 @@ struct CallTreeView {
             canvas.put("no function_graph calls in this trace", x: body.x + 1, y: body.y, role: .dim, limit: body.maxX)
             return
         }
-        if cursor < top { top = cursor }
-        if cursor >= top + body.height { top = cursor - body.height + 1 }
         let unfolded = open
         for line in 0..<body.height {
             let i = top + line

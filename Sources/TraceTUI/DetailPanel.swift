@@ -34,6 +34,12 @@ struct DetailPanel {
         return out
     }
 
+    /// The largest useful scroll of `rows` in a panel of `rect`.
+    static func maxScroll(_ rows: [(key: String, value: String)], in rect: Rect) -> Int {
+        guard rect.height >= 3, rect.width >= 10 else { return 0 }
+        return max(0, rows.count - (rect.height - 2))
+    }
+
     /// Draws the panel from line `scroll` on; returns the largest useful scroll.
     @discardableResult
     static func render(_ rows: [(key: String, value: String)], scroll: Int = 0, fullScreen: Bool = false,

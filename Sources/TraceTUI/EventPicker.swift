@@ -63,10 +63,20 @@ public struct EventPicker: Sendable, Equatable {
         pending = pending.filter { enabled.contains($0.key) != $0.value }
     }
 
-    public mutating func render(available: [String], enabled: Set<String>, into canvas: inout Canvas, in bounds: Rect) {
+    /// Keeps the cursor within the list drawn in `bounds`.
+    public mutating func layout(available: [String], in bounds: Rect) {
+        let visible = max(0, Self.frame(bounds).height - 3)
+        if cursor < top { top = cursor }
+        if cursor >= top + visible { top = cursor - visible + 1 }
+    }
+
+    private static func frame(_ bounds: Rect) -> Rect {
+        bounds.centered(width: min(bounds.width, 64), height: bounds.height)
+    }
+
+    public func render(available: [String], enabled: Set<String>, into canvas: inout Canvas, in bounds: Rect) {
         let list = matches(available)
-        let width = min(bounds.width, 64)
-        let rect = bounds.centered(width: width, height: bounds.height)
+        let rect = Self.frame(bounds)
         canvas.fill(rect, role: .help)
         canvas.box(rect, title: "events — type to search, space toggles, Enter closes", role: .help)
         guard rect.height > 3 else { return }
@@ -75,8 +85,6 @@ public struct EventPicker: Sendable, Equatable {
         canvas.put("\(list.count) of \(available.count), \(on) on ", x: max(rect.x + 1, rect.maxX - 28), y: rect.y + 1,
                    role: .help, limit: rect.maxX - 1)
         let visible = max(0, rect.height - 3)
-        if cursor < top { top = cursor }
-        if cursor >= top + visible { top = cursor - visible + 1 }
         for (i, name) in list.dropFirst(top).prefix(visible).enumerated() {
             let y = rect.y + 2 + i
             let selected = top + i == cursor

@@ -9,7 +9,7 @@ struct FlameView {
     private(set) var zoomRoot = 0
     private(set) var selected = 0
     private(set) var search: String?
-    /// The frames drawn last, row by row, left to right: where ←/→ look for neighbours.
+    /// The frames as the last layout placed them, row by row, left to right: where ←/→ look for neighbours.
     private(set) var layout: [[(node: Int, x: Int, width: Int)]] = []
 
     init(tree: StackTree) {
@@ -77,37 +77,17 @@ struct FlameView {
         return palette[Int(h % UInt32(palette.count))]
     }
 
-    mutating func render(into canvas: inout Canvas, in rect: Rect) {
-        guard rect.height > 0, rect.width > 0 else { return }
-        canvas.fill(rect, role: .normal)
-        let (header, body) = rect.splitTop(1)
-        let rootValue = tree.value[zoomRoot]
-        let pct = tree.value[0] > 0 ? Double(tree.value[selected]) * 100 / Double(tree.value[0]) : 0
-        canvas.fill(header, role: .header)
-        let info = " \(tree.label(selected))  \(HotspotTable.percentLabel(pct))  \(tree.value[selected])"
-            + (tree.dsoLabel(selected).map { "  \($0)" } ?? "")
-        canvas.put(info, x: header.x, y: header.y, role: .header, limit: header.maxX)
+    /// Places the frames in `rect` (below its header line), row by row: what ←/→ move between and what
+    /// `render` draws. Children share their parent's width by value; one narrower than a cell is left out.
+    mutating func layout(in rect: Rect) {
         layout = []
-        guard rootValue > 0 else {
-            canvas.put("no stacks in this trace", x: body.x + 1, y: body.y, role: .dim, limit: body.maxX)
-            return
-        }
+        let body = rect.splitTop(1).rest
+        guard rect.width > 0, tree.value[zoomRoot] > 0 else { return }
         var level: [(node: Int, x: Int, width: Int)] = [(zoomRoot, body.x, body.width)]
-        var depth = 0
-        while !level.isEmpty, depth < body.height {
+        while !level.isEmpty, layout.count < body.height {
             layout.append(level)
-            let y = body.y + depth
             var next: [(node: Int, x: Int, width: Int)] = []
             for (n, x, w) in level {
-                let isMatch = search.map { n > 0 && tree.label(n).contains($0) } ?? false
-                let r: Role = n == selected ? .selected : isMatch ? .searchMatch : role(n)
-                canvas.fill(Rect(x: x, y: y, width: w, height: 1), role: r)
-                let label = tree.label(n)
-                if w >= 3 {
-                    canvas.put(String(label.prefix(w - 1)), x: x, y: y, role: r, limit: x + w - 1)
-                }
-                if w >= 2 { canvas.put("▏", x: x + w - 1, y: y, role: r, limit: x + w) }
-                // Children share the parent's width by value; a child narrower than one cell is not drawn.
                 var cx = Double(x)
                 let scale = Double(w) / Double(max(1, tree.value[n]))
                 for c in tree.childrenByValue(n) {
@@ -118,7 +98,34 @@ struct FlameView {
                 }
             }
             level = next
-            depth += 1
+        }
+    }
+
+    func render(into canvas: inout Canvas, in rect: Rect) {
+        guard rect.height > 0, rect.width > 0 else { return }
+        canvas.fill(rect, role: .normal)
+        let (header, body) = rect.splitTop(1)
+        let pct = tree.value[0] > 0 ? Double(tree.value[selected]) * 100 / Double(tree.value[0]) : 0
+        canvas.fill(header, role: .header)
+        let info = " \(tree.label(selected))  \(HotspotTable.percentLabel(pct))  \(tree.value[selected])"
+            + (tree.dsoLabel(selected).map { "  \($0)" } ?? "")
+        canvas.put(info, x: header.x, y: header.y, role: .header, limit: header.maxX)
+        guard tree.value[zoomRoot] > 0 else {
+            canvas.put("no stacks in this trace", x: body.x + 1, y: body.y, role: .dim, limit: body.maxX)
+            return
+        }
+        for (depth, level) in layout.enumerated() where depth < body.height {
+            let y = body.y + depth
+            for (n, x, w) in level {
+                let isMatch = search.map { n > 0 && tree.label(n).contains($0) } ?? false
+                let r: Role = n == selected ? .selected : isMatch ? .searchMatch : role(n)
+                canvas.fill(Rect(x: x, y: y, width: w, height: 1), role: r)
+                let label = tree.label(n)
+                if w >= 3 {
+                    canvas.put(String(label.prefix(w - 1)), x: x, y: y, role: r, limit: x + w - 1)
+                }
+                if w >= 2 { canvas.put("▏", x: x + w - 1, y: y, role: r, limit: x + w) }
+            }
         }
     }
 

@@ -20,6 +20,12 @@ public struct HotspotJob: Sendable {
         case chains(source: HotspotSource, table: HotspotTable, entries: [ChainRequest], callers: Bool)
     }
 
+    /// A table (which a newer table replaces), not callchains or a pane's first data.
+    var isTable: Bool {
+        if case .table = work { return true }
+        return false
+    }
+
     struct ChainRequest: Sendable {
         var entry: Int
         var key: String

@@ -302,7 +302,17 @@ struct HotspotView {
 
     // MARK: - drawing
 
-    mutating func render(into canvas: inout Canvas, in rect: Rect) {
+    /// Keeps the cursor within the rows shown in `rect` (a title, the filter when zoomed, a header).
+    mutating func layout(in rect: Rect) {
+        var height = rect.height - 2
+        if !table.filter.isEmpty, rect.height - 1 > 2 { height -= 1 }
+        guard height > 0, !rows.isEmpty else { return }
+        if cursor < top { top = cursor }
+        if cursor >= top + height { top = cursor - height + 1 }
+        top = max(0, min(top, rows.count - 1))
+    }
+
+    func render(into canvas: inout Canvas, in rect: Rect) {
         guard rect.height > 0, rect.width > 0 else { return }
         canvas.fill(rect, role: .normal)
         let (titleRect, afterTitle) = rect.splitTop(1)
@@ -324,9 +334,6 @@ struct HotspotView {
                        x: body.x + 1, y: body.y, role: .dim, limit: body.maxX)
             return
         }
-        if cursor < top { top = cursor }
-        if cursor >= top + body.height { top = cursor - body.height + 1 }
-        top = max(0, min(top, rows.count - 1))
         let keyStart = 1 + columns.filter { $0.key == nil }.reduce(0) { $0 + $1.width + 2 }
         for line in 0..<body.height {
             let i = top + line

@@ -1,8 +1,9 @@
 import Screen
 import TraceModel
 
-/// The whole screen's state: the stream view, the prompt, the overlays, and the status bar.
-/// Takes keys, returns whether to go on; draws a snapshot into a Canvas. Knows nothing of ncurses.
+/// The whole screen's state and its router: the focused view, the prompt, the overlays and the status bar.
+/// Takes `AppEvent`s and returns `Effect`s (it does no I/O and starts no task); lays out and draws into a
+/// Canvas. Knows nothing of ncurses. Commands go to the focused view first and bubble up here.
 public struct TraceApp: Sendable {
     public enum Mode: Equatable, Sendable {
         case browsing
@@ -28,32 +29,40 @@ public struct TraceApp: Sendable {
         case save = "save to: "
     }
 
-    public private(set) var mode: Mode = .browsing
-    public private(set) var stream = StreamView()
+    public internal(set) var mode: Mode = .browsing
+    public internal(set) var stream = StreamView()
     /// The call tree, built the first time it is shown (only function_graph traces have one).
-    private var tree: CallTreeView?
+    var tree: CallTreeView?
+    /// An A–B range whose call tree a job is building.
+    var pendingTree: Range<Int>?
     /// The snapshot's `callTreeVersion` the tree view was last given.
     private var treeVersion = 0
-    public private(set) var focus: KeyContext = .stream
-    public private(set) var detail = Detail.closed
-    public private(set) var message: String?
-    private var messageFrames = 0
+    public internal(set) var focus: KeyContext = .stream
+    public internal(set) var detail = Detail.closed
+    public internal(set) var message: String?
+    /// When the message goes (3 s after it was said).
+    var messageExpiry: Duration?
     private var searchOrigin = 0
     public let keymap: Keymap
-    private(set) var snapshot: TraceSnapshot
-    private var lastHeight = 24
+    var snapshot: TraceSnapshot
+    /// Rows a page moves, from the last layout (the list's height less its header).
+    var pageHeight = 23
+    /// The loop's time at the event being handled (views never read a clock).
+    public internal(set) var now: Duration = .zero
+    /// Effects asked for while handling the current event.
+    var pending: [Effect] = []
     /// Live: the view stays where it is while the capture goes on (space); otherwise it follows the tail.
-    public private(set) var paused = false
-    /// A file name the user asked to save to (`w`), for the caller (which owns files) to take.
-    private var saveRequest: String?
+    public internal(set) var paused = false
     private var evictedSeen = 0
-    /// Events the picker turned on or off, for the caller to apply to the capture.
-    private var eventToggles: [(String, Bool)] = []
+    /// Live `w`: a save is being written (a second waits for it).
+    var saving = false
+    /// What the last finished save said, repeated after the screen closes.
+    public internal(set) var lastSaved: String?
     /// /proc samples of the session (a replayed sidecar, or a live sampler's history); key 5 shows them.
     public var system: ProcHistory?
-    public private(set) var panes = SystemPanesView()
+    public internal(set) var panes = SystemPanesView()
     /// Key 0: the focused view and the system panes on one screen (below it, or beside it when wide).
-    public private(set) var dashboard = false
+    public internal(set) var dashboard = false
     /// Where the panes were opened from, to go back to with 5, Tab or Esc.
     private var focusBeforePanes = KeyContext.stream
     /// The hotspot table and the flame graph, built the first time one is shown (after loading).
@@ -64,15 +73,17 @@ public struct TraceApp: Sendable {
     var hotspotGeneration = -1
     /// A pane asked for while loading (`2`/Tab, `3`, `4`): it opens when the file is in.
     var paneRequested: KeyContext?
+    /// Panes whose first data a job is building.
+    var openRequested: Set<KeyContext> = []
     /// `3` / `4` being built off the UI thread (`HotspotJob`): the panes whose data is on its way.
-    private var panesBuilding: Set<KeyContext> = []
+    var panesBuilding: Set<KeyContext> = []
     /// The open job in flight builds the source; a second pane waits for it rather than building it again.
-    private var sourceBuilding = false
-    private var jobGeneration = 0
-    /// Jobs for the caller to run (`takeBackgroundJobs`).
-    private var outbox: [HotspotJob] = []
-    /// An export chosen from the `x` menu, waiting for the executable to write it.
-    private var pendingExport: ExportRequest?
+    var sourceBuilding = false
+    var jobGeneration = 0
+    /// Live: a rebuild of the hotspot table is running, when it started, and when the next may start.
+    var refreshing = false
+    var refreshStarted: Duration = .zero
+    var nextRefresh: Duration = .zero
 
     public init(snapshot: TraceSnapshot, keymap: Keymap = .standard) {
         self.snapshot = snapshot
@@ -82,23 +93,49 @@ public struct TraceApp: Sendable {
     public var store: EventStore { snapshot.store }
     public var isLive: Bool { snapshot.live != nil }
 
-    /// The path `w` asked for, once.
-    public mutating func takeSaveRequest() -> String? {
-        defer { saveRequest = nil }
-        return saveRequest
+    /// Handles one event at the loop's time `now` and returns what it asks the world to do.
+    public mutating func handle(_ event: AppEvent, at now: Duration? = nil) -> [Effect] {
+        if let now { self.now = now }
+        switch event {
+        case .key(let key): handleKey(key)
+        case .snapshot(let s): update(s)
+        case .system(let history): system = history
+        case .tick: break
+        case .hotspots(let result): adopt(result)
+        case .hotspotsRefreshed(let refresh): apply(refresh)
+        case .treeBuilt(let calls, let rows): treeBuilt(calls, rows: rows)
+        case .exportProgress(let bytes): say("exporting… \(StatusBar.byteCount(bytes)) written (keys work meanwhile)")
+        case .exportFinished(let path, let records, let error): exportFinished(path: path, records: records, error: error)
+        case .saved(let said):
+            saving = false
+            lastSaved = said
+            say(said)
+        case .notice(let text): say(text)
+        }
+        if let expiry = messageExpiry, self.now >= expiry {
+            message = nil
+            messageExpiry = nil
+        }
+        collectHotspotJobs()
+        refreshHotspotsIfDue()
+        defer { pending.removeAll() }
+        return pending
     }
 
-    /// The picker's toggles since the last call, in order.
-    public mutating func takeEventToggles() -> [(String, Bool)] {
-        defer { eventToggles.removeAll() }
-        return eventToggles
+    /// A key, as `handle(.key(key))`.
+    public mutating func handle(_ key: Key) -> [Effect] { handle(.key(key)) }
+
+    /// The earliest time the app wants a `.tick`: a message to take down, a live table to rebuild.
+    public func nextDeadline() -> Duration? {
+        var due = messageExpiry
+        if let r = refreshDueAt { due = min(due ?? r, r) }
+        return due
     }
 
-    /// A message from the caller (e.g. where a file was saved).
-    public mutating func notify(_ text: String) { say(text) }
+    mutating func emit(_ effect: Effect) { pending.append(effect) }
 
-    /// Takes the newest snapshot and does one frame's slice of background work (filter, search).
-    public mutating func update(_ newSnapshot: TraceSnapshot) {
+    /// Takes the newest snapshot: new rows for the stream (filter and search go on over them), the live tree.
+    mutating func update(_ newSnapshot: TraceSnapshot) {
         snapshot = newSnapshot
         if newSnapshot.store.evictedRows != evictedSeen {
             stream.storeEvicted(newSnapshot.store.evictedRows - evictedSeen, store: newSnapshot.store)
@@ -117,43 +154,37 @@ public struct TraceApp: Sendable {
             paneRequested = nil
             open(pane)
         }
-        if messageFrames > 0 {
-            messageFrames -= 1
-            if messageFrames == 0 { message = nil }
-        }
     }
-
-    public enum Next: Equatable { case `continue`, quit }
 
     /// The live keys the hotspot table and flame graph leave to the app (save, pause, the event picker).
     static let liveCommands: Set<Command> = [.save, .togglePause, .pickEvents]
 
-    public mutating func handle(_ key: Key) -> Next {
+    private mutating func handleKey(_ key: Key) {
         switch mode {
         case .help(let scroll):
             // Moving keys scroll a list taller than the screen; any other key closes it.
             switch keymap.command(for: key, in: focus) {
             case .lineDown?: mode = .help(scroll: scroll + 1)
             case .lineUp?: mode = .help(scroll: max(0, scroll - 1))
-            case .pageDown?, .halfPageDown?: mode = .help(scroll: scroll + max(1, lastHeight - 2))
-            case .pageUp?, .halfPageUp?: mode = .help(scroll: max(0, scroll - max(1, lastHeight - 2)))
+            case .pageDown?, .halfPageDown?: mode = .help(scroll: scroll + max(1, pageHeight - 2))
+            case .pageUp?, .halfPageUp?: mode = .help(scroll: max(0, scroll - max(1, pageHeight - 2)))
             default: mode = .browsing
             }
-            return .continue
+            return
         case .exportMenu(let selected):
             handleExportMenu(key, selected: selected)
-            return .continue
+            return
         case .picker(var picker):
             let live = snapshot.live ?? LiveStatus()
             switch picker.apply(key, available: live.availableEvents, enabled: Set(live.enabledEvents),
-                                pageHeight: lastHeight) {
+                                pageHeight: pageHeight) {
             case .closed: mode = .browsing
             case .editing: mode = .picker(picker)
             case .toggle(let name, let on):
-                eventToggles.append((name, on))
+                emit(.setEvent(name: name, enabled: on))
                 mode = .picker(picker)
             }
-            return .continue
+            return
         case .prompt(let kind, var editor):
             let outcome = editor.apply(key)
             switch outcome {
@@ -169,17 +200,17 @@ public struct TraceApp: Sendable {
                 mode = .browsing
                 submit(kind, editor.text)
             }
-            return .continue
+            return
         case .browsing:
             break
         }
-        if key == .resize { return .continue }
+        if key == .resize { return }
         if key == .wheelUp || key == .wheelDown {
-            for _ in 0..<3 { _ = stream.handle(key == .wheelUp ? .lineUp : .lineDown, store: store, pageHeight: lastHeight) }
-            return .continue
+            for _ in 0..<3 { _ = stream.handle(key == .wheelUp ? .lineUp : .lineDown, store: store, pageHeight: pageHeight) }
+            return
         }
-        guard let command = keymap.command(for: key, in: focus, live: isLive) else { return .continue }
-        let next = perform(command)
+        guard let command = keymap.command(for: key, in: focus, live: isLive) else { return }
+        run(command)
         // Moving away from the tail stops following it; End follows again.
         if isLive, focus == .stream {
             switch command {
@@ -192,13 +223,20 @@ public struct TraceApp: Sendable {
                 break
             }
         }
-        return next
     }
 
-    public mutating func perform(_ command: Command) -> Next {
+    /// Runs a command as if its key was pressed.
+    public mutating func perform(_ command: Command) -> [Effect] {
+        run(command)
+        collectHotspotJobs()
+        defer { pending.removeAll() }
+        return pending
+    }
+
+    mutating func run(_ command: Command) {
         switch command {
         case .quit:
-            return .quit
+            emit(.quit)
         case .help:
             mode = .help(scroll: 0)
         case .export:
@@ -246,7 +284,7 @@ public struct TraceApp: Sendable {
             stream.jump(toStoreRow: row, store)
             switchPane()
         case _ where (focus == .hotspots || focus == .flame) && !Self.liveCommands.contains(command):
-            let outcome = focus == .hotspots ? hotspots?.handle(command, pageHeight: lastHeight) ?? .unhandled
+            let outcome = focus == .hotspots ? hotspots?.handle(command, pageHeight: pageHeight) ?? .unhandled
                                              : flame?.handle(command) ?? .unhandled
             if case .message(let text) = outcome { say(text) }
         case .filter:
@@ -264,7 +302,7 @@ public struct TraceApp: Sendable {
         case .pickEvents:
             mode = .picker(EventPicker())
         case .clearFilter where focus == .tree:
-            _ = tree?.handle(.clearFilter, pageHeight: lastHeight)
+            _ = tree?.handle(.clearFilter, pageHeight: pageHeight)
         case .clearFilter:
             if detail != .closed {
                 detail = .closed
@@ -284,28 +322,27 @@ public struct TraceApp: Sendable {
             }
         case .lineDown, .lineUp, .pageDown, .pageUp, .halfPageDown, .halfPageUp:
             if case .fullScreen(let scroll) = detail, focus == .stream {
-                let page = max(1, lastHeight - 2)
+                let page = max(1, pageHeight - 2)
                 let step = [Command.lineDown: 1, .lineUp: -1, .pageDown: page, .pageUp: -page,
                             .halfPageDown: page / 2, .halfPageUp: -page / 2][command] ?? 0
                 detail = .fullScreen(scroll: max(0, scroll + step))
             } else if focus == .system {
                 // The panes follow the stream's cursor: moving moves it.
-                _ = stream.handle(command, store: store, pageHeight: lastHeight)
+                _ = stream.handle(command, store: store, pageHeight: pageHeight)
             } else {
                 let outcome = focus == .tree
-                    ? tree?.handle(command, pageHeight: lastHeight) ?? .unhandled
-                    : stream.handle(command, store: store, pageHeight: lastHeight)
+                    ? tree?.handle(command, pageHeight: pageHeight) ?? .unhandled
+                    : stream.handle(command, store: store, pageHeight: pageHeight)
                 if case .message(let text) = outcome { say(text) }
             }
         case .redraw:
-            break
+            emit(.repaint)
         default:
             let outcome = focus == .tree
-                ? tree?.handle(command, pageHeight: lastHeight) ?? .unhandled
-                : stream.handle(command, store: store, pageHeight: lastHeight)
+                ? tree?.handle(command, pageHeight: pageHeight) ?? .unhandled
+                : stream.handle(command, store: store, pageHeight: pageHeight)
             if case .message(let text) = outcome { say(text) }
         }
-        return .continue
     }
 
     /// `3` / `4`: the hotspot table or the flame graph, built from the whole trace once it has loaded.
@@ -333,7 +370,7 @@ public struct TraceApp: Sendable {
             }
             return
         case .system:
-            if focus != .system { _ = perform(.showSystemPanes) }
+            if focus != .system { run(.showSystemPanes) }
             return
         case .live:
             return
@@ -361,72 +398,6 @@ public struct TraceApp: Sendable {
         requestOpen(pane)
     }
 
-    private mutating func requestOpen(_ pane: KeyContext) {
-        if hotspotSource == nil { sourceBuilding = true }
-        jobGeneration += 1
-        outbox.append(HotspotJob(generation: jobGeneration,
-                                 work: .open(store: store, callTree: snapshot.callTree, source: hotspotSource, pane: pane)))
-    }
-
-    // MARK: - background work
-
-    /// Work to run off the UI thread (`HotspotJob.run`), handed out once; give each result to `adopt`.
-    public mutating func takeBackgroundJobs() -> [HotspotJob] {
-        var jobs = outbox
-        outbox.removeAll()
-        jobs += hotspots?.takeJobs() ?? []
-        return jobs
-    }
-
-    /// Whether the hotspot table, the flame graph or a callchain is being built.
-    public var isBuildingInBackground: Bool { !panesBuilding.isEmpty || hotspots?.isBuilding == true }
-
-    /// Takes what a background job built: a pane's data (shown if the pane is still focused), a table, callchains.
-    public mutating func adopt(_ result: HotspotJobResult) {
-        guard case .opened(let source, let table, let tree) = result.value else {
-            hotspots?.adopt(result)
-            return
-        }
-        if hotspotSource == nil { hotspotSource = source }
-        sourceBuilding = false
-        if let table, hotspots == nil {
-            hotspots = HotspotView(source: hotspotSource ?? source, table: table)
-            panesBuilding.remove(.hotspots)
-        }
-        if let tree, flame == nil {
-            panesBuilding.remove(.flame)
-            if tree.count > 1 {
-                flame = FlameView(tree: tree)
-            } else if focus == .flame {
-                focus = .stream
-                say("no stacks or function_graph calls in this trace")
-            }
-        } else if table == nil, flame == nil, panesBuilding.contains(.flame), (hotspotSource ?? source).kind == .events {
-            panesBuilding.remove(.flame)
-            if focus == .flame {
-                focus = .stream
-                say("no stacks or function_graph calls in this trace")
-            }
-        }
-        // A pane that waited for the source asks for its own data now.
-        for pane in [KeyContext.hotspots, .flame] where panesBuilding.contains(pane) {
-            let waiting = pane == .hotspots ? hotspots == nil : flame == nil
-            if waiting, !outbox.contains(where: { if case .open(_, _, _, let p) = $0.work { return p == pane } else { return false } }) {
-                requestOpen(pane)
-            }
-        }
-    }
-
-    /// Runs every background job here and adopts its result, until none is left: for tests and the
-    /// benchmark, which have no background task to run them.
-    public mutating func finishBackgroundJobs() async {
-        while true {
-            let jobs = takeBackgroundJobs()
-            if jobs.isEmpty { return }
-            for job in jobs { adopt(await job.run()) }
-        }
-    }
-
     /// Tab: between the stream and the call tree, carrying the time cursor across.
     private mutating func switchPane() {
         if focus == .hotspots || focus == .flame {
@@ -450,9 +421,11 @@ public struct TraceApp: Sendable {
         if let a = stream.markerA, let b = stream.markerB { range = min(a, b)..<(max(a, b) + 1) }
         if tree == nil || tree?.rowRange != range {
             if let range, range.count > treeRowsInline {
-                // A large range's tree takes seconds: the caller builds it off this thread (`takeTreeRequest`).
-                guard treeRequest?.range != range else { return }
-                treeRequest = TreeRequest(range: range, taken: false)
+                // A large range's tree takes seconds: a job builds it off this thread.
+                guard pendingTree != range else { return }
+                pendingTree = range
+                let store = self.store
+                emit(.run(Job(key: "tree") { _ in .treeBuilt(CallTree(store: store, rows: range), rows: range) }))
                 say("building the call tree of rows \(range.lowerBound + 1)–\(range.upperBound) (A–B)…")
                 return
             }
@@ -464,25 +437,10 @@ public struct TraceApp: Sendable {
     /// An A–B range up to this many rows has its tree built at once (a few ms); a larger one in the background.
     var treeRowsInline = 200_000
 
-    private struct TreeRequest: Sendable {
-        var range: Range<Int>
-        var taken: Bool
-    }
-
-    /// An A–B call tree asked for and not built yet.
-    private var treeRequest: TreeRequest?
-
-    /// The A–B range whose call tree the caller should build off the UI thread (once), then hand to `treeBuilt`.
-    public mutating func takeTreeRequest() -> Range<Int>? {
-        guard let r = treeRequest, !r.taken else { return nil }
-        treeRequest?.taken = true
-        return r.range
-    }
-
     /// A tree built in the background: shown if the markers still give that range.
-    public mutating func treeBuilt(_ calls: CallTree, rows: Range<Int>) {
-        guard treeRequest?.range == rows else { return }
-        treeRequest = nil
+    mutating func treeBuilt(_ calls: CallTree, rows: Range<Int>) {
+        guard pendingTree == rows else { return }
+        pendingTree = nil
         var range: Range<Int>?
         if let a = stream.markerA, let b = stream.markerB { range = min(a, b)..<(max(a, b) + 1) }
         guard range == rows else { return }
@@ -522,7 +480,14 @@ public struct TraceApp: Sendable {
                 say("bad filter: \(error.description)")
             }
         case .save:
-            if !text.isEmpty { saveRequest = text }
+            guard !text.isEmpty else { return }
+            guard !saving else {
+                say("still saving the previous file")
+                return
+            }
+            saving = true
+            say("saving \(text)…")
+            emit(.save(path: text, store: store))
         case .time:
             let clock = store.summary.clock
             var target: Int64?
@@ -570,7 +535,7 @@ public struct TraceApp: Sendable {
 
     /// What the export covers, said in the menu: the whole trace, or the filter and the A–B range.
     /// The hotspot view is focused and built: `x` offers its table as CSV first.
-    private var exportsHotspots: Bool { focus == .hotspots && hotspots != nil }
+    var exportsHotspots: Bool { focus == .hotspots && hotspots != nil }
 
     var exportScope: String {
         if exportsHotspots, let h = hotspots {
@@ -599,32 +564,22 @@ public struct TraceApp: Sendable {
             say("an export is still being written: wait for it")
             return
         }
-        pendingExport = ExportRequest(format: format, rows: exportRange,
-                                      filter: stream.isFiltering ? stream.filterText : nil,
-                                      sourceName: snapshot.source)
+        var request = ExportRequest(format: format, rows: exportRange,
+                                    filter: stream.isFiltering ? stream.filterText : nil,
+                                    sourceName: snapshot.source)
         if choice.table == .hotspots, let h = hotspots {
-            pendingExport = ExportRequest(format: .csv, table: .hotspots, hotspots: h.table, sourceName: snapshot.source)
+            request = ExportRequest(format: .csv, table: .hotspots, hotspots: h.table, sourceName: snapshot.source)
         }
+        emit(.export(request, store: store, tree: snapshot.callTree))
         exporting = true
         say("exporting…")
     }
 
     /// An export is being written in the background (until `exportFinished`).
-    public private(set) var exporting = false
-
-    /// How far the background export is, in the status bar (the keys keep working meanwhile).
-    public mutating func exportProgress(bytes: Int) {
-        say("exporting… \(StatusBar.byteCount(bytes)) written (keys work meanwhile)")
-    }
-
-    /// The export the user chose, once: the executable writes it and calls `exportFinished`.
-    public mutating func takeExportRequest() -> ExportRequest? {
-        defer { pendingExport = nil }
-        return pendingExport
-    }
+    public internal(set) var exporting = false
 
     /// Shows where the export went, or why it failed, in the status bar.
-    public mutating func exportFinished(path: String?, records: Int, error: String?) {
+    mutating func exportFinished(path: String?, records: Int, error: String?) {
         exporting = false
         if let error {
             say("export failed: \(error)")
@@ -636,99 +591,10 @@ public struct TraceApp: Sendable {
     /// The trace's call tree as the snapshot has it (nil while loading or without function_graph lines).
     public var callTree: CallTree? { snapshot.callTree }
 
-    private mutating func say(_ text: String) {
+    /// A message in the status bar, for three seconds.
+    mutating func say(_ text: String) {
         message = text
-        messageFrames = 90
-    }
-
-    // MARK: - drawing
-
-    public mutating func render(into canvas: inout Canvas) {
-        let bounds = canvas.bounds
-        guard bounds.width > 0, bounds.height > 0 else { return }
-        canvas.fill(bounds, role: .normal)
-        let (screenRect, statusRect) = bounds.splitBottom(1)
-        var main = screenRect
-        var panesRect: Rect?
-        if dashboard, focus != .system, screenRect.height >= 12 {
-            if screenRect.width >= 160 {
-                let split = screenRect.splitRight(min(90, screenRect.width * 2 / 5))
-                (main, panesRect) = (split.rest, split.right)
-            } else {
-                let split = screenRect.splitBottom(min(16, screenRect.height / 2))
-                (main, panesRect) = (split.rest, split.bottom)
-            }
-        }
-        var listRect = main
-        var detailRect: Rect?
-        var detailScroll = 0
-        // The panel's lines, taken apart once per frame: they size the panel and fill it.
-        let detailLines = detail != .closed && focus == .stream
-            ? stream.selectedRow(store).map { DetailPanel.lines(for: $0, store: store) } : nil
-        if case .fullScreen(let scroll) = detail, detailLines != nil {
-            listRect = Rect(x: main.x, y: main.y, width: main.width, height: 0)
-            detailRect = main
-            detailScroll = scroll
-        } else if detail == .panel, main.height >= 8, let lines = detailLines {
-            // As tall as the event needs, leaving at least a third of the screen to the list.
-            let wanted = lines.count + 2
-            let split = main.splitBottom(min(max(main.height / 2, wanted), main.height * 2 / 3))
-            listRect = split.rest
-            detailRect = split.bottom
-        }
-        lastHeight = max(1, listRect.height - 1)
-        stream.scrollToCursor(height: lastHeight)
-        if focus == .system || panesRect != nil {
-            let (index, note) = systemSampleIndex()
-            panes.render(system, at: index, note: note, into: &canvas, in: panesRect ?? main)
-        }
-        switch focus {
-        case .system: break
-        case .tree where tree != nil: tree?.render(into: &canvas, in: main)
-        case .hotspots where hotspots != nil: hotspots?.render(into: &canvas, in: main)
-        case .flame where flame != nil: flame?.render(into: &canvas, in: main)
-        case .hotspots, .flame: renderBuilding(into: &canvas, in: main)
-        default: stream.render(into: &canvas, in: listRect, store: store)
-        }
-        if let detailRect, let detailLines {
-            let maxScroll = DetailPanel.render(detailLines, scroll: detailScroll, fullScreen: detailRect == main,
-                                               into: &canvas, in: detailRect)
-            if case .fullScreen(let scroll) = detail, scroll > maxScroll { detail = .fullScreen(scroll: maxScroll) }
-        }
-        switch mode {
-        case .prompt(let kind, let editor):
-            canvas.fill(statusRect, role: .prompt)
-            canvas.put(kind.rawValue + editor.text, x: 0, y: statusRect.y, role: .prompt)
-            canvas.cursor = (min(bounds.width - 1, kind.rawValue.count + editor.cursor), statusRect.y)
-        default:
-            if focus == .tree, let tree {
-                StatusBar.render(snapshot: snapshot, tree: tree, message: message, into: &canvas, in: statusRect)
-            } else if focus == .hotspots, let hotspots {
-                StatusBar.draw(hotspots.status() + StatusBar.captureParts(snapshot, paused: paused), message: message,
-                               idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
-            } else if focus == .flame, let flame {
-                StatusBar.draw(flame.status() + StatusBar.captureParts(snapshot, paused: paused), message: message, idle: " Tab stream  ? help ", into: &canvas,
-                               in: statusRect)
-            } else if focus == .hotspots || focus == .flame {
-                StatusBar.draw([(focus == .hotspots ? " hotspots" : " flame graph", .statusAccent), (" building…", .statusAccent)],
-                               message: message, idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
-            } else {
-                StatusBar.render(snapshot: snapshot, stream: stream, message: message, paused: paused, into: &canvas, in: statusRect)
-            }
-        }
-        if case .exportMenu(let selected) = mode {
-            ExportMenu.render(selected: selected, scope: exportScope, hotspots: exportsHotspots, into: &canvas, in: main)
-        }
-        if case .picker(var picker) = mode, let live = snapshot.live {
-            let enabled = Set(live.enabledEvents)
-            picker.settle(enabled: enabled)
-            picker.render(available: live.availableEvents, enabled: enabled, into: &canvas, in: main)
-            mode = .picker(picker)
-        }
-        if case .help(let scroll) = mode {
-            let maxScroll = HelpOverlay.render(keymap: keymap, context: focus, live: isLive, scroll: scroll, into: &canvas, in: main)
-            if scroll > maxScroll { mode = .help(scroll: maxScroll) }
-        }
+        messageExpiry = now + .seconds(3)
     }
 }
 

@@ -71,12 +71,10 @@ struct Live: AsyncParsableCommand {
                                   counters: true)
         sampler.start { procHistory.append($0) }
         defer { sampler.stop() }
-        var procGeneration = -1
         // Frames drawn, said on exit with the rate: the benchmark checks the UI kept drawing under load.
         var frames = 0
         var savedAtQuit: String?
         let started = ContinuousClock.now
-        var app: TraceApp
         do {
             let screen: TerminalScreen
             do {
@@ -87,57 +85,27 @@ struct Live: AsyncParsableCommand {
                 throw error
             }
             defer { screen.close() }
-            app = TraceApp(snapshot: session.snapshots.current)
+            var app = TraceApp(snapshot: session.snapshots.current)
             // Sampling alone opens on the hotspot table, as perf top does.
             if instance == nil { app.openHotspotsWhenLive() }
-            let hotspotRefresh = HotspotRefresher()
-            var viewWork = ViewWork()
-            #if DEBUG
-            let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
-            #endif
-            // A frame every 33 ms: the wait for a key is what is left of the frame after drawing it (a fixed
-            // 33 ms wait after a slow frame under load drew 19 frames a second instead of 30).
-            var nextFrame = ContinuousClock.now
-            loop: while !signals.isRaised {
-                nextFrame += .milliseconds(33)
-                #if DEBUG
-                if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
-                #endif
-                app.update(session.snapshots.current)
-                viewWork.deliver(to: &app)
-                // The hotspot table and the flame graph follow the capture: rebuilt off this thread, swapped in.
-                hotspotRefresh.step(&app)
-                let proc = procHistory.current
-                if proc.generation != procGeneration {
-                    procGeneration = proc.generation
-                    app.system = proc.history
-                }
-                if let path = app.takeSaveRequest() { viewWork.save(app.store, proc: proc.history, to: path, app: &app) }
-                for (name, on) in app.takeEventToggles() {
-                    guard let instance else { break }
-                    Task { await session.setEvent(name, enabled: on, in: instance) }
-                }
-                var canvas = Canvas(width: screen.width, height: screen.height)
-                app.render(into: &canvas)
-                screen.present(canvas)
-                frames += 1
-                let now = ContinuousClock.now
-                if nextFrame < now - .milliseconds(33) { nextFrame = now }
-                let left = nextFrame > now ? nextFrame - now : .zero
-                let wait = Int(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
-                guard let key = screen.readKey(timeoutMilliseconds: Int32(max(1, min(33, wait)))) else { continue }
-                if app.handle(key) == .quit { break }
-                while let more = screen.readKey(timeoutMilliseconds: 0) {
-                    if app.handle(more) == .quit { break loop }
-                }
-                viewWork.start(from: &app)
+            let box = session.snapshots
+            box.onPublish(screen.waker.callAsFunction)
+            procHistory.onAppend(screen.waker.callAsFunction)
+            signals.wakes(screen.waker)
+            let host = ViewerHost(proc: procHistory) { name, on in
+                guard let instance else { return }
+                Task { await session.setEvent(name, enabled: on, in: instance) }
             }
-            // A `w` just before `q` still writes its whole file, even one typed in the same keystrokes as the `q`;
-            // what the last save wrote is said again below the shell prompt.
-            if let path = app.takeSaveRequest() {
-                viewWork.save(app.store, proc: procHistory.current.history, to: path, app: &app)
-            }
-            savedAtQuit = await viewWork.finishSave()
+            let loop = RunLoop(app: app, terminal: screen,
+                               sources: .init(snapshot: DebugHooks.crashing(box.current),
+                                              system: { procHistory.current }, shouldStop: { signals.isRaised }),
+                               host: host)
+            loop.run()
+            // A `w` just before `q` still writes its whole file; what the last save wrote is said again below the
+            // shell prompt.
+            await loop.finish("save")
+            savedAtQuit = loop.app.lastSaved
+            frames = loop.frames
         }
         capturing.cancel()
         await capturing.value

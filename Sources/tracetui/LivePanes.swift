@@ -21,24 +21,11 @@ enum LivePanes {
         CrashGuard.install()
         let screen = try display.openScreen(theme)
         defer { screen.close() }
-        var app = TraceApp(snapshot: TraceSnapshot(source: "live /proc",
-                                                   progress: LoadProgress(finished: true)))
+        var app = TraceApp(snapshot: TraceSnapshot(source: "live /proc", progress: LoadProgress(finished: true)))
         _ = app.perform(.showSystemPanes)
-        var drawn = -1
-        var dirty = true
-        while !signals.isRaised {
-            let (history, generation) = inbox.current
-            if generation != drawn || dirty {
-                app.system = history
-                var canvas = Canvas(width: screen.width, height: screen.height)
-                app.render(into: &canvas)
-                screen.present(canvas)
-                drawn = generation
-                dirty = false
-            }
-            guard let key = screen.readKey(timeoutMilliseconds: 100) else { continue }
-            if app.handle(key) == .quit { break }
-            dirty = true
-        }
+        inbox.onAppend(screen.waker.callAsFunction)
+        signals.wakes(screen.waker)
+        RunLoop(app: app, terminal: screen,
+                sources: .init(system: { inbox.current }, shouldStop: { signals.isRaised })).run()
     }
 }

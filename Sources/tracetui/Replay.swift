@@ -94,33 +94,13 @@ enum Viewer {
         defer { screen.close() }
         var app = TraceApp(snapshot: session.snapshots.current)
         app.system = system
-        #if DEBUG
-        // Lets the end-to-end tests check that a real crash leaves the terminal usable.
-        let crashForTest = ProcessInfo.processInfo.environment["TRACETUI_TEST_CRASH"] != nil
-        #endif
-        var viewWork = ViewWork()
-        while !signals.isRaised {
-            #if DEBUG
-            if crashForTest, app.store.count > 0 { _ = [Int]()[1] }
-            #endif
-            app.update(session.snapshots.current)
-            viewWork.deliver(to: &app)
-            var canvas = Canvas(width: screen.width, height: screen.height)
-            app.render(into: &canvas)
-            screen.present(canvas)
-            guard let key = screen.readKey(timeoutMilliseconds: 33) else { continue }
-            if app.handle(key) == .quit { break }
-            // Drain keys already typed before drawing again (holding a key must not lag).
-            var quit = false
-            while let more = screen.readKey(timeoutMilliseconds: 0) {
-                if app.handle(more) == .quit {
-                    quit = true
-                    break
-                }
-            }
-            if quit { break }
-            viewWork.start(from: &app)
-        }
+        let box = session.snapshots
+        box.onPublish(screen.waker.callAsFunction)
+        signals.wakes(screen.waker)
+        let loop = RunLoop(app: app, terminal: screen,
+                           sources: .init(snapshot: DebugHooks.crashing(box.current), shouldStop: { signals.isRaised }),
+                           host: ViewerHost())
+        loop.run()
     }
 }
 

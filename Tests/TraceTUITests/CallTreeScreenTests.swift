@@ -49,7 +49,7 @@ struct CallTreeScreenTests {
         _ = app.handle(.tab)
         #expect(app.focus == .stream)
         #expect(Self.screen(&app).row(13).contains("opens when the file has loaded"))
-        app.update(Fixtures.snapshot(Self.graph, finished: true))
+        _ = app.handle(.snapshot(Fixtures.snapshot(Self.graph, finished: true)))
         #expect(app.focus == .tree)
     }
 
@@ -72,7 +72,7 @@ struct CallTreeScreenTests {
         var app = TraceApp(snapshot: Fixtures.snapshot(Self.graph, finished: false))
         _ = app.handle(.tab)
         _ = app.handle(.tab)
-        app.update(Fixtures.snapshot(Self.graph, finished: true))
+        _ = app.handle(.snapshot(Fixtures.snapshot(Self.graph, finished: true)))
         #expect(app.focus == .stream)
     }
 
@@ -237,24 +237,22 @@ struct CallTreeScreenTests {
 
     /// A large A–B range's tree is built by the caller in the background: Tab says so and the stream keeps
     /// its keys; the tree opens when it is handed back, and a tree for markers moved meanwhile is dropped.
-    @Test func aLargeRangesTreeIsBuiltInTheBackground() {
+    @Test func aLargeRangesTreeIsBuiltInTheBackground() async {
         var app = Fixtures.app(Self.graph)
         app.treeRowsInline = 2
         for _ in 0..<4 { _ = app.handle(.char("j")) }
         _ = app.handle(.char("m"))
         for _ in 0..<4 { _ = app.handle(.char("j")) }
         _ = app.handle(.char("M"))
-        _ = app.handle(.tab)
+        let build = app.handle(.tab).jobs
         #expect(app.focus == .stream)
         var c = Self.screen(&app)
         #expect(c.row(13).contains("building the call tree of rows"), "status: \(c.row(13))")
-        let rows = app.takeTreeRequest()
-        #expect(rows != nil)
-        #expect(app.takeTreeRequest() == nil, "taken once")
+        #expect(build.count == 1)
+        #expect(app.handle(.tab).jobs.isEmpty, "asked once")
         _ = app.handle(.char("k"))
         #expect(app.focus == .stream, "the stream still takes keys")
-        let store = app.store
-        if let rows { app.treeBuilt(CallTree(store: store, rows: rows), rows: rows) }
+        await app.settle(build.map { .run($0) })
         #expect(app.focus == .tree)
         c = Self.screen(&app)
         #expect(c.row(1).contains("tty_read"))
@@ -264,12 +262,11 @@ struct CallTreeScreenTests {
         _ = app.handle(.tab)
         _ = app.handle(.char("G"))
         _ = app.handle(.char("M"))
-        _ = app.handle(.tab)
-        let second = app.takeTreeRequest()
-        #expect(second != nil && second != rows)
+        let second = app.handle(.tab).jobs
+        #expect(second.count == 1)
         _ = app.handle(.char("g"))
         _ = app.handle(.char("m"))
-        if let second { app.treeBuilt(CallTree(store: store, rows: second), rows: second) }
+        await app.settle(second.map { .run($0) })
         #expect(app.focus == .stream)
     }
 
@@ -336,8 +333,6 @@ struct CallTreeScreenTests {
 
 extension TraceApp {
     mutating func render(at width: Int, _ height: Int) -> Canvas {
-        var c = Canvas(width: width, height: height)
-        render(into: &c)
-        return c
+        draw(width: width, height: height)
     }
 }

@@ -6,6 +6,11 @@ import TraceModel
 /// The `x` menu: a small list of formats; the choice becomes a request with the view's filter and A–B range.
 @Suite("Export menu")
 struct ExportMenuTests {
+    /// The exports among the effects a key asked for.
+    static func exports(_ effects: [Effect]) -> [ExportRequest] {
+        effects.compactMap { if case .export(let request, _, _) = $0 { request } else { nil } }
+    }
+
     @Test func xOpensTheMenuAndEscapeClosesIt() {
         var app = Fixtures.app()
         _ = app.handle(.char("x"))
@@ -15,9 +20,8 @@ struct ExportMenuTests {
         #expect(text.contains("CSV of the event stream"))
         #expect(text.contains("flame graph SVG"))
         #expect(text.contains("the whole trace"))
-        _ = app.handle(.escape)
+        #expect(Self.exports(app.handle(.escape)).isEmpty)
         #expect(app.mode == .browsing)
-        #expect(app.takeExportRequest() == nil)
     }
 
     @Test func onTheHotspotViewXOffersTheTableAsCSV() async throws {
@@ -29,9 +33,8 @@ struct ExportMenuTests {
         let text = Fixtures.render(&app, width: 90, height: 20).text
         #expect(text.contains("v  CSV of the hotspot table, as shown"))
         #expect(text.contains("the hotspot table (3 entries, dso: /bin/app)"))
-        _ = app.handle(.char("v"))
-        let taken = app.takeExportRequest()
-        let request = try #require(taken)
+        let taken = Self.exports(app.handle(.char("v")))
+        let request = try #require(taken.first)
         #expect(request.table == .hotspots)
         #expect(request.fileName { _ in false } == "tracetui-perf-hotspots.csv")
         var out: [UInt8] = []
@@ -58,20 +61,19 @@ struct ExportMenuTests {
         let canvas = Fixtures.render(&app, width: 100, height: 20)
         #expect(canvas.text.contains("filter event == sched_switch, rows 3–7 (A–B)"))
         _ = app.handle(.down)
-        _ = app.handle(.enter)
-        let request = app.takeExportRequest()
+        let requests = Self.exports(app.handle(.enter))
+        #expect(requests.count == 1)
+        let request = requests.first
         #expect(request?.format == .csv)
         #expect(request?.filter == "event == sched_switch")
         #expect(request?.rows != nil)
-        #expect(app.takeExportRequest() == nil, "taken once")
     }
 
     @Test func theStatusBarSaysWhereTheFileWent() {
         var app = Fixtures.app()
         _ = app.handle(.char("x"))
-        _ = app.handle(.char("s"))
-        #expect(app.takeExportRequest()?.format == .svg)
-        app.exportFinished(path: "/tmp/tracetui-test.svg", records: 3, error: nil)
+        #expect(Self.exports(app.handle(.char("s"))).first?.format == .svg)
+        _ = app.handle(.exportFinished(path: "/tmp/tracetui-test.svg", records: 3, error: nil))
         let canvas = Fixtures.render(&app, width: 100, height: 10)
         #expect(canvas.text.contains("exported 3 records to /tmp/tracetui-test.svg"))
     }
@@ -81,21 +83,19 @@ struct ExportMenuTests {
     @Test func aRunningExportShowsItsProgressAndKeysStillWork() {
         var app = Fixtures.app()
         _ = app.handle(.char("x"))
-        _ = app.handle(.char("c"))
-        #expect(app.takeExportRequest()?.format == .chrome)
+        #expect(Self.exports(app.handle(.char("c"))).first?.format == .chrome)
         #expect(app.exporting)
-        app.exportProgress(bytes: 312 << 20)
+        _ = app.handle(.exportProgress(bytes: 312 << 20))
         let before = app.stream.cursor
         _ = app.handle(.char("j"))
         #expect(app.stream.cursor == before + 1)
         var canvas = Fixtures.render(&app, width: 100, height: 10)
         #expect(canvas.text.contains("exporting… 312 MB written"))
         _ = app.handle(.char("x"))
-        _ = app.handle(.char("v"))
-        #expect(app.takeExportRequest() == nil, "one export at a time")
+        #expect(Self.exports(app.handle(.char("v"))).isEmpty, "one export at a time")
         canvas = Fixtures.render(&app, width: 100, height: 10)
         #expect(canvas.text.contains("an export is still being written"))
-        app.exportFinished(path: nil, records: 0, error: "cannot write /x: No space left on device")
+        _ = app.handle(.exportFinished(path: nil, records: 0, error: "cannot write /x: No space left on device"))
         #expect(!app.exporting)
         canvas = Fixtures.render(&app, width: 100, height: 10)
         #expect(canvas.text.contains("export failed: cannot write /x: No space left on device"))

@@ -35,14 +35,12 @@ enum Fixtures {
 
     /// Renders the app once at a size and returns the canvas.
     static func render(_ app: inout TraceApp, width: Int, height: Int) -> Canvas {
-        var canvas = Canvas(width: width, height: height)
-        app.render(into: &canvas)
-        return canvas
+        app.draw(width: width, height: height)
     }
 
     static func app(_ text: String = lines) -> TraceApp {
         var app = TraceApp(snapshot: snapshot(text))
-        app.update(snapshot(text))
+        _ = app.handle(.snapshot(snapshot(text)))
         return app
     }
 

@@ -30,7 +30,7 @@ struct HotspotScreenTests {
                                      progress: LoadProgress(bytesDone: 1, bytesTotal: 1, seconds: 0.01, finished: true),
                                      generation: 1)
         var app = TraceApp(snapshot: snapshot)
-        app.update(snapshot)
+        _ = app.handle(.snapshot(snapshot))
         return app
     }
 
@@ -163,7 +163,7 @@ struct HotspotScreenTests {
 
     @Test func threeShowsBuildingUntilTheTableIsAdopted() async {
         var app = Self.app()
-        _ = app.handle(.char("3"))
+        let jobs = app.handle(.char("3")).jobs
         // Nothing was built on this thread: the pane says so, and keys still work.
         #expect(app.focus == .hotspots && app.isBuildingInBackground)
         var rows = Self.rows(Fixtures.render(&app, width: 80, height: 5))
@@ -172,12 +172,10 @@ struct HotspotScreenTests {
         _ = app.handle(.char("j"))
         _ = app.handle(.tab)
         #expect(app.focus == .stream)
-        _ = app.handle(.char("3"))
         // Asking again while it builds starts no second build.
-        let jobs = app.takeBackgroundJobs()
-        #expect(jobs.count == 1)
-        #expect(app.takeBackgroundJobs().isEmpty)
-        for job in jobs { app.adopt(await job.run()) }
+        #expect(app.handle(.char("3")).jobs.isEmpty)
+        #expect(!jobs.isEmpty)
+        await app.settle(jobs.map { .run($0) })
         #expect(!app.isBuildingInBackground)
         rows = Self.rows(Fixtures.render(&app, width: 80, height: 5))
         #expect(rows[0] == " Samples: 3  sort: comm,dso,symbol  order: children")
@@ -188,14 +186,13 @@ struct HotspotScreenTests {
         var app = Self.app()
         await app.press(.char("3"))
         await app.press(.char("j"))
-        _ = app.handle(.enter)
+        let jobs = app.handle(.enter).jobs
         var rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
         #expect(rows[3].hasSuffix("- [.] spin"))
         #expect(rows[4].trimmingCharacters(in: .whitespaces) == "building the callchain…")
         #expect(rows[8].contains("building…"))
-        let jobs = app.takeBackgroundJobs()
         #expect(jobs.count == 1)
-        for job in jobs { app.adopt(await job.run()) }
+        await app.settle(jobs.map { .run($0) })
         rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
         #expect(rows[4].trimmingCharacters(in: .whitespaces) == "--66.67%--work")
         #expect(!rows[8].contains("building…"))
@@ -204,17 +201,16 @@ struct HotspotScreenTests {
     @Test func aTableBuiltForAnOlderRequestIsDropped() async {
         var app = Self.app()
         await app.press(.char("3"))
-        _ = app.handle(.char("s"))
-        let first = app.takeBackgroundJobs()
-        _ = app.handle(.char("s"))
-        let second = app.takeBackgroundJobs()
+        let first = app.handle(.char("s")).jobs
+        let second = app.handle(.char("s")).jobs
         #expect(first.count == 1 && second.count == 1)
         // Until a table arrives the old one stays on screen, marked as building.
         var rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
         #expect(rows[0].contains("sort: comm,dso,symbol"))
         #expect(rows[8].contains("building…"))
-        for job in second { app.adopt(await job.run()) }
-        for job in first { app.adopt(await job.run()) }
+        // Out of order, as background tasks may finish: the view keeps the newest request's table.
+        await app.settle(second.map { .run($0) })
+        await app.settle(first.map { .run($0) })
         rows = Self.rows(Fixtures.render(&app, width: 80, height: 9))
         #expect(rows[0].contains("sort: dso,symbol "), "\(rows[0])")
         #expect(!rows[8].contains("building…"))
@@ -240,9 +236,9 @@ struct HotspotScreenTests {
 
     @Test func flameGraphIsBuiltInTheBackground() async {
         var app = Self.app()
-        _ = app.handle(.char("4"))
+        let building = app.handle(.char("4"))
         #expect(Self.rows(Fixtures.render(&app, width: 40, height: 4))[0] == " building the flame graph of 3 lines…")
-        await app.finishBackgroundJobs()
+        await app.settle(building)
         #expect(Self.rows(Fixtures.render(&app, width: 40, height: 4))[1].hasPrefix("all"))
     }
 }
@@ -263,7 +259,6 @@ struct PerfStreamScreenTests {
 extension TraceApp {
     /// A key, then what it asked to build in the background, run here (as the viewer's loop does later).
     mutating func press(_ key: Key) async {
-        _ = handle(key)
-        await finishBackgroundJobs()
+        await settle(handle(key))
     }
 }

@@ -23,31 +23,31 @@ struct LiveHotspotTests {
         return s
     }
 
-    /// What the executable's refresher does, without the background task.
-    static func refresh(_ app: inout TraceApp) -> Bool {
-        guard let request = app.hotspotRefreshRequest() else { return false }
-        app.apply(HotspotRefresh.build(request))
-        return true
+    /// Runs the rebuild among `effects` (what the app asked for when it last handled an event) as the run
+    /// loop's job runner would; false when it asked for none.
+    static func refresh(_ app: inout TraceApp, _ effects: [Effect]) async -> Bool {
+        let rebuilds = effects.jobs.filter { $0.key == "hotspots.refresh" }
+        for job in rebuilds { _ = app.handle(await job.work(JobControl { _ in })) }
+        return !rebuilds.isEmpty
     }
 
-    @Test func tableFollowsNewSamplesAndKeepsTheSelectedEntry() {
+    @Test func tableFollowsNewSamplesAndKeepsTheSelectedEntry() async {
         let first = Self.sample("spin", cpu: 0) + Self.sample("spin", cpu: 1) + Self.sample("idle", cpu: 0)
         var app = TraceApp(snapshot: Self.snapshot(first, generation: 1))
         app.openHotspotsWhenLive()
-        app.update(Self.snapshot(first, generation: 1))
+        let opened = app.handle(.snapshot(Self.snapshot(first, generation: 1)))
         #expect(app.focus == .hotspots)
         // Nothing is built on the UI thread: the screen says so until the table arrives.
         var canvas = Fixtures.render(&app, width: 80, height: 8)
         #expect(HotspotScreenTests.rows(canvas)[0].contains("building the hotspot table"))
-        #expect(Self.refresh(&app))
-        #expect(!Self.refresh(&app), "no rebuild while the store is unchanged")
+        #expect(await Self.refresh(&app, opened))
+        #expect(!(await Self.refresh(&app, app.handle(.tick, at: .seconds(5)))), "no rebuild while the store is unchanged")
         canvas = Fixtures.render(&app, width: 80, height: 8)
         #expect(HotspotScreenTests.rows(canvas)[0].hasPrefix(" Samples: 3 "))
         // Select `idle` (the last entry), then more samples arrive that make it lead.
         _ = app.handle(.char("G"))
         let more = first + String(repeating: Self.sample("idle", cpu: 1), count: 5)
-        app.update(Self.snapshot(more, generation: 2))
-        #expect(Self.refresh(&app))
+        #expect(await Self.refresh(&app, app.handle(.snapshot(Self.snapshot(more, generation: 2)), at: .seconds(6))))
         canvas = Fixtures.render(&app, width: 80, height: 8)
         let rows = HotspotScreenTests.rows(canvas)
         #expect(rows[0].hasPrefix(" Samples: 8 "))
@@ -58,34 +58,41 @@ struct LiveHotspotTests {
         #expect(app.hotspots?.cursor == 1)
     }
 
-    @Test func pausedViewIsNotRebuilt() {
+    @Test func pausedViewIsNotRebuilt() async {
         let text = Self.sample("spin", cpu: 0)
         var app = TraceApp(snapshot: Self.snapshot(text, generation: 1))
-        _ = app.handle(.char("3"))
-        #expect(Self.refresh(&app))
-        _ = app.handle(.char(" "))
-        app.update(Self.snapshot(text + text, generation: 2))
-        #expect(!Self.refresh(&app))
-        _ = app.handle(.char(" "))
-        #expect(Self.refresh(&app))
+        #expect(await Self.refresh(&app, app.handle(.char("3"))))
+        _ = app.handle(.key(.char(" ")), at: .seconds(5))
+        #expect(!(await Self.refresh(&app, app.handle(.snapshot(Self.snapshot(text + text, generation: 2))))))
+        #expect(await Self.refresh(&app, app.handle(.char(" "))))
     }
 
-    @Test func eventCountsRefreshLiveToo() {
+    @Test func rebuildsWaitHalfASecondAfterTheLast() async {
+        let text = Self.sample("spin", cpu: 0)
+        var app = TraceApp(snapshot: Self.snapshot(text, generation: 1))
+        #expect(await Self.refresh(&app, app.handle(.key(.char("3")), at: .seconds(1))))
+        let grown = app.handle(.snapshot(Self.snapshot(text + text, generation: 2)), at: .seconds(1) + .milliseconds(100))
+        #expect(!(await Self.refresh(&app, grown)), "too soon after the last rebuild")
+        #expect(app.nextDeadline() == .seconds(1) + .milliseconds(500), "the loop is woken when it is due")
+        #expect(await Self.refresh(&app, app.handle(.tick, at: .seconds(1) + .milliseconds(500))))
+    }
+
+    @Test func eventCountsRefreshLiveToo() async {
         let line = "            bash-100   [000] .....  1.000000: sched_switch: prev_comm=bash prev_pid=100\n"
         var app = TraceApp(snapshot: Self.snapshot(line, generation: 1, sampling: false))
-        _ = app.handle(.char("3"))
-        #expect(Self.refresh(&app))
+        #expect(await Self.refresh(&app, app.handle(.char("3"))))
         var canvas = Fixtures.render(&app, width: 80, height: 6)
         #expect(HotspotScreenTests.rows(canvas)[0].hasPrefix(" Events: 1 "))
-        app.update(Self.snapshot(String(repeating: line, count: 4), generation: 2, sampling: false))
-        #expect(Self.refresh(&app))
+        let grown = app.handle(.snapshot(Self.snapshot(String(repeating: line, count: 4), generation: 2, sampling: false)),
+                               at: .seconds(5))
+        #expect(await Self.refresh(&app, grown))
         canvas = Fixtures.render(&app, width: 80, height: 6)
         #expect(HotspotScreenTests.rows(canvas)[0].hasPrefix(" Events: 4 "))
     }
 
     @Test func replayNeverAsksForARefresh() {
         var app = HotspotScreenTests.app()
-        _ = app.handle(.char("3"))
-        #expect(app.hotspotRefreshRequest() == nil)
+        let effects = app.handle(.char("3"))
+        #expect(!effects.jobs.contains { $0.key == "hotspots.refresh" } && app.nextDeadline() == nil)
     }
 }

@@ -21,20 +21,20 @@ struct LiveScreenTests {
         var status = LiveStatus()
         status.eventsPerSecond = 12345
         var app = TraceApp(snapshot: Self.liveSnapshot(status, lines: 10, generation: 1))
-        app.update(Self.liveSnapshot(status, lines: 10, generation: 1))
+        _ = app.handle(.snapshot(Self.liveSnapshot(status, lines: 10, generation: 1)))
         #expect(app.stream.cursor == 9)
-        app.update(Self.liveSnapshot(status, lines: 20, generation: 2))
+        _ = app.handle(.snapshot(Self.liveSnapshot(status, lines: 20, generation: 2)))
         #expect(app.stream.cursor == 19)
         _ = app.handle(.char(" "))
         #expect(app.paused)
-        app.update(Self.liveSnapshot(status, lines: 30, generation: 3))
+        _ = app.handle(.snapshot(Self.liveSnapshot(status, lines: 30, generation: 3)))
         #expect(app.stream.cursor == 19, "paused: the view stays while rows arrive")
         let bar = Fixtures.render(&app, width: 140, height: 10).text.split(separator: "\n").last.map(String.init) ?? ""
         #expect(bar.contains("‖ paused"))
         #expect(bar.contains("12,345 ev/s"))
         #expect(bar.contains("no loss"))
         _ = app.handle(.char(" "))
-        app.update(Self.liveSnapshot(status, lines: 40, generation: 4))
+        _ = app.handle(.snapshot(Self.liveSnapshot(status, lines: 40, generation: 4)))
         #expect(!app.paused)
         #expect(app.stream.cursor == 39)
     }
@@ -44,21 +44,28 @@ struct LiveScreenTests {
         status.kernelOverrun = 1500
         status.evicted = 2_000_000
         var app = TraceApp(snapshot: Self.liveSnapshot(status, lines: 5, generation: 1))
-        app.update(Self.liveSnapshot(status, lines: 5, generation: 1))
+        _ = app.handle(.snapshot(Self.liveSnapshot(status, lines: 5, generation: 1)))
         let bar = Fixtures.render(&app, width: 160, height: 10).text.split(separator: "\n").last.map(String.init) ?? ""
         #expect(bar.contains("● live"))
         #expect(bar.contains("lost 1,500"))
         #expect(bar.contains("evicted 2,000,000 oldest"))
     }
 
-    @Test func wAsksForAFileAndHandsThePathToTheCaller() {
+    @Test func wAsksForAFileAndAsksTheHostToSaveIt() {
         var app = TraceApp(snapshot: Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
-        app.update(Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
+        _ = app.handle(.snapshot(Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1)))
         _ = app.handle(.char("w"))
         #expect(Fixtures.render(&app, width: 100, height: 10).text.contains("save to: tracetui-live.txt"))
-        _ = app.handle(.enter)
-        #expect(app.takeSaveRequest() == "tracetui-live.txt")
-        #expect(app.takeSaveRequest() == nil)
+        let saves = app.handle(.enter).compactMap { if case .save(let path, _) = $0 { path } else { nil } }
+        #expect(saves == ["tracetui-live.txt"])
+        // A second `w` while the first is written waits for it.
+        _ = app.handle(.char("w"))
+        #expect(app.handle(.enter).isEmpty)
+        #expect(app.message == "still saving the previous file")
+        _ = app.handle(.saved("saved 5 events to tracetui-live.txt"))
+        #expect(app.lastSaved == "saved 5 events to tracetui-live.txt")
+        _ = app.handle(.char("w"))
+        #expect(app.handle(.enter).count == 1)
     }
 
     @Test func thePickerNarrowsAsYouTypeAndSpaceTogglesTheSelectedEvent() {
@@ -66,7 +73,7 @@ struct LiveScreenTests {
         status.availableEvents = ["irq:irq_handler_entry", "irq:irq_handler_exit", "sched:sched_switch", "sched:sched_wakeup"]
         status.enabledEvents = ["sched:sched_switch"]
         var app = TraceApp(snapshot: Self.liveSnapshot(status, lines: 5, generation: 1))
-        app.update(Self.liveSnapshot(status, lines: 5, generation: 1))
+        _ = app.handle(.snapshot(Self.liveSnapshot(status, lines: 5, generation: 1)))
         _ = app.handle(.char("e"))
         var text = Fixtures.render(&app, width: 100, height: 20).text
         #expect(text.contains("[x] sched:sched_switch"))
@@ -76,14 +83,16 @@ struct LiveScreenTests {
         text = Fixtures.render(&app, width: 100, height: 20).text
         #expect(text.contains("1 of 4"))
         #expect(!text.contains("irq_handler_entry"))
-        _ = app.handle(.char(" "))
-        #expect(app.takeEventToggles().map { "\($0.0) \($0.1)" } == ["sched:sched_wakeup true"])
+        #expect(Self.toggles(app.handle(.char(" "))) == ["sched:sched_wakeup true"])
         // Ticked at once, before the capture reports it.
         #expect(Fixtures.render(&app, width: 100, height: 20).text.contains("[x] sched:sched_wakeup"))
-        _ = app.handle(.char(" "))
-        #expect(app.takeEventToggles().map { "\($0.0) \($0.1)" } == ["sched:sched_wakeup false"])
+        #expect(Self.toggles(app.handle(.char(" "))) == ["sched:sched_wakeup false"])
         _ = app.handle(.enter)
         #expect(app.mode == .browsing)
+    }
+
+    static func toggles(_ effects: [Effect]) -> [String] {
+        effects.compactMap { if case .setEvent(let name, let on) = $0 { "\(name) \(on)" } else { nil } }
     }
 
     @Test func liveKeysGiveWayToTheCallTreesOwn() {
@@ -95,7 +104,7 @@ struct LiveScreenTests {
 
     @Test func helpListsTheLiveKeysOnlyWhileLive() {
         var app = TraceApp(snapshot: Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
-        app.update(Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1))
+        _ = app.handle(.snapshot(Self.liveSnapshot(LiveStatus(), lines: 5, generation: 1)))
         _ = app.handle(.char("?"))
         #expect(Fixtures.render(&app, width: 120, height: 80).text.contains("pick the events to trace"))
         var replay = Fixtures.app()
@@ -164,7 +173,7 @@ struct LiveCallTreeScreenTests {
 
     @Test func theOpenTreeTakesNewCallsAndKeepsTheSelection() {
         var app = TraceApp(snapshot: Self.snapshot(Self.first, generation: 1))
-        app.update(Self.snapshot(Self.first, generation: 1))
+        _ = app.handle(.snapshot(Self.snapshot(Self.first, generation: 1)))
         _ = app.handle(.char("2"))
         #expect(app.focus == .tree)
         var text = Fixtures.render(&app, width: 100, height: 12).text
@@ -181,7 +190,7 @@ struct LiveCallTreeScreenTests {
         next.store = Fixtures.snapshot(Self.first + Self.second).store
         next.callTree = CallTree(store: next.store)
         next.generation = 2
-        app.update(next)
+        _ = app.handle(.snapshot(next))
         canvas = Fixtures.render(&app, width: 100, height: 12)
         text = canvas.text
         #expect(text.contains("▼ vfs_read"), "still unfolded")

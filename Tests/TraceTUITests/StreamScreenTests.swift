@@ -70,7 +70,7 @@ struct StreamScreenTests {
         var canvas = Fixtures.render(&app, width: 100, height: 10)
         #expect(canvas.row(9).hasPrefix("/sched_switch"), "the prompt replaces the status bar while typing")
         _ = app.handle(.enter)
-        app.update(Fixtures.snapshot())
+        _ = app.handle(.snapshot(Fixtures.snapshot()))
         canvas = Fixtures.render(&app, width: 100, height: 10)
         #expect(app.stream.cursor == 2)
         #expect(canvas.row(9).contains("/sched_switch 1/2 matches"))
@@ -99,7 +99,7 @@ struct StreamScreenTests {
         _ = app.handle(.char("f"))
         Fixtures.type("event == sched_switch && next_prio < 200", into: &app)
         _ = app.handle(.enter)
-        app.update(Fixtures.snapshot())
+        _ = app.handle(.snapshot(Fixtures.snapshot()))
         var canvas = Fixtures.render(&app, width: 100, height: 6)
         #expect(canvas.row(1).contains("bash-15638 sched_switch"))
         #expect(canvas.row(2).contains("kworker/u4:2-87 sched_switch"))
@@ -180,14 +180,14 @@ struct StreamScreenTests {
 
     @Test func quitKey() {
         var app = Fixtures.app()
-        #expect(app.handle(.char("q")) == .quit)
+        #expect(app.handle(.char("q")).quits)
     }
 
     @Test func loadingShowsProgress() {
         var app = TraceApp(snapshot: TraceSnapshot(source: "big.log"))
         var s = Fixtures.snapshot()
         s.progress = LoadProgress(bytesDone: 50 << 20, bytesTotal: 200 << 20, seconds: 0.05)
-        app.update(s)
+        _ = app.handle(.snapshot(s))
         let canvas = Fixtures.render(&app, width: 120, height: 6)
         #expect(canvas.row(5).contains("loading 25% 1000.0 MB/s ETA 1s"))
     }

@@ -8,6 +8,8 @@ import TraceModel
 /// `app.system = box.current.history` each frame.
 public final class ProcHistoryBox: Sendable {
     private let state: Mutex<(history: ProcHistory, generation: Int)>
+    /// Told after every sample (the viewer's run loop, asleep until something happens).
+    private let observers = Mutex<[@Sendable () -> Void]>([])
 
     /// `limit` samples are kept (an hour at one a second by default).
     public init(pageSize: Int = ProcReader.pageSize, limit: Int = 3600) {
@@ -19,6 +21,12 @@ public final class ProcHistoryBox: Sendable {
             $0.history.append(sample)
             $0.generation += 1
         }
+        for notify in observers.withLock({ $0 }) { notify() }
+    }
+
+    /// Calls `notify` (on the sampler's thread) after every sample.
+    public func onAppend(_ notify: @escaping @Sendable () -> Void) {
+        observers.withLock { $0.append(notify) }
     }
 
     public var current: (history: ProcHistory, generation: Int) { state.withLock { ($0.history, $0.generation) } }

@@ -1,0 +1,29 @@
+import Screen
+import TraceModel
+
+/// Everything that reaches the app from outside: a key, a newer capture snapshot, /proc samples, a timer that
+/// came due, and what a background job built or a side effect did. The run loop hands them to
+/// `TraceApp.handle(_:at:)` one at a time; nothing else changes the app's state.
+public enum AppEvent: Sendable {
+    case key(Key)
+    /// The capture published a newer store (loading progress, live events).
+    case snapshot(TraceSnapshot)
+    /// The /proc samples of the session grew (the system panes).
+    case system(ProcHistory)
+    /// A deadline the app asked for (`nextDeadline`) passed.
+    case tick
+    /// The hotspot table, a regrouped table, callchains or the flame graph, built off the UI thread.
+    case hotspots(HotspotJobResult)
+    /// Live: the hotspot table and flame graph rebuilt from a newer store.
+    case hotspotsRefreshed(HotspotRefresh)
+    /// The call tree of an A–B range.
+    case treeBuilt(CallTree, rows: Range<Int>)
+    /// An export being written: bytes so far.
+    case exportProgress(bytes: Int)
+    /// An export ended: where it went, or why it failed.
+    case exportFinished(path: String?, records: Int, error: String?)
+    /// A save ended; what to tell the user.
+    case saved(String)
+    /// A line for the status bar from whoever runs the app.
+    case notice(String)
+}

@@ -1,0 +1,147 @@
+import Screen
+import TraceModel
+
+/// Drawing: `layout` fits the state to the screen (scroll offsets, the page height keys move by), then
+/// `render` draws without changing anything. The run loop calls `draw`, which does both.
+extension TraceApp {
+    /// Where everything goes on a screen of `bounds`.
+    struct ScreenLayout {
+        var main: Rect
+        var status: Rect
+        /// The system panes beside or below the view (the dashboard, `0`).
+        var panes: Rect?
+        /// The stream's list, smaller than `main` when the detail panel is open.
+        var list: Rect
+        var detail: Rect?
+        /// The detail panel's lines, taken apart once per layout.
+        var detailLines: [(key: String, value: String)]?
+    }
+
+    func screenLayout(_ bounds: Rect) -> ScreenLayout {
+        let (screenRect, statusRect) = bounds.splitBottom(1)
+        var main = screenRect
+        var panesRect: Rect?
+        if dashboard, focus != .system, screenRect.height >= 12 {
+            if screenRect.width >= 160 {
+                let split = screenRect.splitRight(min(90, screenRect.width * 2 / 5))
+                (main, panesRect) = (split.rest, split.right)
+            } else {
+                let split = screenRect.splitBottom(min(16, screenRect.height / 2))
+                (main, panesRect) = (split.rest, split.bottom)
+            }
+        }
+        var listRect = main
+        var detailRect: Rect?
+        let detailLines = detail != .closed && focus == .stream
+            ? stream.selectedRow(store).map { DetailPanel.lines(for: $0, store: store) } : nil
+        if case .fullScreen = detail, detailLines != nil {
+            listRect = Rect(x: main.x, y: main.y, width: main.width, height: 0)
+            detailRect = main
+        } else if detail == .panel, main.height >= 8, let lines = detailLines {
+            // As tall as the event needs, leaving at least a third of the screen to the list.
+            let wanted = lines.count + 2
+            let split = main.splitBottom(min(max(main.height / 2, wanted), main.height * 2 / 3))
+            listRect = split.rest
+            detailRect = split.bottom
+        }
+        return ScreenLayout(main: main, status: statusRect, panes: panesRect, list: listRect, detail: detailRect,
+                            detailLines: detailLines)
+    }
+
+    /// Lays out for a screen of `width` × `height` and draws it.
+    public mutating func draw(width: Int, height: Int) -> Canvas {
+        var canvas = Canvas(width: width, height: height)
+        layout(canvas.bounds)
+        render(into: &canvas)
+        return canvas
+    }
+
+    /// Fits the state to the screen: the page height keys move by, each view's scroll offset, the overlays'
+    /// scroll limits.
+    public mutating func layout(_ bounds: Rect) {
+        guard bounds.width > 0, bounds.height > 0 else { return }
+        let l = screenLayout(bounds)
+        pageHeight = max(1, l.list.height - 1)
+        stream.scrollToCursor(height: pageHeight)
+        switch focus {
+        case .tree: tree?.layout(in: l.main)
+        case .hotspots: hotspots?.layout(in: l.main)
+        case .flame: flame?.layout(in: l.main)
+        default: break
+        }
+        if case .fullScreen(let scroll) = detail, let lines = l.detailLines, let rect = l.detail {
+            detail = .fullScreen(scroll: min(scroll, DetailPanel.maxScroll(lines, in: rect)))
+        }
+        if case .picker(var picker) = mode, let live = snapshot.live {
+            picker.settle(enabled: Set(live.enabledEvents))
+            picker.layout(available: live.availableEvents, in: l.main)
+            mode = .picker(picker)
+        }
+        if case .help(let scroll) = mode {
+            mode = .help(scroll: min(scroll, HelpOverlay.maxScroll(keymap: keymap, context: focus, live: isLive, in: l.main)))
+        }
+    }
+
+    /// Draws the state as the last `layout` fitted it; changes nothing.
+    public func render(into canvas: inout Canvas) {
+        let bounds = canvas.bounds
+        guard bounds.width > 0, bounds.height > 0 else { return }
+        canvas.fill(bounds, role: .normal)
+        let l = screenLayout(bounds)
+        if focus == .system || l.panes != nil {
+            let (index, note) = systemSampleIndex()
+            panes.render(system, at: index, note: note, into: &canvas, in: l.panes ?? l.main)
+        }
+        switch focus {
+        case .system: break
+        case .tree where tree != nil: tree?.render(into: &canvas, in: l.main)
+        case .hotspots where hotspots != nil: hotspots?.render(into: &canvas, in: l.main)
+        case .flame where flame != nil: flame?.render(into: &canvas, in: l.main)
+        case .hotspots, .flame: renderBuilding(into: &canvas, in: l.main)
+        default: stream.render(into: &canvas, in: l.list, store: store)
+        }
+        if let rect = l.detail, let lines = l.detailLines {
+            var scroll = 0
+            if case .fullScreen(let s) = detail { scroll = s }
+            DetailPanel.render(lines, scroll: scroll, fullScreen: rect == l.main, into: &canvas, in: rect)
+        }
+        renderStatus(into: &canvas, in: l.status)
+        switch mode {
+        case .exportMenu(let selected):
+            ExportMenu.render(selected: selected, scope: exportScope, hotspots: exportsHotspots, into: &canvas, in: l.main)
+        case .picker(let picker):
+            if let live = snapshot.live {
+                picker.render(available: live.availableEvents, enabled: Set(live.enabledEvents), into: &canvas, in: l.main)
+            }
+        case .help(let scroll):
+            HelpOverlay.render(keymap: keymap, context: focus, live: isLive, scroll: scroll, into: &canvas, in: l.main)
+        case .prompt, .browsing:
+            break
+        }
+    }
+
+    /// The prompt while one is open, else the focused view's status and the message.
+    private func renderStatus(into canvas: inout Canvas, in statusRect: Rect) {
+        if case .prompt(let kind, let editor) = mode {
+            canvas.fill(statusRect, role: .prompt)
+            canvas.put(kind.rawValue + editor.text, x: 0, y: statusRect.y, role: .prompt)
+            canvas.cursor = (min(canvas.width - 1, kind.rawValue.count + editor.cursor), statusRect.y)
+            return
+        }
+        if focus == .tree, let tree {
+            StatusBar.render(snapshot: snapshot, tree: tree, message: message, into: &canvas, in: statusRect)
+        } else if focus == .hotspots, let hotspots {
+            StatusBar.draw(hotspots.status() + StatusBar.captureParts(snapshot, paused: paused), message: message,
+                           idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
+        } else if focus == .flame, let flame {
+            StatusBar.draw(flame.status() + StatusBar.captureParts(snapshot, paused: paused), message: message,
+                           idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
+        } else if focus == .hotspots || focus == .flame {
+            StatusBar.draw([(focus == .hotspots ? " hotspots" : " flame graph", .statusAccent), (" building…", .statusAccent)],
+                           message: message, idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
+        } else {
+            StatusBar.render(snapshot: snapshot, stream: stream, message: message, paused: paused, into: &canvas,
+                             in: statusRect)
+        }
+    }
+}
