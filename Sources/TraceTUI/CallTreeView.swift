@@ -116,7 +116,7 @@ struct CallTreeView {
 
     // MARK: - commands
 
-    mutating func handle(_ command: Command, pageHeight: Int) -> StreamView.Outcome {
+    mutating func handle(_ command: Command, pageHeight: Int) -> ViewOutcome {
         if let choice = fieldChooser { return handleChooser(command, choice) }
         if command == .chooseFields {
             fieldChooser = 0
@@ -235,7 +235,7 @@ struct CallTreeView {
     }
 
     /// Keys while the chooser is open: move, toggle a field, close.
-    private mutating func handleChooser(_ command: Command, _ choice: Int) -> StreamView.Outcome {
+    private mutating func handleChooser(_ command: Command, _ choice: Int) -> ViewOutcome {
         let all = Field.allCases
         switch command {
         case .lineUp: fieldChooser = max(0, choice - 1)
@@ -257,7 +257,7 @@ struct CallTreeView {
     }
 
     /// Finds the next call whose name holds `pattern` in walk order, unfolding its callers.
-    mutating func find(_ pattern: String, forward: Bool = true, from start: Int? = nil) -> StreamView.Outcome {
+    mutating func find(_ pattern: String, forward: Bool = true, from start: Int? = nil) -> ViewOutcome {
         search = pattern
         let needle = TextSearch(pattern)
         // Walk order of every node (not only the unfolded ones).
@@ -418,4 +418,16 @@ struct CallTreeView {
     static func pad(_ s: String, _ w: Int) -> String {
         s.count >= w ? s : String(repeating: " ", count: w - s.count) + s
     }
+}
+
+extension CallTreeView: TraceView {
+    static var keyContext: KeyContext { .tree }
+
+    mutating func handle(_ command: Command, _ ctx: ViewContext) -> ViewOutcome { handle(command, pageHeight: ctx.pageHeight) }
+
+    mutating func layout(in rect: Rect, _ ctx: ViewContext) { layout(in: rect) }
+
+    func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) { render(into: &canvas, in: rect) }
+
+    func status(_ ctx: ViewContext, width: Int) -> StatusLine { StatusBar.tree(ctx.snapshot, self, width: width) }
 }

@@ -19,7 +19,7 @@ struct FlameView {
 
     var isEmpty: Bool { tree.count <= 1 }
 
-    mutating func handle(_ command: Command) -> StreamView.Outcome {
+    mutating func handle(_ command: Command) -> ViewOutcome {
         switch command {
         case .lineUp, .parentNode:
             if selected != zoomRoot, tree.parent[selected] >= 0 { selected = Int(tree.parent[selected]) }
@@ -45,12 +45,12 @@ struct FlameView {
         return .handled
     }
 
-    private mutating func clearSearch() -> StreamView.Outcome {
+    private mutating func clearSearch() -> ViewOutcome {
         search = nil
         return .handled
     }
 
-    mutating func setSearch(_ text: String) -> StreamView.Outcome {
+    mutating func setSearch(_ text: String) -> ViewOutcome {
         search = text.isEmpty ? nil : text
         guard let text = search else { return .handled }
         let matches = (1..<tree.count).filter { tree.label($0).contains(text) }
@@ -134,5 +134,19 @@ struct FlameView {
         if zoomRoot != 0 { parts.append((" zoom: \(tree.label(zoomRoot))", .statusAccent)) }
         if let search { parts.append((" /\(search)", .status)) }
         return parts
+    }
+}
+
+extension FlameView: TraceView {
+    static var keyContext: KeyContext { .flame }
+
+    mutating func handle(_ command: Command, _ ctx: ViewContext) -> ViewOutcome { handle(command) }
+
+    mutating func layout(in rect: Rect, _ ctx: ViewContext) { layout(in: rect) }
+
+    func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) { render(into: &canvas, in: rect) }
+
+    func status(_ ctx: ViewContext, width: Int) -> StatusLine {
+        StatusLine(status() + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused))
     }
 }

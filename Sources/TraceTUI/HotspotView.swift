@@ -162,7 +162,7 @@ struct HotspotView {
 
     // MARK: - commands
 
-    mutating func handle(_ command: Command, pageHeight: Int) -> StreamView.Outcome {
+    mutating func handle(_ command: Command, pageHeight: Int) -> ViewOutcome {
         let page = max(1, pageHeight - 1)
         switch command {
         case .lineUp: cursor = max(0, cursor - 1)
@@ -232,7 +232,7 @@ struct HotspotView {
         rebuild(keepCursor: false)
     }
 
-    private mutating func zoom(_ command: Command) -> StreamView.Outcome {
+    private mutating func zoom(_ command: Command) -> ViewOutcome {
         guard let e = selectedEntry else { return .handled }
         var f = table.filter
         switch command {
@@ -377,5 +377,19 @@ extension HotspotTable {
     static func percentLabel(_ v: Double) -> String {
         let scaled = Int((v * 100).rounded())
         return "\(scaled / 100)." + (scaled % 100 < 10 ? "0" : "") + "\(scaled % 100)%"
+    }
+}
+
+extension HotspotView: TraceView {
+    static var keyContext: KeyContext { .hotspots }
+
+    mutating func handle(_ command: Command, _ ctx: ViewContext) -> ViewOutcome { handle(command, pageHeight: ctx.pageHeight) }
+
+    mutating func layout(in rect: Rect, _ ctx: ViewContext) { layout(in: rect) }
+
+    func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) { render(into: &canvas, in: rect) }
+
+    func status(_ ctx: ViewContext, width: Int) -> StatusLine {
+        StatusLine(status() + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused))
     }
 }

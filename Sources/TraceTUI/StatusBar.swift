@@ -3,15 +3,14 @@ import TraceModel
 
 /// The bottom line: source, position, filter, search, markers, losses, unparsed lines, loading progress.
 public struct StatusBar {
-    static func render(snapshot: TraceSnapshot, stream: StreamView, message: String?, paused: Bool = false,
-                       into canvas: inout Canvas, in rect: Rect) {
-        canvas.fill(rect, role: .status)
+    /// The stream's line: source, position, losses, filter, search, markers, the capture, loading.
+    static func stream(_ snapshot: TraceSnapshot, _ stream: StreamView, paused: Bool, width: Int) -> StatusLine {
         let store = snapshot.store
         let summary = store.summary
         var parts: [(String, Role)] = []
         let visible = stream.visibleCount(store)
         let position = visible == 0 ? 0 : stream.cursor + 1
-        parts.append((" \(shortened(snapshot.source, to: max(16, rect.width * 2 / 5))) ", .statusAccent))
+        parts.append((" \(shortened(snapshot.source, to: max(16, width * 2 / 5))) ", .statusAccent))
         parts.append((" \(grouped(position))/\(grouped(visible))", .status))
         if snapshot.live == nil, summary.lostEvents > 0 { parts.append((" lost \(grouped(summary.lostEvents))", .statusAccent)) }
         if summary.unparsed > 0 { parts.append((" unparsed \(grouped(summary.unparsed))", .status)) }
@@ -40,7 +39,7 @@ public struct StatusBar {
             parts.append((text, .progress))
         }
         if let error = snapshot.error { parts.append((" \(error)", .error)) }
-        draw(parts, message: message, idle: " ? help ", into: &canvas, in: rect)
+        return StatusLine(parts, idle: " ? help ")
     }
 
     /// Live: the capture's parts (tracing and sampling), also shown under the hotspot table and flame graph.
@@ -76,7 +75,9 @@ public struct StatusBar {
 
     /// Left parts in order, the message (or the idle hint) on the right; a message always shows whole,
     /// cutting the left parts short if it must.
-    static func draw(_ parts: [(String, Role)], message: String?, idle: String, into canvas: inout Canvas, in rect: Rect) {
+    static func draw(_ line: StatusLine, message: String?, into canvas: inout Canvas, in rect: Rect) {
+        canvas.fill(rect, role: .status)
+        let (parts, idle) = (line.parts, line.idle)
         let right = message.map { " \($0) " } ?? idle
         let used = parts.reduce(0) { $0 + $1.0.count }
         let leftLimit = message != nil || used + right.count <= rect.width ? rect.maxX - right.count : rect.maxX
@@ -94,10 +95,8 @@ public struct StatusBar {
     }
 
     /// The call tree's line: mode, position, zoom, sort, search.
-    static func render(snapshot: TraceSnapshot, tree: CallTreeView, message: String?,
-                       into canvas: inout Canvas, in rect: Rect) {
-        canvas.fill(rect, role: .status)
-        var parts: [(String, Role)] = [(" \(shortened(snapshot.source, to: max(16, rect.width * 2 / 5))) ", .statusAccent)]
+    static func tree(_ snapshot: TraceSnapshot, _ tree: CallTreeView, width: Int) -> StatusLine {
+        var parts: [(String, Role)] = [(" \(shortened(snapshot.source, to: max(16, width * 2 / 5))) ", .statusAccent)]
         let mode = tree.model.mode == .timeline ? "call tree: timeline" : "call tree: merged paths"
         parts.append((" \(mode)", .statusAccent))
         parts.append((" \(grouped(tree.rows.isEmpty ? 0 : tree.cursor + 1))/\(grouped(tree.rows.count))", .status))
@@ -107,7 +106,7 @@ public struct StatusBar {
         if let z = tree.zoomRoot { parts.append((" zoom: \(tree.model.name(z))", .statusAccent)) }
         if tree.sortKey != .time { parts.append((" sort: \(tree.sortKey.rawValue)", .status)) }
         if let s = tree.search { parts.append((" /\(s)", .status)) }
-        draw(parts, message: message, idle: " Tab stream  ? help ", into: &canvas, in: rect)
+        return StatusLine(parts)
     }
 
     /// `1234567` as `1,234,567`.

@@ -113,9 +113,8 @@ public struct StreamView: Sendable {
 
     // MARK: - commands
 
-    public enum Outcome: Equatable { case handled, unhandled, message(String) }
 
-    public mutating func handle(_ command: Command, store: EventStore, pageHeight: Int) -> Outcome {
+    public mutating func handle(_ command: Command, store: EventStore, pageHeight: Int) -> ViewOutcome {
         let n = visibleCount(store)
         let page = max(1, pageHeight - 1)
         switch command {
@@ -229,7 +228,7 @@ public struct StreamView: Sendable {
         return false
     }
 
-    private mutating func searchStep(forward: Bool, _ store: EventStore) -> Outcome {
+    private mutating func searchStep(forward: Bool, _ store: EventStore) -> ViewOutcome {
         guard let s = search else { return .message("no search: press / first") }
         let n = visibleCount(store)
         guard n > 0 else { return .handled }
@@ -317,5 +316,24 @@ public struct StreamView: Sendable {
                 canvas.restyle(Rect(x: body.x + 1, y: y, width: body.width - 1, height: 1), role: .selected)
             }
         }
+    }
+}
+
+extension StreamView: TraceView {
+    public static var keyContext: KeyContext { .stream }
+
+    public mutating func handle(_ command: Command, _ ctx: ViewContext) -> ViewOutcome {
+        handle(command, store: ctx.store, pageHeight: ctx.pageHeight)
+    }
+
+    /// `rect` is the list with its header line.
+    public mutating func layout(in rect: Rect, _ ctx: ViewContext) { scrollToCursor(height: rect.height - 1) }
+
+    public func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) {
+        render(into: &canvas, in: rect, store: ctx.store)
+    }
+
+    public func status(_ ctx: ViewContext, width: Int) -> StatusLine {
+        StatusBar.stream(ctx.snapshot, self, paused: ctx.paused, width: width)
     }
 }

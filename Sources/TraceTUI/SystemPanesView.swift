@@ -267,3 +267,24 @@ public struct SystemPanesView: Sendable {
         return " " + two(day / 3600) + ":" + two(day / 60 % 60) + ":" + two(day % 60)
     }
 }
+
+extension SystemPanesView: TraceView {
+    public static var keyContext: KeyContext { .system }
+
+    /// `v` switches between the panes and the table; moving is the stream's (the panes follow its cursor).
+    public mutating func handle(_ command: Command, _ ctx: ViewContext) -> ViewOutcome {
+        guard command == .togglePanesTable else { return .unhandled }
+        toggleMode()
+        return .handled
+    }
+
+    public mutating func layout(in rect: Rect, _ ctx: ViewContext) {}
+
+    public func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) {
+        render(ctx.system, at: ctx.systemSample.index, note: ctx.systemSample.note, into: &canvas, in: rect)
+    }
+
+    public func status(_ ctx: ViewContext, width: Int) -> StatusLine {
+        StatusLine([(" system panes", .statusAccent)] + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused))
+    }
+}

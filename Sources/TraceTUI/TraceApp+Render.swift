@@ -62,12 +62,14 @@ extension TraceApp {
         guard bounds.width > 0, bounds.height > 0 else { return }
         let l = screenLayout(bounds)
         pageHeight = max(1, l.list.height - 1)
-        stream.scrollToCursor(height: pageHeight)
+        let ctx = viewContext
+        stream.layout(in: l.list, ctx)
         switch focus {
-        case .tree: tree?.layout(in: l.main)
-        case .hotspots: hotspots?.layout(in: l.main)
-        case .flame: flame?.layout(in: l.main)
-        default: break
+        case .tree: tree?.layout(in: l.main, ctx)
+        case .hotspots: hotspots?.layout(in: l.main, ctx)
+        case .flame: flame?.layout(in: l.main, ctx)
+        case .system: panes.layout(in: l.main, ctx)
+        case .stream, .global, .live: break
         }
         if case .fullScreen(let scroll) = detail, let lines = l.detailLines, let rect = l.detail {
             detail = .fullScreen(scroll: min(scroll, DetailPanel.maxScroll(lines, in: rect)))
@@ -88,24 +90,22 @@ extension TraceApp {
         guard bounds.width > 0, bounds.height > 0 else { return }
         canvas.fill(bounds, role: .normal)
         let l = screenLayout(bounds)
-        if focus == .system || l.panes != nil {
-            let (index, note) = systemSampleIndex()
-            panes.render(system, at: index, note: note, into: &canvas, in: l.panes ?? l.main)
-        }
+        let ctx = viewContext
+        if focus == .system || l.panes != nil { panes.render(into: &canvas, in: l.panes ?? l.main, ctx) }
         switch focus {
         case .system: break
-        case .tree where tree != nil: tree?.render(into: &canvas, in: l.main)
-        case .hotspots where hotspots != nil: hotspots?.render(into: &canvas, in: l.main)
-        case .flame where flame != nil: flame?.render(into: &canvas, in: l.main)
+        case .tree where tree != nil: tree?.render(into: &canvas, in: l.main, ctx)
+        case .hotspots where hotspots != nil: hotspots?.render(into: &canvas, in: l.main, ctx)
+        case .flame where flame != nil: flame?.render(into: &canvas, in: l.main, ctx)
         case .hotspots, .flame: renderBuilding(into: &canvas, in: l.main)
-        default: stream.render(into: &canvas, in: l.list, store: store)
+        default: stream.render(into: &canvas, in: l.list, ctx)
         }
         if let rect = l.detail, let lines = l.detailLines {
             var scroll = 0
             if case .fullScreen(let s) = detail { scroll = s }
             DetailPanel.render(lines, scroll: scroll, fullScreen: rect == l.main, into: &canvas, in: rect)
         }
-        renderStatus(into: &canvas, in: l.status)
+        renderStatus(into: &canvas, in: l.status, ctx)
         switch mode {
         case .exportMenu(let selected):
             ExportMenu.render(selected: selected, scope: exportScope, hotspots: exportsHotspots, into: &canvas, in: l.main)
@@ -121,27 +121,28 @@ extension TraceApp {
     }
 
     /// The prompt while one is open, else the focused view's status and the message.
-    private func renderStatus(into canvas: inout Canvas, in statusRect: Rect) {
+    private func renderStatus(into canvas: inout Canvas, in statusRect: Rect, _ ctx: ViewContext) {
         if case .prompt(let kind, let editor) = mode {
             canvas.fill(statusRect, role: .prompt)
             canvas.put(kind.rawValue + editor.text, x: 0, y: statusRect.y, role: .prompt)
             canvas.cursor = (min(canvas.width - 1, kind.rawValue.count + editor.cursor), statusRect.y)
             return
         }
-        if focus == .tree, let tree {
-            StatusBar.render(snapshot: snapshot, tree: tree, message: message, into: &canvas, in: statusRect)
-        } else if focus == .hotspots, let hotspots {
-            StatusBar.draw(hotspots.status() + StatusBar.captureParts(snapshot, paused: paused), message: message,
-                           idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
-        } else if focus == .flame, let flame {
-            StatusBar.draw(flame.status() + StatusBar.captureParts(snapshot, paused: paused), message: message,
-                           idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
-        } else if focus == .hotspots || focus == .flame {
-            StatusBar.draw([(focus == .hotspots ? " hotspots" : " flame graph", .statusAccent), (" building…", .statusAccent)],
-                           message: message, idle: " Tab stream  ? help ", into: &canvas, in: statusRect)
-        } else {
-            StatusBar.render(snapshot: snapshot, stream: stream, message: message, paused: paused, into: &canvas,
-                             in: statusRect)
+        StatusBar.draw(statusLine(ctx, width: statusRect.width), message: message, into: &canvas, in: statusRect)
+    }
+
+    /// The focused view's status line. The system panes follow the stream's cursor, so the stream's line stays
+    /// under them; a pane still being built says so.
+    private func statusLine(_ ctx: ViewContext, width: Int) -> StatusLine {
+        switch focus {
+        case .tree: if let tree { return tree.status(ctx, width: width) }
+        case .hotspots: if let hotspots { return hotspots.status(ctx, width: width) }
+        case .flame: if let flame { return flame.status(ctx, width: width) }
+        case .stream, .system, .global, .live: break
         }
+        if focus == .hotspots || focus == .flame {
+            return StatusLine([(focus == .hotspots ? " hotspots" : " flame graph", .statusAccent), (" building…", .statusAccent)])
+        }
+        return stream.status(ctx, width: width)
     }
 }

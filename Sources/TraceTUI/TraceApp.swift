@@ -156,9 +156,6 @@ public struct TraceApp: Sendable {
         }
     }
 
-    /// The live keys the hotspot table and flame graph leave to the app (save, pause, the event picker).
-    static let liveCommands: Set<Command> = [.save, .togglePause, .pickEvents]
-
     private mutating func handleKey(_ key: Key) {
         switch mode {
         case .help(let scroll):
@@ -233,7 +230,16 @@ public struct TraceApp: Sendable {
         return pending
     }
 
+    /// A command goes to the focused view first; what it leaves (`.unhandled`) is the app's.
     mutating func run(_ command: Command) {
+        if takenBeforeTheView(command) { return }
+        switch dispatch(command) {
+        case .handled: return
+        case .message(let text):
+            say(text)
+            return
+        case .unhandled: break
+        }
         switch command {
         case .quit:
             emit(.quit)
@@ -251,8 +257,6 @@ public struct TraceApp: Sendable {
                 focusBeforePanes = focus
                 focus = .system
             }
-        case .togglePanesTable:
-            panes.toggleMode()
         case .toggleDashboard:
             dashboard.toggle()
             if dashboard, focus == .system { focus = focusBeforePanes }
@@ -283,10 +287,6 @@ public struct TraceApp: Sendable {
             focus = .stream
             stream.jump(toStoreRow: row, store)
             switchPane()
-        case _ where (focus == .hotspots || focus == .flame) && !Self.liveCommands.contains(command):
-            let outcome = focus == .hotspots ? hotspots?.handle(command, pageHeight: pageHeight) ?? .unhandled
-                                             : flame?.handle(command) ?? .unhandled
-            if case .message(let text) = outcome { say(text) }
         case .filter:
             mode = .prompt(.filter, LineEditor(text: stream.filterText ?? ""))
         case .jumpToTime:
@@ -301,9 +301,7 @@ public struct TraceApp: Sendable {
             mode = .prompt(.save, LineEditor(text: onlySamples ? "tracetui-perf.txt" : "tracetui-live.txt"))
         case .pickEvents:
             mode = .picker(EventPicker())
-        case .clearFilter where focus == .tree:
-            _ = tree?.handle(.clearFilter, pageHeight: pageHeight)
-        case .clearFilter:
+        case .clearFilter where focus == .stream:
             if detail != .closed {
                 detail = .closed
             } else if stream.isFiltering {
@@ -320,29 +318,46 @@ public struct TraceApp: Sendable {
             case .panel: detail = .fullScreen(scroll: 0)
             case .fullScreen: detail = .closed
             }
-        case .lineDown, .lineUp, .pageDown, .pageUp, .halfPageDown, .halfPageUp:
-            if case .fullScreen(let scroll) = detail, focus == .stream {
-                let page = max(1, pageHeight - 2)
-                let step = [Command.lineDown: 1, .lineUp: -1, .pageDown: page, .pageUp: -page,
-                            .halfPageDown: page / 2, .halfPageUp: -page / 2][command] ?? 0
-                detail = .fullScreen(scroll: max(0, scroll + step))
-            } else if focus == .system {
-                // The panes follow the stream's cursor: moving moves it.
-                _ = stream.handle(command, store: store, pageHeight: pageHeight)
-            } else {
-                let outcome = focus == .tree
-                    ? tree?.handle(command, pageHeight: pageHeight) ?? .unhandled
-                    : stream.handle(command, store: store, pageHeight: pageHeight)
-                if case .message(let text) = outcome { say(text) }
-            }
         case .redraw:
             emit(.repaint)
         default:
-            let outcome = focus == .tree
-                ? tree?.handle(command, pageHeight: pageHeight) ?? .unhandled
-                : stream.handle(command, store: store, pageHeight: pageHeight)
-            if case .message(let text) = outcome { say(text) }
+            break
         }
+    }
+
+    /// Moving keys while the detail panel covers the stream: they scroll the panel.
+    private mutating func takenBeforeTheView(_ command: Command) -> Bool {
+        guard [.lineDown, .lineUp, .pageDown, .pageUp, .halfPageDown, .halfPageUp].contains(command) else { return false }
+        if case .fullScreen(let scroll) = detail, focus == .stream {
+            let page = max(1, pageHeight - 2)
+            let step = [Command.lineDown: 1, .lineUp: -1, .pageDown: page, .pageUp: -page,
+                        .halfPageDown: page / 2, .halfPageUp: -page / 2][command] ?? 0
+            detail = .fullScreen(scroll: max(0, scroll + step))
+            return true
+        }
+        return false
+    }
+
+    /// The focused view's answer to a command.
+    private mutating func dispatch(_ command: Command) -> ViewOutcome {
+        let ctx = viewContext
+        switch focus {
+        case .stream, .global, .live: return stream.handle(command, ctx)
+        case .tree: return tree?.handle(command, ctx) ?? .unhandled
+        case .hotspots: return hotspots?.handle(command, ctx) ?? .unhandled
+        case .flame: return flame?.handle(command, ctx) ?? .unhandled
+        case .system:
+            // The panes follow the stream's cursor: what they leave (moving, searching) moves it.
+            let outcome = panes.handle(command, ctx)
+            return outcome == .unhandled ? stream.handle(command, ctx) : outcome
+        }
+    }
+
+    /// What the views are given: the data and the screen as the app sees it.
+    var viewContext: ViewContext {
+        let sample = systemSampleIndex()
+        return ViewContext(snapshot: snapshot, pageHeight: pageHeight, isLive: isLive, paused: paused, system: system,
+                           systemSample: (sample.0, sample.1))
     }
 
     /// `3` / `4`: the hotspot table or the flame graph, built from the whole trace once it has loaded.
