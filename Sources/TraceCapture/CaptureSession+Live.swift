@@ -6,7 +6,7 @@ extension CaptureSession {
     /// parses the new lines, publishes, then sleeps a few milliseconds (a poll per event would wake the
     /// reader for every event and cost more than the events).
     public func live(_ instance: TraceInstance, keep: Int, maxBytes: Int = 1 << 30, pretty: Bool = false, text: Bool = false,
-                     drainInterval: Duration = .milliseconds(10)) async {
+                     drainInterval: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33)) async {
         let reader: any LiveReader
         do {
             reader = text ? try TextPipeReader(instance: instance) : RawEventReader(instance: instance, pretty: pretty)
@@ -17,13 +17,14 @@ extension CaptureSession {
         defer { reader.close() }
         // The reader drains on a thread of its own; this task parses what it queued, appends and publishes.
         await live(from: DrainThread(reader: reader, interval: drainInterval), instance: instance, keep: keep,
-                   maxBytes: maxBytes, idle: drainInterval)
+                   maxBytes: maxBytes, idle: drainInterval, publishEvery: publishEvery)
     }
 
     /// The capture loop over any source of live text (the kernel's, or a test's): parses what the source
-    /// queued, appends it, grows the call tree, publishes; `instance` supplies the kernel's loss counts.
+    /// queued, appends it, grows the call tree, publishes (at most every `publishEvery`: the viewer draws no
+    /// faster, and each publish wakes it); `instance` supplies the kernel's loss counts.
     public func live(from source: any LiveTextSource, instance: TraceInstance?, keep: Int, maxBytes: Int = 1 << 30,
-                     idle: Duration = .milliseconds(10)) async {
+                     idle: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33)) async {
         var status = LiveStatus()
         status.warnings = instance?.warnings ?? []
         status.availableEvents = instance?.availableEvents() ?? []
@@ -40,7 +41,10 @@ extension CaptureSession {
         var windowEvents = 0
         var lastPublish = clock.now
         var events = 0, missed = 0
+        var unpublished = false
+        var pause = idle
         func publish() {
+            unpublished = false
             status.events = events
             status.missed = max(missed, Int(store.summary.lostInLines))
             status.evicted = store.evictedRows
@@ -68,7 +72,8 @@ extension CaptureSession {
                     continue
                 }
                 feed.absorb(r, into: &store)
-                if clock.now - lastPublish >= .milliseconds(33) { publish() }
+                unpublished = true
+                if clock.now - lastPublish >= publishEvery { publish() }
             }
             let elapsed = clock.now - windowStart
             let statsDue = elapsed >= .milliseconds(500)
@@ -84,8 +89,17 @@ extension CaptureSession {
                     status.enabledEvents = instance.enabledEvents()
                 }
             }
-            if !batch.ranges.isEmpty || statsDue { publish() }
-            if batch.ranges.isEmpty { try? await Task.sleep(for: idle) } else { await Task.yield() }
+            // What came in is shown once the interval is up, or as soon as nothing more comes.
+            if statsDue || (unpublished && (batch.ranges.isEmpty || clock.now - lastPublish >= publishEvery)) { publish() }
+            // Little or nothing queued: wait longer each time (up to 8 ticks, as the reader does), so a quiet
+            // machine is not polled; a large batch means a busy one, read again at once.
+            if batch.ranges.reduce(0, { $0 + $1.range.count }) < DrainThread.quietBytes {
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, idle * 8)
+            } else {
+                pause = idle
+                await Task.yield()
+            }
         }
         // The capture ends when the user stops it: nothing more is recorded (a parse still catching up must not
         // let the buffers overflow meanwhile), and the thread's last pass reads what they still hold.

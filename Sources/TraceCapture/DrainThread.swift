@@ -25,6 +25,10 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
     /// Text waiting for the parse, at most: past it (a machine too busy to parse as fast as the reader reads)
     /// new text is dropped and counted as lost rather than growing memory without bound.
     static let queueLimit = 512 << 20
+    /// A pass that read less than this finds the machine quiet (about a thousand events).
+    static let quietBytes = 64 << 10
+    /// The longest pause between passes on a quiet machine.
+    static let slowest: Duration = .milliseconds(80)
     private let queue = Mutex(Queue())
     private let stopping = Atomic<Bool>(false)
 
@@ -79,17 +83,25 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
         // On Linux, who = 0 is the calling thread alone. Raising priority needs root; a refusal leaves the
         // thread at the process's priority.
         _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, -10)
-        let pause = timespec(tv_sec: Int(interval.components.seconds),
-                             tv_nsec: Int(interval.components.attoseconds / 1_000_000_000))
+        // A quiet machine is read less often: each pass that finds little doubles the pause (up to
+        // `slowest`), and one that finds much goes back to `interval`; a buffer cannot fill in one long pause
+        // at the rate that let a pass find little.
+        var pause = interval
         while !stopping.load(ordering: .relaxed) {
             // Under a load that refills the buffers as fast as they drain one pass does not end by itself:
             // its text is queued every tick.
+            var bytes = 0
             let ranges = reader.drain { [self] partial in
+                bytes += partial.reduce(0) { $0 + $1.range.count }
                 push(partial)
                 return stopping.load(ordering: .relaxed)
             }
+            bytes += ranges.reduce(0) { $0 + $1.range.count }
             push(ranges)
-            var want = pause, left = timespec()
+            pause = bytes < Self.quietBytes ? min(pause * 2, Self.slowest) : interval
+            var want = timespec(tv_sec: Int(pause.components.seconds),
+                                tv_nsec: Int(pause.components.attoseconds / 1_000_000_000))
+            var left = timespec()
             while nanosleep(&want, &left) != 0, errno == EINTR { want = left }
         }
         // What is still in the ring buffers when the capture stops belongs to it (one tick at most).

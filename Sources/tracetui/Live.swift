@@ -25,6 +25,9 @@ struct Live: AsyncParsableCommand {
     @Option(help: "Seconds between /proc samples for the system panes (at least 0.1).")
     var procInterval = 1.0
 
+    @Option(help: "Frames a second at most while events arrive (keys always redraw at once).")
+    var fps = 10
+
     @Flag(help: "Remove instances and probes left by killed runs, then exit.")
     var cleanup = false
 
@@ -54,10 +57,12 @@ struct Live: AsyncParsableCommand {
         let session = CaptureSession(sourceName: instance.map { "live " + $0.name } ?? "live sampling")
         let keep = self.keep, maxBytes = memoryMb << 20
         let pretty = capture.pretty, text = capture.text
+        let frame = Duration.milliseconds(1000 / max(1, min(fps, 100)))
         let capturing = Task.detached {
             await withTaskGroup(of: Void.self) { group in
                 if let instance {
-                    group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text) }
+                    group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text,
+                                                   publishEvery: frame) }
                 }
                 if let sampleText {
                     group.addTask { await session.sample(sampleText, keep: keep, maxBytes: maxBytes, standalone: instance == nil) }
@@ -100,6 +105,7 @@ struct Live: AsyncParsableCommand {
                                sources: .init(snapshot: DebugHooks.crashing(box.current),
                                               system: { procHistory.current }, shouldStop: { signals.isRaised }),
                                host: host)
+            loop.dataFrameInterval = frame
             loop.run()
             // A `w` just before `q` still writes its whole file; what the last save wrote is said again below the
             // shell prompt.
