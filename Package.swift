@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "TraceModelTests", dependencies: ["TraceModel"]),
         .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "TraceModel", "CZlib", "CZstd", "CTracefs"]),
         .testTarget(name: "ScreenTests", dependencies: ["Screen"]),
+        // The ncurses backend on a pseudo-terminal of the test's own.
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Screen", "CNcurses"]),
         .testTarget(name: "TraceTUITests", dependencies: ["TraceTUI", "TraceModel", "Screen"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]

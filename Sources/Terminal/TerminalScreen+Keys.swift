@@ -31,7 +31,7 @@ extension TerminalScreen {
         var keys: [Key] = []
         while let key = readKey(timeoutMilliseconds: 0) { keys.append(key) }
         if !keys.isEmpty { return keys }
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+        var fds = [pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: wakePipe.readFD, events: Int16(POLLIN), revents: 0)]
         var milliseconds: Int32 = -1
         if let timeout {

@@ -29,7 +29,11 @@ public final class TerminalScreen: TerminalDevice {
     let wakePipe: WakePipe
     public nonisolated let waker: Waker
 
-    private init(colorCount: Int, hasDefaultColors: Bool) {
+    /// The terminal's input, which `waitForKeys` polls beside the wake pipe.
+    let inputFD: Int32
+
+    private init(colorCount: Int, hasDefaultColors: Bool, inputFD: Int32) {
+        self.inputFD = inputFD
         self.colorCount = colorCount
         self.hasDefaultColors = hasDefaultColors
         let pipe = WakePipe()
@@ -41,9 +45,9 @@ public final class TerminalScreen: TerminalDevice {
     /// newterm(getenv("TERM"), …) (nil -> throws "unknown terminal type '…'", never exit(1)), cbreak, noecho,
     /// keypad, curs_set(0), set_escdelay(25), start_color + use_default_colors when has_colors(), mouse wheel
     /// reporting when `mouse` is true (mousemask with BUTTON4_PRESSED|BUTTON5_PRESSED, mouseinterval(0)).
-    public static func open(theme: Theme, mouse: Bool = true) throws -> TerminalScreen {
+    public static func open(theme: Theme, mouse: Bool = true, input: Int32 = 0, output: Int32 = 1) throws -> TerminalScreen {
         // Without a tty on both ends ncurses "succeeds" and the app spins invisibly; say so instead.
-        guard isatty(0) == 1, isatty(1) == 1 else {
+        guard isatty(input) == 1, isatty(output) == 1 else {
             throw TerminalError("tracetui needs a terminal: stdin and stdout must be a tty")
         }
         // Before newterm: ncurses picks UTF-8 output from the locale, and mvaddstr then renders wide text.
@@ -53,10 +57,10 @@ public final class TerminalScreen: TerminalDevice {
         }
         // newterm rather than initscr: initscr calls exit(1) on an unknown TERM. The FILEs are never
         // closed: fclose would close fds 0 and 1 under the rest of the program.
-        guard let output = fdopen(1, "w"), let input = fdopen(0, "r") else {
+        guard let outputFile = fdopen(output, "w"), let inputFile = fdopen(input, "r") else {
             throw TerminalError("tracetui cannot use the terminal: \(String(cString: strerror(errno)))")
         }
-        guard newterm(term, output, input) != nil else {
+        guard newterm(term, outputFile, inputFile) != nil else {
             throw TerminalError("unknown terminal type '\(term)' (check TERM, or install ncurses-term)")
         }
         // ncurses accepts TERM=dumb and friends, then draws every row onto one line.
@@ -85,7 +89,7 @@ public final class TerminalScreen: TerminalDevice {
             mousemask(TUI_BUTTON4_PRESSED | TUI_BUTTON5_PRESSED, nil)
             mouseinterval(0)
         }
-        let screen = TerminalScreen(colorCount: colorCount, hasDefaultColors: hasDefaultColors)
+        let screen = TerminalScreen(colorCount: colorCount, hasDefaultColors: hasDefaultColors, inputFD: input)
         screen.setTheme(theme)
         // ncurses notes a resize in its SIGWINCH handler and reports it at the next read; chained, the signal
         // also ends a wait, so a resize redraws at once rather than at the next key.
