@@ -21,8 +21,16 @@ struct CallTreeView {
     private(set) var model: CallTreeModel
     private var expanded: [CallTreeModel.Mode: Set<Int>] = [:]
     private(set) var rows: [(node: Int, depth: Int)] = []
-    private(set) var cursor = 0
-    private var top = 0
+    /// The cursor and the first row shown.
+    private var list = ScrollList()
+    private(set) var cursor: Int {
+        get { list.cursor }
+        set { list.cursor = newValue }
+    }
+    private var top: Int {
+        get { list.top }
+        set { list.top = newValue }
+    }
     private(set) var zoomRoot: Int?
     private(set) var sortKey = SortKey.time
     private(set) var search: String?
@@ -123,17 +131,9 @@ struct CallTreeView {
             return .handled
         }
         guard !rows.isEmpty else { return command == .toggleGraphMode ? .handled : .unhandled }
-        let page = max(1, pageHeight - 1)
+        if list.move(command, count: rows.count, pageHeight: pageHeight) { return .handled }
         let node = rows[cursor].node
         switch command {
-        case .lineUp: cursor = max(0, cursor - 1)
-        case .lineDown: cursor = min(rows.count - 1, cursor + 1)
-        case .pageUp: cursor = max(0, cursor - page)
-        case .pageDown: cursor = min(rows.count - 1, cursor + page)
-        case .halfPageUp: cursor = max(0, cursor - page / 2)
-        case .halfPageDown: cursor = min(rows.count - 1, cursor + page / 2)
-        case .top: cursor = 0
-        case .bottom: cursor = rows.count - 1
         case .toggleNode:
             if open.contains(node) { open.remove(node) } else if model.hasChildren(node) { open.insert(node) }
             rebuildRows()
@@ -308,10 +308,7 @@ struct CallTreeView {
 
     /// Keeps the cursor within the rows shown in `rect` (a header line, then the calls).
     mutating func layout(in rect: Rect) {
-        let height = rect.height - 1
-        guard height > 0 else { return }
-        if cursor < top { top = cursor }
-        if cursor >= top + height { top = cursor - height + 1 }
+        list.reveal(height: rect.height - 1)
     }
 
     func render(into canvas: inout Canvas, in rect: Rect) {

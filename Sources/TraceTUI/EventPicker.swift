@@ -4,8 +4,16 @@ import Screen
 /// the selected one on or off in the running capture. Holds only names: the capture applies the changes.
 public struct EventPicker: Sendable, Equatable {
     public private(set) var query = ""
-    public private(set) var cursor = 0
-    private var top = 0
+    /// The cursor and the first row shown.
+    private var scroll = ScrollList()
+    public private(set) var cursor: Int {
+        get { scroll.cursor }
+        set { scroll.cursor = newValue }
+    }
+    private var top: Int {
+        get { scroll.top }
+        set { scroll.top = newValue }
+    }
     /// Toggles asked for and not yet seen in the capture's list: shown at once, so the tick follows the key.
     private var pending: [String: Bool] = [:]
 
@@ -31,12 +39,10 @@ public struct EventPicker: Sendable, Equatable {
         let list = matches(available)
         switch key {
         case .escape, .enter, .ctrl("c"): return .closed
-        case .up: cursor -= 1
-        case .down: cursor += 1
-        case .pageUp: cursor -= max(1, pageHeight - 1)
-        case .pageDown: cursor += max(1, pageHeight - 1)
-        case .home: cursor = 0
-        case .end: cursor = list.count - 1
+        case .up, .down, .pageUp, .pageDown, .home, .end:
+            let moves: [Key: Command] = [.up: .lineUp, .down: .lineDown, .pageUp: .pageUp, .pageDown: .pageDown,
+                                         .home: .top, .end: .bottom]
+            _ = scroll.move(moves[key]!, count: list.count, pageHeight: pageHeight)
         case .backspace:
             if !query.isEmpty { query.removeLast() }
             cursor = 0
@@ -65,9 +71,7 @@ public struct EventPicker: Sendable, Equatable {
 
     /// Keeps the cursor within the list drawn in `bounds`.
     public mutating func layout(available: [String], in bounds: Rect) {
-        let visible = max(0, Self.frame(bounds).height - 3)
-        if cursor < top { top = cursor }
-        if cursor >= top + visible { top = cursor - visible + 1 }
+        scroll.reveal(height: max(0, Self.frame(bounds).height - 3))
     }
 
     private static func frame(_ bounds: Rect) -> Rect {

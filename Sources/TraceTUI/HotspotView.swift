@@ -17,8 +17,16 @@ struct HotspotView {
     /// Visible lines: an entry (node -1), a node of its callchain, or a callchain being built (node -2),
     /// with its depth.
     private(set) var rows: [(entry: Int, node: Int, depth: Int)] = []
-    private(set) var cursor = 0
-    private var top = 0
+    /// The cursor and the first row shown.
+    private var list = ScrollList()
+    private(set) var cursor: Int {
+        get { list.cursor }
+        set { list.cursor = newValue }
+    }
+    private var top: Int {
+        get { list.top }
+        set { list.top = newValue }
+    }
     private var columns: [HotspotColumn] = []
     /// Bumped by every table request and callers ↔ callees: results of older requests are dropped.
     private var generation = 0
@@ -163,16 +171,8 @@ struct HotspotView {
     // MARK: - commands
 
     mutating func handle(_ command: Command, pageHeight: Int) -> ViewOutcome {
-        let page = max(1, pageHeight - 1)
+        if list.move(command, count: rows.count, pageHeight: pageHeight) { return .handled }
         switch command {
-        case .lineUp: cursor = max(0, cursor - 1)
-        case .lineDown: cursor = min(max(0, rows.count - 1), cursor + 1)
-        case .pageUp: cursor = max(0, cursor - page)
-        case .pageDown: cursor = min(max(0, rows.count - 1), cursor + page)
-        case .halfPageUp: cursor = max(0, cursor - page / 2)
-        case .halfPageDown: cursor = min(max(0, rows.count - 1), cursor + page / 2)
-        case .top: cursor = 0
-        case .bottom: cursor = max(0, rows.count - 1)
         case .toggleNode, .expandChildren, .collapseChildren:
             guard let e = selectedEntry else { return .handled }
             guard source.kind == .samples else { return .message("no callchains: durations and counts have none") }
@@ -306,10 +306,9 @@ struct HotspotView {
     mutating func layout(in rect: Rect) {
         var height = rect.height - 2
         if !table.filter.isEmpty, rect.height - 1 > 2 { height -= 1 }
-        guard height > 0, !rows.isEmpty else { return }
-        if cursor < top { top = cursor }
-        if cursor >= top + height { top = cursor - height + 1 }
-        top = max(0, min(top, rows.count - 1))
+        guard !rows.isEmpty else { return }
+        list.reveal(height: height)
+        top = min(top, rows.count - 1)
     }
 
     func render(into canvas: inout Canvas, in rect: Rect) {

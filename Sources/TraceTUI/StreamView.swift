@@ -4,9 +4,17 @@ import TraceModel
 /// The event list: a virtual list over every row of the store (or the rows a filter keeps), drawing
 /// only the rows on screen. Owns the cursor, the filter, the search and the A/B markers.
 public struct StreamView: Sendable {
+    /// The cursor and the first row shown, as positions in the visible list.
+    private(set) var list = ScrollList()
     /// Position of the cursor in the visible list.
-    public private(set) var cursor = 0
-    private(set) var top = 0
+    public private(set) var cursor: Int {
+        get { list.cursor }
+        set { list.cursor = newValue }
+    }
+    private(set) var top: Int {
+        get { list.top }
+        set { list.top = newValue }
+    }
     private(set) var horizontalScroll = 0
     public private(set) var filterText: String?
     private var filterScan = RowScan()
@@ -115,21 +123,8 @@ public struct StreamView: Sendable {
 
 
     public mutating func handle(_ command: Command, store: EventStore, pageHeight: Int) -> ViewOutcome {
-        let n = visibleCount(store)
-        let page = max(1, pageHeight - 1)
+        if list.move(command, count: visibleCount(store), pageHeight: pageHeight, pageScrollsView: true) { return .handled }
         switch command {
-        case .lineUp: moveCursor(to: cursor - 1, store)
-        case .lineDown: moveCursor(to: cursor + 1, store)
-        case .pageUp:
-            moveCursor(to: cursor - page, store)
-            top = max(0, top - page)
-        case .pageDown:
-            moveCursor(to: cursor + page, store)
-            top = min(max(0, n - pageHeight), top + page)
-        case .halfPageUp: moveCursor(to: cursor - page / 2, store)
-        case .halfPageDown: moveCursor(to: cursor + page / 2, store)
-        case .top: moveCursor(to: 0, store)
-        case .bottom: moveCursor(to: n - 1, store)
         case .scrollLeft: horizontalScroll = max(0, horizontalScroll - 8)
         case .scrollRight: horizontalScroll += 8
         case .searchNext: return searchStep(forward: true, store)
@@ -154,7 +149,8 @@ public struct StreamView: Sendable {
     }
 
     public mutating func moveCursor(to position: Int, _ store: EventStore) {
-        cursor = max(0, min(position, visibleCount(store) - 1))
+        list.cursor = position
+        list.clamp(count: visibleCount(store))
     }
 
     private mutating func clampCursor(_ store: EventStore) {
@@ -282,10 +278,7 @@ public struct StreamView: Sendable {
 
     /// Keeps the cursor on screen for a list `height` rows tall.
     public mutating func scrollToCursor(height: Int) {
-        guard height > 0 else { return }
-        if cursor < top { top = cursor }
-        if cursor >= top + height { top = cursor - height + 1 }
-        top = max(0, top)
+        list.reveal(height: height)
     }
 
     public func render(into canvas: inout Canvas, in rect: Rect, store: EventStore) {
