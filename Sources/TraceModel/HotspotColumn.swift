@@ -28,11 +28,7 @@ public struct HotspotColumn: Sendable {
 
     /// Pads or cuts `s` to the column's width.
     public func fit(_ s: String) -> String {
-        let n = s.count
-        if n == width { return s }
-        if n > width { return String(s.prefix(width)) }
-        let pad = String(repeating: " ", count: width - n)
-        return align == .right ? pad + s : s + pad
+        s.count > width ? String(s.prefix(width)) : TextColumn<Void>.fit(s, width, align == .right ? .right : .left)
     }
 }
 

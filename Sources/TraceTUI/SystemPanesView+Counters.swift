@@ -21,17 +21,12 @@ extension SystemPanesView {
             canvas.put(" counters: \(error)", x: x, y: y, role: .dim, limit: x + w)
             return y + 1
         }
-        let columns = counterColumns.filter { event in c.events.contains(event.1) && c.total[event.1] != nil }
+        let events = counterColumns.filter { event in c.events.contains(event.1) && c.total[event.1] != nil }
         let withIPC = c.total[.cycles] != nil && c.total[.instructions] != nil
-        func pad(_ t: String, _ n: Int) -> String { t.count >= n ? " " + t : String(repeating: " ", count: n - t.count) + t }
-        func rate(_ r: CounterRates.Rate?) -> String {
-            guard let v = r?.perSecond else { return "-" }
-            return UnitFormat.count(v, width: 4)
-        }
-        func ipc(_ v: Double?) -> String { v.map { DstatTable.decimal($0) } ?? "-" }
+        let table = counterTable(events, withIPC: withIPC)
 
         canvas.fill(Rect(x: x, y: y, width: w, height: 1), role: .header)
-        var head = " COUNTERS" + columns.map { pad($0.0, counterColumnWidth) }.joined() + (withIPC ? pad("IPC", 6) : "")
+        var head = table.header()
         let missing = c.unsupported
         if !missing.isEmpty { head += "   <not supported>: " + missing.map(\.name).joined(separator: ", ") }
         canvas.put(head, x: x, y: y, role: .header, limit: x + w)
@@ -39,9 +34,8 @@ extension SystemPanesView {
         guard y < maxY else { return y }
 
         // The machine's total; a note when the kernel multiplexed hardware counters (counts scaled up).
-        var total = " all     " + columns.map { pad(rate(c.total[$0.1]), counterColumnWidth) }.joined()
-        if withIPC { total += pad(ipc(c.ipc), 6) }
-        let counted = columns.compactMap { c.total[$0.1]?.runningPercent }.min() ?? 100
+        var total = table.line(CounterRow(label: " all", rate: { c.total[$0] }, ipc: c.ipc))
+        let counted = events.compactMap { c.total[$0.1]?.runningPercent }.min() ?? 100
         if counted < 99.5 { total += "   scaled: counted \(UnitFormat.percent(counted))% of the time" }
         canvas.put(total, x: x, y: y, role: .normal, limit: x + w)
         y += 1
@@ -49,13 +43,30 @@ extension SystemPanesView {
         // Per CPU, only when every CPU's row fits above what must still be drawn.
         guard c.cpus.count > 1, maxY - y - reserve >= c.cpus.count else { return y }
         for (k, cpu) in c.cpus.enumerated() {
-            let label = " cpu \(cpu)"
-            var row = label + String(repeating: " ", count: max(1, 9 - label.count))
-            row += columns.map { pad(rate(c.perCPU[$0.1]?[k]), counterColumnWidth) }.joined()
-            if withIPC { row += pad(ipc(c.ipc(cpu: k)), 6) }
-            canvas.put(row, x: x, y: y, role: .normal, limit: x + w)
+            let row = CounterRow(label: " cpu \(cpu)", rate: { c.perCPU[$0]?[k] }, ipc: c.ipc(cpu: k))
+            canvas.put(table.line(row), x: x, y: y, role: .normal, limit: x + w)
             y += 1
         }
         return y
+    }
+
+    /// One line of the table: the machine's total or one CPU.
+    struct CounterRow {
+        var label: String
+        var rate: (CounterEvent) -> CounterRates.Rate?
+        var ipc: Double?
+    }
+
+    /// The label, a rate per counted event, and IPC when both cycles and instructions count.
+    static func counterTable(_ events: [(String, CounterEvent)], withIPC: Bool) -> TextTable<CounterRow> {
+        // Each column is one narrower than its share, for the space before it: a wide value still stands apart.
+        var columns = [TextColumn<CounterRow>(" COUNTERS", width: counterColumnWidth, align: .left) { $0.label }]
+        for (title, event) in events {
+            columns.append(TextColumn(title, width: counterColumnWidth - 1) { row in
+                row.rate(event)?.perSecond.map { UnitFormat.count($0, width: 4) } ?? "-"
+            })
+        }
+        if withIPC { columns.append(TextColumn("IPC", width: 5) { $0.ipc.map { DstatTable.decimal($0) } ?? "-" }) }
+        return TextTable(columns)
     }
 }

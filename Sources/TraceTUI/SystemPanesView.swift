@@ -150,23 +150,14 @@ public struct SystemPanesView: Sendable {
         }
         // Disks and interfaces: a table each, with a history of their traffic.
         let nameWidth = max(8, min(16, (r.disks.map(\.name.count) + r.nets.map(\.name.count)).max() ?? 8))
-        func pad(_ t: String, _ n: Int) -> String { t.count >= n ? t : String(repeating: " ", count: n - t.count) + t }
-        func name(_ t: String) -> String {
-            let cut = t.count > nameWidth ? String(t.prefix(nameWidth - 1)) + "…" : t
-            return " " + cut + String(repeating: " ", count: max(0, nameWidth - cut.count))
-        }
+        let disks = Self.diskTable(nameWidth: nameWidth), nets = Self.netTable(nameWidth: nameWidth)
         line { c, y in
             c.fill(Rect(x: x, y: y, width: w, height: 1), role: .header)
-            c.put(name("DISK") + pad("read", 7) + pad("writ", 7) + pad("r/s", 7) + pad("w/s", 7) + pad("util", 6)
-                  + pad("await", 8) + "  history", x: x, y: y, role: .header, limit: x + w)
+            c.put(" " + disks.header() + "  history", x: x, y: y, role: .header, limit: x + w)
         }
         for d in r.disks {
             line { c, y in
-                let text = name(d.name) + pad(UnitFormat.bytes(d.readBytes), 7) + pad(UnitFormat.bytes(d.writeBytes), 7)
-                    + pad(UnitFormat.count(d.reads), 7) + pad(UnitFormat.count(d.writes), 7)
-                    + pad(UnitFormat.percent(d.utilization) + "%", 6)
-                    + pad(DstatTable.decimal(d.awaitMilliseconds) + "ms", 8) + "  "
-                let col = c.put(text, x: x, y: y, role: .normal, limit: x + w)
+                let col = c.put(" " + disks.line(d) + "  ", x: x, y: y, role: .normal, limit: x + w)
                 let series = h.series(endingAt: i, count: max(0, x + w - col - 1)) { rates in
                     rates.disks.first { $0.name == d.name }.map { $0.readBytes + $0.writeBytes } ?? 0
                 }
@@ -175,21 +166,43 @@ public struct SystemPanesView: Sendable {
         }
         line { c, y in
             c.fill(Rect(x: x, y: y, width: w, height: 1), role: .header)
-            c.put(name("NET") + pad("recv", 7) + pad("send", 7) + pad("rx/s", 7) + pad("tx/s", 7) + pad("errs", 6)
-                  + pad("drops", 8) + "  history", x: x, y: y, role: .header, limit: x + w)
+            c.put(" " + nets.header() + "  history", x: x, y: y, role: .header, limit: x + w)
         }
         for n in r.nets {
             line { c, y in
-                let text = name(n.name) + pad(UnitFormat.bytes(n.rxBytes), 7) + pad(UnitFormat.bytes(n.txBytes), 7)
-                    + pad(UnitFormat.count(n.rxPackets), 7) + pad(UnitFormat.count(n.txPackets), 7)
-                    + pad(UnitFormat.count(n.errors), 6) + pad(UnitFormat.count(n.drops), 8) + "  "
-                let col = c.put(text, x: x, y: y, role: .normal, limit: x + w)
+                let col = c.put(" " + nets.line(n) + "  ", x: x, y: y, role: .normal, limit: x + w)
                 let series = h.series(endingAt: i, count: max(0, x + w - col - 1)) { rates in
                     rates.nets.first { $0.name == n.name }.map { $0.rxBytes + $0.txBytes } ?? 0
                 }
                 Self.sparkline(series, max: nil, into: &c, x: col, y: y)
             }
         }
+    }
+
+    /// The disks' columns: bytes and operations a second, how busy, how long a request waited.
+    static func diskTable(nameWidth: Int) -> TextTable<ProcRates.Disk> {
+        TextTable([
+            TextColumn("DISK", width: nameWidth, align: .left) { $0.name },
+            TextColumn("read", width: 7) { UnitFormat.bytes($0.readBytes) },
+            TextColumn("writ", width: 7) { UnitFormat.bytes($0.writeBytes) },
+            TextColumn("r/s", width: 7) { UnitFormat.count($0.reads) },
+            TextColumn("w/s", width: 7) { UnitFormat.count($0.writes) },
+            TextColumn("util", width: 6) { UnitFormat.percent($0.utilization) + "%" },
+            TextColumn("await", width: 8) { DstatTable.decimal($0.awaitMilliseconds) + "ms" },
+        ], gap: 0)
+    }
+
+    /// The interfaces' columns: bytes and packets a second, errors and drops.
+    static func netTable(nameWidth: Int) -> TextTable<ProcRates.Net> {
+        TextTable([
+            TextColumn("NET", width: nameWidth, align: .left) { $0.name },
+            TextColumn("recv", width: 7) { UnitFormat.bytes($0.rxBytes) },
+            TextColumn("send", width: 7) { UnitFormat.bytes($0.txBytes) },
+            TextColumn("rx/s", width: 7) { UnitFormat.count($0.rxPackets) },
+            TextColumn("tx/s", width: 7) { UnitFormat.count($0.txPackets) },
+            TextColumn("errs", width: 6) { UnitFormat.count($0.errors) },
+            TextColumn("drops", width: 8) { UnitFormat.count($0.drops) },
+        ], gap: 0)
     }
 
     // MARK: - table

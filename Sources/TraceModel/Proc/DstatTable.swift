@@ -118,7 +118,5 @@ public enum DstatTable {
         return "\(ms / 1000)." + String(repeating: "0", count: 3 - String(frac).count) + "\(frac)"
     }
 
-    static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
-    }
+    static func pad(_ s: String, _ width: Int) -> String { TextColumn<Void>.fit(s, width, .right) }
 }
