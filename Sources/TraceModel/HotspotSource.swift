@@ -1,39 +1,48 @@
 /// The hotspots one trace offers, chosen by what it holds: function_graph calls give durations, stacks
 /// (perf samples, ftrace `<stack trace>` blocks, folded text) give samples, anything else event counts.
-public struct HotspotSource: Sendable {
-    public let kind: HotspotTable.Kind
-    public let samples: StackSamples
-    public let calls: CallTree?
-    public let store: EventStore?
+public enum HotspotSource: Sendable {
+    /// Stack samples (perf script, live sampling, folded stacks).
+    case samples(StackSamples)
+    /// Function durations from function_graph or uftrace calls.
+    case durations(CallTree)
+    /// Neither: the events themselves, counted.
+    case events(EventStore)
 
+    /// Calls when the store has function_graph calls, else its samples, else its events.
     public init(store: EventStore, callTree: CallTree? = nil) {
-        self.store = store
-        let tree = callTree ?? (CallTree.hasCalls(store) ? CallTree(store: store) : nil)
-        if let tree, tree.count > 0 {
-            kind = .durations
-            calls = tree
-            samples = StackSamples()
+        if let tree = callTree ?? (CallTree.hasCalls(store) ? CallTree(store: store) : nil), tree.count > 0 {
+            self = .durations(tree)
             return
         }
-        calls = nil
-        samples = StackSamples(store: store)
-        kind = samples.isEmpty ? .events : .samples
+        let samples = StackSamples(store: store)
+        self = samples.isEmpty ? .events(store) : .samples(samples)
     }
 
     public init(samples: StackSamples) {
-        kind = .samples
-        self.samples = samples
-        calls = nil
-        store = nil
+        self = .samples(samples)
+    }
+
+    public var kind: HotspotTable.Kind {
+        switch self {
+        case .samples: return .samples
+        case .durations: return .durations
+        case .events: return .events
+        }
+    }
+
+    /// The stack samples (none for durations and event counts).
+    public var samples: StackSamples {
+        if case .samples(let s) = self { return s }
+        return StackSamples()
     }
 
     public func table(keys: [HotspotKey]? = nil, children: Bool = true,
                       filter: HotspotFilter = HotspotFilter()) -> HotspotTable {
         let k = keys ?? HotspotKey.defaults(for: kind)
-        switch kind {
-        case .samples: return HotspotTable(samples: samples, keys: k, children: children, filter: filter)
-        case .durations: return HotspotTable(calls: calls!, keys: k, filter: filter)
-        case .events: return HotspotTable(events: store ?? EventStore(), keys: k, filter: filter)
+        switch self {
+        case .samples(let samples): return HotspotTable(samples: samples, keys: k, children: children, filter: filter)
+        case .durations(let calls): return HotspotTable(calls: calls, keys: k, filter: filter)
+        case .events(let store): return HotspotTable(events: store, keys: k, filter: filter)
         }
     }
 
@@ -42,24 +51,24 @@ public struct HotspotSource: Sendable {
     public func buildTable(keys: [HotspotKey]? = nil, children: Bool = true,
                            filter: HotspotFilter = HotspotFilter()) async -> HotspotTable {
         let k = keys ?? HotspotKey.defaults(for: kind)
-        guard kind == .samples else { return table(keys: k, children: children, filter: filter) }
+        guard case .samples(let samples) = self else { return table(keys: k, children: children, filter: filter) }
         return await HotspotTable.build(samples: samples, keys: k, children: children, filter: filter)
     }
 
     /// The stacks of the flame view (nil for event counts, which have none).
     public func flame(pid: Int32? = nil) -> StackTree? {
-        switch kind {
-        case .samples: return StackTree(samples: samples, pid: pid)
-        case .durations: return StackTree(calls: CallPathTree(calls!))
+        switch self {
+        case .samples(let samples): return StackTree(samples: samples, pid: pid)
+        case .durations(let calls): return StackTree(calls: CallPathTree(calls))
         case .events: return nil
         }
     }
 
     /// Folded stacks (nil for event counts).
     public func folded() -> String? {
-        switch kind {
-        case .samples: return FoldedStacks.text(samples: samples)
-        case .durations: return FoldedStacks.text(calls: calls!)
+        switch self {
+        case .samples(let samples): return FoldedStacks.text(samples: samples)
+        case .durations(let calls): return FoldedStacks.text(calls: calls)
         case .events: return nil
         }
     }

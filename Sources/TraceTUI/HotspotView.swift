@@ -14,9 +14,16 @@ struct HotspotView {
     private var zoomStack: [HotspotFilter] = []
     private var unfolded: Set<String> = []
     private var chains: [String: StackTree] = [:]
-    /// Visible lines: an entry (node -1), a node of its callchain, or a callchain being built (node -2),
+    /// What a visible line shows: an entry, a node of its callchain, or its callchain being built.
+    enum Line: Equatable {
+        case entry
+        case chain(node: Int)
+        case building
+    }
+
+    /// Visible lines: the entry they belong to, what they show, and their depth in the callchain,
     /// with its depth.
-    private(set) var rows: [(entry: Int, node: Int, depth: Int)] = []
+    private(set) var rows: [(entry: Int, line: Line, depth: Int)] = []
     /// The cursor and the first row shown.
     private var list = ScrollList()
     private(set) var cursor: Int {
@@ -52,15 +59,15 @@ struct HotspotView {
     /// Live: a newer table of the same kind and grouping; the cursor stays on its entry, unfolded
     /// callchains stay unfolded (their chains built with the table).
     mutating func replace(source: HotspotSource, table: HotspotTable, chains: [String: StackTree]) {
-        let keep = rows.indices.contains(cursor) ? (stableKey(rows[cursor].entry), rows[cursor].node) : nil
+        let keep = rows.indices.contains(cursor) ? (stableKey(rows[cursor].entry), rows[cursor].line) : nil
         let offset = cursor - top
         self.source = source
         self.table = table
         self.chains = chains
         rebuild(keepCursor: false)
-        if let (key, node) = keep {
-            if let i = rows.firstIndex(where: { $0.node == node && stableKey($0.entry) == key })
-                ?? rows.firstIndex(where: { $0.node == -1 && stableKey($0.entry) == key }) {
+        if let (key, line) = keep {
+            if let i = rows.firstIndex(where: { $0.line == line && stableKey($0.entry) == key })
+                ?? rows.firstIndex(where: { $0.line == .entry && stableKey($0.entry) == key }) {
                 cursor = i
                 top = max(0, cursor - offset)
             }
@@ -128,17 +135,17 @@ struct HotspotView {
     private mutating func rebuild(keepCursor: Bool) {
         let keep = keepCursor && rows.indices.contains(cursor) ? rows[cursor] : nil
         columns = table.columns(sizedBy: table.order.prefix(2000))
-        var out: [(Int, Int, Int)] = []
+        var out: [(entry: Int, line: Line, depth: Int)] = []
         out.reserveCapacity(table.order.count)
         var missing: [HotspotJob.ChainRequest] = []
         for e32 in table.order {
             let e = Int(e32)
-            out.append((e, -1, 0))
+            out.append((e, .entry, 0))
             guard !unfolded.isEmpty, source.kind == .samples else { continue }
             let key = stableKey(e)
             guard unfolded.contains(key) else { continue }
             guard let chain = chains[key] else {
-                out.append((e, -2, 1))
+                out.append((e, .building, 1))
                 if !chainsBuilding.contains(key) {
                     missing.append(HotspotJob.ChainRequest(entry: e, key: key))
                     chainsBuilding.insert(key)
@@ -150,15 +157,15 @@ struct HotspotView {
             var added = 0
             while let (n, d) = stack.popLast(), added < 500 {
                 guard chain.value[n] > limit else { continue }
-                out.append((e, n, d))
+                out.append((e, .chain(node: n), d))
                 added += 1
                 for c in chain.childrenByValue(n).reversed() { stack.append((Int(c), d + 1)) }
             }
         }
         rows = out
-        if let keep, let i = rows.firstIndex(where: { $0.entry == keep.entry && $0.node == keep.node }) {
+        if let keep, let i = rows.firstIndex(where: { $0.entry == keep.entry && $0.line == keep.line }) {
             cursor = i
-        } else if let keep, let i = rows.firstIndex(where: { $0.entry == keep.entry && $0.node == -1 }) {
+        } else if let keep, let i = rows.firstIndex(where: { $0.entry == keep.entry && $0.line == .entry }) {
             cursor = i
         }
         cursor = max(0, min(cursor, rows.count - 1))
@@ -179,7 +186,7 @@ struct HotspotView {
             let key = stableKey(e)
             let open = command == .toggleNode ? !unfolded.contains(key) : command == .expandChildren
             if open { unfolded.insert(key) } else { unfolded.remove(key) }
-            if !open, let i = rows.firstIndex(where: { $0.entry == e && $0.node == -1 }) { cursor = i }
+            if !open, let i = rows.firstIndex(where: { $0.entry == e && $0.line == .entry }) { cursor = i }
             rebuild(keepCursor: open)
         case .expandAll:
             guard source.kind == .samples else { return .message("no callchains: durations and counts have none") }
@@ -274,9 +281,8 @@ struct HotspotView {
     /// and for durations the function's name (for the call tree).
     func firstStoreRow() -> Int? {
         guard let e = selectedEntry else { return nil }
-        switch source.kind {
-        case .samples:
-            let s = source.samples
+        switch source {
+        case .samples(let s):
             let sym = table.value(.symbol, of: e)
             for i in 0..<s.count where s.sampleRow[i] >= 0 {
                 let f = s.frames(of: i)
@@ -284,12 +290,12 @@ struct HotspotView {
                 return Int(s.sampleRow[i])
             }
             return nil
-        case .durations:
-            guard let calls = source.calls, let sym = table.value(.symbol, of: e) else { return nil }
+        case .durations(let calls):
+            guard let sym = table.value(.symbol, of: e) else { return nil }
             for n in 0..<calls.count where calls.function[n] == sym { return Int(calls.firstRow[n]) }
             return nil
-        case .events:
-            guard let store = source.store, let ev = table.value(.event, of: e) else { return nil }
+        case .events(let store):
+            guard let ev = table.value(.event, of: e) else { return nil }
             for r in 0..<store.count where store.eventID(r) == UInt16(truncatingIfNeeded: ev) { return r }
             return nil
         }
@@ -337,9 +343,10 @@ struct HotspotView {
         for line in 0..<body.height {
             let i = top + line
             guard i < rows.count else { break }
-            let (e, node, depth) = rows[i]
+            let (e, shown, depth) = rows[i]
             let y = body.y + line
-            if node == -1 {
+            switch shown {
+            case .entry:
                 var x = body.x + 1
                 for (k, col) in columns.enumerated() {
                     let role: Role = col.key == nil ? (k == 0 ? .time : .normal) : col.key == .symbol ? .eventFunction
@@ -351,9 +358,10 @@ struct HotspotView {
                     x = canvas.put(col.fit(col.text(table, e)), x: x, y: y, role: role, limit: body.maxX)
                     x = canvas.put("  ", x: x, y: y, role: .normal, limit: body.maxX)
                 }
-            } else if node == -2 {
+            case .building:
                 canvas.put("building the callchain…", x: body.x + keyStart + 2, y: y, role: .dim, limit: body.maxX)
-            } else if let chain = chains[stableKey(e)] {
+            case .chain(let node):
+                guard let chain = chains[stableKey(e)] else { break }
                 let x = body.x + keyStart + 2 * depth
                 let text = "--\(HotspotTable.percentLabel(table.percent(chain.value[node])))--" + chain.label(node)
                 canvas.put(text, x: x, y: y, role: .eventFunction, limit: body.maxX)

@@ -6,6 +6,7 @@ import Glibc
 ///
 /// Reads the file at `path`.
 public final class ELFSymbolTable: @unchecked Sendable {
+    // Unchecked: names are read lazily through libelf by the one symbolizer that owns the table.
     public private(set) var buildID: [UInt8] = []
     private var starts: [UInt64] = []
     private var sizes: [UInt64] = []

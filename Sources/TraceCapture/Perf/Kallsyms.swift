@@ -4,6 +4,7 @@ import Glibc
 ///
 /// Reads `/proc/kallsyms` (addresses read as zero without root: then nothing resolves, as with perf).
 public final class Kallsyms: @unchecked Sendable {
+    // Unchecked: filled in init, only read afterwards.
     private var addresses: [UInt64] = []
     private var nameStart: [UInt32] = []
     private var nameLength: [UInt16] = []

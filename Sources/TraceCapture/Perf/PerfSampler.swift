@@ -5,6 +5,7 @@ import TraceModel
 /// One sampling event per CPU through `perf_event_open`, each with an mmap ring the kernel writes samples
 /// and mapping/comm/fork records into; `drain` reads what is there without blocking.
 public final class PerfSampler: @unchecked Sendable {
+    // Unchecked: the rings are read by the sampling task only; the fds are closed once, after it ends.
     private struct Ring {
         let fd: Int32
         let base: UnsafeMutableRawPointer

@@ -4,6 +4,7 @@ import TraceModel
 /// are ordered first (`PerfRecordQueue`), mapping and comm records update the symbolizer, each sample is
 /// symbolized and written.
 public final class SampleText: @unchecked Sendable {
+    // Unchecked: used by the sampling task only (one drain at a time), which owns the sampler and symbolizer.
     public let sampler: PerfSampler
     public let symbolizer: Symbolizer
     private var queue = PerfRecordQueue()

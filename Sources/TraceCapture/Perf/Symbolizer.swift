@@ -9,6 +9,7 @@ import TraceModel
 /// mmap, comm (exec) and fork records, so a process that exits keeps its symbols. Task names come from comm
 /// records, else `/proc/PID/task/TID/comm`.
 public final class Symbolizer: @unchecked Sendable {
+    // Unchecked: its caches are used by the sampling task only, one drain at a time.
     struct Mapping {
         var start: UInt64
         var end: UInt64
