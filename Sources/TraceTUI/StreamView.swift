@@ -69,6 +69,12 @@ public struct StreamView: Sendable {
 
     // MARK: - per-frame work
 
+    /// Whether the filter or the search has rows left to scan (the app keeps calling `update` until not).
+    public func isScanning(_ store: EventStore) -> Bool {
+        (filterExpression != nil && !filterScan.isComplete(total: store.count))
+            || (search != nil && !searchScan.isComplete(total: visibleCount(store)))
+    }
+
     /// Continues the filter and search scans by one slice; call once per frame with the newest store.
     public mutating func update(_ store: EventStore, generation: Int) {
         if generation != storeGeneration {

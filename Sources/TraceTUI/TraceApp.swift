@@ -104,7 +104,9 @@ public struct TraceApp: Sendable {
         case .key(let key): handleKey(key)
         case .snapshot(let s): update(s)
         case .system(let history): system = history
-        case .tick: break
+        case .tick:
+            // A filter or search over many rows goes on a slice per tick, keys answered between slices.
+            if stream.isScanning(store) { stream.update(store, generation: snapshot.generation) }
         case .hotspots(let result): adopt(result)
         case .hotspotsRefreshed(let refresh): apply(refresh)
         case .treeBuilt(let calls, let rows): treeBuilt(calls, rows: rows)
@@ -133,6 +135,7 @@ public struct TraceApp: Sendable {
     public func nextDeadline() -> Duration? {
         var due = messageExpiry
         if let r = refreshDueAt { due = min(due ?? r, r) }
+        if stream.isScanning(store) { due = now }
         return due
     }
 

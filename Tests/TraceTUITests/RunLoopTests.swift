@@ -87,3 +87,23 @@ struct RunLoopTests {
         #expect(loop.app.hotspots != nil)
     }
 }
+
+extension RunLoopTests {
+    /// A filter over more rows than one slice scans goes on by itself, between keys, until it is done; then the
+    /// loop sleeps again.
+    @Test func aLongFilterScanGoesOnWithoutKeysAndThenTheLoopSleeps() {
+        let line = "            bash-1     [000] .....  1.000000: sched_switch: prev_comm=bash prev_pid=1\n"
+        let other = "            bash-1     [000] .....  1.000000: sched_wakeup: comm=bash pid=1\n"
+        let rows = StreamView.filterBudget + 1_000
+        let text = String(repeating: other, count: rows) + line
+        var app = TraceApp(snapshot: Fixtures.snapshot(text))
+        _ = app.handle(.snapshot(Fixtures.snapshot(text)))
+        let keys: [Key] = [.char("f")] + "event == sched_switch".map { .char($0) } + [.enter]
+        let terminal = FakeTerminal(script: [(at: .seconds(1), keys: keys), (at: .seconds(60), keys: [.char("q")])])
+        let loop = RunLoop(app: app, terminal: terminal, sources: .init(), now: { terminal.now })
+        loop.run()
+        #expect(loop.app.stream.visibleCount(loop.app.store) == 1, "the filter scanned every row")
+        #expect(!loop.app.stream.isScanning(loop.app.store))
+        #expect(terminal.waits.last.map { $0 == nil } == true, "asleep once the scan is done")
+    }
+}
