@@ -52,7 +52,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "tracetui-bench",
-            dependencies: ["TraceModel", "TraceCapture", "TraceTUI", "Screen"],
+            dependencies: ["TraceModel", "TraceCapture", "TraceTUI", "Screen", "Terminal"],
             path: "Benchmarks/tracetui-bench"
         ),
         // A load with known symbols for the sampling and counter tests (C, so its frames are plain symbols).

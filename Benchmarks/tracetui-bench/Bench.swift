@@ -13,7 +13,7 @@ struct Bench {
             try await ProcCostBench.run(seconds: seconds, interval: options.procInterval)
             return
         }
-        if options.runs(.events) || options.runs(.formats) { try await measureEvents() }
+        if options.runs(.events) || options.runs(.formats) || options.runs(.frames) { try await measureEvents() }
         if options.runs(.graph) {
             CallTreeBench.redrawHugeNode()
             if options.graphSizeMB > 0 {
@@ -65,6 +65,7 @@ struct Bench {
             BenchReport(r: results, cores: ProcessInfo.processInfo.activeProcessorCount, runs: options.runs).print()
             print("")
         }
+        if options.runs(.frames) { try await FramesBench.run(path: path) }
         if options.runs(.formats) {
             try await FormatsBench.run(logPath: path, datPath: options.datFile, runs: options.runs, keep: options.keep,
                                        export: options.only != .dat)

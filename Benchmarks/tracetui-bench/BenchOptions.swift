@@ -27,9 +27,12 @@ struct BenchOptions {
     var hotspotCalls = 10_000_000
 
     /// `dat`: the trace.dat half of `formats` alone.
-    enum Group: String { case events, graph, hotspots, formats, dat }
+    enum Group: String { case events, graph, hotspots, formats, dat, frames }
 
-    func runs(_ group: Group) -> Bool { only == nil || only == group || group == .formats && only == .dat }
+    /// Every group but `frames` (which wants a 10 M-event log: `--only frames --size-mb 1100`) runs by default.
+    func runs(_ group: Group) -> Bool {
+        only == group || (only == nil && group != .frames) || group == .formats && only == .dat
+    }
     /// A trace.dat to decode instead of recording one.
     var datFile: String?
 
@@ -42,7 +45,8 @@ struct BenchOptions {
           --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024),
                         hotspots (10 M samples and 10 M function_graph calls aggregated, a 100 000-symbol
                         table redrawn; --hotspots too),
-                        formats (trace.dat decode, Chrome export; --formats-only too), dat (trace.dat only)
+                        formats (trace.dat decode, Chrome export; --formats-only too), dat (trace.dat only),
+                        frames (a frame of each view at 160x45 over the log, presented on a pty)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
           --hotspot-calls N    function_graph calls for the durations figure (default 10000000, about 1 GB of
                         log in bench-data/large-graph.txt; 0 skips it)
@@ -78,7 +82,7 @@ struct BenchOptions {
             case "--only", "--hotspots", "--formats-only":
                 let named = arg == "--hotspots" ? "hotspots" : arg == "--formats-only" ? "formats" : rest.popFirst()
                 guard let v = named, let group = Group(rawValue: v) else {
-                    throw BenchError("--only takes events, graph, hotspots, formats or dat")
+                    throw BenchError("--only takes events, graph, hotspots, formats, dat or frames")
                 }
                 only = group
                 if group == .graph, graphSizeMB == 0 { graphSizeMB = 1024 }
