@@ -73,7 +73,7 @@ row "tracetui record" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
 # 2. tracetui live viewer, drawing in tmux
 start_load
 tmux -L tracetui-bench -f /dev/null new-session -d -x 140 -y 40 \
-    "/usr/bin/time -o $W/t2 -f '%U %S' $BIN --buffer-kb $BUF -p $LOAD -e 'raw_syscalls:*' -e sched:sched_switch 2> $W/e2"
+    "/usr/bin/time -o $W/t2 -f '%U %S' $BIN --fps 30 --buffer-kb $BUF -p $LOAD -e 'raw_syscalls:*' -e sched:sched_switch 2> $W/e2"
 sleep "$SECS"
 tmux -L tracetui-bench send-keys q || echo "the live viewer ended early: $(cat $W/e2)"
 for _ in $(seq 100); do [ -s "$W/t2" ] && break; sleep 0.1; done
