@@ -27,10 +27,6 @@ struct CallTreeView {
         get { list.cursor }
         set { list.cursor = newValue }
     }
-    private var top: Int {
-        get { list.top }
-        set { list.top = newValue }
-    }
     private(set) var zoomRoot: Int?
     private(set) var sortKey = SortKey.time
     private(set) var search: String?
@@ -327,7 +323,7 @@ struct CallTreeView {
         }
         let unfolded = open
         for line in 0..<body.height {
-            let i = top + line
+            let i = list.top + line
             guard i < rows.count else { break }
             let (n, depth) = rows[i]
             let y = body.y + line

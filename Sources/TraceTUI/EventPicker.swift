@@ -10,10 +10,6 @@ public struct EventPicker: Sendable, Equatable {
         get { scroll.cursor }
         set { scroll.cursor = newValue }
     }
-    private var top: Int {
-        get { scroll.top }
-        set { scroll.top = newValue }
-    }
     /// Toggles asked for and not yet seen in the capture's list: shown at once, so the tick follows the key.
     private var pending: [String: Bool] = [:]
 
@@ -89,9 +85,9 @@ public struct EventPicker: Sendable, Equatable {
         canvas.put("\(list.count) of \(available.count), \(on) on ", x: max(rect.x + 1, rect.maxX - 28), y: rect.y + 1,
                    role: .help, limit: rect.maxX - 1)
         let visible = max(0, rect.height - 3)
-        for (i, name) in list.dropFirst(top).prefix(visible).enumerated() {
+        for (i, name) in list.dropFirst(scroll.top).prefix(visible).enumerated() {
             let y = rect.y + 2 + i
-            let selected = top + i == cursor
+            let selected = scroll.top + i == cursor
             let mark = isEnabled(name, enabled: enabled) ? "[x] " : "[ ] "
             if selected { canvas.fill(Rect(x: rect.x + 1, y: y, width: rect.width - 2, height: 1), role: .selected) }
             canvas.put(" " + mark + name, x: rect.x + 1, y: y, role: selected ? .selected : .helpKey, limit: rect.maxX - 1)

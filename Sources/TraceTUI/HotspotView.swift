@@ -30,10 +30,6 @@ struct HotspotView {
         get { list.cursor }
         set { list.cursor = newValue }
     }
-    private var top: Int {
-        get { list.top }
-        set { list.top = newValue }
-    }
     private var columns: [HotspotColumn] = []
     /// Bumped by every table request and callers ↔ callees: results of older requests are dropped.
     private var generation = 0
@@ -60,7 +56,7 @@ struct HotspotView {
     /// callchains stay unfolded (their chains built with the table).
     mutating func replace(source: HotspotSource, table: HotspotTable, chains: [String: StackTree]) {
         let keep = rows.indices.contains(cursor) ? (stableKey(rows[cursor].entry), rows[cursor].line) : nil
-        let offset = cursor - top
+        let offset = cursor - list.top
         self.source = source
         self.table = table
         self.chains = chains
@@ -69,7 +65,7 @@ struct HotspotView {
             if let i = rows.firstIndex(where: { $0.line == line && stableKey($0.entry) == key })
                 ?? rows.firstIndex(where: { $0.line == .entry && stableKey($0.entry) == key }) {
                 cursor = i
-                top = max(0, cursor - offset)
+                list.top = max(0, cursor - offset)
             }
         }
     }
@@ -314,7 +310,7 @@ struct HotspotView {
         if !table.filter.isEmpty, rect.height - 1 > 2 { height -= 1 }
         guard !rows.isEmpty else { return }
         list.reveal(height: height)
-        top = min(top, rows.count - 1)
+        list.top = min(list.top, rows.count - 1)
     }
 
     func render(into canvas: inout Canvas, in rect: Rect) {
@@ -341,7 +337,7 @@ struct HotspotView {
         }
         let keyStart = 1 + columns.filter { $0.key == nil }.reduce(0) { $0 + $1.width + 2 }
         for line in 0..<body.height {
-            let i = top + line
+            let i = list.top + line
             guard i < rows.count else { break }
             let (e, shown, depth) = rows[i]
             let y = body.y + line
