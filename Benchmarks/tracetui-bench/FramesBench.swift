@@ -10,9 +10,11 @@ import TraceTUI
 /// handling, layout and render into a canvas, and ncurses presenting it on a pseudo-terminal the benchmark
 /// reads from (so the terminal's writes are counted too). CPU time is the main thread's
 /// (CLOCK_THREAD_CPUTIME_ID); key to screen is wall time from the key to `present` returning.
+@MainActor
 enum FramesBench {
     static let width = 160, height = 45
 
+    /// On the main actor throughout, so that the thread whose CPU time is read is the one that did the work.
     static func run(path: String) async throws(BenchError) {
         let input: TraceInput
         do { input = try TraceInput(path: path) } catch { throw BenchError("\(path): \(error)") }
@@ -22,8 +24,8 @@ enum FramesBench {
         let snapshot = session.snapshots.current
         print("frames: \(StatusBar.grouped(snapshot.store.count)) events loaded in "
               + String(format: "%.1f s", (ContinuousClock.now - started).seconds) + ", frames at \(width)x\(height)")
-        let terminal = await PtyTerminal.open(width: width, height: height)
-        defer { Task { @MainActor in terminal?.close() } }
+        let terminal = PtyTerminal.open(width: width, height: height)
+        defer { terminal?.close() }
         let views: [(String, [Key], [Key])] = [
             ("stream, moving", [], [.char("j"), .char("j"), .pageDown, .char("k")]),
             ("stream, filtered", [.char("f")] + "event =~ sched".map { .char($0) } + [.enter], [.char("j"), .pageDown]),
@@ -44,7 +46,7 @@ enum FramesBench {
                 let cpuStart = threadCPU()
                 _ = app.handle(key)
                 let canvas = app.draw(width: width, height: height)
-                await MainActor.run { terminal?.screen.present(canvas) }
+                terminal?.screen.present(canvas)
                 cpu.append(threadCPU() - cpuStart)
                 wall.append((ContinuousClock.now - wallStart).seconds)
             }
@@ -57,7 +59,7 @@ enum FramesBench {
     }
 
     /// This thread's CPU time in seconds.
-    static func threadCPU() -> Double {
+    nonisolated static func threadCPU() -> Double {
         var t = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
