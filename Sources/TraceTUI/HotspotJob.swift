@@ -1,7 +1,8 @@
 import TraceModel
 
 /// Work the hotspot and flame views need that can take seconds on a large profile — the hotspot table,
-/// a regrouped or re-zoomed table, callchains of millions of frames — done off the UI thread.
+/// a regrouped or re-zoomed table, callchains of millions of frames, the live table rebuilt from a newer
+/// store — done off the UI thread: one pipeline for replay and live.
 ///
 /// The app hands jobs out (`TraceApp.takeBackgroundJobs`); the caller runs `run()` on a background task
 /// and gives the result back (`TraceApp.adopt`). Meanwhile the view shows "building…" and keys go on
@@ -18,6 +19,8 @@ public struct HotspotJob: Sendable {
         case table(source: HotspotSource, keys: [HotspotKey], filter: HotspotFilter)
         /// Callchains of some entries, keyed as the view keys them.
         case chains(source: HotspotSource, table: HotspotTable, entries: [ChainRequest], callers: Bool)
+        /// Live: the table (and flame graph) again from a newer store, as the view shows it.
+        case refresh(HotspotRefresh.Request)
     }
 
     /// A table (which a newer table replaces), not callchains or a pane's first data.
@@ -46,6 +49,8 @@ public struct HotspotJob: Sendable {
                 built.append((r.key, StackTree(callchainOf: r.entry, in: table, samples: source.samples, callers: callers)))
             }
             return HotspotJobResult(job: self, value: .chains(built))
+        case .refresh(let request):
+            return HotspotJobResult(job: self, value: .refreshed(HotspotRefresh.build(request)))
         }
     }
 }
@@ -58,6 +63,7 @@ public struct HotspotJobResult: Sendable {
         case opened(HotspotSource, table: HotspotTable?, flame: StackTree?)
         case table(HotspotTable)
         case chains([(String, StackTree)])
+        case refreshed(HotspotRefresh)
     }
 
     let value: Value

@@ -111,7 +111,7 @@ struct HotspotView {
                 chainsBuilding.remove(key)
             }
             rebuild(keepCursor: true)
-        case .opened:
+        case .opened, .refreshed:
             break
         }
     }

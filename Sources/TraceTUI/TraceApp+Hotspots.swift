@@ -32,6 +32,10 @@ extension TraceApp {
 
     /// Takes what a background job built: a pane's data (shown if the pane is still focused), a table, callchains.
     mutating func adopt(_ result: HotspotJobResult) {
+        if case .refreshed(let refresh) = result.value {
+            apply(refresh)
+            return
+        }
         guard case .opened(let source, let table, let tree) = result.value else {
             hotspots?.adopt(result)
             return
@@ -90,7 +94,8 @@ extension TraceApp {
                                              sortColumn: view?.table.sortColumn, unfolded: view?.unfoldedKeys ?? [],
                                              callers: view?.callers ?? true, wantsFlame: focus == .flame,
                                              generation: snapshot.generation)
-        emit(.run(Job(key: "hotspots.refresh") { _ in .hotspotsRefreshed(HotspotRefresh.build(request)) }))
+        let job = HotspotJob(generation: snapshot.generation, work: .refresh(request))
+        emit(.run(Job(key: "hotspots.refresh") { _ in .hotspots(await job.run()) }))
     }
 
     /// Swaps a rebuilt table in, keeping the view's place (the selected entry, unfolded chains, zooms).

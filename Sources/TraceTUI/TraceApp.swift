@@ -108,7 +108,6 @@ public struct TraceApp: Sendable {
             // A filter or search over many rows goes on a slice per tick, keys answered between slices.
             if stream.isScanning(store) { stream.update(store, generation: snapshot.generation) }
         case .hotspots(let result): adopt(result)
-        case .hotspotsRefreshed(let refresh): apply(refresh)
         case .treeBuilt(let calls, let rows): treeBuilt(calls, rows: rows)
         case .exportProgress(let bytes): say("exporting… \(StatusBar.byteCount(bytes)) written (keys work meanwhile)")
         case .exportFinished(let path, let records, let error): exportFinished(path: path, records: records, error: error)

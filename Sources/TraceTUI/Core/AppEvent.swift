@@ -12,10 +12,9 @@ public enum AppEvent: Sendable {
     case system(ProcHistory)
     /// A deadline the app asked for (`nextDeadline`) passed.
     case tick
-    /// The hotspot table, a regrouped table, callchains or the flame graph, built off the UI thread.
+    /// The hotspot table, a regrouped table, callchains, the flame graph, or live, the table rebuilt from a
+    /// newer store: built off the UI thread.
     case hotspots(HotspotJobResult)
-    /// Live: the hotspot table and flame graph rebuilt from a newer store.
-    case hotspotsRefreshed(HotspotRefresh)
     /// The call tree of an A–B range.
     case treeBuilt(CallTree, rows: Range<Int>)
     /// An export being written: bytes so far.
