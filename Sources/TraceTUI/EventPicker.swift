@@ -1,4 +1,5 @@
 import Screen
+import TraceModel
 
 /// The live event picker: every event the kernel offers (`system:event`), narrowed as you type; space turns
 /// the selected one on or off in the running capture. Holds only names: the capture applies the changes.
@@ -93,4 +94,33 @@ public struct EventPicker: Sendable, Equatable {
             canvas.put(" " + mark + name, x: rect.x + 1, y: y, role: selected ? .selected : .helpKey, limit: rect.maxX - 1)
         }
     }
+}
+
+extension EventPicker: TraceView {
+    public static var keyContext: KeyContext { .live }
+
+    /// Every key is the picker's: typing narrows, arrows move, space toggles, Enter or Esc closes.
+    public mutating func handleKey(_ key: Key, _ ctx: ViewContext) -> ViewOutcome {
+        let live = ctx.snapshot.live ?? LiveStatus()
+        switch apply(key, available: live.availableEvents, enabled: Set(live.enabledEvents), pageHeight: ctx.pageHeight) {
+        case .closed: return .close
+        case .editing: return .handled
+        case .toggle(let name, let on): return .emit(.setEvent(name: name, enabled: on))
+        }
+    }
+
+    public mutating func handle(_ command: Command, _ ctx: ViewContext) -> ViewOutcome { .handled }
+
+    public mutating func layout(in rect: Rect, _ ctx: ViewContext) {
+        guard let live = ctx.snapshot.live else { return }
+        settle(enabled: Set(live.enabledEvents))
+        layout(available: live.availableEvents, in: rect)
+    }
+
+    public func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) {
+        guard let live = ctx.snapshot.live else { return }
+        render(available: live.availableEvents, enabled: Set(live.enabledEvents), into: &canvas, in: rect)
+    }
+
+    public func status(_ ctx: ViewContext, width: Int) -> StatusLine { StatusLine([(" events", .statusAccent)]) }
 }

@@ -67,7 +67,7 @@ private final class MatcherBox {
 
 /// The small menu `x` opens: one line per format, a key for each. On the hotspot view, CSV is the table's.
 struct ExportMenu {
-    struct Choice {
+    struct Choice: Equatable, Sendable {
         var key: Character
         var format: ExportFormat
         var table: ExportTable = .stream

@@ -4,32 +4,6 @@ import TraceModel
 /// The `x` menu: the formats, what the export covers (the filter, the A–B range, or the hotspot table as shown),
 /// and its progress and end in the status bar.
 extension TraceApp {
-    mutating func handleExportMenu(_ key: Key, selected: Int) {
-        let choices = ExportMenu.choices(hotspots: exportsHotspots)
-        let count = choices.count
-        // Moving is the keymap's, as in the help; the menu's own letters pick a format.
-        switch keymap.command(for: key, in: focus) {
-        case .lineUp?:
-            mode = .exportMenu(selected: (selected + count - 1) % count)
-            return
-        case .lineDown?:
-            mode = .exportMenu(selected: (selected + 1) % count)
-            return
-        default:
-            break
-        }
-        switch key {
-        case .escape:
-            mode = .browsing
-        case .enter:
-            requestExport(choices[selected])
-        case .char(let c):
-            if let choice = choices.first(where: { $0.key == c }) { requestExport(choice) }
-        default:
-            break
-        }
-    }
-
     /// What the export covers, said in the menu: the whole trace, or the filter and the A–B range.
     /// The hotspot view is focused and built: `x` offers its table as CSV first.
     var exportsHotspots: Bool { focus == .hotspots && hotspots != nil }

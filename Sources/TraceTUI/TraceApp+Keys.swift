@@ -6,29 +6,16 @@ import TraceModel
 extension TraceApp {
     mutating func handleKey(_ key: Key) {
         switch mode {
-        case .help(let scroll):
-            // Moving keys scroll a list taller than the screen; any other key closes it.
-            switch keymap.command(for: key, in: focus) {
-            case .lineDown?: mode = .help(scroll: scroll + 1)
-            case .lineUp?: mode = .help(scroll: max(0, scroll - 1))
-            case .pageDown?, .halfPageDown?: mode = .help(scroll: scroll + max(1, pageHeight - 2))
-            case .pageUp?, .halfPageUp?: mode = .help(scroll: max(0, scroll - max(1, pageHeight - 2)))
-            default: mode = .browsing
-            }
+        case .help(var view):
+            if overlay(&view, key) { mode = .help(view) }
             return
-        case .exportMenu(let selected):
-            handleExportMenu(key, selected: selected)
+        case .exportMenu(var view):
+            let open = overlay(&view, key)
+            mode = open ? .exportMenu(view) : .browsing
+            if !open, let choice = view.chosen { requestExport(choice) }
             return
-        case .picker(var picker):
-            let live = snapshot.live ?? LiveStatus()
-            switch picker.apply(key, available: live.availableEvents, enabled: Set(live.enabledEvents),
-                                pageHeight: pageHeight) {
-            case .closed: mode = .browsing
-            case .editing: mode = .picker(picker)
-            case .toggle(let name, let on):
-                emit(.setEvent(name: name, enabled: on))
-                mode = .picker(picker)
-            }
+        case .picker(var view):
+            if overlay(&view, key) { mode = .picker(view) }
             return
         case .prompt(let kind, var editor):
             let outcome = editor.apply(key)
@@ -68,5 +55,25 @@ extension TraceApp {
                 break
             }
         }
+    }
+
+    /// An open overlay takes the key: first as a key (letters, Enter, Esc), else as the keymap's command.
+    /// Returns whether the overlay stays open; closed, the app is back to browsing.
+    private mutating func overlay(_ view: inout some TraceView, _ key: Key) -> Bool {
+        let ctx = viewContext
+        var outcome = view.handleKey(key, ctx)
+        if outcome.isUnhandled {
+            guard let command = keymap.command(for: key, in: focus) else { return true }
+            outcome = view.handle(command, ctx)
+        }
+        switch outcome {
+        case .close:
+            mode = .browsing
+            return false
+        case .emit(let effect): emit(effect)
+        case .message(let text): say(text)
+        case .handled, .unhandled: break
+        }
+        return true
     }
 }

@@ -74,13 +74,15 @@ extension TraceApp {
         if case .fullScreen(let scroll) = detail, let lines = l.detailLines, let rect = l.detail {
             detail = .fullScreen(scroll: min(scroll, DetailPanel.maxScroll(lines, in: rect)))
         }
-        if case .picker(var picker) = mode, let live = snapshot.live {
-            picker.settle(enabled: Set(live.enabledEvents))
-            picker.layout(available: live.availableEvents, in: l.main)
-            mode = .picker(picker)
-        }
-        if case .help(let scroll) = mode {
-            mode = .help(scroll: min(scroll, HelpOverlay.maxScroll(keymap: keymap, context: focus, live: isLive, in: l.main)))
+        switch mode {
+        case .picker(var view):
+            view.layout(in: l.main, ctx)
+            mode = .picker(view)
+        case .help(var view):
+            view.layout(in: l.main, ctx)
+            mode = .help(view)
+        case .exportMenu, .prompt, .browsing:
+            break
         }
     }
 
@@ -107,16 +109,10 @@ extension TraceApp {
         }
         renderStatus(into: &canvas, in: l.status, ctx)
         switch mode {
-        case .exportMenu(let selected):
-            ExportMenu.render(selected: selected, scope: exportScope, hotspots: exportsHotspots, into: &canvas, in: l.main)
-        case .picker(let picker):
-            if let live = snapshot.live {
-                picker.render(available: live.availableEvents, enabled: Set(live.enabledEvents), into: &canvas, in: l.main)
-            }
-        case .help(let scroll):
-            HelpOverlay.render(keymap: keymap, context: focus, live: isLive, scroll: scroll, into: &canvas, in: l.main)
-        case .prompt, .browsing:
-            break
+        case .exportMenu(let view): view.render(into: &canvas, in: l.main, ctx)
+        case .picker(let view): view.render(into: &canvas, in: l.main, ctx)
+        case .help(let view): view.render(into: &canvas, in: l.main, ctx)
+        case .prompt, .browsing: break
         }
     }
 

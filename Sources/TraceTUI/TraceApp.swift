@@ -8,10 +8,10 @@ public struct TraceApp: Sendable {
     public enum Mode: Equatable, Sendable {
         case browsing
         case prompt(PromptKind, LineEditor)
-        /// The key list, scrolled down by `scroll` lines.
-        case help(scroll: Int)
-        /// The `x` menu, its highlighted format.
-        case exportMenu(selected: Int)
+        /// The key list.
+        case help(HelpView)
+        /// The `x` menu.
+        case exportMenu(ExportMenuView)
         /// Live: the event picker.
         case picker(EventPicker)
     }
@@ -174,9 +174,12 @@ public struct TraceApp: Sendable {
     mutating func run(_ command: Command) {
         if takenBeforeTheView(command) { return }
         switch dispatch(command) {
-        case .handled: return
+        case .handled, .close: return
         case .message(let text):
             say(text)
+            return
+        case .emit(let effect):
+            emit(effect)
             return
         case .unhandled: break
         }
@@ -184,9 +187,9 @@ public struct TraceApp: Sendable {
         case .quit:
             emit(.quit)
         case .help:
-            mode = .help(scroll: 0)
+            mode = .help(HelpView(context: focus, live: isLive))
         case .export:
-            mode = .exportMenu(selected: 0)
+            mode = .exportMenu(ExportMenuView(hotspots: exportsHotspots, scope: exportScope))
         case .search:
             searchOrigin = stream.cursor
             mode = .prompt(.search, LineEditor())
@@ -289,7 +292,7 @@ public struct TraceApp: Sendable {
         case .system:
             // The panes follow the stream's cursor: what they leave (moving, searching) moves it.
             let outcome = panes.handle(command, ctx)
-            return outcome == .unhandled ? stream.handle(command, ctx) : outcome
+            return outcome.isUnhandled ? stream.handle(command, ctx) : outcome
         }
     }
 
@@ -297,7 +300,7 @@ public struct TraceApp: Sendable {
     var viewContext: ViewContext {
         let sample = systemSampleIndex()
         return ViewContext(snapshot: snapshot, pageHeight: pageHeight, isLive: isLive, paused: paused, system: system,
-                           systemSample: (sample.0, sample.1))
+                           systemSample: (sample.0, sample.1), keymap: keymap, focus: focus)
     }
 
     /// A message in the status bar, for three seconds.
