@@ -38,11 +38,11 @@ extension TraceApp {
         }
         if isLive {
             // Live, the table is built off the UI thread (`hotspotRefreshRequest`): open now, filled in a moment.
-            detail = .closed
+            detail.close()
             focus = pane
             return
         }
-        detail = .closed
+        detail.close()
         focus = pane
         let built = pane == .hotspots ? hotspots != nil : flame != nil
         if pane == .flame, flame == nil, hotspotSource != nil, !panesBuilding.contains(.flame), hotspotSource?.kind == .events {

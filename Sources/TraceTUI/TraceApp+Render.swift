@@ -32,12 +32,11 @@ extension TraceApp {
         }
         var listRect = main
         var detailRect: Rect?
-        let detailLines = detail != .closed && focus == .stream
-            ? stream.selectedRow(store).map { DetailPanel.lines(for: $0, store: store) } : nil
-        if case .fullScreen = detail, detailLines != nil {
+        let detailLines = focus == .stream ? detail.lines(viewContext) : nil
+        if detail.state == .fullScreen, detailLines != nil {
             listRect = Rect(x: main.x, y: main.y, width: main.width, height: 0)
             detailRect = main
-        } else if detail == .panel, main.height >= 8, let lines = detailLines {
+        } else if detail.state == .panel, main.height >= 8, let lines = detailLines {
             // As tall as the event needs, leaving at least a third of the screen to the list.
             let wanted = lines.count + 2
             let split = main.splitBottom(min(max(main.height / 2, wanted), main.height * 2 / 3))
@@ -71,9 +70,7 @@ extension TraceApp {
         case .system: panes.layout(in: l.main, ctx)
         case .stream, .global, .live: break
         }
-        if case .fullScreen(let scroll) = detail, let lines = l.detailLines, let rect = l.detail {
-            detail = .fullScreen(scroll: min(scroll, DetailPanel.maxScroll(lines, in: rect)))
-        }
+        if let rect = l.detail { detail.layout(in: rect, ctx) }
         switch mode {
         case .picker(var view):
             view.layout(in: l.main, ctx)
@@ -102,11 +99,7 @@ extension TraceApp {
         case .hotspots, .flame: renderBuilding(into: &canvas, in: l.main)
         default: stream.render(into: &canvas, in: l.list, ctx)
         }
-        if let rect = l.detail, let lines = l.detailLines {
-            var scroll = 0
-            if case .fullScreen(let s) = detail { scroll = s }
-            DetailPanel.render(lines, scroll: scroll, fullScreen: rect == l.main, into: &canvas, in: rect)
-        }
+        if let rect = l.detail { detail.render(into: &canvas, in: rect, ctx) }
         renderStatus(into: &canvas, in: l.status, ctx)
         switch mode {
         case .exportMenu(let view): view.render(into: &canvas, in: l.main, ctx)

@@ -16,12 +16,6 @@ public struct TraceApp: Sendable {
         case picker(EventPicker)
     }
 
-    /// The Enter panel: closed, under the list, or over the whole screen (scrollable).
-    public enum Detail: Equatable, Sendable {
-        case closed, panel
-        case fullScreen(scroll: Int)
-    }
-
     public enum PromptKind: String, Sendable {
         case search = "/"
         case filter = "filter: "
@@ -42,7 +36,8 @@ public struct TraceApp: Sendable {
     /// The snapshot's `callTreeVersion` the tree view was last given.
     private var treeVersion = 0
     public internal(set) var focus: KeyContext = .stream
-    public internal(set) var detail = Detail.closed
+    /// The Enter panel, in front of the stream.
+    public internal(set) var detail = DetailView()
     public internal(set) var message: String?
     /// When the message goes (3 s after it was said).
     var messageExpiry: Duration?
@@ -153,7 +148,7 @@ public struct TraceApp: Sendable {
             treeVersion = newSnapshot.callTreeVersion
             if isLive, tree?.rowRange == nil, let calls = newSnapshot.callTree { tree?.refresh(with: calls) }
         }
-        if isLive, !paused, focus == .stream, mode == .browsing, detail == .closed {
+        if isLive, !paused, focus == .stream, mode == .browsing, !detail.isOpen {
             stream.moveCursor(to: stream.visibleCount(newSnapshot.store) - 1, newSnapshot.store)
         }
         if let pane = paneRequested, newSnapshot.progress.finished {
@@ -172,7 +167,6 @@ public struct TraceApp: Sendable {
 
     /// A command goes to the focused view first; what it leaves (`.unhandled`) is the app's.
     mutating func run(_ command: Command) {
-        if takenBeforeTheView(command) { return }
         switch dispatch(command) {
         case .handled, .close: return
         case .message(let text):
@@ -245,21 +239,13 @@ public struct TraceApp: Sendable {
         case .pickEvents:
             mode = .picker(EventPicker())
         case .clearFilter where focus == .stream:
-            if detail != .closed {
-                detail = .closed
-            } else if stream.isFiltering {
+            if stream.isFiltering {
                 try? stream.setFilter(nil, store: store)
                 say("filter cleared")
             } else if stream.search != nil {
                 _ = stream.setSearch("", from: stream.cursor, store: store)
             } else {
                 stream.highlight = nil
-            }
-        case .toggleDetail:
-            switch detail {
-            case .closed: detail = .panel
-            case .panel: detail = .fullScreen(scroll: 0)
-            case .fullScreen: detail = .closed
             }
         case .redraw:
             emit(.repaint)
@@ -268,24 +254,14 @@ public struct TraceApp: Sendable {
         }
     }
 
-    /// Moving keys while the detail panel covers the stream: they scroll the panel.
-    private mutating func takenBeforeTheView(_ command: Command) -> Bool {
-        guard [.lineDown, .lineUp, .pageDown, .pageUp, .halfPageDown, .halfPageUp].contains(command) else { return false }
-        if case .fullScreen(let scroll) = detail, focus == .stream {
-            let page = max(1, pageHeight - 2)
-            let step = [Command.lineDown: 1, .lineUp: -1, .pageDown: page, .pageUp: -page,
-                        .halfPageDown: page / 2, .halfPageUp: -page / 2][command] ?? 0
-            detail = .fullScreen(scroll: max(0, scroll + step))
-            return true
-        }
-        return false
-    }
-
     /// The focused view's answer to a command.
     private mutating func dispatch(_ command: Command) -> ViewOutcome {
         let ctx = viewContext
         switch focus {
-        case .stream, .global, .live: return stream.handle(command, ctx)
+        case .stream, .global, .live:
+            // The detail panel sits in front of the stream.
+            let outcome = detail.handle(command, ctx)
+            return outcome.isUnhandled ? stream.handle(command, ctx) : outcome
         case .tree: return tree?.handle(command, ctx) ?? .unhandled
         case .hotspots: return hotspots?.handle(command, ctx) ?? .unhandled
         case .flame: return flame?.handle(command, ctx) ?? .unhandled
@@ -300,7 +276,8 @@ public struct TraceApp: Sendable {
     var viewContext: ViewContext {
         let sample = systemSampleIndex()
         return ViewContext(snapshot: snapshot, pageHeight: pageHeight, isLive: isLive, paused: paused, system: system,
-                           systemSample: (sample.0, sample.1), keymap: keymap, focus: focus)
+                           systemSample: (sample.0, sample.1), keymap: keymap, focus: focus,
+                           cursorRow: stream.selectedRow(store))
     }
 
     /// A message in the status bar, for three seconds.

@@ -36,6 +36,8 @@ public struct ViewContext: Sendable {
     public var keymap: Keymap
     /// Whose bindings the keys follow now.
     public var focus: KeyContext
+    /// The store row at the stream's cursor: the one time cursor the other views follow.
+    public var cursorRow: Int?
 
     public var store: EventStore { snapshot.store }
 }
