@@ -367,7 +367,7 @@ struct FtraceLineParser {
         var u = d
         if u < e, line[u] == Byte.dot { u = line.digitsEnd(from: u + 1) }
         u = line.skipSpaces(from: u)
-        return u + 2 == e && line[u] == 0x75 && line[u + 1] == 0x73
+        return GraphLine.unit(line, at: u, to: e)?.end == e
     }
 
     /// `sh-4802` in the funcgraph-proc column: returns the dash and the pid.

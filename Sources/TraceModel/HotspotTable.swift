@@ -221,7 +221,9 @@ public struct HotspotTable: Sendable {
     }
 
     /// Per function (and task or CPU when those are keys): calls, total, self, max and min time of the
-    /// function_graph calls, like `uftrace report`. A recursive function's inner calls count on their own.
+    /// function_graph calls, like `uftrace report`. A recursive call (one already on its thread's stack)
+    /// counts as a call and adds its self time, but not its total again: like `uftrace report` and perf's
+    /// children, no function's total exceeds the time it was on the stack.
     public init(calls tree: CallTree, keys: [HotspotKey] = [.symbol], filter: HotspotFilter = HotspotFilter()) {
         var keys = keys.filter { [.symbol, .comm, .pid, .cpu].contains($0) }
         if keys.isEmpty { keys = [.symbol] }
@@ -244,6 +246,10 @@ public struct HotspotTable: Sendable {
         var sum: Int64 = 0
         let tasks = tree.task, cpus = tree.cpu
         var lane = 0
+        // The entries open around the current call (by subtree end), and how often each entry is open:
+        // a call whose entry is already open is a recursive one.
+        var open: [(end: Int32, entry: Int32)] = []
+        var openCount: [Int32] = []
         tree.function.withUnsafeBufferPointer { function in
         tree.total.withUnsafeBufferPointer { total in
         tree.subtreeEnd.withUnsafeBufferPointer { subtreeEnd in
@@ -269,6 +275,14 @@ public struct HotspotTable: Sendable {
                         if !entryOfFunction.isEmpty { entryOfFunction[Int(f)] = Int32(e) }
                     }
                 }
+                while let last = open.last, Int(last.end) <= n {
+                    openCount[Int(last.entry)] -= 1
+                    open.removeLast()
+                }
+                if e >= openCount.count { openCount += Array(repeating: 0, count: e + 1 - openCount.count) }
+                let outermost = openCount[e] == 0
+                openCount[e] += 1
+                open.append((subtreeEnd[n], Int32(e)))
                 let t0 = total[n]
                 // Self time: the call's total minus its direct children's (the ids after it, child after child).
                 var st = t0
@@ -280,7 +294,7 @@ public struct HotspotTable: Sendable {
                 }
                 st = max(0, st)
                 records[e].calls += 1
-                records[e].total += t0
+                if outermost { records[e].total += t0 }
                 records[e].selfTime += st
                 if t0 > records[e].max { records[e].max = t0 }
                 if t0 < records[e].min { records[e].min = t0 }
