@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The runtime library only: the pprof message's Swift code is generated once and committed (Proto/).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Pure core: parsers, columnar store, filters, summaries. Standard library only, plus the
@@ -17,7 +19,8 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceDat", "CTracefs", "CPerfEvent", "CElf"]),
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceDat", "CTracefs", "CPerfEvent", "CElf",
+                                                     .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // trace.dat records formatted without printf (the live reader's formatter), in C beside libtracecmd.
         .target(name: "CTraceDat", dependencies: ["CTraceCmd", "CTracefs"]),
         // trace.dat through libtracecmd, fields decoded by libtraceevent.

@@ -2,16 +2,16 @@ import ArgumentParser
 import TraceCapture
 import TraceModel
 
-/// `tracetui dump FILE --format folded|chrome|csv|svg`: write a trace in a format other tools open.
+/// `tracetui dump FILE --format folded|chrome|csv|svg|pprof`: write a trace in a format other tools open.
 struct Dump: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a trace as folded stacks (flamegraph.pl, speedscope), Chrome trace-event JSON (Perfetto, "
-            + "chrome://tracing), CSV, or a flame graph SVG.")
+            + "chrome://tracing), CSV, a flame graph SVG, or a gzipped pprof profile (go tool pprof).")
 
     @Argument(help: "A trace: ftrace / trace-cmd / perf script text, trace.dat, Chrome JSON, .gz / .zst, folded stacks.")
     var file: String
 
-    @Option(help: "folded, chrome, csv or svg")
+    @Option(help: "folded, chrome, csv, svg or pprof")
     var format: DumpFormat
 
     @Option(name: [.short, .long], help: "Write here instead of standard output.")
@@ -22,7 +22,7 @@ struct Dump: AsyncParsableCommand {
     var table: ExportTable = .stream
 
     enum DumpFormat: String, ExpressibleByArgument, CaseIterable {
-        case folded, chrome, csv, svg
+        case folded, chrome, csv, svg, pprof
     }
 
     func run() async throws {
@@ -38,6 +38,13 @@ struct Dump: AsyncParsableCommand {
                 var sink = out.sink()
                 sink.text(text)
                 sink.finish()
+            case .pprof:
+                let source = try await HotspotLoader.load(input)
+                guard let profile = PprofProfile(source) else {
+                    throw ValidationFailure("no samples or function_graph calls in \(file): pprof needs stacks")
+                }
+                let bytes = try PprofWriter.data(profile)
+                bytes.withUnsafeBytes { out.write($0) }
             case .chrome, .csv, .svg:
                 try await Export.write(input: input, format: ExportFormat(rawValue: format.rawValue)!, table: table, to: out)
             }
