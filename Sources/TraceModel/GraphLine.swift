@@ -103,6 +103,11 @@ struct GraphLine {
         } else if line.hasPrefix("linux:sched-in", at: k) {
             g.kind = .exit
             g.scheduleName = .schedule
+        } else if line.hasPrefix("linux:schedule", at: k), g.duration != nil {
+            // Out and back in with nothing between: one line with the time off the CPU.
+            g.kind = .leaf
+            let rest = line.skipSpaces(from: k + 14)
+            g.scheduleName = line.hasPrefix("(pre-empted)", at: rest) ? .preempted : .schedule
         }
     }
 
