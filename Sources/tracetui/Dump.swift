@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TraceCapture
 import TraceModel
 
@@ -20,6 +21,10 @@ struct Dump: AsyncParsableCommand {
     @Option(help: ArgumentHelp("For csv: stream (every line), calls (the merged call paths of `tracetui graph`) or "
                                + "hotspots (the table of `tracetui report`)."))
     var table: ExportTable = .stream
+
+    @Option(help: ArgumentHelp("For chrome, csv and svg: keep the rows this filter matches (the viewer's filter "
+                               + "language, e.g. 'event == sched_switch && prev_state == S')."))
+    var filter: String?
 
     enum DumpFormat: String, ExpressibleByArgument, CaseIterable {
         case folded, chrome, csv, svg, pprof
@@ -46,7 +51,8 @@ struct Dump: AsyncParsableCommand {
                 let bytes = try PprofWriter.data(profile)
                 bytes.withUnsafeBytes { out.write($0) }
             case .chrome, .csv, .svg:
-                try await Export.write(input: input, format: ExportFormat(rawValue: format.rawValue)!, table: table, to: out)
+                try await Export.write(input: input, format: ExportFormat(rawValue: format.rawValue)!, table: table,
+                                       filter: filter, warn: { warning($0) }, to: out)
             }
             try out.finish()
         } catch let error as CaptureError {
@@ -56,3 +62,8 @@ struct Dump: AsyncParsableCommand {
 }
 
 extension ExportTable: ExpressibleByArgument {}
+
+/// One line on standard error: what the output alone would not say.
+private func warning(_ text: String) {
+    FileHandle.standardError.write(Data("tracetui: \(text)\n".utf8))
+}
