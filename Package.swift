@@ -1,6 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The commit `tracetui --version` names: git's answer when SwiftPM reads this manifest (a fresh clone's HEAD).
+let gitCommit = Context.gitInformation.map { $0.currentCommit + ($0.hasUncommittedChanges ? "-dirty" : "") } ?? "unknown"
+
 let package = Package(
     name: "tracetui",
     platforms: [.macOS(.v15)],
@@ -45,10 +48,12 @@ let package = Package(
                        providers: [.apt(["libncursesw5-dev"])]),
         // The only code that calls ncurses.
         .target(name: "Terminal", dependencies: ["Screen", "CNcurses"]),
+        // The build's git commit as a C string (SwiftPM passes values to C defines only).
+        .target(name: "CBuildInfo", cSettings: [.define("TRACETUI_GIT_COMMIT", to: "\"\(gitCommit)\"")]),
         .executableTarget(
             name: "tracetui",
             dependencies: [
-                "TraceModel", "TraceCapture", "Screen", "TraceTUI", "Terminal",
+                "TraceModel", "TraceCapture", "Screen", "TraceTUI", "Terminal", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/demo-trace.txt")]

@@ -19,6 +19,7 @@ struct FtraceLineParser {
         if let event = parseStandard(line, i) { return event }
         if let event = parseLatency(line, i) { return event }
         if let event = parseUftrace(line, i) { return event }
+        if let event = parseTorn(line, i) { return event }
         if c == Byte.dash, isAll(line, Byte.dash, from: i) { return ParsedLine(kind: .decoration) }
         if i == 0, isTraceCmdHeader(line) { return ParsedLine(kind: .header) }
         return ParsedLine(kind: .unparsed)
@@ -126,6 +127,34 @@ struct FtraceLineParser {
         let d = line.digitsEnd(from: k + 2)
         guard d > k + 2, d < line.count, line[d] == Byte.closeParen else { return k }
         return line.skipSpaces(from: d + 1)
+    }
+
+    /// `kworker/0:1-11 [000] d..2.   88    <idle>-0 [000] d.h1. 889.225130: irq_handler_entry: …`: a line
+    /// whose start was overwritten by the next one (a reader too slow for `trace_pipe`). The event at its end
+    /// is whole: it is read from the last `comm-pid [cpu]` column that makes a full line.
+    private func parseTorn(_ line: LineBytes, _ i: Int) -> ParsedLine? {
+        var search = i
+        var columns = 0
+        var candidates: [Int] = []
+        while let b = line.find(Byte.openBracket, from: search) {
+            search = b + 1
+            guard b > i, Byte.isSpace(line[b - 1]) else { continue }
+            let d = line.digitsEnd(from: b + 1)
+            guard d > b + 1, d < line.count, line[d] == Byte.closeBracket else { continue }
+            columns += 1
+            // The comm starts at the token before the column's `-pid` (a torn line's comm has no spaces).
+            var s = line.skipSpacesBackward(from: b - 1)
+            while s > i, !Byte.isSpace(line[s - 1]) { s -= 1 }
+            if columns > 1 || s > i { candidates.append(s) }
+        }
+        guard columns >= 2 else { return nil }
+        for s in candidates where s > i {
+            if var r = parseStandard(line, s) {
+                r.tornPrefix = true
+                return r
+            }
+        }
+        return nil
     }
 
     struct PidColumn {
