@@ -15,6 +15,15 @@ public enum Export {
             sink.finish()
             return
         }
+        if format == .pprof {
+            let source = try await HotspotLoader.load(input)
+            do {
+                try PprofWriter.write(source, to: &sink)
+            } catch {
+                throw CaptureError("\(input.path): \(error.description)")
+            }
+            return
+        }
         if format == .csv, table == .hotspots {
             let source = try await HotspotLoader.load(input)
             let table = await source.buildTable()

@@ -107,10 +107,11 @@ public enum EventFields {
             return String(decoding: UnsafeRawBufferPointer(rebasing: payload[(arrow + 4)...]), as: UTF8.self)[...]
         }
         // Not spelled `key=`: maybe one of trace-cmd's plugin layouts names it.
-        if let fields = PluginLayout.fields(payload) {
-            let name = String(decoding: key, as: UTF8.self)
+        let name = String(decoding: key, as: UTF8.self)
+        if PluginLayout.keys.contains(name), let fields = PluginLayout.fields(payload) {
             if let v = fields.first(where: { $0.key == name }) { return v.value[...] }
         }
+
         return nil
     }
 

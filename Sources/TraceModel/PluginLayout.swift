@@ -6,6 +6,10 @@
 ///   → comm, pid, prio, target_cpu.
 /// (softirq's `vec=1 [action=TIMER]` is `key=value` already: EventFields stops a value at the bracket.)
 enum PluginLayout {
+    /// Every field these layouts name: a filter on any other field never parses a payload this way.
+    static let keys: Set<String> = ["prev_comm", "prev_pid", "prev_prio", "prev_state", "next_comm", "next_pid",
+                                    "next_prio", "comm", "pid", "prio", "target_cpu"]
+
     /// The fields of a plugin-formatted payload, or nil when the payload is not one of these shapes.
     static func fields(_ p: UnsafeRawBufferPointer) -> [(key: String, value: String)]? {
         let n = p.count

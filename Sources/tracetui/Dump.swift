@@ -43,14 +43,7 @@ struct Dump: AsyncParsableCommand {
                 var sink = out.sink()
                 sink.text(text)
                 sink.finish()
-            case .pprof:
-                let source = try await HotspotLoader.load(input)
-                guard let profile = PprofProfile(source) else {
-                    throw ValidationFailure("no samples or function_graph calls in \(file): pprof needs stacks")
-                }
-                let bytes = try PprofWriter.data(profile)
-                bytes.withUnsafeBytes { out.write($0) }
-            case .chrome, .csv, .svg:
+            case .chrome, .csv, .svg, .pprof:
                 try await Export.write(input: input, format: ExportFormat(rawValue: format.rawValue)!, table: table,
                                        filter: filter, warn: { warning($0) }, to: out)
             }

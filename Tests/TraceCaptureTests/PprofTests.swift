@@ -74,6 +74,23 @@ struct PprofTests {
         try await Self.expectSameAsReport(Self.fixtures + "/uftrace/recursion.replay.txt")
     }
 
+    /// What the viewer's `x` writes (PprofWriter.write(store:tree:to:)) is the profile `dump` writes.
+    @Test func theViewersEntryWritesTheSameProfile() async throws {
+        let input = try TraceInput(path: Self.fixtures + "/uftrace/recursion.replay.txt")
+        let store = try await input.load()
+        var written: [UInt8] = []
+        var sink = ByteSink { written += $0 }
+        let samples = try PprofWriter.write(store: store, tree: nil, to: &sink)
+        let profile = try #require(PprofProfile(HotspotSource(store: store)))
+        #expect(samples == profile.samples.count)
+        #expect(written == (try PprofWriter.data(profile)))
+        var empty = ByteSink { _ in }
+        #expect(throws: ExportError.self) {
+            try PprofWriter.write(store: EventStore(), tree: nil, to: &empty)
+        }
+        #expect(ExportFormat.pprof.fileExtension == "pb.gz")
+    }
+
     /// Real perf script logs of other machines (`../shared/samples`), where present.
     @Test(.enabled(if: go != nil, "go (Debian's golang-go) is not installed"))
     func sharedPerfScriptSamples() async throws {

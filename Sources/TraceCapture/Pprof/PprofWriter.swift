@@ -5,6 +5,28 @@ import TraceModel
 /// Writes a `PprofProfile` as pprof reads it: profile.proto's `Profile` message (encoded by swift-protobuf's
 /// generated code), gzip-compressed as the format asks of files on disk.
 public enum PprofWriter {
+    /// The profile of a store (its calls, else its stacks) written to `sink`: what `x` in the viewer and
+    /// `dump --format pprof` write. Returns the number of samples.
+    @discardableResult
+    public static func write(store: EventStore, tree: CallTree?, to sink: inout ByteSink) throws(ExportError) -> Int {
+        try write(HotspotSource(store: store, callTree: tree), to: &sink)
+    }
+
+    @discardableResult
+    public static func write(_ source: HotspotSource, to sink: inout ByteSink) throws(ExportError) -> Int {
+        guard let profile = PprofProfile(source), !profile.samples.isEmpty else {
+            throw ExportError("no samples or function_graph calls: a pprof profile needs stacks")
+        }
+        do {
+            let bytes = try data(profile)
+            bytes.withUnsafeBytes { sink.bytes($0) }
+        } catch {
+            throw ExportError(error.description)
+        }
+        sink.finish()
+        return profile.samples.count
+    }
+
     /// The gzipped bytes of the profile.
     public static func data(_ profile: PprofProfile) throws(CaptureError) -> [UInt8] {
         let message = message(profile)
