@@ -246,10 +246,9 @@ public struct HotspotTable: Sendable {
         var sum: Int64 = 0
         let tasks = tree.task, cpus = tree.cpu
         var lane = 0
-        // The entries open around the current call (by subtree end), and how often each entry is open:
-        // a call whose entry is already open is a recursive one.
-        var open: [(end: Int32, entry: Int32)] = []
-        var openCount: [Int32] = []
+        // Per entry, the end of the subtree of its last outermost call: calls are in depth-first order, so a
+        // call before that end is inside that one — a recursive call, whose time its outermost call holds.
+        var openUntil: [Int32] = []
         tree.function.withUnsafeBufferPointer { function in
         tree.total.withUnsafeBufferPointer { total in
         tree.subtreeEnd.withUnsafeBufferPointer { subtreeEnd in
@@ -272,17 +271,12 @@ public struct HotspotTable: Sendable {
                     if isNew {
                         entryF.append(f); entryT.append(t); entryC.append(c)
                         records.append(DurationRecord())
+                        openUntil.append(0)
                         if !entryOfFunction.isEmpty { entryOfFunction[Int(f)] = Int32(e) }
                     }
                 }
-                while let last = open.last, Int(last.end) <= n {
-                    openCount[Int(last.entry)] -= 1
-                    open.removeLast()
-                }
-                if e >= openCount.count { openCount += Array(repeating: 0, count: e + 1 - openCount.count) }
-                let outermost = openCount[e] == 0
-                openCount[e] += 1
-                open.append((subtreeEnd[n], Int32(e)))
+                let outermost = Int32(n) >= openUntil[e]
+                if outermost { openUntil[e] = subtreeEnd[n] }
                 let t0 = total[n]
                 // Self time: the call's total minus its direct children's (the ids after it, child after child).
                 var st = t0
