@@ -1,6 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The commit `tracetui --version` names: git's answer when SwiftPM reads this manifest (a fresh clone's HEAD).
+let gitCommit = Context.gitInformation.map { $0.currentCommit + ($0.hasUncommittedChanges ? "-dirty" : "") } ?? "unknown"
+
 let package = Package(
     name: "tracetui",
     platforms: [.macOS(.v15)],
@@ -10,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The runtime library only: the pprof message's Swift code is generated once and committed (Proto/).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // Pure core: parsers, columnar store, filters, summaries. Standard library only, plus the
@@ -17,7 +22,8 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceDat", "CTracefs", "CPerfEvent", "CElf"]),
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceDat", "CTracefs", "CPerfEvent", "CElf",
+                                                     .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // trace.dat records formatted without printf (the live reader's formatter), in C beside libtracecmd.
         .target(name: "CTraceDat", dependencies: ["CTraceCmd", "CTracefs"]),
         // trace.dat through libtracecmd, fields decoded by libtraceevent.
@@ -42,10 +48,12 @@ let package = Package(
                        providers: [.apt(["libncursesw5-dev"])]),
         // The only code that calls ncurses.
         .target(name: "Terminal", dependencies: ["Screen", "CNcurses"]),
+        // The build's git commit as a C string (SwiftPM passes values to C defines only).
+        .target(name: "CBuildInfo", cSettings: [.define("TRACETUI_GIT_COMMIT", to: "\"\(gitCommit)\"")]),
         .executableTarget(
             name: "tracetui",
             dependencies: [
-                "TraceModel", "TraceCapture", "Screen", "TraceTUI", "Terminal",
+                "TraceModel", "TraceCapture", "Screen", "TraceTUI", "Terminal", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Resources/demo-trace.txt")]

@@ -42,6 +42,22 @@ public final class MappedFile: ByteStorage, @unchecked Sendable {
         }
     }
 
+    /// Bytes made in memory for `path` (a uftrace.data directory decoded into text): no file is mapped.
+    public init(path: String, contents: [UInt8]) {
+        self.path = path
+        owned = OwnedBytes(contents)
+        base = nil
+        mappedLength = 0
+    }
+
+    /// Reads a whole regular file (small ones: a uftrace.data directory's parts).
+    static func contents(of path: String) throws(CaptureError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CaptureError(openFailure(path, errno)) }
+        defer { close(fd) }
+        return try readAll(fd, path: path)
+    }
+
     public var bytes: UnsafeRawBufferPointer {
         if let owned { return owned.bytes }
         return UnsafeRawBufferPointer(start: base, count: mappedLength)

@@ -10,8 +10,14 @@ public struct TraceInput: Sendable {
     /// The kind of the file itself (`gzip` / `zstd` for a compressed file).
     public let format: InputFormat
 
+    /// A uftrace.data directory is decoded into `uftrace replay` text first (see `UftraceDataDirectory`).
     public init(path: String, populate: Bool = false) throws(CaptureError) {
         self.path = path
+        if let text = try UftraceDataDirectory.replayText(path: path) {
+            file = MappedFile(path: path, contents: text)
+            format = .ftraceText
+            return
+        }
         file = try MappedFile(path: path, populate: populate)
         format = InputFormat.detect(file.bytes)
     }

@@ -113,11 +113,24 @@ public enum ChromeTraceReader {
                     allCallsHaveCPU = allCallsHaveCPU && cpu != nil
                     open.append(Call(name: e.name, ts: e.ts, dur: nil, cpu: cpu, seq: Int64(k)))
                 case UInt8(ascii: "E"):
-                    if var c = open.popLast() {
-                        c.dur = max(0, e.ts - c.ts)
-                        calls.append(c)
-                    } else {
+                    // An E closes the thread's last B. One that names another call than every open one closes
+                    // none of them: `uftrace dump --chrome` drops the B of a pre-empted `linux:schedule` and
+                    // keeps its E, which would otherwise end the enclosing call and shift every later E by one.
+                    let match = e.name.isEmpty ? open.indices.last : open.lastIndex { $0.name == e.name }
+                    if let m = match {
+                        // Calls opened inside the matched one and left open end with it.
+                        while open.count > m {
+                            var c = open.removeLast()
+                            c.dur = max(0, e.ts - c.ts)
+                            calls.append(c)
+                        }
+                    } else if open.isEmpty {
                         calls.append(Call(name: e.name, ts: e.ts, dur: nil, endOnly: true, cpu: cpu, seq: Int64(k)))
+                    } else {
+                        // Kept as an event of its own, so it is seen and counted.
+                        records.append(Record(ts: e.ts, rank: 2, tie: Int64(k), thread: t,
+                                              text: prefix.line(ts: e.ts, cpu: cpu, event: "unmatched_end",
+                                                                payload: "name=\(callName(e.name))")))
                     }
                 default:
                     records.append(Record(ts: e.ts, rank: 2, tie: Int64(k), thread: t,

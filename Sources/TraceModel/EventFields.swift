@@ -5,6 +5,10 @@ public enum EventFields {
     public static func parse(_ payload: String) -> [(key: String, value: String)] {
         var out: [(String, String)] = []
         let bytes = Array(payload.utf8)
+        if let plugin = bytes.withUnsafeBytes({ PluginLayout.fields($0) }) {
+            // trace-cmd's plugin layouts, then any `key=value` they carry (`success=1`).
+            return plugin + parse(keyValues: bytes).filter { kv in !plugin.contains { $0.key == kv.0 } }
+        }
         if let arrow = find(bytes, Array(" -> ".utf8), from: 0), !bytes[..<arrow].contains(0x20) {
             out.append(("ret", String(decoding: bytes[(arrow + 4)...], as: UTF8.self)))
             return out
@@ -22,6 +26,12 @@ public enum EventFields {
             }
             return out
         }
+        return parse(keyValues: bytes)
+    }
+
+    /// `key=value` pairs (a quoted value may hold spaces).
+    static func parse(keyValues bytes: [UInt8]) -> [(String, String)] {
+        var out: [(String, String)] = []
         var i = 0
         while i < bytes.count {
             guard let eq = bytes[i...].firstIndex(of: Byte.equals) else { break }
@@ -39,7 +49,8 @@ public enum EventFields {
                 while v < bytes.count, bytes[v] != Byte.quote { v += 1 }
                 v = min(bytes.count, v + 1)
             } else {
-                while v < bytes.count, bytes[v] != 0x20 { v += 1 }
+                // softirq's plugin prints `[action=TIMER]`: the bracket closes the value.
+                while v < bytes.count, bytes[v] != 0x20, bytes[v] != Byte.closeBracket { v += 1 }
             }
             if k < eq {
                 out.append((String(decoding: bytes[k..<eq], as: UTF8.self),
@@ -82,7 +93,8 @@ public enum EventFields {
                                            as: UTF8.self)
                             return s[...]
                         }
-                        while e < n, payload[e] != 0x20, payload[e] != Byte.comma, payload[e] != Byte.closeParen {
+                        while e < n, payload[e] != 0x20, payload[e] != Byte.comma, payload[e] != Byte.closeParen,
+                              payload[e] != Byte.closeBracket {
                             e += 1
                         }
                         return String(decoding: UnsafeRawBufferPointer(rebasing: payload[v..<e]), as: UTF8.self)[...]
@@ -94,6 +106,12 @@ public enum EventFields {
         if key == Array("ret".utf8), let arrow = find(payload, Array(" -> ".utf8)) {
             return String(decoding: UnsafeRawBufferPointer(rebasing: payload[(arrow + 4)...]), as: UTF8.self)[...]
         }
+        // Not spelled `key=`: maybe one of trace-cmd's plugin layouts names it.
+        let name = String(decoding: key, as: UTF8.self)
+        if PluginLayout.keys.contains(name), let fields = PluginLayout.fields(payload) {
+            if let v = fields.first(where: { $0.key == name }) { return v.value[...] }
+        }
+
         return nil
     }
 

@@ -6,12 +6,16 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case csv
     /// A flame graph of the function_graph calls (self time), as a self-contained SVG.
     case svg
+    /// A gzipped pprof profile (profile.proto) of the samples or the calls: `PprofProfile` here, encoded by
+    /// TraceCapture's `PprofWriter` (the protobuf runtime is not TraceModel's to depend on).
+    case pprof
 
     public var fileExtension: String {
         switch self {
         case .chrome: return "json"
         case .csv: return "csv"
         case .svg: return "svg"
+        case .pprof: return "pb.gz"
         }
     }
 
@@ -20,6 +24,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         case .chrome: return "Chrome trace JSON (Perfetto, chrome://tracing)"
         case .csv: return "CSV of the event stream"
         case .svg: return "flame graph SVG of the calls"
+        case .pprof: return "pprof profile (go tool pprof)"
         }
     }
 }
@@ -70,6 +75,8 @@ public enum Exporter {
             sink.text(svg.render(stacks))
             sink.finish()
             return stacks.count
+        case .pprof:
+            throw ExportError("a pprof profile is encoded by TraceCapture's PprofWriter.write(store:tree:to:)")
         }
     }
 }

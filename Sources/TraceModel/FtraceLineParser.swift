@@ -19,6 +19,7 @@ struct FtraceLineParser {
         if let event = parseStandard(line, i) { return event }
         if let event = parseLatency(line, i) { return event }
         if let event = parseUftrace(line, i) { return event }
+        if let event = parseTorn(line, i) { return event }
         if c == Byte.dash, isAll(line, Byte.dash, from: i) { return ParsedLine(kind: .decoration) }
         if i == 0, isTraceCmdHeader(line) { return ParsedLine(kind: .header) }
         return ParsedLine(kind: .unparsed)
@@ -115,9 +116,45 @@ struct FtraceLineParser {
         }
         guard tokenEnd > k + 1, line[tokenEnd - 1] == Byte.colon,
               parseTimestamp(line, from: k, to: tokenEnd - 1, into: &r) else { return nil }
-        r.payloadStart = line.skipSpaces(from: tokenEnd)
+        r.payloadStart = skipTimeDelta(line, from: line.skipSpaces(from: tokenEnd))
         r.nameDeferred = true
         return r
+    }
+
+    /// `trace-cmd report --ts-diff` puts `(+1588660)` (ns since the previous event) before the event name.
+    private func skipTimeDelta(_ line: LineBytes, from k: Int) -> Int {
+        guard k + 3 < line.count, line[k] == Byte.openParen, line[k + 1] == 0x2B else { return k }
+        let d = line.digitsEnd(from: k + 2)
+        guard d > k + 2, d < line.count, line[d] == Byte.closeParen else { return k }
+        return line.skipSpaces(from: d + 1)
+    }
+
+    /// `kworker/0:1-11 [000] d..2.   88    <idle>-0 [000] d.h1. 889.225130: irq_handler_entry: …`: a line
+    /// whose start was overwritten by the next one (a reader too slow for `trace_pipe`). The event at its end
+    /// is whole: it is read from the last `comm-pid [cpu]` column that makes a full line.
+    private func parseTorn(_ line: LineBytes, _ i: Int) -> ParsedLine? {
+        var search = i
+        var columns = 0
+        var candidates: [Int] = []
+        while let b = line.find(Byte.openBracket, from: search) {
+            search = b + 1
+            guard b > i, Byte.isSpace(line[b - 1]) else { continue }
+            let d = line.digitsEnd(from: b + 1)
+            guard d > b + 1, d < line.count, line[d] == Byte.closeBracket else { continue }
+            columns += 1
+            // The comm starts at the token before the column's `-pid` (a torn line's comm has no spaces).
+            var s = line.skipSpacesBackward(from: b - 1)
+            while s > i, !Byte.isSpace(line[s - 1]) { s -= 1 }
+            if columns > 1 || s > i { candidates.append(s) }
+        }
+        guard columns >= 2 else { return nil }
+        for s in candidates where s > i {
+            if var r = parseStandard(line, s) {
+                r.tornPrefix = true
+                return r
+            }
+        }
+        return nil
     }
 
     struct PidColumn {
@@ -191,6 +228,7 @@ struct FtraceLineParser {
         while let colon = line.find(Byte.colon, from: search) {
             search = colon + 1
             guard colon >= 4 else { continue }
+            if let r = parseLatencySeconds(line, i, colon: colon) { return r }
             let mark = line[colon - 1]
             guard Self.isDelayMark(mark), line[colon - 3] == 0x75, line[colon - 2] == 0x73 else { continue }
             var t0 = colon - 3
@@ -219,6 +257,32 @@ struct FtraceLineParser {
             return r
         }
         return nil
+    }
+
+    /// `trace-cmd report -l`: the latency columns with an absolute time, `bash-16828   1d..2.  9953.397731: …`.
+    private func parseLatencySeconds(_ line: LineBytes, _ i: Int, colon: Int) -> ParsedLine? {
+        var t0 = colon
+        while t0 > i, Byte.isDigit(line[t0 - 1]) || line[t0 - 1] == Byte.dot { t0 -= 1 }
+        guard t0 < colon, t0 > i, Byte.isSpace(line[t0 - 1]), line.find(Byte.dot, from: t0, to: colon) != nil else {
+            return nil
+        }
+        var r = ParsedLine(kind: .event)
+        guard parseTimestamp(line, from: t0, to: colon, into: &r) else { return nil }
+        let tokEnd = line.skipSpacesBackward(from: t0 - 1) + 1
+        var tokStart = tokEnd
+        while tokStart > i, !Byte.isSpace(line[tokStart - 1]) { tokStart -= 1 }
+        let cpuEnd = line.digitsEnd(from: tokStart)
+        guard cpuEnd > tokStart, let cpu = line.number(from: tokStart, to: cpuEnd),
+              let flags = EventFlags.pack(line, from: cpuEnd, to: tokEnd),
+              let column = pidColumn(line, commStart: i, before: tokStart) else { return nil }
+        r.commStart = i
+        r.commEnd = column.commEnd
+        r.pid = column.pid
+        r.cpu = Int32(truncatingIfNeeded: cpu)
+        r.flags = flags
+        r.payloadStart = skipTimeDelta(line, from: line.skipSpaces(from: colon + 1))
+        r.nameDeferred = true
+        return r
     }
 
     @inline(__always)
@@ -367,7 +431,7 @@ struct FtraceLineParser {
         var u = d
         if u < e, line[u] == Byte.dot { u = line.digitsEnd(from: u + 1) }
         u = line.skipSpaces(from: u)
-        return u + 2 == e && line[u] == 0x75 && line[u + 1] == 0x73
+        return GraphLine.unit(line, at: u, to: e)?.end == e
     }
 
     /// `sh-4802` in the funcgraph-proc column: returns the dash and the pid.

@@ -10,6 +10,14 @@ struct GraphLine {
     /// The function's name: `func` of `func() {` / `func();`, or of `} /* func */` / `} /* func = -22 */`.
     var nameStart = 0
     var nameEnd = 0
+    /// A name the line does not spell out (uftrace's `linux:schedule` records); nil for the bytes above.
+    var scheduleName: ScheduleName?
+
+    /// The names uftrace reports its scheduler records under.
+    enum ScheduleName: String {
+        case schedule = "linux:schedule"
+        case preempted = "linux:schedule (pre-empted)"
+    }
 
     /// Parses the text the stream keeps as a graph row's payload: `[mark] 1.234 us |  func() {`, or the
     /// same after trace-cmd's `funcgraph_entry:` prefix, or the no-duration form `func() {`.
@@ -67,6 +75,7 @@ struct GraphLine {
         }
         if line[first] == Byte.slash, first + 1 < end, line[first + 1] == Byte.star {
             g.kind = .comment
+            parseSchedule(line, from: first + 2, to: end, into: &g)
             return g
         }
         var e = first
@@ -80,6 +89,26 @@ struct GraphLine {
             g.kind = .leaf
         }
         return g
+    }
+
+    /// uftrace's `linux:schedule` records: `/* linux:sched-out */` (or `(pre-empted)`) when the thread leaves
+    /// the CPU opens a call, and `/* linux:sched-in */`, with the time off the CPU, closes it — as `uftrace
+    /// report` counts them, as calls of `linux:schedule` (or `linux:schedule (pre-empted)`).
+    static func parseSchedule(_ line: LineBytes, from start: Int, to end: Int, into g: inout GraphLine) {
+        let k = line.skipSpaces(from: start)
+        if line.hasPrefix("linux:sched-out", at: k) {
+            g.kind = .entry
+            let rest = line.skipSpaces(from: k + 15)
+            g.scheduleName = line.hasPrefix("(pre-empted)", at: rest) ? .preempted : .schedule
+        } else if line.hasPrefix("linux:sched-in", at: k) {
+            g.kind = .exit
+            g.scheduleName = .schedule
+        } else if line.hasPrefix("linux:schedule", at: k), g.duration != nil {
+            // Out and back in with nothing between: one line with the time off the CPU.
+            g.kind = .leaf
+            let rest = line.skipSpaces(from: k + 14)
+            g.scheduleName = line.hasPrefix("(pre-empted)", at: rest) ? .preempted : .schedule
+        }
     }
 
     /// trace-cmd's raw fields (`report -R`, or no function_graph plugin): `func=0xffff… depth=1` opens a call,
@@ -190,7 +219,8 @@ struct GraphLine {
         return end
     }
 
-    /// `1.234 us`, `+ 49.370 us`, `! 1000131 us`, `* 33998.59 us` → nanoseconds.
+    /// `1.234 us`, `+ 49.370 us`, `! 1000131 us`, `* 33998.59 us` → nanoseconds; uftrace also prints
+    /// `47.618 ms`, `1.002  s`, `2.500  m` and `1.000  h` (its print_time_unit moves to the next unit at 1000).
     static func parseDuration(_ line: LineBytes, from: Int, to: Int) -> Int64? {
         var k = from
         if k < to, !Byte.isDigit(line[k]) {
@@ -199,20 +229,44 @@ struct GraphLine {
         }
         let d = line.digitsEnd(from: k)
         guard d > k, let whole = line.number(from: k, to: d) else { return nil }
-        var ns = whole &* 1000
         var u = d
+        var fraction: Int64 = 0, fractionScale: Int64 = 1
         if u < to, line[u] == Byte.dot {
-            var scale: Int64 = 100
             u += 1
             while u < to, Byte.isDigit(line[u]) {
-                ns += Int64(line[u] - 0x30) * scale
-                scale /= 10
+                // Digits past a nanosecond of the largest unit say nothing: stop before overflowing.
+                if fractionScale < 1_000_000_000 {
+                    fraction = fraction * 10 + Int64(line[u] - 0x30)
+                    fractionScale *= 10
+                }
                 u += 1
             }
         }
         u = line.skipSpaces(from: u)
-        guard u + 2 <= to, line[u] == 0x75, line[u + 1] == 0x73 else { return nil }
-        return ns
+        guard let (scale, _) = unit(line, at: u, to: to) else { return nil }
+        return whole &* scale &+ fraction &* scale / fractionScale
+    }
+
+    /// Nanoseconds per unit of the unit word at `at` (`ns`, `us`, `ms`, `s`, `m`, `h`), and where it ends.
+    static func unit(_ line: LineBytes, at u: Int, to: Int) -> (scale: Int64, end: Int)? {
+        guard u < to else { return nil }
+        let c0 = line[u]
+        let c1: UInt8 = u + 1 < to ? line[u + 1] : Byte.space
+        if c1 == 0x73 /* s */ {
+            switch c0 {
+            case 0x6E: return (1, u + 2)  // ns
+            case 0x75: return (1000, u + 2)  // us
+            case 0x6D: return (1_000_000, u + 2)  // ms
+            default: break
+            }
+        }
+        guard Byte.isSpace(c1) else { return nil }
+        switch c0 {
+        case 0x73: return (1_000_000_000, u + 1)  // s
+        case 0x6D: return (60_000_000_000, u + 1)  // m
+        case 0x68: return (3_600_000_000_000, u + 1)  // h
+        default: return nil
+        }
     }
 
     private static func lastIndex(_ line: LineBytes, _ byte: UInt8, _ from: Int, _ to: Int) -> Int? {

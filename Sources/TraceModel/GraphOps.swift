@@ -44,7 +44,12 @@ public struct GraphOps: Sendable {
         case .irqExit: kind = .irqExit
         case .comment, .other: return
         }
-        let name = g.nameEnd > g.nameStart ? names.intern(line.p + g.nameStart, g.nameEnd - g.nameStart) : Self.noName
+        let name: UInt32
+        if let scheduled = g.scheduleName {
+            name = names.intern(scheduled.rawValue)
+        } else {
+            name = g.nameEnd > g.nameStart ? names.intern(line.p + g.nameStart, g.nameEnd - g.nameStart) : Self.noName
+        }
         ops.append(Op(row: UInt32(truncatingIfNeeded: row), kind: kind, indent: UInt16(clamping: g.indent), name: name,
                       duration: g.duration ?? -1))
     }

@@ -221,7 +221,9 @@ public struct HotspotTable: Sendable {
     }
 
     /// Per function (and task or CPU when those are keys): calls, total, self, max and min time of the
-    /// function_graph calls, like `uftrace report`. A recursive function's inner calls count on their own.
+    /// function_graph calls, like `uftrace report`. A recursive call (one already on its thread's stack)
+    /// counts as a call and adds its self time, but not its total again: like `uftrace report` and perf's
+    /// children, no function's total exceeds the time it was on the stack.
     public init(calls tree: CallTree, keys: [HotspotKey] = [.symbol], filter: HotspotFilter = HotspotFilter()) {
         var keys = keys.filter { [.symbol, .comm, .pid, .cpu].contains($0) }
         if keys.isEmpty { keys = [.symbol] }
@@ -244,6 +246,9 @@ public struct HotspotTable: Sendable {
         var sum: Int64 = 0
         let tasks = tree.task, cpus = tree.cpu
         var lane = 0
+        // Per entry, the end of the subtree of its last outermost call: calls are in depth-first order, so a
+        // call before that end is inside that one — a recursive call, whose time its outermost call holds.
+        var openUntil: [Int32] = []
         tree.function.withUnsafeBufferPointer { function in
         tree.total.withUnsafeBufferPointer { total in
         tree.subtreeEnd.withUnsafeBufferPointer { subtreeEnd in
@@ -266,9 +271,12 @@ public struct HotspotTable: Sendable {
                     if isNew {
                         entryF.append(f); entryT.append(t); entryC.append(c)
                         records.append(DurationRecord())
+                        openUntil.append(0)
                         if !entryOfFunction.isEmpty { entryOfFunction[Int(f)] = Int32(e) }
                     }
                 }
+                let outermost = Int32(n) >= openUntil[e]
+                if outermost { openUntil[e] = subtreeEnd[n] }
                 let t0 = total[n]
                 // Self time: the call's total minus its direct children's (the ids after it, child after child).
                 var st = t0
@@ -280,7 +288,7 @@ public struct HotspotTable: Sendable {
                 }
                 st = max(0, st)
                 records[e].calls += 1
-                records[e].total += t0
+                if outermost { records[e].total += t0 }
                 records[e].selfTime += st
                 if t0 > records[e].max { records[e].max = t0 }
                 if t0 < records[e].min { records[e].min = t0 }

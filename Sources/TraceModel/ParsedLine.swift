@@ -20,6 +20,9 @@ struct ParsedLine {
     var nameDeferred = false
     /// For lost lines: how many events the kernel dropped.
     var lostCount: Int64 = 0
+    /// The event was recovered from the end of a line whose start another line overwrote (a slow
+    /// `trace_pipe` reader): counted as torn.
+    var tornPrefix = false
 
     init() {}
     init(kind: Kind) { self.kind = kind }

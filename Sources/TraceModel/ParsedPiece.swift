@@ -43,6 +43,8 @@ struct PieceCounts: Sendable {
     var byEvent: [Int] = []          // local event id → count
     var byCPU: [Int] = []            // cpu → events
     var unparsed = 0
+    /// Events read from the end of a torn line.
+    var tornLines = 0
     var lostEvents: Int64 = 0
     var lostLines = 0
     var stackBlocks = 0

@@ -204,6 +204,7 @@ public struct PieceParser: Sendable {
                           cpu: r.cpu, flags: EventFlags.absent, payload: 0)
             case .event:
                 stackTarget = -1
+                if r.tornPrefix { piece.counts.tornLines += 1 }
                 if r.hasTimestamp {
                     if !sawTimestamp {
                         sawTimestamp = true

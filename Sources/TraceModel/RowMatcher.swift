@@ -3,16 +3,70 @@
 public struct RowMatcher {
     private let store: EventStore
     private var root: Node
+    private let source: FilterExpression
     /// The common columns a filter may name; anything else is an event field.
     public static let columns = ["event", "name", "comm", "pid", "tgid", "cpu", "task", "time", "ts", "flags", "line"]
 
     public init(_ expression: FilterExpression, store: EventStore) throws(FilterSyntaxError) {
         self.store = store
+        self.source = expression
         self.root = try Node.compile(expression, store: store)
     }
 
     public mutating func matches(_ row: Int) -> Bool {
         root.evaluate(row, store: store)
+    }
+
+    /// The event fields the filter names that no event of the store has (a typo, or a field of another
+    /// trace's events): a filter on them matches nothing, and the user must be told why.
+    public var unknownFields: [String] { Self.unknownFields(in: expression, store: store) }
+
+    private var expression: FilterExpression { source }
+
+    /// The fields `expression` compares that are not common columns, in the order written.
+    public static func fields(of expression: FilterExpression) -> [String] {
+        var out: [String] = []
+        func walk(_ e: FilterExpression) {
+            switch e {
+            case .and(let a, let b), .or(let a, let b):
+                walk(a)
+                walk(b)
+            case .not(let a): walk(a)
+            case .compare(let field, _, _):
+                if !columns.contains(field.lowercased()), !out.contains(field) { out.append(field) }
+            }
+        }
+        walk(expression)
+        return out
+    }
+
+    /// Of `fields(of:)`, those no event row of `store` carries. Each event name is looked at in a few of its
+    /// rows (an event's fields are the same in every row of it), so this reads far fewer rows than the store.
+    public static func unknownFields(in expression: FilterExpression, store: EventStore) -> [String] {
+        var missing = fields(of: expression)
+        guard !missing.isEmpty else { return [] }
+        let keys = missing.map { Array($0.utf8) }
+        var found = [Bool](repeating: false, count: keys.count)
+        var looked = [UInt8](repeating: 0, count: store.eventNames.count + 1)
+        var remaining = keys.count
+        outer: for chunk in store.chunks {
+            for i in 0..<chunk.count {
+                let ev = chunk.events[i]
+                guard SpecialEvent.isEvent(ev), Int(ev) < looked.count, looked[Int(ev)] < 4 else { continue }
+                looked[Int(ev)] += 1
+                let line = chunk.line(i)
+                let payload = UnsafeRawBufferPointer(rebasing: line[min(Int(chunk.payloadOffsets[i]), line.count)...])
+                for (k, key) in keys.enumerated() where !found[k] {
+                    if EventFields.value(of: key, in: payload) != nil {
+                        found[k] = true
+                        remaining -= 1
+                        if remaining == 0 { break outer }
+                    }
+                }
+            }
+        }
+        missing = zip(missing, found).filter { !$0.1 }.map(\.0)
+        return missing
     }
 
     /// One compiled node; comparisons over names keep a lazily filled answer per id.

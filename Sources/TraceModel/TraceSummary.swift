@@ -6,6 +6,8 @@ public struct TraceSummary: Sendable, Equatable {
     public var byEvent: [String: Int] = [:]
     public var byCPU: [Int: Int] = [:]
     public var unparsed = 0
+    /// Lines whose start another line overwrote (a slow `trace_pipe` reader), their closing event recovered.
+    public var tornLines = 0
     /// Events the kernel reported lost (`[LOST N EVENTS]`) plus those the ring buffer overwrote.
     public var lostEvents: Int { Int(lostInLines) + overwritten }
     public var lostInLines: Int64 = 0
@@ -43,6 +45,7 @@ public struct TraceSummary: Sendable, Equatable {
         }
         for (cpu, n) in c.byCPU.enumerated() where n > 0 { byCPU[cpu, default: 0] += n }
         unparsed += c.unparsed
+        tornLines += c.tornLines
         lostInLines += c.lostEvents
         lostLines += c.lostLines
         stackBlocks += c.stackBlocks

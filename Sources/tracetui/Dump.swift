@@ -1,17 +1,18 @@
 import ArgumentParser
+import Foundation
 import TraceCapture
 import TraceModel
 
-/// `tracetui dump FILE --format folded|chrome|csv|svg`: write a trace in a format other tools open.
+/// `tracetui dump FILE --format folded|chrome|csv|svg|pprof`: write a trace in a format other tools open.
 struct Dump: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a trace as folded stacks (flamegraph.pl, speedscope), Chrome trace-event JSON (Perfetto, "
-            + "chrome://tracing), CSV, or a flame graph SVG.")
+            + "chrome://tracing), CSV, a flame graph SVG, or a gzipped pprof profile (go tool pprof).")
 
     @Argument(help: "A trace: ftrace / trace-cmd / perf script text, trace.dat, Chrome JSON, .gz / .zst, folded stacks.")
     var file: String
 
-    @Option(help: "folded, chrome, csv or svg")
+    @Option(help: "folded, chrome, csv, svg or pprof")
     var format: DumpFormat
 
     @Option(name: [.short, .long], help: "Write here instead of standard output.")
@@ -21,8 +22,12 @@ struct Dump: AsyncParsableCommand {
                                + "hotspots (the table of `tracetui report`)."))
     var table: ExportTable = .stream
 
+    @Option(help: ArgumentHelp("For chrome, csv and svg: keep the rows this filter matches (the viewer's filter "
+                               + "language, e.g. 'event == sched_switch && prev_state == S')."))
+    var filter: String?
+
     enum DumpFormat: String, ExpressibleByArgument, CaseIterable {
-        case folded, chrome, csv, svg
+        case folded, chrome, csv, svg, pprof
     }
 
     func run() async throws {
@@ -38,8 +43,9 @@ struct Dump: AsyncParsableCommand {
                 var sink = out.sink()
                 sink.text(text)
                 sink.finish()
-            case .chrome, .csv, .svg:
-                try await Export.write(input: input, format: ExportFormat(rawValue: format.rawValue)!, table: table, to: out)
+            case .chrome, .csv, .svg, .pprof:
+                try await Export.write(input: input, format: ExportFormat(rawValue: format.rawValue)!, table: table,
+                                       filter: filter, warn: { warning($0) }, to: out)
             }
             try out.finish()
         } catch let error as CaptureError {
@@ -49,3 +55,8 @@ struct Dump: AsyncParsableCommand {
 }
 
 extension ExportTable: ExpressibleByArgument {}
+
+/// One line on standard error: what the output alone would not say.
+private func warning(_ text: String) {
+    FileHandle.standardError.write(Data("tracetui: \(text)\n".utf8))
+}

@@ -16,6 +16,7 @@ enum SummaryReport {
         }
         line("lost events", "\(s.lostEvents)" + (s.overwritten > 0 ? " (\(s.overwritten) overwritten in the ring buffer, \(s.lostInLines) in LOST lines)" : ""))
         line("unparsed lines", String(s.unparsed))
+        if s.tornLines > 0 { line("torn lines", "\(s.tornLines) (events read from the end of lines another line overwrote)") }
         if s.stackBlocks > 0 || s.stackFrames > 0 { line("stacks", "\(s.stackBlocks) (\(s.stackFrames) frames)") }
         out += "\nevents per cpu\n"
         for (cpu, n) in s.byCPU.sorted(by: { $0.key < $1.key }) { out += "  cpu \(cpu)".padding(16) + "\(n)\n" }
@@ -47,6 +48,7 @@ enum SummaryReport {
             w.key("lost_in_lines"); w.number(Int(s.lostInLines))
             w.key("overwritten"); w.number(s.overwritten)
             w.key("unparsed"); w.number(s.unparsed)
+            w.key("torn_lines"); w.number(s.tornLines)
             w.key("stack_traces"); w.number(s.stackBlocks)
             w.key("first_timestamp")
             if let f = s.firstTimestamp { w.raw(TimeFormat.timestamp(f, clock: s.clock)) } else { w.null() }
