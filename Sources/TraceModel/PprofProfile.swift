@@ -34,9 +34,9 @@ public struct PprofProfile: Sendable, Equatable {
     /// ns, so that pprof's flat is the duration table's self and its cum the table's total). Nil for event
     /// counts, which have no stacks.
     public init?(_ source: HotspotSource) {
-        switch source.kind {
-        case .samples: self.init(samples: source.samples)
-        case .durations: self.init(calls: CallPathTree(source.calls!))
+        switch source {
+        case .samples(let samples): self.init(samples: samples)
+        case .durations(let calls): self.init(calls: CallPathTree(calls))
         case .events: return nil
         }
     }

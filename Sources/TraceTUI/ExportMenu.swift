@@ -75,12 +75,12 @@ struct ExportMenu {
     }
 
     static let choices: [Choice] = [Choice(key: "c", format: .chrome), Choice(key: "v", format: .csv),
-                                    Choice(key: "s", format: .svg)]
+                                    Choice(key: "s", format: .svg), Choice(key: "p", format: .pprof)]
 
     static func choices(hotspots: Bool) -> [Choice] {
         guard hotspots else { return choices }
         return [Choice(key: "v", format: .csv, table: .hotspots), Choice(key: "c", format: .chrome),
-                Choice(key: "s", format: .svg)]
+                Choice(key: "s", format: .svg), Choice(key: "p", format: .pprof)]
     }
 
     static func render(selected: Int, scope: String, hotspots: Bool = false, into canvas: inout Canvas, in bounds: Rect) {

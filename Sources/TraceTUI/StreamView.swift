@@ -204,6 +204,11 @@ public struct StreamView: Sendable {
         if let s = search { searchScan = RowScan(); search = s }
     }
 
+    /// The filter's fields that no event of the store has (a filter on them matches nothing, which the user is told).
+    public func unknownFilterFields(_ store: EventStore) -> [String] {
+        filterExpression.map { RowMatcher.unknownFields(in: $0, store: store) } ?? []
+    }
+
     // MARK: - search
 
     /// Sets the search pattern and moves to the first match at or after `origin` (a visible position).

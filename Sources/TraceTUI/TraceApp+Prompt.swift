@@ -20,7 +20,12 @@ extension TraceApp {
         case .filter:
             do {
                 try stream.setFilter(text, store: store)
-                if stream.isFiltering { say("filter: \(text)") }
+                let unknown = stream.unknownFilterFields(store)
+                if !unknown.isEmpty {
+                    say("filter: \(text) — no event has " + unknown.map { "field \($0)" }.joined(separator: ", "))
+                } else if stream.isFiltering {
+                    say("filter: \(text)")
+                }
             } catch {
                 say("bad filter: \(error.description)")
             }

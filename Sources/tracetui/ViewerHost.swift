@@ -58,7 +58,9 @@ final class ViewerHost: AppHost {
             }
             #endif
             let state = ExportJob.run(path: directory + "/" + name, progress: { control.progress(.exportProgress(bytes: $0)) }) {
-                try request.write(store: store, tree: tree, to: &$0)
+                // pprof is encoded by the capture layer's protobuf code; the other formats by the request.
+                request.format == .pprof ? try PprofWriter.write(store: store, tree: tree, to: &$0)
+                    : try request.write(store: store, tree: tree, to: &$0)
             }
             switch state {
             case .finished(let path, let records, _): return .exportFinished(path: path, records: records, error: nil)
