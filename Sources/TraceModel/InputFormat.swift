@@ -116,7 +116,11 @@ public enum InputFormat: String, Sendable, Equatable, CaseIterable {
         if tokens[p].hasPrefix("["), tokens[p].hasSuffix("]") { p -= 1 }
         guard p >= 1 else { return false }
         let pid = tokens[p]
-        return pid.split(separator: "/").allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+        // `-1` is perf's pid of a task it never saw.
+        return pid.split(separator: "/").allSatisfy { part in
+            let digits = part.hasPrefix("-") ? part.dropFirst() : part
+            return !digits.isEmpty && digits.allSatisfy(\.isNumber)
+        }
     }
 
     private static func isDecimalTime(_ s: Substring) -> Bool {
