@@ -1,0 +1,91 @@
+/// Hard irq and softirq handler times: `irq_handler_entry` → `irq_handler_exit` and `softirq_entry` →
+/// `softirq_exit` on the same CPU (a handler runs on one CPU, and a hard irq may nest in a softirq, not in itself).
+struct IRQLatencyPass {
+    struct Open {
+        var number: Int64 = -1
+        var start: Int64 = 0
+        var row = 0
+    }
+
+    /// The kernel's softirq vectors (include/linux/interrupt.h), for traces that print only `vec=N`.
+    static let softirqNames = ["HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED",
+                               "HRTIMER", "RCU"]
+
+    let store: EventStore
+    let kinds: [LatencyEventKind]
+    let keep: Int
+    var hard: [Open] = []
+    var soft: [Open] = []
+    var hardStats: [Int64: LatencyAccumulator] = [:]
+    var softStats: [Int64: LatencyAccumulator] = [:]
+    var hardNames: [Int64: String] = [:]
+    var softNames: [Int64: String] = [:]
+
+    init(store: EventStore, kinds: [LatencyEventKind], keep: Int) {
+        self.store = store
+        self.kinds = kinds
+        self.keep = keep
+    }
+
+    mutating func run(_ scope: LatencyScope) {
+        store.forEachRow(in: scope) { c, i, row in
+            let kind = kinds[Int(c.events[i])]
+            switch kind {
+            case .irqEntry, .irqExit, .softirqEntry, .softirqExit:
+                let cpu = Int(c.cpus[i])
+                guard cpu != 0xFFFF else { return }
+                if cpu >= hard.count {
+                    hard += [Open](repeating: Open(), count: cpu + 1 - hard.count)
+                    soft += [Open](repeating: Open(), count: cpu + 1 - soft.count)
+                }
+                let scan = PayloadScan(c.payload(i))
+                let isHard = kind == .irqEntry || kind == .irqExit
+                guard let number = scan.int(isHard ? "irq=" : "vec=") else { return }
+                let ts = c.timestamps[i]
+                if kind == .irqEntry || kind == .softirqEntry {
+                    if isHard {
+                        hard[cpu] = Open(number: number, start: ts, row: row)
+                        if hardNames[number] == nil, let n = scan.value(of: "name=") {
+                            hardNames[number] = scan.text(n, scan.wordEnd(from: n))
+                        }
+                    } else {
+                        soft[cpu] = Open(number: number, start: ts, row: row)
+                        if softNames[number] == nil, let a = scan.value(of: "[action=") {
+                            let e = scan.line.find(Byte.closeBracket, from: a) ?? scan.count
+                            softNames[number] = scan.text(a, e)
+                        }
+                    }
+                    return
+                }
+                let open = isHard ? hard[cpu] : soft[cpu]
+                guard open.number == number, ts >= open.start else { return }
+                let d = ts - open.start
+                if isHard {
+                    hard[cpu].number = -1
+                    hardStats[number, default: LatencyAccumulator(keep: keep)]
+                        .add(d, start: open.start, startRow: open.row, endRow: row, pid: -1)
+                } else {
+                    soft[cpu].number = -1
+                    softStats[number, default: LatencyAccumulator(keep: keep)]
+                        .add(d, start: open.start, startRow: open.row, endRow: row, pid: -1)
+                }
+            default: break
+            }
+        }
+    }
+
+    /// Hard irqs then softirqs, each by total handler time.
+    func rows() -> [IRQLatencyRow] {
+        var hardRows = hardStats.map { n, acc in
+            IRQLatencyRow(kind: .irq, number: Int(n), name: hardNames[n] ?? "", duration: acc.finish())
+        }
+        var softRows = softStats.map { n, acc in
+            IRQLatencyRow(kind: .softirq, number: Int(n),
+                          name: softNames[n] ?? (n >= 0 && n < 10 ? Self.softirqNames[Int(n)] : ""),
+                          duration: acc.finish())
+        }
+        hardRows.sort { ($0.duration.total, $1.number) > ($1.duration.total, $0.number) }
+        softRows.sort { ($0.duration.total, $1.number) > ($1.duration.total, $0.number) }
+        return hardRows + softRows
+    }
+}
