@@ -27,6 +27,8 @@ public struct TraceInput: Sendable {
             try await parseCompressed(keepRows: keepRows, consume: consume)
         case .traceDat:
             try await parseTraceDat(keepRows: keepRows, consume: consume)
+        case .perfData:
+            try await parsePerfData(keepRows: keepRows, consume: consume)
         default:
             let storage = try Self.textStorage(of: file, format: format)
             await parseText(storage, keepRows: keepRows, reportAs: storage === file ? nil : byteCount,
@@ -45,6 +47,8 @@ public struct TraceInput: Sendable {
             }
         case .traceDat:
             throw CaptureError("a compressed trace.dat cannot be read: decompress it first")
+        case .perfData:
+            throw CaptureError("a compressed perf.data cannot be read: decompress it first")
         default:
             return storage
         }
@@ -89,6 +93,26 @@ public struct TraceInput: Sendable {
         if let last = pending { await consume(await last.value, byteCount) }
     }
 
+    /// Runs `perf script` on the file and parses its text blocks as they stream in, the next block decoding while
+    /// the previous one parses (progress: the file's bytes are reported only at the end).
+    private func parsePerfData(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
+                               consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
+        let parser = PerfScriptParser(keepRows: keepRows)
+        var pending: Task<ParsedPiece, Never>?
+        do {
+            for try await block in PerfDataReader.blocks(path: path) {
+                let parsing = Task.detached { parser.parse(block, range: 0..<block.bytes.count) }
+                if let previous = pending { await consume(await previous.value, byteCount - 1) }
+                pending = parsing
+            }
+        } catch let error as CaptureError {
+            throw error
+        } catch {
+            throw CaptureError("\(path): \(error)")
+        }
+        if let last = pending { await consume(await last.value, byteCount) }
+    }
+
     /// Inflates and parses at the same time: the next block decompresses while the previous one parses.
     private func parseCompressed(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
                                  consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
@@ -96,7 +120,7 @@ public struct TraceInput: Sendable {
         var blocks = TextBlocks(decompressor)
         guard let first = try blocks.next() else { return }
         let inner = InputFormat.detect(first.bytes)
-        if inner.isCompressed || inner == .chromeJSON || inner == .traceDat {
+        if inner.isCompressed || inner == .chromeJSON || inner == .traceDat || inner == .perfData {
             // Whole-document formats: gather everything, then read it as that format.
             var all = Array(first.bytes)
             while let more = try blocks.next() { all.append(contentsOf: more.bytes) }

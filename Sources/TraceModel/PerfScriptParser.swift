@@ -174,9 +174,12 @@ public struct PerfSampleHeader {
         if negative { first = -first }
         var second: Int64?
         if i < n, line[i] == Byte.slash {
-            let d = line.digits(from: i + 1)
-            guard d.end > i + 1 else { return false }
-            second = d.value
+            // `5167/-1`: perf did not know the thread.
+            let minus = i + 1 < n && line[i + 1] == Byte.dash
+            let from = minus ? i + 2 : i + 1
+            let d = line.digits(from: from)
+            guard d.end > from else { return false }
+            second = minus ? -d.value : d.value
             i = d.end
         }
         guard i < n, Byte.isSpace(line[i]) else { return false }
