@@ -39,7 +39,7 @@ struct Latency: AsyncParsableCommand {
     @Option(help: "Worst occurrences kept per row (JSON).")
     var worst: Int = 10
 
-    @Option(help: ArgumentHelp("Scheduling delay rules: current (perf 6.4 on) or perf-6.3 (sched_waking ignored, a preempted task taken as asleep), to compare with an older perf sched latency.", valueName: "RULES"))
+    @Option(help: ArgumentHelp("Scheduling delay rules: current (perf 6.4 on), perf-6.3 (sched_waking ignored, a preempted task taken as asleep) or trace-cmd (report --profile: sched_wakeup to switch-in only), to compare with those tools.", valueName: "RULES"))
     var rules: SchedDelayRules = .current
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }

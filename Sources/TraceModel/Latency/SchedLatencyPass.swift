@@ -43,6 +43,10 @@ struct SchedLatencyPass {
     let placeholderTask: [Bool]
 
     let rules: SchedDelayRules
+    /// perf counts a task first seen being switched in as a zero delay; trace-cmd does not.
+    let countsFirstSeen: Bool
+    /// perf wakes with `sched_wakeup_new`; trace-cmd's profile only with `sched_wakeup`.
+    let countsNewTasks: Bool
 
     init(store: EventStore, kinds: [LatencyEventKind], keep: Int, rules: SchedDelayRules = .current) {
         self.store = store
@@ -50,6 +54,8 @@ struct SchedLatencyPass {
         self.keep = keep
         self.rules = rules
         useWaking = rules == .current && kinds.contains(.schedWaking)
+        countsFirstSeen = rules != .traceCmd
+        countsNewTasks = rules != .traceCmd
         placeholderTask = store.taskNames.map { $0.isEmpty || $0 == "<...>" || $0 == "<idle>" }
     }
 
@@ -64,6 +70,10 @@ struct SchedLatencyPass {
     /// perf's `add_sched_out_event(…, 'R', ts)` for a task first seen running or being switched in.
     @inline(__always)
     private mutating func firstSeenRunnable(_ s: Int, at ts: Int64, row: Int) {
+        guard countsFirstSeen else {
+            tasks[s].state = .ignored
+            return
+        }
         tasks[s].state = .waiting
         tasks[s].outTime = ts
         tasks[s].outState = UInt8(ascii: "R")
@@ -87,7 +97,7 @@ struct SchedLatencyPass {
             switch kind {
             case .schedSwitch: onSwitch(c, i, row)
             case .schedWaking: if useWaking { onWakeup(c, i, row) }
-            case .schedWakeupNew: onWakeup(c, i, row)
+            case .schedWakeupNew: if countsNewTasks { onWakeup(c, i, row) }
             case .schedWakeup: if !useWaking { onWakeup(c, i, row) }
             case .schedStatRuntime: onRuntime(c, i, row)
             default: break
@@ -106,7 +116,10 @@ struct SchedLatencyPass {
             tasks[s].onCPUSince = -1
             tasks[s].outTime = ts
             tasks[s].outState = sw.prevState
-            if sw.prevState == UInt8(ascii: "R"), rules == .current || !sw.preempted {
+            if sw.prevState == UInt8(ascii: "R"), rules == .traceCmd {
+                // trace-cmd times a preempted task's wait apart from wakeups (its `sched_switch:R` line).
+                tasks[s].state = .ignored
+            } else if sw.prevState == UInt8(ascii: "R"), rules == .current || !sw.preempted {
                 tasks[s].state = .waiting
                 tasks[s].waitStart = ts
                 tasks[s].waitRow = row
@@ -144,6 +157,8 @@ struct SchedLatencyPass {
             tasks.append(Task(delays: LatencyAccumulator(keep: keep)))
             tasks[s].outTime = ts
             tasks[s].outState = UInt8(ascii: "S")
+            // trace-cmd wakes only a task it saw go to sleep.
+            if rules == .traceCmd { tasks[s].state = .ignored }
         }
         if tasks[s].commTask < 0, tasks[s].commText == nil { tasks[s].commText = scan.text(comm.lowerBound, comm.upperBound) }
         guard tasks[s].state == .sleeping, tasks[s].outTime <= ts else { return }
@@ -300,4 +315,7 @@ public enum SchedDelayRules: String, Sendable, CaseIterable {
     case current
     /// perf up to 6.3: only `sched_wakeup` / `sched_wakeup_new` wake, a preempted (`R+`) task counts as asleep.
     case beforePerf64 = "perf-6.3"
+    /// `trace-cmd report --profile`'s wakeup latency (tracecmd/trace-profile.c): `sched_wakeup` of a task seen
+    /// switching out asleep, to its next switch-in; preemptions, new tasks and tasks first seen running not counted.
+    case traceCmd = "trace-cmd"
 }

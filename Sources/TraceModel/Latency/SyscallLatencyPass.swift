@@ -1,5 +1,6 @@
-/// Syscall durations per syscall and per thread, as `perf trace -s` counts them: an exit closes the same thread's
-/// pending entry of the same syscall; a negative return is an error. From `sys_enter_X` / `sys_exit_X` pairs
+/// Syscall durations per syscall and per thread, as `perf trace -s` counts them (builtin-trace.c,
+/// thread__update_stats): every exit is a call, lasting from the same thread's pending entry of the same syscall
+/// (zero without one); a negative return is an error. From `sys_enter_X` / `sys_exit_X` pairs
 /// (any system prefix) or `raw_syscalls` `sys_enter` / `sys_exit` (`NR n`, named from the x86_64 table).
 struct SyscallLatencyPass {
     struct Pending {
@@ -77,7 +78,7 @@ struct SyscallLatencyPass {
             }
         }
         if unmatchedExits > 0 {
-            notes.append("syscalls: \(unmatchedExits) exits without their entry (begun before the trace) not counted")
+            notes.append("syscalls: \(unmatchedExits) exits without their entry (begun before the trace) counted as zero-length calls, as perf trace -s counts them")
         }
     }
 
@@ -105,18 +106,23 @@ struct SyscallLatencyPass {
         let p = pending[s]
         pending[s].syscall = -1
         let ts = c.timestamps[i]
-        guard p.syscall == syscall, ts >= p.start else {
+        // As `perf trace -s`: every exit is a call; one without its entry (begun before the trace, or execve,
+        // whose entry precedes the recording) lasts zero.
+        var start = ts, startRow = row
+        if p.syscall == syscall, ts >= p.start {
+            start = p.start
+            startRow = p.row
+        } else {
             unmatchedExits += 1
-            return
         }
         let failed = (scan.syscallReturn() ?? 0) < 0
         let k = Int(syscall)
         let pid = slots.pids[s]
-        perSyscall[k].duration.add(ts - p.start, start: p.start, startRow: p.row, endRow: row, pid: pid)
+        perSyscall[k].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
         if failed { perSyscall[k].errors += 1 }
         let key = s << 20 | k
         perTask[key, default: Counted(duration: LatencyAccumulator(keep: keep))]
-            .duration.add(ts - p.start, start: p.start, startRow: p.row, endRow: row, pid: pid)
+            .duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
         if failed { perTask[key]!.errors += 1 }
     }
 
