@@ -130,11 +130,15 @@ public struct TraceInput: Sendable {
         }
         let tracer = TraceHeaderScan.scan(first.bytes).tracer
         let parser = PieceParser(tracer: tracer, keepRows: keepRows)
+        // Compressed perf script text is parsed as perf script (its own parser, blocks cut between samples).
+        let perf = inner == .perfScript ? PerfScriptParser(keepRows: keepRows) : nil
         var block: OwnedBytes? = first
         // Progress of a piece: the compressed bytes read when its block was complete.
         var readWhenMade = decompressor.bytesConsumed
         while let current = block {
-            let parsing = Task.detached { parser.parse(current, range: 0..<current.bytes.count) }
+            let parsing = Task.detached {
+                perf?.parse(current, range: 0..<current.bytes.count) ?? parser.parse(current, range: 0..<current.bytes.count)
+            }
             let progress = readWhenMade
             block = try blocks.next()
             readWhenMade = decompressor.bytesConsumed
