@@ -70,7 +70,7 @@ enum LatencyToolOutput {
             guard words.count >= 5, words[0].hasSuffix("%"), let pct = Double(words[0].dropLast()),
                   let mark = words.firstIndex(where: { $0 == "[.]" || $0 == "[k]" }), mark >= 3 else { return nil }
             // The symbol runs to the next run of spaces (perf pads it, then may print more columns).
-            guard let bracket = line.range(of: "] ") else { return nil }
+            guard let bracket = line.range(of: "\(words[mark]) ") else { return nil }
             let symbol = String(line[bracket.upperBound...]).components(separatedBy: "  ").first ?? ""
             return (pct, String(words[1]), String(words[2]), symbol.trimmingCharacters(in: .whitespaces))
         }

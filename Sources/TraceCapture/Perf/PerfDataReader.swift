@@ -30,12 +30,13 @@ public enum PerfDataReader {
     }
 
     /// The text blocks of `perf script` on `path`, each ending after a whole sample.
-    static func blocks(path: String, firstSize: Int = 1 << 20, size: Int = 8 << 20)
+    /// `perf` is the binary to run (nil: none here, the stream fails with `missingPerf`).
+    public static func blocks(path: String, perf: String? = perfPath(), firstSize: Int = 1 << 20, size: Int = 8 << 20)
         -> AsyncThrowingStream<OwnedBytes, Error> {
         AsyncThrowingStream(bufferingPolicy: .bufferingNewest(Int.max)) { continuation in
             let thread = Thread {
                 do {
-                    try run(path: path, firstSize: firstSize, size: size) { continuation.yield($0) }
+                    try run(path: path, perf: perf, firstSize: firstSize, size: size) { continuation.yield($0) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)
@@ -45,8 +46,9 @@ public enum PerfDataReader {
         }
     }
 
-    private static func run(path: String, firstSize: Int, size: Int, emit: (OwnedBytes) -> Void) throws(CaptureError) {
-        guard let perf = perfPath() else { throw CaptureError(missingPerf) }
+    private static func run(path: String, perf: String?, firstSize: Int, size: Int,
+                            emit: (OwnedBytes) -> Void) throws(CaptureError) {
+        guard let perf else { throw CaptureError(missingPerf) }
         let child = try ScriptChild(perf: perf, path: path)
         var pending: [UInt8] = []
         var want = firstSize
