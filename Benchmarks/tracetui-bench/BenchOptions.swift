@@ -27,9 +27,11 @@ struct BenchOptions {
     var hotspotCalls = 10_000_000
 
     /// `dat`: the trace.dat half of `formats` alone.
-    enum Group: String { case events, graph, hotspots, formats, dat }
+    enum Group: String { case events, graph, hotspots, formats, dat, latency }
 
     func runs(_ group: Group) -> Bool { only == nil || only == group || group == .formats && only == .dat }
+    /// Events generated for the latency figures.
+    var latencyEvents = 10_000_000
     /// A trace.dat to decode instead of recording one.
     var datFile: String?
 
@@ -42,7 +44,10 @@ struct BenchOptions {
           --only GROUP  run one group of figures: events, graph (graph defaults to --graph-size-mb 1024),
                         hotspots (10 M samples and 10 M function_graph calls aggregated, a 100 000-symbol
                         table redrawn; --hotspots too),
-                        formats (trace.dat decode, Chrome export; --formats-only too), dat (trace.dat only)
+                        formats (trace.dat decode, Chrome export; --formats-only too), dat (trace.dat only),
+                        latency (each section of tracetui latency over 10 M generated events, about 1 GB in
+                        bench-data/latency-trace.txt, after parsing; perf sched latency beside it as the peer)
+          --latency-events N  events for the latency figures (default 10000000)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
           --hotspot-calls N    function_graph calls for the durations figure (default 10000000, about 1 GB of
                         log in bench-data/large-graph.txt; 0 skips it)
@@ -78,7 +83,7 @@ struct BenchOptions {
             case "--only", "--hotspots", "--formats-only":
                 let named = arg == "--hotspots" ? "hotspots" : arg == "--formats-only" ? "formats" : rest.popFirst()
                 guard let v = named, let group = Group(rawValue: v) else {
-                    throw BenchError("--only takes events, graph, hotspots, formats or dat")
+                    throw BenchError("--only takes events, graph, hotspots, formats, dat or latency")
                 }
                 only = group
                 if group == .graph, graphSizeMB == 0 { graphSizeMB = 1024 }
@@ -107,6 +112,11 @@ struct BenchOptions {
                     throw BenchError("--sampling needs a whole number of seconds (0: only the 1 M samples figure)")
                 }
                 samplingSeconds = v
+            case "--latency-events":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
+                    throw BenchError("--latency-events needs a positive whole number")
+                }
+                latencyEvents = v
             case "--dat":
                 guard let v = rest.popFirst() else { throw BenchError("--dat needs a path") }
                 datFile = v

@@ -62,7 +62,8 @@ struct BlockLatencyPass {
     }
 
     mutating func run(_ scope: LatencyScope) {
-        store.forEachRow(in: scope) { c, i, row in
+        let wanted = LatencyEventKind.mask(kinds, [startKind, .blockComplete])
+        store.forEachRow(in: scope, wanted: wanted) { c, i, row in
             let kind = kinds[Int(c.events[i])]
             guard kind == startKind || kind == .blockComplete else { return }
             guard let f = Self.fields(PayloadScan(c.payload(i))) else { return }

@@ -28,7 +28,8 @@ struct IRQLatencyPass {
     }
 
     mutating func run(_ scope: LatencyScope) {
-        store.forEachRow(in: scope) { c, i, row in
+        let wanted = LatencyEventKind.mask(kinds, [.irqEntry, .irqExit, .softirqEntry, .softirqExit])
+        store.forEachRow(in: scope, wanted: wanted) { c, i, row in
             let kind = kinds[Int(c.events[i])]
             switch kind {
             case .irqEntry, .irqExit, .softirqEntry, .softirqExit:

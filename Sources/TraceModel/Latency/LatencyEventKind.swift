@@ -6,6 +6,11 @@ enum LatencyEventKind: UInt8 {
     case irqEntry, irqExit, softirqEntry, softirqExit
     case blockIssue, blockInsert, blockComplete
 
+    /// Which event ids are of one of `these` kinds (a pass's filter).
+    static func mask(_ kinds: [LatencyEventKind], _ these: Set<LatencyEventKind>) -> [Bool] {
+        kinds.map { these.contains($0) }
+    }
+
     /// The kind of each event id of a store; `syscall[id]` names the syscall of `sys_enter_X` / `sys_exit_X`.
     static func table(_ names: [String]) -> (kinds: [LatencyEventKind], syscall: [String?]) {
         var kinds = [LatencyEventKind](repeating: .other, count: names.count)

@@ -20,9 +20,10 @@ public struct LatencyScope: Sendable, Equatable {
 }
 
 extension EventStore {
-    /// Calls `body(chunk, index in chunk, global row)` for every row in scope, in order.
+    /// Calls `body(chunk, index in chunk, global row)` for every row in scope whose event `wanted[event id]` is true,
+    /// in order (the test runs on the event column alone, so a pass skips the rows it ignores without touching them).
     @inline(__always)
-    func forEachRow(in scope: LatencyScope, _ body: (EventChunk, Int, Int) -> Void) {
+    func forEachRow(in scope: LatencyScope, wanted: [Bool], _ body: (EventChunk, Int, Int) -> Void) {
         let lower = Swift.max(0, scope.rows?.lowerBound ?? 0)
         let upper = Swift.min(count, scope.rows?.upperBound ?? count)
         guard lower < upper else { return }
@@ -33,6 +34,7 @@ extension EventStore {
                 while k + 1 < chunks.count, firstRow(ofChunk: k + 1) <= row { k += 1 }
                 let c = chunks[k]
                 let i = row - firstRow(ofChunk: k)
+                guard wanted[Int(c.events[i])] else { continue }
                 if let w = window, !w.contains(c.timestamps[i]) { continue }
                 body(c, i, row)
             }
@@ -44,10 +46,14 @@ extension EventStore {
             let from = Swift.max(lower, start) - start
             let to = Swift.min(upper, start + c.count) - start
             guard from < to else { continue }
-            c.timestamps.withUnsafeBufferPointer { ts in
-                for i in from..<to {
-                    if let w = window, !w.contains(ts[i]) { continue }
-                    body(c, i, start + i)
+            wanted.withUnsafeBufferPointer { want in
+                c.events.withUnsafeBufferPointer { events in
+                    c.timestamps.withUnsafeBufferPointer { ts in
+                        for i in from..<to where want[Int(events[i])] {
+                            if let w = window, !w.contains(ts[i]) { continue }
+                            body(c, i, start + i)
+                        }
+                    }
                 }
             }
         }

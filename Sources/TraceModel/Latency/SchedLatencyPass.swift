@@ -92,7 +92,9 @@ struct SchedLatencyPass {
             notes.append("sched: the trace has no sched_switch events")
             return
         }
-        store.forEachRow(in: scope) { c, i, row in
+        let wanted = LatencyEventKind.mask(kinds, [.schedSwitch, .schedWaking, .schedWakeup, .schedWakeupNew,
+                                                   .schedStatRuntime])
+        store.forEachRow(in: scope, wanted: wanted) { c, i, row in
             let kind = kinds[Int(c.events[i])]
             switch kind {
             case .schedSwitch: onSwitch(c, i, row)

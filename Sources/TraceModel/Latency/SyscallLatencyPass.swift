@@ -27,8 +27,9 @@ struct SyscallLatencyPass {
     /// The store's task id last seen for each thread slot (its comm).
     var taskOfSlot: [UInt32] = []
     var perSyscall: [Counted] = []
-    /// Key: slot << 20 | syscall.
-    var perTask: [Int: Counted] = [:]
+    /// Index into `taskCounted` by slot << 20 | syscall.
+    var perTask: [Int: Int] = [:]
+    var taskCounted: [Counted] = []
     var unmatchedExits = 0
     var notes: [String] = []
 
@@ -63,7 +64,8 @@ struct SyscallLatencyPass {
             notes.append("syscalls: the trace has no sys_exit events")
             return
         }
-        store.forEachRow(in: scope) { c, i, row in
+        let wanted = LatencyEventKind.mask(kinds, [.sysEnter, .sysExit, .rawSysEnter, .rawSysExit])
+        store.forEachRow(in: scope, wanted: wanted) { c, i, row in
             let event = Int(c.events[i])
             switch kinds[event] {
             case .sysEnter: enter(c, i, row, syscall: indexOfEvent[event])
@@ -121,9 +123,16 @@ struct SyscallLatencyPass {
         perSyscall[k].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
         if failed { perSyscall[k].errors += 1 }
         let key = s << 20 | k
-        perTask[key, default: Counted(duration: LatencyAccumulator(keep: keep))]
-            .duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
-        if failed { perTask[key]!.errors += 1 }
+        let t: Int
+        if let found = perTask[key] {
+            t = found
+        } else {
+            t = taskCounted.count
+            perTask[key] = t
+            taskCounted.append(Counted(duration: LatencyAccumulator(keep: keep)))
+        }
+        taskCounted[t].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
+        if failed { taskCounted[t].errors += 1 }
     }
 
     /// Every syscall called, most total time first.
@@ -143,7 +152,8 @@ struct SyscallLatencyPass {
     func taskRows(_ grouping: LatencyGrouping) -> [SyscallTaskRow] {
         var groupOf: [String: Int] = [:]
         var groups: [(comm: String, pids: Set<Int32>, calls: [Int: Counted])] = []
-        for (key, counted) in perTask {
+        for (key, index) in perTask {
+            let counted = taskCounted[index]
             let s = key >> 20
             let k = key & 0xFFFFF
             let comm = store.taskNames[Int(taskOfSlot[s])]
