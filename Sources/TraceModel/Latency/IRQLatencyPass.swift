@@ -16,8 +16,10 @@ struct IRQLatencyPass {
     let keep: Int
     var hard: [Open] = []
     var soft: [Open] = []
-    var hardStats: [Int64: LatencyAccumulator] = [:]
-    var softStats: [Int64: LatencyAccumulator] = [:]
+    /// Indexed by irq / vector number (small: the kernel's are below a few thousand); others are dropped.
+    var hardStats: [LatencyAccumulator?] = []
+    var softStats: [LatencyAccumulator?] = []
+    static let maxNumber: Int64 = 1 << 16
     var hardNames: [Int64: String] = [:]
     var softNames: [Int64: String] = [:]
 
@@ -59,16 +61,19 @@ struct IRQLatencyPass {
                     return
                 }
                 let open = isHard ? hard[cpu] : soft[cpu]
-                guard open.number == number, ts >= open.start else { return }
+                guard open.number == number, ts >= open.start, number >= 0, number < Self.maxNumber else { return }
                 let d = ts - open.start
+                let n = Int(number)
                 if isHard {
                     hard[cpu].number = -1
-                    hardStats[number, default: LatencyAccumulator(keep: keep)]
-                        .add(d, start: open.start, startRow: open.row, endRow: row, pid: -1)
+                    if n >= hardStats.count { hardStats += [LatencyAccumulator?](repeating: nil, count: n + 1 - hardStats.count) }
+                    if hardStats[n] == nil { hardStats[n] = LatencyAccumulator(keep: keep) }
+                    hardStats[n]!.add(d, start: open.start, startRow: open.row, endRow: row, pid: -1)
                 } else {
                     soft[cpu].number = -1
-                    softStats[number, default: LatencyAccumulator(keep: keep)]
-                        .add(d, start: open.start, startRow: open.row, endRow: row, pid: -1)
+                    if n >= softStats.count { softStats += [LatencyAccumulator?](repeating: nil, count: n + 1 - softStats.count) }
+                    if softStats[n] == nil { softStats[n] = LatencyAccumulator(keep: keep) }
+                    softStats[n]!.add(d, start: open.start, startRow: open.row, endRow: row, pid: -1)
                 }
             default: break
             }
@@ -77,13 +82,14 @@ struct IRQLatencyPass {
 
     /// Hard irqs then softirqs, each by total handler time.
     func rows() -> [IRQLatencyRow] {
-        var hardRows = hardStats.map { n, acc in
-            IRQLatencyRow(kind: .irq, number: Int(n), name: hardNames[n] ?? "", duration: acc.finish())
+        var hardRows = hardStats.enumerated().compactMap { n, acc in
+            acc.map { IRQLatencyRow(kind: .irq, number: n, name: hardNames[Int64(n)] ?? "", duration: $0.finish()) }
         }
-        var softRows = softStats.map { n, acc in
-            IRQLatencyRow(kind: .softirq, number: Int(n),
-                          name: softNames[n] ?? (n >= 0 && n < 10 ? Self.softirqNames[Int(n)] : ""),
-                          duration: acc.finish())
+        var softRows = softStats.enumerated().compactMap { n, acc in
+            acc.map {
+                IRQLatencyRow(kind: .softirq, number: n, name: softNames[Int64(n)] ?? (n < 10 ? Self.softirqNames[n] : ""),
+                              duration: $0.finish())
+            }
         }
         hardRows.sort { ($0.duration.total, $1.number) > ($1.duration.total, $0.number) }
         softRows.sort { ($0.duration.total, $1.number) > ($1.duration.total, $0.number) }

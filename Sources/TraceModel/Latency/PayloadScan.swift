@@ -16,13 +16,14 @@ struct PayloadScan {
     /// or follow a space.
     @inline(__always)
     func value(of key: StaticString, from: Int = 0) -> Int? {
+        // A plain loop: payloads are short, and a memchr call per candidate byte costs more than it saves.
         let m = key.utf8CodeUnitCount
         let k0 = key.utf8Start[0]
         var i = from
-        while i + m <= line.count {
-            guard let hit = line.find(k0, from: i, to: line.count - m + 1) else { return nil }
-            if (hit == 0 || Byte.isSpace(line[hit - 1])), line.hasPrefix(key, at: hit) { return hit + m }
-            i = hit + 1
+        let last = line.count - m
+        while i <= last {
+            if line[i] == k0, i == 0 || Byte.isSpace(line[i - 1]), line.hasPrefix(key, at: i) { return i + m }
+            i += 1
         }
         return nil
     }
