@@ -99,3 +99,27 @@ import TraceModel
                                 store.latency(options).sched)
     }
 }
+
+/// perf script text of tracepoints has no blank line between records: it still splits into pieces parsed in
+/// parallel, each starting at a record.
+@Suite struct PerfScriptSplitTests {
+    @Test func tracepointTextWithoutBlankLinesSplitsAtRecords() async {
+        var text = ""
+        var expected = 0
+        while text.utf8.count < 3 << 20 {
+            let t = 100 + Double(expected) / 1e6
+            text += "            perf  5154 [000] \(String(format: "%.6f", t)): sched:sched_stat_runtime: comm=perf pid=5154 runtime=37218 [ns]\n"
+            expected += 1
+        }
+        let storage = OwnedBytes(Array(text.utf8))
+        #expect(PieceSplitter.split(storage.bytes, atBlankLines: true).count > 1)
+        var store = EventStore()
+        var pieces = 0
+        await ParallelParse.run(storage, keepRows: true) { piece in
+            pieces += 1
+            store.append(piece)
+        }
+        #expect(pieces > 1)
+        #expect(store.summary.events == expected && store.summary.unparsed == 0)
+    }
+}
