@@ -262,3 +262,49 @@ import TraceModel
         #expect(out.contains("evil\\x1b[2J"))
     }
 }
+
+/// The analyzer kept between snapshots of a growing store (the live view) gives what one pass over the whole store
+/// gives, reading only the new rows each time.
+@Suite struct LatencyAnalyzerTests {
+    static func piece(_ text: String) -> ParsedPiece {
+        let storage = OwnedBytes(Array(text.utf8))
+        return PieceParser(tracer: nil).parse(storage, range: 0..<storage.bytes.count)
+    }
+
+    static let lines = LatencyTests.schedTrace.split(separator: "\n").dropFirst().map { String($0) + "\n" }
+        + LatencyTests.syscallTrace.split(separator: "\n").dropFirst().map { String($0) + "\n" }
+
+    @Test func consumingInStepsEqualsOnePass() {
+        let whole = LatencyTests.store(Self.lines.joined())
+        var growing = EventStore()
+        var analyzer = LatencyAnalyzer()
+        for cut in stride(from: 0, to: Self.lines.count, by: 4) {
+            growing.append(Self.piece(Self.lines[cut..<min(cut + 4, Self.lines.count)].joined()))
+            analyzer.consume(growing)
+        }
+        #expect(growing.count == whole.count)
+        #expect(analyzer.consumed == whole.count)
+        #expect(analyzer.report() == whole.latency())
+        // Nothing new: nothing changes.
+        analyzer.consume(growing)
+        #expect(analyzer.report() == whole.latency())
+    }
+
+    @Test func evictedRowsShiftTheOccurrencesRows() throws {
+        var growing = EventStore()
+        var analyzer = LatencyAnalyzer(LatencyOptions(sections: [.sched]))
+        for line in Self.lines.prefix(9) {
+            growing.append(Self.piece(line))
+            analyzer.consume(growing)
+        }
+        let before = try #require(analyzer.report().sched.first { $0.comm == "a" }?.delay.worst.first)
+        growing.evictOldest(keeping: 4)
+        let evicted = growing.evictedRows
+        #expect(evicted > 0)
+        growing.append(Self.piece(Self.lines[9]))
+        analyzer.consume(growing)
+        let after = try #require(analyzer.report().sched.first { $0.comm == "a" }?.delay.worst.first)
+        #expect(after.startRow == before.startRow - evicted && after.endRow == before.endRow - evicted)
+        #expect(after.duration == before.duration)
+    }
+}

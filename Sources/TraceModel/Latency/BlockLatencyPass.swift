@@ -20,10 +20,12 @@ struct BlockLatencyPass {
         var bytes: Int64 = 0
     }
 
-    let store: EventStore
-    let kinds: [LatencyEventKind]
+    var store: EventStore
+    var kinds: [LatencyEventKind]
     let keep: Int
-    let startKind: LatencyEventKind
+    /// Added to the store's row numbers (rows evicted before this pass saw the store).
+    var rowBase = 0
+    var startKind: LatencyEventKind
     var open: [Request: Started] = [:]
     var devices: [Int64: Device] = [:]
 
@@ -32,6 +34,13 @@ struct BlockLatencyPass {
         self.kinds = kinds
         self.keep = keep
         startKind = kinds.contains(.blockIssue) ? .blockIssue : .blockInsert
+    }
+
+    /// A later snapshot of the store, before `run` reads its new rows.
+    mutating func update(store newStore: EventStore, kinds newKinds: [LatencyEventKind]) {
+        store = newStore
+        kinds = newKinds
+        if kinds.contains(.blockIssue) { startKind = .blockIssue }
     }
 
     /// Device (`major << 32 | minor`), the word index after the device, sector, sectors.
@@ -63,7 +72,9 @@ struct BlockLatencyPass {
 
     mutating func run(_ scope: LatencyScope) {
         let wanted = LatencyEventKind.mask(kinds, [startKind, .blockComplete])
-        store.forEachRow(in: scope, wanted: wanted) { c, i, row in
+        let base = rowBase
+        store.forEachRow(in: scope, wanted: wanted) { c, i, storeRow in
+            let row = base + storeRow
             let kind = kinds[Int(c.events[i])]
             guard kind == startKind || kind == .blockComplete else { return }
             guard let f = Self.fields(PayloadScan(c.payload(i))) else { return }

@@ -11,9 +11,11 @@ struct IRQLatencyPass {
     static let softirqNames = ["HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED",
                                "HRTIMER", "RCU"]
 
-    let store: EventStore
-    let kinds: [LatencyEventKind]
+    var store: EventStore
+    var kinds: [LatencyEventKind]
     let keep: Int
+    /// Added to the store's row numbers (rows evicted before this pass saw the store).
+    var rowBase = 0
     var hard: [Open] = []
     var soft: [Open] = []
     /// Indexed by irq / vector number (small: the kernel's are below a few thousand); others are dropped.
@@ -29,9 +31,17 @@ struct IRQLatencyPass {
         self.keep = keep
     }
 
+    /// A later snapshot of the store, before `run` reads its new rows.
+    mutating func update(store newStore: EventStore, kinds newKinds: [LatencyEventKind]) {
+        store = newStore
+        kinds = newKinds
+    }
+
     mutating func run(_ scope: LatencyScope) {
         let wanted = LatencyEventKind.mask(kinds, [.irqEntry, .irqExit, .softirqEntry, .softirqExit])
-        store.forEachRow(in: scope, wanted: wanted) { c, i, row in
+        let base = rowBase
+        store.forEachRow(in: scope, wanted: wanted) { c, i, storeRow in
+            let row = base + storeRow
             let kind = kinds[Int(c.events[i])]
             switch kind {
             case .irqEntry, .irqExit, .softirqEntry, .softirqExit:

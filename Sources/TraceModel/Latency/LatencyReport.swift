@@ -98,31 +98,109 @@ public struct LatencyOptions: Sendable, Equatable {
 extension EventStore {
     /// Measures the chosen sections over the rows in scope. Pure; each section is one pass over the columns.
     public func latency(_ options: LatencyOptions = LatencyOptions()) -> LatencyReport {
+        var analyzer = LatencyAnalyzer(options)
+        analyzer.consume(self)
+        return analyzer.report()
+    }
+}
+
+/// The latency passes kept between snapshots of a growing store (the live view): `consume` reads only the rows
+/// added since the last call, so a refresh costs the new events plus `report`'s sort of the measured intervals.
+///
+/// Rows the store evicted (live capture) keep their absolute numbers inside; `report` gives occurrences' rows in
+/// the last consumed store's numbering (negative: evicted since). A scope's `rows` and `selection` apply to one
+/// `consume` (the whole-store call); its time window to every call.
+public struct LatencyAnalyzer: Sendable {
+    public let options: LatencyOptions
+    private var sched: SchedLatencyPass?
+    private var syscalls: SyscallLatencyPass?
+    private var irq: IRQLatencyPass?
+    private var block: BlockLatencyPass?
+    /// Absolute rows read so far (evicted rows included).
+    public private(set) var consumed = 0
+    private var evicted = 0
+
+    public init(_ options: LatencyOptions = LatencyOptions()) {
+        self.options = options
+    }
+
+    /// Reads the rows of `store` not read yet (all of them the first time, within the options' scope).
+    public mutating func consume(_ store: EventStore) {
+        let first = consumed == 0
+        let from = max(0, consumed - store.evictedRows)
+        guard from < store.count || first else { return }
+        let table = LatencyEventKind.table(store.eventNames)
+        var scope = options.scope
+        if !first || scope.rows == nil { scope.rows = from..<store.count }
+        if !first { scope.selection = nil }
+        let sections = options.sections
+        if sections.contains(.sched) {
+            if sched == nil {
+                sched = SchedLatencyPass(store: store, kinds: table.kinds, keep: options.worst, rules: options.schedRules)
+            }
+            sched!.update(store: store, kinds: table.kinds)
+            sched!.rowBase = store.evictedRows
+            sched!.run(scope)
+        }
+        if sections.contains(.syscalls) {
+            if syscalls == nil {
+                syscalls = SyscallLatencyPass(store: store, kinds: table.kinds, syscallOf: table.syscall, keep: options.worst)
+            }
+            syscalls!.update(store: store, kinds: table.kinds, syscallOf: table.syscall)
+            syscalls!.rowBase = store.evictedRows
+            syscalls!.run(scope)
+        }
+        if sections.contains(.irq) {
+            if irq == nil { irq = IRQLatencyPass(store: store, kinds: table.kinds, keep: options.worst) }
+            irq!.update(store: store, kinds: table.kinds)
+            irq!.rowBase = store.evictedRows
+            irq!.run(scope)
+        }
+        if sections.contains(.block) {
+            if block == nil { block = BlockLatencyPass(store: store, kinds: table.kinds, keep: options.worst) }
+            block!.update(store: store, kinds: table.kinds)
+            block!.rowBase = store.evictedRows
+            block!.run(scope)
+        }
+        consumed = store.evictedRows + store.count
+        evicted = store.evictedRows
+    }
+
+    /// The sections measured so far.
+    public func report() -> LatencyReport {
         var report = LatencyReport()
-        let table = LatencyEventKind.table(eventNames)
-        if options.sections.contains(.sched) {
-            var pass = SchedLatencyPass(store: self, kinds: table.kinds, keep: options.worst, rules: options.schedRules)
-            pass.run(options.scope)
-            report.sched = pass.rows(options.grouping)
-            report.notes += pass.notes
+        if let sched {
+            report.sched = sched.rows(options.grouping)
+            report.notes += sched.notes
         }
-        if options.sections.contains(.syscalls) {
-            var pass = SyscallLatencyPass(store: self, kinds: table.kinds, syscallOf: table.syscall, keep: options.worst)
-            pass.run(options.scope)
-            report.syscalls = pass.rows()
-            report.syscallsByTask = pass.taskRows(options.grouping)
-            report.notes += pass.notes
+        if let syscalls {
+            report.syscalls = syscalls.rows()
+            report.syscallsByTask = syscalls.taskRows(options.grouping)
+            report.notes += syscalls.notes
         }
-        if options.sections.contains(.irq) {
-            var pass = IRQLatencyPass(store: self, kinds: table.kinds, keep: options.worst)
-            pass.run(options.scope)
-            report.irq = pass.rows()
+        if let irq { report.irq = irq.rows() }
+        if let block { report.block = block.rows() }
+        return evicted == 0 ? report : report.shiftingRows(by: -evicted)
+    }
+}
+
+extension LatencyReport {
+    /// The same report with every occurrence's rows moved by `delta`.
+    func shiftingRows(by delta: Int) -> LatencyReport {
+        func shift(_ s: inout LatencyStats) {
+            for k in s.worst.indices {
+                s.worst[k].startRow += delta
+                s.worst[k].endRow += delta
+            }
         }
-        if options.sections.contains(.block) {
-            var pass = BlockLatencyPass(store: self, kinds: table.kinds, keep: options.worst)
-            pass.run(options.scope)
-            report.block = pass.rows()
+        var r = self
+        for k in r.sched.indices { shift(&r.sched[k].delay) }
+        for k in r.syscalls.indices { shift(&r.syscalls[k].duration) }
+        for t in r.syscallsByTask.indices {
+            for k in r.syscallsByTask[t].syscalls.indices { shift(&r.syscallsByTask[t].syscalls[k].duration) }
         }
-        return report
+        for k in r.irq.indices { shift(&r.irq[k].duration) }
+        for k in r.block.indices { shift(&r.block[k].latency) }
+        return r
     }
 }

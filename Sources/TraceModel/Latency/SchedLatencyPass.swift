@@ -13,6 +13,8 @@
 struct SchedLatencyPass {
     enum State: UInt8 { case sleeping, waiting, running, ignored }
 
+    enum CommField: UInt8 { case prev, next, wakee }
+
     struct Task {
         var state = State.sleeping
         var outTime: Int64 = 0
@@ -27,20 +29,26 @@ struct SchedLatencyPass {
         var runnable: Int64 = 0
         /// The store's task id whose name is this thread's latest comm (-1: only known from a payload).
         var commTask: Int64 = -1
-        var commText: String?
+        var commTaskRow = -1
+        /// The latest row naming the thread in its payload (`prev_comm`, `next_comm`, a wakeup's `comm`), decoded
+        /// only when the report is made; the later of this and the header's name is the thread's comm, as perf
+        /// names a thread by its latest comm.
+        var commPayloadRow = -1
+        var commPayloadField = CommField.prev
         var delays: LatencyAccumulator
     }
 
-    let store: EventStore
-    let kinds: [LatencyEventKind]
+    var store: EventStore
+    var kinds: [LatencyEventKind]
     let keep: Int
+    /// Added to the store's row numbers: rows the store evicted before this pass saw it (live capture).
+    var rowBase = 0
     var slots = TaskSlots()
     var tasks: [Task] = []
     var sawStatRuntime = false
-    var notes: [String] = []
-    let useWaking: Bool
+    var useWaking: Bool
     /// Task ids whose name is a placeholder (`<...>`, empty): never a thread's comm.
-    let placeholderTask: [Bool]
+    var placeholderTask: [Bool]
 
     let rules: SchedDelayRules
     /// perf counts a task first seen being switched in as a zero delay; trace-cmd does not.
@@ -56,7 +64,24 @@ struct SchedLatencyPass {
         useWaking = rules == .current && kinds.contains(.schedWaking)
         countsFirstSeen = rules != .traceCmd
         countsNewTasks = rules != .traceCmd
-        placeholderTask = store.taskNames.map { $0.isEmpty || $0 == "<...>" || $0 == "<idle>" }
+        placeholderTask = []
+        placeholderTask = Self.placeholders(store.taskNames, from: 0)
+    }
+
+    private static func placeholders(_ names: [String], from: Int) -> [Bool] {
+        names[from...].map { $0.isEmpty || $0 == "<...>" || $0 == "<idle>" }
+    }
+
+    var notes: [String] { kinds.contains(.schedSwitch) ? [] : ["sched: the trace has no sched_switch events"] }
+
+    /// A later snapshot of the store (more rows, events and tasks), before `run` reads its new rows.
+    mutating func update(store newStore: EventStore, kinds newKinds: [LatencyEventKind]) {
+        store = newStore
+        kinds = newKinds
+        useWaking = rules == .current && kinds.contains(.schedWaking)
+        if placeholderTask.count < store.taskNames.count {
+            placeholderTask += Self.placeholders(store.taskNames, from: placeholderTask.count)
+        }
     }
 
     @inline(__always)
@@ -82,19 +107,24 @@ struct SchedLatencyPass {
     }
 
     @inline(__always)
-    private mutating func noteComm(_ c: EventChunk, _ i: Int, pid: Int32, slot s: Int) {
+    private mutating func noteComm(_ c: EventChunk, _ i: Int, row: Int, pid: Int32, slot s: Int) {
         let t = c.tasks[i]
-        if !placeholderTask[Int(t)], store.taskPIDs[Int(t)] == pid { tasks[s].commTask = Int64(t) }
+        if !placeholderTask[Int(t)], store.taskPIDs[Int(t)] == pid {
+            tasks[s].commTask = Int64(t)
+            tasks[s].commTaskRow = row
+        } else {
+            tasks[s].commPayloadRow = row
+            tasks[s].commPayloadField = .prev
+        }
     }
 
     mutating func run(_ scope: LatencyScope) {
-        guard kinds.contains(.schedSwitch) else {
-            notes.append("sched: the trace has no sched_switch events")
-            return
-        }
+        guard kinds.contains(.schedSwitch) else { return }
         let wanted = LatencyEventKind.mask(kinds, [.schedSwitch, .schedWaking, .schedWakeup, .schedWakeupNew,
                                                    .schedStatRuntime])
-        store.forEachRow(in: scope, wanted: wanted) { c, i, row in
+        let base = rowBase
+        store.forEachRow(in: scope, wanted: wanted) { c, i, storeRow in
+            let row = base + storeRow
             let kind = kinds[Int(c.events[i])]
             switch kind {
             case .schedSwitch: onSwitch(c, i, row)
@@ -112,8 +142,7 @@ struct SchedLatencyPass {
         let ts = c.timestamps[i]
         if sw.prevPID != 0 {
             let s = task(sw.prevPID)
-            noteComm(c, i, pid: sw.prevPID, slot: s)
-            if tasks[s].commTask < 0, tasks[s].commText == nil { tasks[s].commText = sw.prevComm }
+            noteComm(c, i, row: row, pid: sw.prevPID, slot: s)
             if tasks[s].onCPUSince >= 0, ts >= tasks[s].onCPUSince { tasks[s].onCPU += ts - tasks[s].onCPUSince }
             tasks[s].onCPUSince = -1
             tasks[s].outTime = ts
@@ -136,7 +165,8 @@ struct SchedLatencyPass {
             tasks.append(Task(delays: LatencyAccumulator(keep: keep)))
             firstSeenRunnable(s, at: ts, row: row)
         }
-        if tasks[s].commTask < 0, tasks[s].commText == nil { tasks[s].commText = sw.nextComm }
+        tasks[s].commPayloadRow = row
+        tasks[s].commPayloadField = .next
         tasks[s].onCPUSince = ts
         guard tasks[s].state == .waiting else { return }
         let start = tasks[s].waitStart
@@ -162,7 +192,10 @@ struct SchedLatencyPass {
             // trace-cmd wakes only a task it saw go to sleep.
             if rules == .traceCmd { tasks[s].state = .ignored }
         }
-        if tasks[s].commTask < 0, tasks[s].commText == nil { tasks[s].commText = scan.text(comm.lowerBound, comm.upperBound) }
+        if !comm.isEmpty {
+            tasks[s].commPayloadRow = row
+            tasks[s].commPayloadField = .wakee
+        }
         guard tasks[s].state == .sleeping, tasks[s].outTime <= ts else { return }
         let slept = ts - tasks[s].outTime
         if tasks[s].outState == UInt8(ascii: "D") { tasks[s].blocked += slept } else { tasks[s].sleep += slept }
@@ -186,8 +219,27 @@ struct SchedLatencyPass {
     }
 
     func comm(of s: Int) -> String {
-        if tasks[s].commTask >= 0 { return store.taskNames[Int(tasks[s].commTask)] }
-        return tasks[s].commText ?? ":\(slots.pids[s])"
+        let t = tasks[s]
+        let header = t.commTask >= 0 ? store.taskNames[Int(t.commTask)] : nil
+        if t.commPayloadRow > t.commTaskRow, let named = payloadComm(row: t.commPayloadRow, t.commPayloadField) {
+            return named
+        }
+        return header ?? ":\(slots.pids[s])"
+    }
+
+    /// The comm a payload gives, read again from the store (nil when the row was evicted or names nobody).
+    private func payloadComm(row: Int, _ field: CommField) -> String? {
+        let r = row - rowBase
+        guard r >= 0, r < store.count else { return nil }
+        let (c, i) = store.locate(r)
+        let scan = PayloadScan(c.payload(i))
+        let name: String?
+        switch field {
+        case .prev: name = SchedSwitchFields(scan)?.prevComm
+        case .next: name = SchedSwitchFields(scan)?.nextComm
+        case .wakee: name = SchedSwitchFields.wakee(scan).map { scan.text($0.comm.lowerBound, $0.comm.upperBound) }
+        }
+        return name.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Rows by comm (merged as perf merges threads of one name) or by thread, most delayed on average first.

@@ -14,9 +14,11 @@ struct SyscallLatencyPass {
         var errors = 0
     }
 
-    let store: EventStore
-    let kinds: [LatencyEventKind]
+    var store: EventStore
+    var kinds: [LatencyEventKind]
     let keep: Int
+    /// Added to the store's row numbers (rows evicted before this pass saw the store).
+    var rowBase = 0
     /// Syscall index of each event id (`sys_enter_X` / `sys_exit_X`), -1 for others.
     var indexOfEvent: [Int32]
     var names: [String] = []
@@ -31,16 +33,26 @@ struct SyscallLatencyPass {
     var perTask: [Int: Int] = [:]
     var taskCounted: [Counted] = []
     var unmatchedExits = 0
-    var notes: [String] = []
 
     init(store: EventStore, kinds: [LatencyEventKind], syscallOf: [String?], keep: Int) {
         self.store = store
         self.kinds = kinds
         self.keep = keep
-        indexOfEvent = [Int32](repeating: -1, count: kinds.count)
-        for (id, name) in syscallOf.enumerated() {
-            if let name { indexOfEvent[id] = index(of: name) }
+        indexOfEvent = []
+        name(syscallOf)
+    }
+
+    private mutating func name(_ syscallOf: [String?]) {
+        for id in indexOfEvent.count..<syscallOf.count {
+            indexOfEvent.append(syscallOf[id].map { index(of: $0) } ?? -1)
         }
+    }
+
+    /// A later snapshot of the store, before `run` reads its new rows.
+    mutating func update(store newStore: EventStore, kinds newKinds: [LatencyEventKind], syscallOf: [String?]) {
+        store = newStore
+        kinds = newKinds
+        name(syscallOf)
     }
 
     private mutating func index(of name: String) -> Int32 {
@@ -60,12 +72,11 @@ struct SyscallLatencyPass {
     }
 
     mutating func run(_ scope: LatencyScope) {
-        guard kinds.contains(where: { $0 == .sysExit || $0 == .rawSysExit }) else {
-            notes.append("syscalls: the trace has no sys_exit events")
-            return
-        }
+        guard kinds.contains(where: { $0 == .sysExit || $0 == .rawSysExit }) else { return }
         let wanted = LatencyEventKind.mask(kinds, [.sysEnter, .sysExit, .rawSysEnter, .rawSysExit])
-        store.forEachRow(in: scope, wanted: wanted) { c, i, row in
+        let base = rowBase
+        store.forEachRow(in: scope, wanted: wanted) { c, i, storeRow in
+            let row = base + storeRow
             let event = Int(c.events[i])
             switch kinds[event] {
             case .sysEnter: enter(c, i, row, syscall: indexOfEvent[event])
@@ -79,9 +90,15 @@ struct SyscallLatencyPass {
             default: break
             }
         }
-        if unmatchedExits > 0 {
-            notes.append("syscalls: \(unmatchedExits) exits without their entry (begun before the trace) counted as zero-length calls, as perf trace -s counts them")
+    }
+
+    var notes: [String] {
+        if !kinds.contains(where: { $0 == .sysExit || $0 == .rawSysExit }) {
+            return ["syscalls: the trace has no sys_exit events"]
         }
+        guard unmatchedExits > 0 else { return [] }
+        return ["syscalls: \(unmatchedExits) exits without their entry (begun before the trace) counted as "
+                + "zero-length calls, as perf trace -s counts them"]
     }
 
     @inline(__always)
