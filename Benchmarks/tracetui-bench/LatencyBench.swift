@@ -53,6 +53,16 @@ enum LatencyBench {
         }
         let all = try await bestOf(runs) { () async throws(BenchError) -> LatencyReport in store.latency() }
         print(pad("all four", 12) + pad(f(all.seconds) + " s", 13))
+        // The live view's split: reading the rows (paid once per new event) and making the report (paid per refresh).
+        let consumed = try await bestOf(runs) { () async throws(BenchError) -> LatencyAnalyzer in
+            var analyzer = LatencyAnalyzer()
+            analyzer.consume(store)
+            return analyzer
+        }
+        let report = try await bestOf(runs) { () async throws(BenchError) -> LatencyReport in consumed.value.report() }
+        let perEvent = consumed.seconds / Double(max(1, store.count)) * 1e9
+        print("all four, split: reading the rows \(f(consumed.seconds)) s (\(String(format: "%.0f", perEvent)) ns a row: "
+              + "\(String(format: "%.1f", perEvent / 10)) % of a core at 1 M rows/s), one report \(f(report.seconds)) s")
         print("")
         try await peer(runs: runs)
     }
@@ -63,8 +73,8 @@ enum LatencyBench {
         guard geteuid() == 0 else { return print("peer skipped: perf sched record needs root") }
         let data = BenchPaths.dataDirectory + "/latency-sched.data"
         defer { unlink(data) }
-        let load = "for i in 1 2 3 4 5 6 7 8; do (dd if=/dev/zero of=/dev/null bs=512 count=400000; sleep 0.01) "
-            + "2>/dev/null & done; wait"
+        // Two tasks passing a token through a pipe: a wakeup and two switches per message.
+        let load = "\(perf) bench sched pipe -l 100000 >/dev/null"
         let recorded = shell(["/usr/bin/flock", "-s", "-w", "10", TracefsLock.path, perf, "sched", "record", "-q",
                               "-o", data, "--", "/bin/sh", "-c", load])
         guard recorded == 0, let size = TraceGenerator.fileSize(data) else {
@@ -73,20 +83,26 @@ enum LatencyBench {
         let theirs = try await bestOf(runs) { () async throws(BenchError) -> Int32 in
             shell([perf, "sched", "latency", "-i", data], quiet: true)
         }
-        let ours = try await bestOf(runs) { () async throws(BenchError) -> (Int, Int) in
+        var options = LatencyOptions(sections: [.sched])
+        options.schedRules = .beforePerf64
+        let ours = try await bestOf(runs) { () async throws(BenchError) -> EventStore in
             do {
                 let store = try await TraceInput(path: data).load()
-                var options = LatencyOptions(sections: [.sched])
-                options.schedRules = .beforePerf64
-                return (store.count, store.latency(options).sched.count)
+                _ = store.latency(options)
+                return store
             } catch {
                 throw BenchError("\(data): \(error)")
             }
         }
-        print("peer: perf sched record of 8 dd, \(size >> 10) KiB, \(ours.value.0) events")
+        let store = ours.value
+        let section = try await bestOf(runs) { () async throws(BenchError) -> Int in store.latency(options).sched.count }
+        let events = Double(store.count)
+        print("peer: perf sched record of perf bench sched pipe -l 100000, \(size >> 20) MiB, \(store.count) events")
         print(String(repeating: "-", count: 78))
-        print(pad("perf sched latency", 40) + f(theirs.seconds) + " s")
-        print(pad("tracetui (perf script + parse + sched)", 40) + f(ours.seconds) + " s, \(ours.value.1) rows")
+        print(pad("perf sched latency", 44) + f(theirs.seconds) + " s  " + rate(events / theirs.seconds))
+        print(pad("tracetui: perf script + parse + sched", 44) + f(ours.seconds) + " s  " + rate(events / ours.seconds))
+        print(pad("tracetui: the sched section after parsing", 44) + f(section.seconds) + " s  "
+              + rate(events / section.seconds) + ", \(section.value) rows")
     }
 
     /// Runs a command with signals unblocked and default (a system-wide perf record waits for SIGCHLD).
@@ -155,5 +171,6 @@ enum LatencyBench {
     }
 
     private static func f(_ v: Double) -> String { String(format: "%.3f", v) }
+    private static func rate(_ perSecond: Double) -> String { String(format: "%.2f M events/s", perSecond / 1e6) }
     private static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
 }

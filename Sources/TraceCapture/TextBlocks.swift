@@ -30,14 +30,14 @@ struct TextBlocks {
                 perfScript = pending.withUnsafeBytes { InputFormat.detect($0) == .perfScript }
             }
             if pending.count >= want, let cut = cutPoint(from: max(want / 2, pending.count - (64 << 10))) {
-                let block = OwnedBytes(pending[0..<cut])
+                let block = pending.withUnsafeBytes { OwnedBytes(copying: UnsafeRawBufferPointer(rebasing: $0[0..<cut])) }
                 pending.removeFirst(cut)
                 return block
             }
             if !(try source.read(into: &pending, limit: max(want - pending.count, 1 << 16))) { done = true }
         }
         guard !pending.isEmpty else { return nil }
-        let block = OwnedBytes(pending)
+        let block = pending.withUnsafeBytes { OwnedBytes(copying: $0) }
         pending = []
         return block
     }

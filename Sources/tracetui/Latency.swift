@@ -18,7 +18,7 @@ struct Latency: AsyncParsableCommand {
             tracetui reads, perf.data too (through `perf script`).
             """)
 
-    @Argument(help: "Trace files (ftrace text, trace.dat, trace-cmd report, perf script text, perf.data, …).")
+    @Argument(help: "Trace files (ftrace text, trace.dat, trace-cmd report, perf script text, perf.data, …); several are merged on one timeline as replay merges them.")
     var files: [String]
 
     @Option(help: "comm (threads of one name together, as perf sched latency) or pid (one row per thread).")
@@ -63,24 +63,37 @@ struct Latency: AsyncParsableCommand {
 
     func run() async throws {
         let chosen = try sections()
-        for (k, file) in files.enumerated() {
-            let store: EventStore
+        var inputs: [TraceInput] = []
+        do {
+            for file in files { inputs.append(try TraceInput(path: file, populate: files.count == 1)) }
+        } catch {
+            throw ValidationFailure(error.description)
+        }
+        var notes: [String] = []
+        let store: EventStore
+        if inputs.count == 1 {
             do {
-                store = try await TraceInput(path: file, populate: true).load()
+                store = try await inputs[0].load()
             } catch {
                 throw ValidationFailure(error.description)
             }
-            var options = LatencyOptions(sections: Set(chosen), grouping: by, worst: worst)
-            options.schedRules = rules
-            let report = store.latency(options)
-            switch format {
-            case .table:
-                if files.count > 1 { print((k > 0 ? "\n" : "") + "== " + LatencyReportFormat.escaped(file) + " ==") }
-                print(LatencyReportFormat.text(report, sections: chosen, histograms: histogram, limit: limit),
-                      terminator: "")
-            case .csv: print(LatencyReportFormat.csv(report, sections: chosen), terminator: "")
-            case .json: print(LatencyReportFormat.json(report, sections: chosen))
-            }
+        } else {
+            // Several files: one timeline, merged as the viewer merges them (replay FILE…).
+            let session = CaptureSession(sourceName: files.joined(separator: " + "))
+            await session.replay(inputs)
+            let snapshot = session.snapshots.current
+            store = snapshot.store
+            if let note = snapshot.error { notes.append(note) }
+        }
+        var options = LatencyOptions(sections: Set(chosen), grouping: by, worst: worst)
+        options.schedRules = rules
+        var report = store.latency(options)
+        report.notes += notes
+        switch format {
+        case .table:
+            print(LatencyReportFormat.text(report, sections: chosen, histograms: histogram, limit: limit), terminator: "")
+        case .csv: print(LatencyReportFormat.csv(report, sections: chosen), terminator: "")
+        case .json: print(LatencyReportFormat.json(report, sections: chosen))
         }
     }
 }

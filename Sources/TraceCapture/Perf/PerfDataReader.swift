@@ -59,12 +59,12 @@ public enum PerfDataReader {
             if n <= 0 { break }
             pending.append(contentsOf: chunk[0..<n])
             if pending.count >= want, let cut = cutPoint(pending, from: max(want / 2, pending.count - (64 << 10))) {
-                emit(OwnedBytes(pending[0..<cut]))
+                emit(pending.withUnsafeBytes { OwnedBytes(copying: UnsafeRawBufferPointer(rebasing: $0[0..<cut])) })
                 pending.removeFirst(cut)
                 want = size
             }
         }
-        if !pending.isEmpty { emit(OwnedBytes(pending)) }
+        if !pending.isEmpty { emit(pending.withUnsafeBytes { OwnedBytes(copying: $0) }) }
         let (status, errors) = child.finish()
         if status != 0 {
             let last = errors.split(separator: "\n").last.map(String.init) ?? "exit status \(status)"
