@@ -13,6 +13,10 @@ struct Bench {
             try await ProcCostBench.run(seconds: seconds, interval: options.procInterval)
             return
         }
+        if options.only == .latency {
+            try await LatencyBench.run(events: options.latencyEvents, runs: options.runs, keep: options.keep)
+            return
+        }
         if options.runs(.events) || options.runs(.formats) || options.runs(.frames) { try await measureEvents() }
         if options.runs(.graph) {
             CallTreeBench.redrawHugeNode()

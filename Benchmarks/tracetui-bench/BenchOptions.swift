@@ -27,12 +27,15 @@ struct BenchOptions {
     var hotspotCalls = 10_000_000
 
     /// `dat`: the trace.dat half of `formats` alone.
-    enum Group: String { case events, graph, hotspots, formats, dat, frames }
+    enum Group: String { case events, graph, hotspots, formats, dat, frames, latency }
 
-    /// Every group but `frames` (which wants a 10 M-event log: `--only frames --size-mb 1100`) runs by default.
+    /// Every group but `frames` (which wants a 10 M-event log: `--only frames --size-mb 1100`) and `latency`
+    /// runs by default.
     func runs(_ group: Group) -> Bool {
-        only == group || (only == nil && group != .frames) || group == .formats && only == .dat
+        only == group || (only == nil && group != .frames && group != .latency) || group == .formats && only == .dat
     }
+    /// Events generated for the latency figures.
+    var latencyEvents = 10_000_000
     /// A trace.dat to decode instead of recording one.
     var datFile: String?
 
@@ -47,6 +50,9 @@ struct BenchOptions {
                         table redrawn; --hotspots too),
                         formats (trace.dat decode, Chrome export; --formats-only too), dat (trace.dat only),
                         frames (a frame of each view at 160x45 over the log, presented on a pty)
+                        latency (each section of tracetui latency over 10 M generated events, about 1 GB in
+                        bench-data/latency-trace.txt, after parsing; perf sched latency beside it as the peer)
+          --latency-events N  events for the latency figures (default 10000000)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
           --hotspot-calls N    function_graph calls for the durations figure (default 10000000, about 1 GB of
                         log in bench-data/large-graph.txt; 0 skips it)
@@ -82,7 +88,7 @@ struct BenchOptions {
             case "--only", "--hotspots", "--formats-only":
                 let named = arg == "--hotspots" ? "hotspots" : arg == "--formats-only" ? "formats" : rest.popFirst()
                 guard let v = named, let group = Group(rawValue: v) else {
-                    throw BenchError("--only takes events, graph, hotspots, formats, dat or frames")
+                    throw BenchError("--only takes events, graph, hotspots, formats, dat, frames or latency")
                 }
                 only = group
                 if group == .graph, graphSizeMB == 0 { graphSizeMB = 1024 }
@@ -111,6 +117,11 @@ struct BenchOptions {
                     throw BenchError("--sampling needs a whole number of seconds (0: only the 1 M samples figure)")
                 }
                 samplingSeconds = v
+            case "--latency-events":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
+                    throw BenchError("--latency-events needs a positive whole number")
+                }
+                latencyEvents = v
             case "--dat":
                 guard let v = rest.popFirst() else { throw BenchError("--dat needs a path") }
                 datFile = v

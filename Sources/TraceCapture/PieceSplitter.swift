@@ -21,17 +21,37 @@ public enum PieceSplitter {
         return ranges
     }
 
-    /// The start of the first line after a blank line at or after `from`.
-    static func afterBlankLine(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int {
+    /// The start of the first line after a blank line at or after `from`. Tracepoint records have no blank
+    /// lines between them: past `window` bytes without one, the first sample header line that is not a
+    /// tab-indented frame starts the piece.
+    static func afterBlankLine(_ bytes: UnsafeRawBufferPointer, from: Int, window: Int = 1 << 20) -> Int {
         let n = bytes.count
         var i = from
         while i < n {
+            if i - from > window { return nextSampleHeader(bytes, from: from) }
             while i < n, bytes[i] != 0x0A { i += 1 }
             i += 1
             var k = i
             while k < n, bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0D { k += 1 }
             if k >= n { return n }
             if bytes[k] == 0x0A { return k + 1 }
+        }
+        return n
+    }
+
+    /// The first line after `from` that is a `perf script` sample header (not indented with a tab).
+    static func nextSampleHeader(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int {
+        let n = bytes.count
+        var i = from
+        while i < n {
+            while i < n, bytes[i] != 0x0A { i += 1 }
+            i += 1
+            guard i < n else { return n }
+            var e = i
+            while e < n, bytes[e] != 0x0A { e += 1 }
+            if bytes[i] != 0x09, PerfSampleHeader(bytes: UnsafeRawBufferPointer(rebasing: bytes[i..<e])) != nil {
+                return i
+            }
         }
         return n
     }

@@ -9,6 +9,9 @@ struct TextBlocks {
     private var first = true
     let firstSize: Int
     let size: Int
+    /// `perf script` text: blocks end between samples (a callchain stays with its header).
+    private(set) var perfScript = false
+    private var judged = false
 
     init(_ source: StreamDecompressor, firstSize: Int = 1 << 20, size: Int = 8 << 20) {
         self.source = source
@@ -21,15 +24,20 @@ struct TextBlocks {
         let want = first ? firstSize : size
         first = false
         while !done {
+            if pending.count >= want, !judged {
+                // Told once, before the first cut: perf script samples must not be cut inside a callchain.
+                judged = true
+                perfScript = pending.withUnsafeBytes { InputFormat.detect($0) == .perfScript }
+            }
             if pending.count >= want, let cut = cutPoint(from: max(want / 2, pending.count - (64 << 10))) {
-                let block = OwnedBytes(pending[0..<cut])
+                let block = pending.withUnsafeBytes { OwnedBytes(copying: UnsafeRawBufferPointer(rebasing: $0[0..<cut])) }
                 pending.removeFirst(cut)
                 return block
             }
             if !(try source.read(into: &pending, limit: max(want - pending.count, 1 << 16))) { done = true }
         }
         guard !pending.isEmpty else { return nil }
-        let block = OwnedBytes(pending)
+        let block = pending.withUnsafeBytes { OwnedBytes(copying: $0) }
         pending = []
         return block
     }
@@ -37,6 +45,7 @@ struct TextBlocks {
     /// A row start at or after `from` whose line is complete, so the line can be judged (a stack frame stays
     /// with the row before it).
     private func cutPoint(from: Int) -> Int? {
+        if perfScript { return PerfDataReader.cutPoint(pending, from: from) }
         let cut = pending.withUnsafeBytes { PieceSplitter.nextRowStart($0, from: from) }
         guard cut < pending.count, pending[cut...].contains(0x0A) else { return nil }
         return cut

@@ -33,6 +33,8 @@ public struct TraceInput: Sendable {
             try await parseCompressed(keepRows: keepRows, consume: consume)
         case .traceDat:
             try await parseTraceDat(keepRows: keepRows, consume: consume)
+        case .perfData:
+            try await parsePerfData(keepRows: keepRows, consume: consume)
         default:
             let storage = try Self.textStorage(of: file, format: format)
             await parseText(storage, keepRows: keepRows, reportAs: storage === file ? nil : byteCount,
@@ -51,6 +53,8 @@ public struct TraceInput: Sendable {
             }
         case .traceDat:
             throw CaptureError("a compressed trace.dat cannot be read: decompress it first")
+        case .perfData:
+            throw CaptureError("a compressed perf.data cannot be read: decompress it first")
         default:
             return storage
         }
@@ -95,6 +99,26 @@ public struct TraceInput: Sendable {
         if let last = pending { await consume(await last.value, byteCount) }
     }
 
+    /// Runs `perf script` on the file and parses its text blocks as they stream in, the next block decoding while
+    /// the previous one parses (progress: the file's bytes are reported only at the end).
+    private func parsePerfData(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
+                               consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
+        let parser = PerfScriptParser(keepRows: keepRows)
+        var pending: Task<ParsedPiece, Never>?
+        do {
+            for try await block in PerfDataReader.blocks(path: path) {
+                let parsing = Task.detached { parser.parse(block, range: 0..<block.bytes.count) }
+                if let previous = pending { await consume(await previous.value, byteCount - 1) }
+                pending = parsing
+            }
+        } catch let error as CaptureError {
+            throw error
+        } catch {
+            throw CaptureError("\(path): \(error)")
+        }
+        if let last = pending { await consume(await last.value, byteCount) }
+    }
+
     /// Inflates and parses at the same time: the next block decompresses while the previous one parses.
     private func parseCompressed(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
                                  consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
@@ -102,7 +126,7 @@ public struct TraceInput: Sendable {
         var blocks = TextBlocks(decompressor)
         guard let first = try blocks.next() else { return }
         let inner = InputFormat.detect(first.bytes)
-        if inner.isCompressed || inner == .chromeJSON || inner == .traceDat {
+        if inner.isCompressed || inner == .chromeJSON || inner == .traceDat || inner == .perfData {
             // Whole-document formats: gather everything, then read it as that format.
             var all = Array(first.bytes)
             while let more = try blocks.next() { all.append(contentsOf: more.bytes) }
@@ -112,11 +136,15 @@ public struct TraceInput: Sendable {
         }
         let tracer = TraceHeaderScan.scan(first.bytes).tracer
         let parser = PieceParser(tracer: tracer, keepRows: keepRows)
+        // Compressed perf script text is parsed as perf script (its own parser, blocks cut between samples).
+        let perf = inner == .perfScript ? PerfScriptParser(keepRows: keepRows) : nil
         var block: OwnedBytes? = first
         // Progress of a piece: the compressed bytes read when its block was complete.
         var readWhenMade = decompressor.bytesConsumed
         while let current = block {
-            let parsing = Task.detached { parser.parse(current, range: 0..<current.bytes.count) }
+            let parsing = Task.detached {
+                perf?.parse(current, range: 0..<current.bytes.count) ?? parser.parse(current, range: 0..<current.bytes.count)
+            }
             let progress = readWhenMade
             block = try blocks.next()
             readWhenMade = decompressor.bytesConsumed

@@ -30,6 +30,10 @@ public struct EventStore: Sendable {
 
     public var count: Int { chunkStarts[chunkStarts.count - 1] }
 
+    /// Global row of chunk `k`'s first row (`k == chunks.count`: the total).
+    @inline(__always)
+    func firstRow(ofChunk k: Int) -> Int { chunkStarts[k] }
+
     /// Drops the oldest chunks while at least `keep` rows remain without them. The names and the
     /// summary's counts stay (they cover everything seen).
     public mutating func evictOldest(keeping keep: Int, maxBytes: Int = .max) {

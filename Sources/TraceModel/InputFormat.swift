@@ -12,11 +12,16 @@ public enum InputFormat: String, Sendable, Equatable, CaseIterable {
     case traceDat = "trace.dat"
     /// Folded stacks: `a;b;c 12` per line (flamegraph.pl, inferno, speedscope).
     case folded = "folded stacks"
+    /// perf's binary `perf.data` (`PERFILE2`), decoded through `perf script`.
+    case perfData = "perf.data"
     case gzip
     case zstd
 
     /// Whether the input is a compressed container whose contents need detecting in turn.
     public var isCompressed: Bool { self == .gzip || self == .zstd }
+
+    /// Whether the rows come from `perf script` text (typed, or decoded from perf.data).
+    public var isPerfScript: Bool { self == .perfScript || self == .perfData }
 
     /// How many leading bytes `detect` looks at (it works with fewer).
     public static let probeSize = 64 << 10
@@ -27,6 +32,7 @@ public enum InputFormat: String, Sendable, Equatable, CaseIterable {
         if b.starts(with: [0x1F, 0x8B]) { return .gzip }
         if b.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return .zstd }
         if b.starts(with: [0x17, 0x08, 0x44] + Array("tracing".utf8)) { return .traceDat }
+        if b.starts(with: Array("PERFILE2".utf8)) { return .perfData }
         var k = 0
         if b.starts(with: [0xEF, 0xBB, 0xBF]) { k = 3 }
         while k < b.count, b[k] == 0x20 || b[k] == 0x09 || b[k] == 0x0A || b[k] == 0x0D { k += 1 }
@@ -116,7 +122,11 @@ public enum InputFormat: String, Sendable, Equatable, CaseIterable {
         if tokens[p].hasPrefix("["), tokens[p].hasSuffix("]") { p -= 1 }
         guard p >= 1 else { return false }
         let pid = tokens[p]
-        return pid.split(separator: "/").allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+        // `-1` is perf's pid of a task it never saw.
+        return pid.split(separator: "/").allSatisfy { part in
+            let digits = part.hasPrefix("-") ? part.dropFirst() : part
+            return !digits.isEmpty && digits.allSatisfy(\.isNumber)
+        }
     }
 
     private static func isDecimalTime(_ s: Substring) -> Bool {

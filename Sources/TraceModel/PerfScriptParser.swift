@@ -57,7 +57,9 @@ public struct PerfScriptParser: Sendable {
             // not a header (some exports print frames unindented).
             var header: PerfSampleHeader?
             if sampleRow >= 0 || first > 0 {
-                if first == 0 { header = PerfSampleHeader(line) }
+                // Tracepoint records right-align the comm (`            perf  5154 [000] …`), so a line indented
+                // with spaces may be a header; perf indents frames with a tab.
+                if first == 0 || line[0] != Byte.tab { header = PerfSampleHeader(line) }
                 if header == nil, let frame = PerfFrame.symbolStart(line) {
                     piece.counts.stackFrames += 1
                     guard sampleRow >= 0 else { continue }
@@ -148,7 +150,10 @@ public struct PerfSampleHeader {
             let wordEnd = i
             i = line.skipSpaces(from: i)
             guard i < n, wordEnd > s else { return nil }
-            if Byte.isDigit(line[i]), parseRest(line, from: i) {
+            // `:-1    -1 [001] …`: perf prints a task it never saw a comm for as pid -1.
+            let pidStart = Byte.isDigit(line[i])
+                || (line[i] == Byte.dash && i + 1 < n && Byte.isDigit(line[i + 1]))
+            if pidStart, parseRest(line, from: i) {
                 commStart = s
                 commEnd = wordEnd
                 return
@@ -157,19 +162,24 @@ public struct PerfSampleHeader {
         return nil
     }
 
-    init?(bytes: UnsafeRawBufferPointer) {
+    public init?(bytes: UnsafeRawBufferPointer) {
         guard let p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         self.init(LineBytes(p, bytes.count))
     }
 
     private mutating func parseRest(_ line: LineBytes, from start: Int) -> Bool {
         let n = line.count
-        var (first, i) = line.digits(from: start)
+        let negative = line[start] == Byte.dash
+        var (first, i) = line.digits(from: negative ? start + 1 : start)
+        if negative { first = -first }
         var second: Int64?
         if i < n, line[i] == Byte.slash {
-            let d = line.digits(from: i + 1)
-            guard d.end > i + 1 else { return false }
-            second = d.value
+            // `5167/-1`: perf did not know the thread.
+            let minus = i + 1 < n && line[i + 1] == Byte.dash
+            let from = minus ? i + 2 : i + 1
+            let d = line.digits(from: from)
+            guard d.end > from else { return false }
+            second = minus ? -d.value : d.value
             i = d.end
         }
         guard i < n, Byte.isSpace(line[i]) else { return false }
@@ -261,7 +271,7 @@ public func looksLikePerfScript(_ bytes: UnsafeRawBufferPointer) -> Bool {
             continue
         }
         lines += 1
-        if first == 0, PerfSampleHeader(line) != nil {
+        if line[0] != Byte.tab, PerfSampleHeader(line) != nil {
             headers += 1
         } else if headers > 0, PerfFrame.symbolStart(line) != nil, line[line.trimmedEnd(line.count) - 1] == Byte.closeParen {
             frames += 1

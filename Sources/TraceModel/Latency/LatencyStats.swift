@@ -1,0 +1,129 @@
+/// The durations of one latency row summarised: count, total, min, max, spread, log2 histogram, percentiles,
+/// and its worst occurrences (with the rows to jump to).
+public struct LatencyStats: Sendable, Equatable {
+    public var count = 0
+    public var total: Int64 = 0
+    public var min: Int64 = 0
+    public var max: Int64 = 0
+    /// Standard deviation of the durations, ns.
+    public var stddev: Double = 0
+    /// `perf trace -s`'s stddev column: the standard error of the mean as a percentage of the mean.
+    public var stddevPercent: Double = 0
+    public var p50: Int64 = 0
+    public var p90: Int64 = 0
+    public var p99: Int64 = 0
+    /// `histogram[k]` counts durations in [2^(k-1), 2^k) ns (`histogram[0]`: zero), as runqlat's log2 slots.
+    public var histogram: [Int] = []
+    /// The longest occurrences, longest first.
+    public var worst: [LatencyOccurrence] = []
+
+    public var average: Int64 { count > 0 ? total / Int64(count) : 0 }
+
+    public init() {}
+
+    /// The log2 slot of a duration.
+    @inline(__always)
+    public static func slot(_ duration: Int64) -> Int { duration <= 0 ? 0 : 64 - duration.leadingZeroBitCount }
+
+    /// The lower bound of slot `k`, ns.
+    public static func slotStart(_ k: Int) -> Int64 { k == 0 ? 0 : Int64(1) << (k - 1) }
+}
+
+/// One measured interval: where it starts and ends in time and in the store's rows.
+public struct LatencyOccurrence: Sendable, Equatable {
+    public var duration: Int64
+    public var start: Int64
+    public var end: Int64
+    public var startRow: Int
+    public var endRow: Int
+    /// The thread it happened to (-1 when not a task's: an I/O request).
+    public var pid: Int32
+
+    public init(duration: Int64, start: Int64, end: Int64, startRow: Int, endRow: Int, pid: Int32) {
+        self.duration = duration
+        self.start = start
+        self.end = end
+        self.startRow = startRow
+        self.endRow = endRow
+        self.pid = pid
+    }
+}
+
+/// Collects durations while a pass runs; `finish` sorts them once for the percentiles.
+struct LatencyAccumulator {
+    var durations: [Int64] = []
+    var worst: [LatencyOccurrence] = []
+    /// The shortest duration in `worst` once it is full: most samples fail this one compare.
+    var worstFloor: Int64 = .min
+    let keep: Int
+
+    init(keep: Int) { self.keep = keep }
+
+    var count: Int { durations.count }
+
+    @inline(__always)
+    mutating func add(_ d: Int64, start: Int64, startRow: Int, endRow: Int, pid: Int32) {
+        durations.append(d)
+        if d > worstFloor || worst.count < keep {
+            insertWorst(LatencyOccurrence(duration: d, start: start, end: start + d, startRow: startRow,
+                                          endRow: endRow, pid: pid))
+        }
+    }
+
+    private mutating func insertWorst(_ o: LatencyOccurrence) {
+        guard keep > 0 else { return }
+        var k = worst.count
+        while k > 0, worst[k - 1].duration < o.duration { k -= 1 }
+        worst.insert(o, at: k)
+        if worst.count > keep { worst.removeLast() }
+        if worst.count == keep { worstFloor = worst[worst.count - 1].duration }
+    }
+
+    mutating func merge(_ other: LatencyAccumulator) {
+        durations.append(contentsOf: other.durations)
+        for o in other.worst where o.duration > worstFloor || worst.count < keep { insertWorst(o) }
+    }
+
+    func finish() -> LatencyStats {
+        var s = LatencyStats()
+        s.count = durations.count
+        s.worst = worst
+        guard !durations.isEmpty else { return s }
+        let sorted = durations.sorted()
+        s.min = sorted[0]
+        s.max = sorted[sorted.count - 1]
+        var total: Int64 = 0
+        var slots = [Int](repeating: 0, count: 65)
+        var top = 0
+        for d in sorted {
+            total &+= d
+            let k = LatencyStats.slot(d)
+            slots[k] += 1
+            top = Swift.max(top, k)
+        }
+        s.total = total
+        s.histogram = Array(slots[0...top])
+        let n = Double(sorted.count)
+        let mean = Double(total) / n
+        var m2 = 0.0
+        for d in sorted {
+            let x = Double(d) - mean
+            m2 += x * x
+        }
+        if sorted.count > 1 {
+            let variance = m2 / (n - 1)
+            s.stddev = variance.squareRoot()
+            s.stddevPercent = mean > 0 ? 100 * (variance / n).squareRoot() / mean : 0
+        }
+        s.p50 = Self.percentile(sorted, 50)
+        s.p90 = Self.percentile(sorted, 90)
+        s.p99 = Self.percentile(sorted, 99)
+        return s
+    }
+
+    /// Nearest rank: the smallest duration with at least `p` % of them at or below it.
+    static func percentile(_ sorted: [Int64], _ p: Int) -> Int64 {
+        let rank = (sorted.count * p + 99) / 100
+        return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank - 1))]
+    }
+}

@@ -1,0 +1,205 @@
+/// Syscall durations per syscall and per thread, as `perf trace -s` counts them (builtin-trace.c,
+/// thread__update_stats): every exit is a call, lasting from the same thread's pending entry of the same syscall
+/// (zero without one); a negative return is an error. From `sys_enter_X` / `sys_exit_X` pairs
+/// (any system prefix) or `raw_syscalls` `sys_enter` / `sys_exit` (`NR n`, named from the x86_64 table).
+struct SyscallLatencyPass {
+    struct Pending {
+        var syscall: Int32 = -1
+        var start: Int64 = 0
+        var row = 0
+    }
+
+    struct Counted {
+        var duration: LatencyAccumulator
+        var errors = 0
+    }
+
+    var store: EventStore
+    var kinds: [LatencyEventKind]
+    let keep: Int
+    /// Added to the store's row numbers (rows evicted before this pass saw the store).
+    var rowBase = 0
+    /// Syscall index of each event id (`sys_enter_X` / `sys_exit_X`), -1 for others.
+    var indexOfEvent: [Int32]
+    var names: [String] = []
+    var indexOfName: [String: Int32] = [:]
+    var indexOfNR: [Int64: Int32] = [:]
+    var slots = TaskSlots()
+    var pending: [Pending] = []
+    /// The store's task id last seen for each thread slot (its comm).
+    var taskOfSlot: [UInt32] = []
+    var perSyscall: [Counted] = []
+    /// Index into `taskCounted` by slot << 20 | syscall.
+    var perTask: [Int: Int] = [:]
+    var taskCounted: [Counted] = []
+    var unmatchedExits = 0
+
+    init(store: EventStore, kinds: [LatencyEventKind], syscallOf: [String?], keep: Int) {
+        self.store = store
+        self.kinds = kinds
+        self.keep = keep
+        indexOfEvent = []
+        name(syscallOf)
+    }
+
+    private mutating func name(_ syscallOf: [String?]) {
+        for id in indexOfEvent.count..<syscallOf.count {
+            indexOfEvent.append(syscallOf[id].map { index(of: $0) } ?? -1)
+        }
+    }
+
+    /// A later snapshot of the store, before `run` reads its new rows.
+    mutating func update(store newStore: EventStore, kinds newKinds: [LatencyEventKind], syscallOf: [String?]) {
+        store = newStore
+        kinds = newKinds
+        name(syscallOf)
+    }
+
+    private mutating func index(of name: String) -> Int32 {
+        if let k = indexOfName[name] { return k }
+        let k = Int32(names.count)
+        names.append(name)
+        indexOfName[name] = k
+        perSyscall.append(Counted(duration: LatencyAccumulator(keep: keep)))
+        return k
+    }
+
+    private mutating func index(ofNR nr: Int64) -> Int32 {
+        if let k = indexOfNR[nr] { return k }
+        let k = index(of: SyscallTable.name(Int(nr)))
+        indexOfNR[nr] = k
+        return k
+    }
+
+    mutating func run(_ scope: LatencyScope) {
+        guard kinds.contains(where: { $0 == .sysExit || $0 == .rawSysExit }) else { return }
+        let wanted = LatencyEventKind.mask(kinds, [.sysEnter, .sysExit, .rawSysEnter, .rawSysExit])
+        let base = rowBase
+        store.forEachRow(in: scope, wanted: wanted) { c, i, storeRow in
+            let row = base + storeRow
+            let event = Int(c.events[i])
+            switch kinds[event] {
+            case .sysEnter: enter(c, i, row, syscall: indexOfEvent[event])
+            case .sysExit: exit(c, i, row, syscall: indexOfEvent[event], scan: PayloadScan(c.payload(i)))
+            case .rawSysEnter:
+                let scan = PayloadScan(c.payload(i))
+                if let nr = scan.int("NR ") { enter(c, i, row, syscall: index(ofNR: nr)) }
+            case .rawSysExit:
+                let scan = PayloadScan(c.payload(i))
+                if let nr = scan.int("NR ") { exit(c, i, row, syscall: index(ofNR: nr), scan: scan) }
+            default: break
+            }
+        }
+    }
+
+    var notes: [String] {
+        if !kinds.contains(where: { $0 == .sysExit || $0 == .rawSysExit }) {
+            return ["syscalls: the trace has no sys_exit events"]
+        }
+        guard unmatchedExits > 0 else { return [] }
+        return ["syscalls: \(unmatchedExits) exits without their entry (begun before the trace) counted as "
+                + "zero-length calls, as perf trace -s counts them"]
+    }
+
+    @inline(__always)
+    private mutating func slot(_ c: EventChunk, _ i: Int) -> Int {
+        let task = c.tasks[i]
+        var isNew = false
+        let s = slots.slot(store.taskPIDs[Int(task)], isNew: &isNew)
+        if isNew {
+            pending.append(Pending())
+            taskOfSlot.append(task)
+        } else {
+            taskOfSlot[s] = task
+        }
+        return s
+    }
+
+    private mutating func enter(_ c: EventChunk, _ i: Int, _ row: Int, syscall: Int32) {
+        let s = slot(c, i)
+        pending[s] = Pending(syscall: syscall, start: c.timestamps[i], row: row)
+    }
+
+    private mutating func exit(_ c: EventChunk, _ i: Int, _ row: Int, syscall: Int32, scan: PayloadScan) {
+        let s = slot(c, i)
+        let p = pending[s]
+        pending[s].syscall = -1
+        let ts = c.timestamps[i]
+        // As `perf trace -s`: every exit is a call; one without its entry (begun before the trace, or execve,
+        // whose entry precedes the recording) lasts zero.
+        var start = ts, startRow = row
+        if p.syscall == syscall, ts >= p.start {
+            start = p.start
+            startRow = p.row
+        } else {
+            unmatchedExits += 1
+        }
+        let failed = (scan.syscallReturn() ?? 0) < 0
+        let k = Int(syscall)
+        let pid = slots.pids[s]
+        perSyscall[k].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
+        if failed { perSyscall[k].errors += 1 }
+        let key = s << 20 | k
+        let t: Int
+        if let found = perTask[key] {
+            t = found
+        } else {
+            t = taskCounted.count
+            perTask[key] = t
+            taskCounted.append(Counted(duration: LatencyAccumulator(keep: keep)))
+        }
+        taskCounted[t].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
+        if failed { taskCounted[t].errors += 1 }
+    }
+
+    /// Every syscall called, most total time first.
+    func rows() -> [SyscallLatencyRow] {
+        var out: [SyscallLatencyRow] = []
+        for (k, counted) in perSyscall.enumerated() where counted.duration.count > 0 {
+            out.append(SyscallLatencyRow(name: names[k], errors: counted.errors, duration: counted.duration.finish()))
+        }
+        return Self.sorted(out)
+    }
+
+    static func sorted(_ rows: [SyscallLatencyRow]) -> [SyscallLatencyRow] {
+        rows.sorted { ($0.duration.total, $1.name) > ($1.duration.total, $0.name) }
+    }
+
+    /// Per thread (or per comm), each with its syscalls; the busiest task first.
+    func taskRows(_ grouping: LatencyGrouping) -> [SyscallTaskRow] {
+        var groupOf: [String: Int] = [:]
+        var groups: [(comm: String, pids: Set<Int32>, calls: [Int: Counted])] = []
+        for (key, index) in perTask {
+            let counted = taskCounted[index]
+            let s = key >> 20
+            let k = key & 0xFFFFF
+            let comm = store.taskNames[Int(taskOfSlot[s])]
+            let label = grouping == .comm ? comm : "\(slots.pids[s])"
+            let g: Int
+            if let found = groupOf[label] {
+                g = found
+            } else {
+                g = groups.count
+                groupOf[label] = g
+                groups.append((comm, [], [:]))
+            }
+            groups[g].pids.insert(slots.pids[s])
+            if var existing = groups[g].calls[k] {
+                existing.duration.merge(counted.duration)
+                existing.errors += counted.errors
+                groups[g].calls[k] = existing
+            } else {
+                groups[g].calls[k] = counted
+            }
+        }
+        let rows = groups.map { g in
+            SyscallTaskRow(comm: g.comm, pids: g.pids.sorted(), syscalls: Self.sorted(g.calls.map { k, c in
+                SyscallLatencyRow(name: names[k], errors: c.errors, duration: c.duration.finish())
+            }))
+        }
+        return rows.sorted {
+            let a = $0.syscalls.reduce(0) { $0 + $1.calls }, b = $1.syscalls.reduce(0) { $0 + $1.calls }
+            return (a, $1.comm, $1.pids.first ?? 0) > (b, $0.comm, $0.pids.first ?? 0)
+        }
+    }
+}
