@@ -6,7 +6,8 @@
 # rate, Benchmarks/paced-syscalls.c; RATE=0: the unpaced `dd bs=1`), traces raw_syscalls + sched_switch of the
 # load's pid in an instance of its own with an 8 MB per-CPU buffer, for SECS seconds. Reports events read,
 # events/s, lost (kernel overrun + dropped, or missed), and the reader's CPU time per event.
-# Root; needs cc, trace-cmd and tmux. Usage: sudo [RATE=N] Benchmarks/live-bench.sh [SECS]
+# Root; needs cc, trace-cmd and tmux. Usage: sudo [RATE=N] [VIEWER_FLAGS=…] Benchmarks/live-bench.sh [SECS]
+# (VIEWER_FLAGS: extra flags for the viewer, default --fps 30; empty for a build that predates --fps)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-5}
@@ -73,7 +74,7 @@ row "tracetui record" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
 # 2. tracetui live viewer, drawing in tmux
 start_load
 tmux -L tracetui-bench -f /dev/null new-session -d -x 140 -y 40 \
-    "/usr/bin/time -o $W/t2 -f '%U %S' $BIN --fps 30 --buffer-kb $BUF -p $LOAD -e 'raw_syscalls:*' -e sched:sched_switch 2> $W/e2"
+    "/usr/bin/time -o $W/t2 -f '%U %S' $BIN ${VIEWER_FLAGS---fps 30} --buffer-kb $BUF -p $LOAD -e 'raw_syscalls:*' -e sched:sched_switch 2> $W/e2"
 sleep "$SECS"
 tmux -L tracetui-bench send-keys q || echo "the live viewer ended early: $(cat $W/e2)"
 for _ in $(seq 100); do [ -s "$W/t2" ] && break; sleep 0.1; done
