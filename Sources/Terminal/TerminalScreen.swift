@@ -60,6 +60,8 @@ public final class TerminalScreen: TerminalDevice {
         guard let outputFile = fdopen(output, "w"), let inputFile = fdopen(input, "r") else {
             throw TerminalError("tracetui cannot use the terminal: \(String(cString: strerror(errno)))")
         }
+        // Fully buffered: a frame leaves in a few large writes rather than one per cursor move.
+        setvbuf(outputFile, nil, _IOFBF, 1 << 16)
         guard newterm(term, outputFile, inputFile) != nil else {
             throw TerminalError("unknown terminal type '\(term)' (check TERM, or install ncurses-term)")
         }
@@ -73,6 +75,12 @@ public final class TerminalScreen: TerminalDevice {
         cbreak()
         noecho()
         keypad(window, true)
+        // A followed stream scrolls: with idlok ncurses may send the terminal a scroll and the new lines instead of
+        // rewriting every row (its update finds rows that moved).
+        idlok(window, true)
+        // No typeahead check during an update: ncurses would poll the input and flush its output in small writes
+        // every few rows (a hundred system calls a frame); the run loop reads keys itself between frames.
+        typeahead(-1)
         curs_set(0)
         // Esc alone waits this long for the rest of an escape sequence; ncurses' default of 1 s feels broken.
         _ = tui_set_escdelay(25)

@@ -89,8 +89,8 @@ extension CaptureSession {
                     status.enabledEvents = instance.enabledEvents()
                 }
             }
-            // What came in is shown once the interval is up, or as soon as nothing more comes.
-            if statsDue || (unpublished && (batch.ranges.isEmpty || clock.now - lastPublish >= publishEvery)) { publish() }
+            // What came in is shown once the interval since the last publish is up: each publish wakes the viewer.
+            if statsDue || (unpublished && clock.now - lastPublish >= publishEvery) { publish() }
             // Little or nothing queued: wait longer each time (up to 8 ticks, as the reader does), so a quiet
             // machine is not polled; a large batch means a busy one, read again at once.
             if batch.ranges.reduce(0, { $0 + $1.range.count }) < DrainThread.quietBytes {

@@ -26,7 +26,7 @@ struct Live: AsyncParsableCommand {
     var procInterval = 1.0
 
     @Option(help: "Frames a second at most while events arrive (keys always redraw at once).")
-    var fps = 10
+    var fps = 5
 
     @Flag(help: "Remove instances and probes left by killed runs, then exit.")
     var cleanup = false
