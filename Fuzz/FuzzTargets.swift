@@ -55,10 +55,18 @@ public func tracetuiFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = DstatTable.csvRow(rates, time: 0)
         _ = DstatTable.jsonRow(rates, sample: b)
     case .sidecar:
-        if let decoded = ProcSidecar.decode(bytes) { _ = decoded.samples.count }
+        if let decoded = ProcSidecar.decode(bytes) {
+            let history = ProcHistory(decoded.samples, pageSize: decoded.pageSize)
+            for r in history.rates {
+                _ = DstatTable.row(r)
+                _ = DstatTable.csvRow(r, time: 0)
+            }
+        }
     case .filter:
         let text = String(decoding: bytes, as: UTF8.self)
-        if let e = try? FilterExpression.parse(text) { _ = try? RowMatcher(e, store: Self.store) }
+        if let e = try? FilterExpression.parse(text), var m = try? RowMatcher(e, store: FuzzTarget.store) {
+            _ = m.matchingRows(0..<FuzzTarget.store.count) { false }
+        }
     case .regex:
         // First line the pattern, the rest the subject.
         let nl = bytes.firstIndex(of: 0x0A) ?? bytes.count
@@ -73,6 +81,8 @@ public func tracetuiFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 extension FuzzTarget {
     static let store: EventStore = {
         let text = "  bash-1 [000] d..2.  1.000001: sched_switch: prev_comm=bash prev_pid=1 ==> next_comm=a next_pid=2\n"
+            + "  kworker/u4:2-87 [001] .....  1.700000: sys_read(fd: 3, buf: 0x1, count: 0x1000)\n"
+            + "  feas-12691 [000] dNh6.  1.800000: sched_wakeup: comm=-qos.overcommit pid=12692 prio=116\n"
         return EventStore(parsing: OwnedBytes(Array(text.utf8)))
     }()
 }

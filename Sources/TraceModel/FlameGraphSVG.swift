@@ -169,22 +169,24 @@ public enum FoldedInput {
     /// The calls of a function_graph tree as folded stacks: each call path with its self time in ns
     /// (identical paths summed), so a flame graph's widths are time.
     public static func stacks(of tree: CallTree) -> [FlameGraphSVG.Stack] {
-        var paths: [Int32: [String]] = [:]
         var sums: [[String]: Double] = [:]
         var order: [[String]] = []
-        func path(_ n: Int32) -> [String] {
-            if let p = paths[n] { return p }
-            let parent = tree.parent[Int(n)]
-            let p = (parent >= 0 ? path(parent) : []) + [tree.name(Int(n))]
-            paths[n] = p
-            return p
-        }
+        // Nodes come in depth-first order, so the path to a node is a stack popped back to its parent: no
+        // recursion (a chain as deep as the input) and no path kept per node.
+        var path: [String] = []
+        var pathNodes: [Int32] = []
         for n in 0..<tree.count {
+            let parent = tree.parent[n]
+            while let last = pathNodes.last, last != parent {
+                pathNodes.removeLast()
+                path.removeLast()
+            }
+            pathNodes.append(Int32(n))
+            path.append(tree.name(n))
             let selfTime = tree.selfTime(n)
             guard selfTime > 0 else { continue }
-            let p = path(Int32(n))
-            if sums[p] == nil { order.append(p) }
-            sums[p, default: 0] += Double(selfTime)
+            if sums[path] == nil { order.append(path) }
+            sums[path, default: 0] += Double(selfTime)
         }
         return order.map { FlameGraphSVG.Stack(frames: $0, count: sums[$0]!) }
     }

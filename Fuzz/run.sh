@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds the fuzz targets (Fuzz/FuzzTargets.swift + TraceModel's sources, -sanitize=fuzzer,address, -O) and runs
+# each for SECONDS (default 60), seeded from ../shared/samples (or $TRACETUI_SAMPLES) and Fuzz/seeds.
+#   Fuzz/run.sh [SECONDS] [TARGET...]      TARGET: ftrace funcgraph tracecmd perfscript uftrace chrome folded
+#                                          proc sidecar filter regex (default: all)
+# Prints one line per target: executions, crashes, peak RSS. Crashes are kept in .build-fuzz/crashes/TARGET.
+# The bound every target runs under: -rss_limit_mb=2048 and -malloc_limit_mb=1024 (one allocation over 1 GB
+# is reported as a crash), inputs up to 256 KB.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+all=(ftrace funcgraph tracecmd perfscript uftrace chrome folded proc sidecar filter regex)
+targets=("$@")
+((${#targets[@]})) || targets=("${all[@]}")
+samples=${TRACETUI_SAMPLES:-../shared/samples}
+[[ -d $samples ]] || samples=/work/shared/samples
+out=.build-fuzz
+bin=$out/tracetui-fuzz
+mkdir -p "$out/CByteScan" "$out/crashes"
+
+sources=$(find Sources/TraceModel Fuzz -name '*.swift' | sort)
+if [[ ! -x $bin ]] || [[ -n $(find $sources Sources/CByteScan -newer "$bin" | head -1) ]]; then
+    cat >"$out/CByteScan/module.modulemap" <<MAP
+module CByteScan { header "$PWD/Sources/CByteScan/include/byte_scan.h" export * }
+MAP
+    echo "building $bin (release, fuzzer + address sanitizer)..."
+    # shellcheck disable=SC2086
+    swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name TraceModel -I "$out/CByteScan" \
+        $sources -o "$bin" 2>&1 | grep -v "Cannot export local symbol" || true
+    [[ -x $bin ]] || { echo "fuzz build failed"; exit 1; }
+fi
+
+# Seeds per target: which sample folders and seed files feed it.
+seed_dirs() {
+    case $1 in
+    ftrace) echo "$samples/events $samples/latency $samples/function $samples/systrace Fuzz/seeds/ftrace" ;;
+    funcgraph) echo "$samples/function_graph Fuzz/seeds/funcgraph" ;;
+    tracecmd) echo "$samples/trace-cmd-report" ;;
+    perfscript) echo "$samples/perf-script Fuzz/seeds/perfscript" ;;
+    uftrace) echo "Fuzz/seeds/uftrace" ;;
+    chrome) echo "Fuzz/seeds/chrome" ;;
+    folded) echo "$samples/folded Fuzz/seeds/folded" ;;
+    proc) echo "Tests/ProcFixtures Fuzz/seeds/proc" ;;
+    sidecar) echo "Fuzz/seeds/sidecar" ;;
+    filter) echo "Fuzz/seeds/filter" ;;
+    regex) echo "Fuzz/seeds/regex" ;;
+    esac
+}
+
+status=0
+for t in "${targets[@]}"; do
+    corpus=$out/corpus/$t
+    mkdir -p "$corpus"
+    # Seeds are cut to the input size the fuzzer works with; the copies live in the corpus folder.
+    for d in $(seed_dirs "$t"); do
+        [[ -d $d ]] || continue
+        find "$d" -type f ! -name '*.md' | while read -r f; do
+            head -c 262144 "$f" >"$corpus/seed-$(echo "$f" | md5sum | cut -c1-12)"
+        done
+    done
+    log=$out/$t.log
+    # A filter or a regex is typed: 4 KB is far past what anyone types, and keeps the fuzzer on structure.
+    max_len=262144
+    [[ $t == filter || $t == regex ]] && max_len=4096
+    # SWIFT_BACKTRACE off: Swift's crash handler reads memory ASan has poisoned and hides the trap's message.
+    SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$bin" "$corpus" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=2048 \
+        -malloc_limit_mb=1024 -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
+        >"$log" 2>&1 || { status=1; echo "$t: CRASH (see $log and $out/crashes/)"; }
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+    printf '%-11s %12s execs  peak %5s MB  %s\n' "$t" "${execs:-?}" "${rss:-?}" \
+        "$(grep -c '^==.*ERROR\|^SUMMARY' "$log" || true) sanitizer reports"
+done
+exit $status
