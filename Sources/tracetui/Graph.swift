@@ -31,8 +31,8 @@ struct Graph: AsyncParsableCommand {
         let paths = CallPathTree(tree, function: function)
         if let function, paths.roots.isEmpty { throw ValidationFailure("no call to \(function) in \(file)") }
         switch format {
-        case .text: print(paths.text(maxDepth: depth), terminator: "")
-        case .json: print(paths.json(maxDepth: depth))
+        case .text: printSafe(paths.text(maxDepth: depth), terminator: "")
+        case .json: printSafe(paths.json(maxDepth: depth))
         }
     }
 }

@@ -50,9 +50,9 @@ struct Report: AsyncParsableCommand {
         }
         let table = source.table(keys: keys, children: !noChildren)
         switch format {
-        case .table: print(HotspotReport.text(table, limit: limit, title: file), terminator: "")
-        case .csv: print(HotspotReport.csv(table, limit: limit), terminator: "")
-        case .json: print(HotspotReport.json(table, limit: limit))
+        case .table: printSafe(HotspotReport.text(table, limit: limit, title: file), terminator: "")
+        case .csv: printSafe(HotspotReport.csv(table, limit: limit), terminator: "")
+        case .json: printSafe(HotspotReport.json(table, limit: limit))
         }
     }
 }

@@ -53,8 +53,8 @@ struct Stat: AsyncParsableCommand {
             throw ValidationFailure(error.description + hint)
         }
         switch format {
-        case .text: print(SummaryReport.text(summary, source: file), terminator: "")
-        case .json: print(SummaryReport.json(summary, source: file))
+        case .text: printSafe(SummaryReport.text(summary, source: file), terminator: "")
+        case .json: printSafe(SummaryReport.json(summary, source: file))
         }
     }
 
@@ -64,7 +64,7 @@ struct Stat: AsyncParsableCommand {
         do {
             counts = try CountedCommand.run(command)
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data(SafeText.terminal("Error: \(error.description)\n").utf8))
             // A shell's codes: 127 not found, 126 found but not executable.
             if case .notFound = error { throw ExitCode(127) }
             if case .notExecutable = error { throw ExitCode(126) }
