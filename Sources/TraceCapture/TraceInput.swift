@@ -10,6 +10,10 @@ public struct TraceInput: Sendable {
     /// The kind of the file itself (`gzip` / `zstd` for a compressed file).
     public let format: InputFormat
 
+    /// Set (`--allow-truncated`): a truncated or corrupt .gz / .zst gives the events before the fault, and this is
+    /// called with the reason and offset. Nil: that input is an error naming the offset.
+    public var onTruncated: (@Sendable (String) -> Void)?
+
     public init(path: String, populate: Bool = false) throws(CaptureError) {
         self.path = path
         file = try MappedFile(path: path, populate: populate)
@@ -93,6 +97,18 @@ public struct TraceInput: Sendable {
     private func parseCompressed(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
                                  consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
         let decompressor = try StreamDecompressor(file.bytes, format: format)
+        decompressor.allowTruncated = onTruncated != nil
+        defer { if let t = decompressor.truncation { onTruncated?("\(path): \(t); the events before it are shown") } }
+        do {
+            try await parseBlocks(decompressor, keepRows: keepRows, consume: consume)
+        } catch {
+            throw CaptureError("\(path): \(error.description)")
+        }
+    }
+
+    private func parseBlocks(_ decompressor: StreamDecompressor, keepRows: Bool,
+                             isolation: isolated (any Actor)? = #isolation,
+                             consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
         var blocks = TextBlocks(decompressor)
         guard let first = try blocks.next() else { return }
         let inner = InputFormat.detect(first.bytes)

@@ -25,9 +25,11 @@ struct Dump: AsyncParsableCommand {
         case folded, chrome, csv, svg
     }
 
+    @OptionGroup var truncation: TruncationFlag
+
     func run() async throws {
         do {
-            let input = try TraceInput(path: file)
+            let input = try TraceInput(path: file).allowingTruncation(truncation.allowTruncated)
             let out = try ExportFile(path: output)
             switch format {
             case .folded:

@@ -19,10 +19,12 @@ struct Graph: AsyncParsableCommand {
     @Option(help: "text or json")
     var format: Stat.OutputFormat = .text
 
+    @OptionGroup var truncation: TruncationFlag
+
     func run() async throws {
         let store: EventStore
         do {
-            store = try await TraceInput(path: file).load()
+            store = try await TraceInput(path: file).allowingTruncation(truncation.allowTruncated).load()
         } catch {
             throw ValidationFailure(error.description)
         }

@@ -28,10 +28,12 @@ struct Report: AsyncParsableCommand {
 
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
+    @OptionGroup var truncation: TruncationFlag
+
     func run() async throws {
         let input: TraceInput
         do {
-            input = try TraceInput(path: file, populate: true)
+            input = try TraceInput(path: file, populate: true).allowingTruncation(truncation.allowTruncated)
         } catch {
             throw ValidationFailure(error.description)
         }

@@ -30,6 +30,8 @@ struct Stat: AsyncParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
+    @OptionGroup var truncation: TruncationFlag
+
     func validate() throws {
         if file == nil, command.isEmpty {
             throw ValidationError("give a FILE to summarize, or `-- COMMAND [ARGS]` to count a command")
@@ -45,7 +47,8 @@ struct Stat: AsyncParsableCommand {
         guard let file else { return }
         let summary: TraceSummary
         do {
-            summary = try await TraceInput(path: file, populate: true).summarize()
+            summary = try await TraceInput(path: file, populate: true).allowingTruncation(truncation.allowTruncated)
+                .summarize()
         } catch {
             // `tracetui stat ls`: the user probably meant to count a command.
             let hint = !FileManager.default.fileExists(atPath: file) && CountedCommand.resolve(file) != nil
@@ -73,12 +76,14 @@ struct Stat: AsyncParsableCommand {
         let text = format == .json ? PerfStatReport.json(counts) + "\n" : PerfStatReport.text(counts)
         if let output {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+                let file = try AtomicFile(path: output)
+                file.write(SafeText.terminal(text))
+                try file.commit()
             } catch {
-                throw ValidationFailure("\(output): \(error.localizedDescription)")
+                throw ValidationFailure(error.description)
             }
         } else {
-            FileHandle.standardError.write(Data(text.utf8))
+            FileHandle.standardError.write(Data(SafeText.terminal(text).utf8))
         }
         if counts.exitStatus != 0 { throw ExitCode(counts.exitStatus) }
     }
