@@ -95,8 +95,14 @@ func fuzzText(_ bytes: UnsafeRawBufferPointer, copy: [UInt8]? = nil) {
     let source = HotspotSource(store: store)
     _ = source.table()
     _ = source.folded()
-    if let calls = source.calls { _ = CallPathTree(calls).text() }
-    for format in ExportFormat.allCases {
+    if let calls = source.calls {
+        let paths = CallPathTree(calls)
+        _ = paths.text()
+        _ = paths.json()
+        let stacks = FoldedInput.stacks(of: calls)
+        if FlameGraphSVG.frameCount(stacks) < 2_000 { _ = FlameGraphSVG().render(stacks) }
+    }
+    for format in [ExportFormat.chrome, .csv] {
         var sink = ByteSink(threshold: 1 << 16) { _ in }
         _ = try? Exporter.write(format, store: store, tree: source.calls, to: &sink)
         sink.finish()

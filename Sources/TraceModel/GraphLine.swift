@@ -199,16 +199,23 @@ struct GraphLine {
         }
         let d = line.digitsEnd(from: k)
         guard d > k, let whole = line.number(from: k, to: d) else { return nil }
-        var ns = whole &* 1000
+        // Checked: a duration past Int64's nanoseconds is no duration (the line is unparsed), never a trap.
+        let (us, overflow) = whole.multipliedReportingOverflow(by: 1000)
+        guard !overflow else { return nil }
+        var ns = us
         var u = d
         if u < to, line[u] == Byte.dot {
             var scale: Int64 = 100
+            var frac: Int64 = 0
             u += 1
             while u < to, Byte.isDigit(line[u]) {
-                ns += Int64(line[u] - 0x30) * scale
+                frac += Int64(line[u] - 0x30) * scale
                 scale /= 10
                 u += 1
             }
+            let (sum, over) = ns.addingReportingOverflow(frac)
+            guard !over else { return nil }
+            ns = sum
         }
         u = line.skipSpaces(from: u)
         guard u + 2 <= to, line[u] == 0x75, line[u + 1] == 0x73 else { return nil }

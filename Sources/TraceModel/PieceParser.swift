@@ -213,6 +213,8 @@ public struct PieceParser: Sendable {
                     }
                     lastTimestamp = r.timestamp
                     piece.counts.lastTimestamp = r.timestamp
+                    piece.counts.earliestTimestamp = min(piece.counts.earliestTimestamp ?? .max, r.timestamp)
+                    piece.counts.latestTimestamp = max(piece.counts.latestTimestamp ?? .min, r.timestamp)
                 }
                 // Counting alone (`stat`) needs no task table.
                 let task = keepRows && r.pid >= 0 ? taskID(r, line: line, piece: &piece) : unknownTask

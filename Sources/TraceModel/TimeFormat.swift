@@ -39,7 +39,9 @@ public enum TimeFormat {
             frac = Int64(digits.isEmpty ? "0" : String(digits)) ?? 0
             for _ in digits.count..<9 { frac *= 10 }
         }
-        return whole * 1_000_000_000 + frac
+        let (ns, o1) = whole.multipliedReportingOverflow(by: 1_000_000_000)
+        let (sum, o2) = ns.addingReportingOverflow(frac)
+        return o1 || o2 ? nil : sum
     }
 
     /// Bytes with a binary unit: `512 B`, `3.4 KB`, `1.2 GB`.
