@@ -80,7 +80,8 @@ public enum ChromeTraceReader {
                 }
             }
             if let outOfRange {
-                unreadable.append(Array("Chrome trace event \(index) unread: \(outOfRange) is out of range".utf8))
+                // Worded to match no line format, so the text parser keeps it as an unparsed row.
+                unreadable.append(Array("(unread Chrome trace event #\(index): \(outOfRange) is out of range)".utf8))
                 return
             }
             if e.ph == UInt8(ascii: "M") {
@@ -162,12 +163,13 @@ public enum ChromeTraceReader {
             out = Array(perThreadHeader.utf8)
             out.append(0x0A)
         }
-        for line in unreadable {
-            out += line
-            out.append(0x0A)
-        }
         for r in records {
             out += r.text
+            out.append(0x0A)
+        }
+        // After the events: the first lines are what the parser learns the layout from.
+        for line in unreadable {
+            out += line
             out.append(0x0A)
         }
         return out

@@ -92,8 +92,8 @@ public enum DstatTable {
         for g in groups {
             for c in g.columns { w.key(csvName(g, c)); w.raw(decimal(c.value(rates))) }
         }
-        w.key("mem_used"); w.number(Int(sample.memory.used))
-        w.key("mem_available"); w.number(Int(sample.memory.available ?? 0))
+        w.key("mem_used"); w.number(Int(clamping: sample.memory.used))
+        w.key("mem_available"); w.number(Int(clamping: sample.memory.available ?? 0))
         w.key("load1"); w.raw(decimal(Double(sample.load.one) / 100))
         w.endObject()
         return w.text

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+@testable import TraceModel
+
+/// The findings of issue 14's bad-input probe, each with its input: what crashed, wrapped or lied now reads as a
+/// counted unparsed line, a one-line error, or a result built without recursion.
+@Suite("Hardening against hostile input")
+struct HardeningTests {
+    static func store(_ text: String) -> EventStore { EventStore(parsing: OwnedBytes(Array(text.utf8))) }
+
+    static func chrome(_ json: String) throws -> EventStore {
+        let text = try Array(json.utf8).withUnsafeBytes { try ChromeTraceReader.ftraceText($0) }
+        return EventStore(parsing: OwnedBytes(text))
+    }
+
+    static func parsesAsJSON(_ bytes: [UInt8]) -> Bool {
+        (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil
+    }
+
+    /// What an exporter writes, collected from its sink's flushes.
+    static func export(_ format: ExportFormat, _ store: EventStore) -> [UInt8] {
+        final class Collected { var bytes: [UInt8] = [] }
+        let out = Collected()
+        var sink = ByteSink(threshold: 1 << 16) { out.bytes += $0 }
+        _ = try? Exporter.write(format, store: store, tree: nil, to: &sink)
+        sink.finish()
+        return out.bytes
+    }
+
+    // MARK: - depth the input controls
+
+    /// Given Chrome JSON nested 70 000 arrays or 50 000 args objects deep, then reading it is a one-line error.
+    @Test func deeplyNestedChromeJSONIsAnErrorNotACrash() {
+        let arrays = String(repeating: "[", count: 70_000) + String(repeating: "]", count: 70_000)
+        let args = "{\"traceEvents\":[{\"ph\":\"i\",\"name\":\"x\",\"ts\":1,\"args\":"
+            + String(repeating: "{\"a\":", count: 50_000) + "1" + String(repeating: "}", count: 50_000) + "}]}"
+        for json in [arrays, args] {
+            #expect(throws: JSONError.self) { _ = try HardeningTests.chrome(json) }
+        }
+        // Nesting up to the bound still reads.
+        let ok = "[{\"ph\":\"i\",\"name\":\"x\",\"ts\":1,\"args\":" + String(repeating: "[", count: 500) + "1"
+            + String(repeating: "]", count: 500) + "}]"
+        #expect((try? HardeningTests.chrome(ok))?.summary.events == 1)
+    }
+
+    /// Given a perf script sample with a 100 000-frame callchain, folded and SVG output come out whole.
+    @Test func hundredThousandFrameCallchainFoldsAndDraws() throws {
+        var text = "app  1/1  [000] 1.000000: cycles: \n"
+        for k in 0..<100_000 { text += "\tffffffff8100\(k) f\(k) ([kernel.kallsyms])\n" }
+        text += "\n"
+        let source = HotspotSource(store: Self.store(text))
+        let folded = try #require(source.folded())
+        #expect(folded.hasPrefix("app;f99999;f99998;"))
+        #expect(folded.hasSuffix(";f1;f0 1\n"))
+        let svg = Self.export(.svg, Self.store(text))
+        #expect(svg.count > 100_000)
+    }
+
+    /// Given a 200 000-frame ftrace `<stack trace>`, the stacks fold.
+    @Test func twoHundredThousandFrameStackTraceFolds() throws {
+        var text = "            bash-1     [000] ....  1.000000: sys_clone(clone_flags: 1)\n"
+            + "            bash-1     [000] ....  1.000001: <stack trace>\n"
+        for k in 0..<200_000 { text += " => g\(k)\n" }
+        let folded = try #require(HotspotSource(store: Self.store(text)).folded())
+        #expect(folded.split(separator: ";").count == 200_001, "\(folded.prefix(200))")
+    }
+
+    /// Given function_graph calls nested 100 000 deep, graph text and JSON, folded stacks and the flame graph come
+    /// out, the drawing's indentation capped.
+    @Test func hundredThousandDeepCallsGraphAndFold() throws {
+        let depth = 100_000
+        var text = "# tracer: function_graph\n"
+        for k in 0..<depth { text += " 0)               |  f\(k)() {\n" }
+        for _ in 0..<depth { text += " 0)   1.000 us    |  }\n" }
+        let calls = try #require(HotspotSource(store: Self.store(text)).calls)
+        let paths = CallPathTree(calls)
+        let graph = paths.text()
+        #expect(graph.split(separator: "\n").count == depth + 1)
+        #expect(graph.contains("[depth 99999] f99999"))
+        // Foundation stops at 512 levels (two per call: object and children): checked whole at 100 calls deep.
+        let json = paths.json()
+        #expect(json.hasPrefix("{\"roots\":[{\"name\":\"f0\"") && json.hasSuffix("]}]}"))
+        #expect(FoldedStacks.text(calls: calls).hasPrefix("f0;f1;f2"))
+        #expect(FoldedInput.stacks(of: calls).first?.frames.count == depth)
+        var shallow = "# tracer: function_graph\n"
+        for k in 0..<100 { shallow += " 0)               |  f\(k)() {\n" }
+        for _ in 0..<100 { shallow += " 0)   1.000 us    |  }\n" }
+        let shallowCalls = try #require(HotspotSource(store: Self.store(shallow)).calls)
+        #expect(Self.parsesAsJSON(Array(CallPathTree(shallowCalls).json().utf8)))
+    }
+
+    // MARK: - numbers out of range
+
+    @Test func chromePidBeyondInt64IsAnUnparsedEvent() throws {
+        let s = try Self.chrome("""
+            {"traceEvents":[{"ph":"i","name":"a","ts":1,"pid":1e300,"tid":1},{"ph":"i","name":"b","ts":2,"pid":1,"tid":1},
+            {"ph":"X","name":"c","ts":1e300,"dur":1,"pid":1,"tid":1},{"ph":"X","name":"d","ts":1,"dur":-1e300,"pid":1,"tid":1}]}
+            """)
+        #expect(s.summary.events == 1)
+        #expect(s.summary.unparsed == 3)
+        #expect((0..<s.count).contains { s.lineText($0).contains("#1: pid 1e+300 is out of range") })
+    }
+
+    /// Given ftrace times at or past 9223372036.854775808 s, the lines are unparsed and counted, not wrapped to a
+    /// negative time; the largest time that fits still reads.
+    @Test func ftraceTimestampPastInt64IsUnparsed() {
+        let s = Self.store("""
+              bash-1 [000] ....  9223372036.854775: sched_switch: a=1
+              bash-1 [000] ....  9223372036.854775808: sched_switch: a=2
+              bash-1 [000] ....  99999999999.000000: sched_switch: a=3
+              bash-1 [000] ....  1.123456789123456789123: sched_switch: a=4
+
+            """)
+        #expect(s.summary.events == 2)
+        #expect(s.summary.unparsed == 2)
+        #expect(s.summary.latestTimestamp == 9_223_372_036_854_775_000)
+        #expect(s.summary.earliestTimestamp == 1_123_456_789)
+        #expect(Self.parsesAsJSON(Self.export(.chrome, s)))
+    }
+
+    @Test func functionGraphDurationPastInt64IsUnparsed() {
+        let s = Self.store("# tracer: function_graph\n 0) 9223372036854775.900 us |  f();\n 0)   1.000 us    |  g();\n")
+        let tree = CallTree(store: s)
+        #expect(tree.count >= 1)
+        #expect((0..<tree.count).allSatisfy { tree.total[$0] >= 0 })
+    }
+
+    /// Given folded counts whose sum passes Int64.max, the line that would pass it is counted as invalid.
+    @Test func foldedCountsSummingPastInt64AreInvalidLines() {
+        let text = "a;b 9223372036854775807\na;c 9223372036854775807\na;d 5\n"
+        let parsed = Array(text.utf8).withUnsafeBytes { FoldedStacks.parse($0) }
+        #expect(parsed.invalidLines == 2)
+        #expect(parsed.totalWeight == .max)
+        #expect(FoldedStacks.text(samples: parsed.samples) == "a;b 9223372036854775807\n")
+    }
+
+    @Test func typedTimesPastInt64AreRefused() {
+        #expect(TimeFormat.parseTimestamp("99999999999999", clock: .seconds) == nil)
+        #expect(throws: FilterSyntaxError.self) {
+            _ = try RowMatcher(try FilterExpression.parse("time > 99999999999999"), store: EventStore())
+        }
+    }
+
+    // MARK: - durations and times
+
+    /// Given an unsorted log, the duration runs from the earliest to the latest time, never negative.
+    @Test func unsortedLogHasAPositiveDuration() {
+        let s = Self.store("""
+              bash-1 [000] ....  5.000000: x: a=1
+              bash-1 [000] ....  1.000000: x: a=2
+              bash-1 [000] ....  3.000000: x: a=3
+
+            """)
+        #expect(s.summary.firstTimestamp == 5_000_000_000)
+        #expect(s.summary.lastTimestamp == 3_000_000_000)
+        #expect(s.summary.duration == 4_000_000_000)
+    }
+
+    // MARK: - safe output
+
+    @Test func terminalTextEscapesControlCharacters() {
+        let hostile = "comm\u{1B}]52;c;aGk=\u{07}\u{9B}2J\u{7F}"
+        #expect(SafeText.terminal(hostile) == "comm\\x1b]52;c;aGk=\\x07\\x9b2J\\x7f")
+        #expect(SafeText.terminal("a\tb\nc") == "a\tb\nc")
+        #expect(SafeText.terminal("a\nb", keepLines: false) == "a\\x0ab")
+        #expect(SafeText.terminal("plain ünïcödé") == "plain ünïcödé")
+    }
+
+    /// Given a line holding ESC sequences and invalid UTF-8, then the Chrome JSON and the CSV of it parse and hold
+    /// neither raw: JSON escapes by its own rule and both show the bad byte as U+FFFD.
+    @Test func chromeAndCSVOutputOfInvalidUTF8AndControls() throws {
+        var line = Array("  ev\u{1B}[2J-1 [000] ....  1.000001: x: name=\"a".utf8)
+        line += [0xFF, 0xC3, 0x28, 0xE2, 0x82]
+        line += Array("\u{1B}]0;pwned\u{07}\" v=\u{9B}1\n".utf8)
+        let store = EventStore(parsing: OwnedBytes(line))
+        #expect(store.summary.events == 1)
+        for format in [ExportFormat.chrome, .csv] {
+            let bytes = Self.export(format, store)
+            #expect(!bytes.isEmpty)
+            #expect(!bytes.contains(0x1B), "\(format): raw ESC")
+            #expect(!bytes.contains(0x07), "\(format): raw BEL")
+            #expect(String(validatingUTF8: bytes.map { CChar(bitPattern: $0) } + [0]) != nil, "\(format): invalid UTF-8")
+            #expect(!String(decoding: bytes, as: UTF8.self).contains("\u{9B}"), "\(format): raw CSI")
+            if format == .chrome { #expect(Self.parsesAsJSON(bytes)) }
+        }
+        #expect(JSONWriter.quoted("a\u{1B}\u{85}") == "\"a\\u001b\\u0085\"")
+    }
+}
