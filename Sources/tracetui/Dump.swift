@@ -38,7 +38,8 @@ struct Dump: AsyncParsableCommand {
                     throw ValidationFailure("no stacks or function_graph calls in \(file)")
                 }
                 var sink = out.sink()
-                sink.text(text)
+                // Folded text has no escape of its own: control characters in names go out as `\xHH` (SafeText).
+                sink.text(SafeText.terminal(text))
                 sink.finish()
             case .chrome, .csv, .svg:
                 try await Export.write(input: input, format: ExportFormat(rawValue: format.rawValue)!, table: table, to: out)
