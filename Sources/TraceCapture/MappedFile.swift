@@ -42,6 +42,14 @@ public final class MappedFile: ByteStorage, @unchecked Sendable {
         }
     }
 
+    /// Bytes already read (a stream's first block, or a whole stream), held as if they were the file.
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        owned = OwnedBytes(bytes)
+        base = nil
+        mappedLength = 0
+    }
+
     public var bytes: UnsafeRawBufferPointer {
         if let owned { return owned.bytes }
         return UnsafeRawBufferPointer(start: base, count: mappedLength)

@@ -82,6 +82,8 @@ enum FilterLexer {
                     word.append(s[i])
                     i += 1
                 }
+                // A lone `&`, `|` or `~` starts no token: without this the lexer stood still on it for ever.
+                guard !word.isEmpty else { throw FilterSyntaxError("unexpected `\(c)`") }
                 out.append(FilterToken(kind: .word, text: String(word)))
             }
         }

@@ -25,11 +25,11 @@ struct Dump: AsyncParsableCommand {
         case folded, chrome, csv, svg
     }
 
-    @OptionGroup var truncation: TruncationFlag
+    @OptionGroup var inputFlags: InputFlags
 
     func run() async throws {
         do {
-            let input = try TraceInput(path: file).allowingTruncation(truncation.allowTruncated)
+            let input = try inputFlags.open(file)
             let out = try ExportFile(path: output)
             switch format {
             case .folded:

@@ -19,12 +19,12 @@ struct Graph: AsyncParsableCommand {
     @Option(help: "text or json")
     var format: Stat.OutputFormat = .text
 
-    @OptionGroup var truncation: TruncationFlag
+    @OptionGroup var inputFlags: InputFlags
 
     func run() async throws {
         let store: EventStore
         do {
-            store = try await TraceInput(path: file).allowingTruncation(truncation.allowTruncated).load()
+            store = try await inputFlags.open(file).load()
         } catch {
             throw ValidationFailure(error.description)
         }

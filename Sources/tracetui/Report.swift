@@ -28,12 +28,12 @@ struct Report: AsyncParsableCommand {
 
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
-    @OptionGroup var truncation: TruncationFlag
+    @OptionGroup var inputFlags: InputFlags
 
     func run() async throws {
         let input: TraceInput
         do {
-            input = try TraceInput(path: file, populate: true).allowingTruncation(truncation.allowTruncated)
+            input = try inputFlags.open(file, populate: true)
         } catch {
             throw ValidationFailure(error.description)
         }

@@ -23,8 +23,16 @@ extension TraceInput {
     }
 }
 
-/// The `--allow-truncated` flag of the commands that read a trace.
-struct TruncationFlag: ParsableArguments {
+/// How the commands that read a trace treat hard inputs: `--allow-truncated`, `--memory-mb`.
+struct InputFlags: ParsableArguments {
     @Flag(help: "Read a truncated or corrupt .gz / .zst up to the fault (with a warning) instead of failing.")
     var allowTruncated = false
+
+    @Option(help: "The most memory, in MB, a FIFO or device input may hold (rows kept, or a format read whole).")
+    var memoryMb = 1024
+
+    /// The input at `path`, with these flags applied.
+    func open(_ path: String, populate: Bool = false) throws(CaptureError) -> TraceInput {
+        try TraceInput(path: path, populate: populate, memoryLimitMB: memoryMb).allowingTruncation(allowTruncated)
+    }
 }

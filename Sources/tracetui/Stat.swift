@@ -30,7 +30,7 @@ struct Stat: AsyncParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-    @OptionGroup var truncation: TruncationFlag
+    @OptionGroup var inputFlags: InputFlags
 
     func validate() throws {
         if file == nil, command.isEmpty {
@@ -47,8 +47,7 @@ struct Stat: AsyncParsableCommand {
         guard let file else { return }
         let summary: TraceSummary
         do {
-            summary = try await TraceInput(path: file, populate: true).allowingTruncation(truncation.allowTruncated)
-                .summarize()
+            summary = try await inputFlags.open(file, populate: true).summarize()
         } catch {
             // `tracetui stat ls`: the user probably meant to count a command.
             let hint = !FileManager.default.fileExists(atPath: file) && CountedCommand.resolve(file) != nil

@@ -56,6 +56,10 @@ struct ByteRegexTests {
         #expect(throws: FilterSyntaxError.self) { _ = try FilterExpression.parse("comm =~ (").compiled() }
         let deep = String(repeating: "(", count: 5000) + "cpu == 1" + String(repeating: ")", count: 5000)
         #expect(throws: FilterSyntaxError.self) { _ = try FilterExpression.parse(deep) }
+        // A lone `&` (found by the fuzzer) hung the lexer: it is a syntax error now.
+        for text in ["event == sched_switch &&_switch &o < 100", "a & b", "a | b", "~x"] {
+            #expect(throws: FilterSyntaxError.self) { _ = try FilterExpression.parse(text) }
+        }
         let nots = String(repeating: "!", count: 100_000) + "x"
         #expect(throws: FilterSyntaxError.self) { _ = try FilterExpression.parse(nots) }
     }

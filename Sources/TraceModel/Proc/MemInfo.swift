@@ -40,7 +40,10 @@ public struct MemInfo: Sendable, Equatable {
         text.forEachLine { t in
             guard t.count >= 2, let raw = text.uint(t[1]) else { return }
             // Values are in kB unless the line has no unit (HugePages_* counts, which we skip).
-            let v = t.count >= 3 ? raw * 1024 : raw
+            // A kB count past UInt64's bytes is no reading: the line is skipped.
+            let (bytes, overflow) = raw.multipliedReportingOverflow(by: 1024)
+            if t.count >= 3, overflow { return }
+            let v = t.count >= 3 ? bytes : raw
             let k = t[0]
             if text.token(k, is: "MemTotal:") { m.total = v }
             else if text.token(k, is: "MemFree:") { m.free = v }
