@@ -2,7 +2,7 @@
 # Builds the fuzz targets (Fuzz/FuzzTargets.swift + TraceModel's sources, -sanitize=fuzzer,address, -O) and runs
 # each for SECONDS (default 60), seeded from ../shared/samples (or $TRACETUI_SAMPLES) and Fuzz/seeds.
 #   Fuzz/run.sh [SECONDS] [TARGET...]      TARGET: ftrace funcgraph tracecmd perfscript uftrace chrome folded
-#                                          proc sidecar filter regex (default: all)
+#                                          proc sidecar filter regex tracedat (default: all)
 # Prints one line per target: executions, crashes, peak RSS. Crashes are kept in .build-fuzz/crashes/TARGET.
 # The bound every target runs under: -rss_limit_mb=2048 and -malloc_limit_mb=1024 (one allocation over 1 GB
 # is reported as a crash), inputs up to 16 KB (4 KB for filters and regexes).
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-all=(ftrace funcgraph tracecmd perfscript uftrace chrome folded proc sidecar filter regex)
+all=(ftrace funcgraph tracecmd perfscript uftrace chrome folded proc sidecar filter regex tracedat)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
 samples=${TRACETUI_SAMPLES:-../shared/samples}
@@ -35,6 +35,16 @@ MAP
     [[ -x $bin ]] || { echo "fuzz build failed"; exit 1; }
 fi
 
+# trace.dat goes through libtracecmd from C (CTraceDat, the code replay uses): its own small binary.
+datbin=$out/tracedat-fuzz
+if [[ ! -x $datbin ]] || [[ -n $(find Fuzz/tracedat_fuzz.c Sources/CTraceDat -newer "$datbin" | head -1) ]]; then
+    # shellcheck disable=SC2046
+    clang -O1 -g -fsanitize=fuzzer,address -I Sources/CTraceDat/include $(pkg-config --cflags libtracecmd) \
+        Fuzz/tracedat_fuzz.c Sources/CTraceDat/trace_dat.c $(pkg-config --libs libtracecmd) -o "$datbin" 2>&1 \
+        | grep -v "Cannot export local symbol" || true
+    [[ -x $datbin ]] || { echo "trace.dat fuzz build failed"; exit 1; }
+fi
+
 # Seeds per target: which sample folders and seed files feed it.
 seed_dirs() {
     case $1 in
@@ -49,6 +59,7 @@ seed_dirs() {
     sidecar) echo "Fuzz/seeds/sidecar" ;;
     filter) echo "Fuzz/seeds/filter" ;;
     regex) echo "Fuzz/seeds/regex" ;;
+    tracedat) echo "Tests/Fixtures" ;;
     esac
 }
 
@@ -60,7 +71,7 @@ for t in "${targets[@]}"; do
     for d in $(seed_dirs "$t"); do
         [[ -d $d ]] || continue
         find "$d" -type f ! -name '*.md' | while read -r f; do
-            head -c 16384 "$f" >"$corpus/seed-$(echo "$f" | md5sum | cut -c1-12)"
+            head -c "$([[ $t == tracedat ]] && echo 262144 || echo 16384)" "$f" >"$corpus/seed-$(echo "$f" | md5sum | cut -c1-12)"
         done
     done
     log=$out/$t.log
@@ -69,8 +80,14 @@ for t in "${targets[@]}"; do
     max_len=16384
     [[ $t == filter || $t == regex ]] && max_len=4096
     # SWIFT_BACKTRACE off: Swift's crash handler reads memory ASan has poisoned and hides the trap's message.
-    SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$bin" "$corpus" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=2048 \
-        -malloc_limit_mb=1024 -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
+    target_bin=$bin malloc_limit=1024
+    if [[ $t == tracedat ]]; then
+        # libtracecmd callocs what a damaged header says (3.6 GB seen): lazily mapped, so the bound that matters
+        # there is the resident one.
+        target_bin=$datbin malloc_limit=8192 max_len=262144
+    fi
+    SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$target_bin" "$corpus" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=2048 \
+        -malloc_limit_mb=$malloc_limit -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
         >"$log" 2>&1 || { status=1; echo "$t: CRASH (see $log and $out/crashes/)"; }
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)

@@ -118,6 +118,7 @@ public final class StreamDecompressor {
     private func zstdSome(_ dst: UnsafeMutableRawPointer, _ limit: Int) -> Int {
         var outBuf = ZSTD_outBuffer(dst: dst, size: limit, pos: 0)
         while outBuf.pos < limit, consumed < input.count {
+            let startPos = outBuf.pos
             var inBuf = ZSTD_inBuffer(src: input.baseAddress! + consumed, size: input.count - consumed, pos: 0)
             let rc = ZSTD_decompressStream(dstream, &outBuf, &inBuf)
             consumed += inBuf.pos
@@ -125,7 +126,9 @@ public final class StreamDecompressor {
                 stopped = CaptureError("corrupt zstd data at byte \(consumed): \(String(cString: ZSTD_getErrorName(rc)))")
                 return outBuf.pos
             }
-            zstdHint = rc
+            // The hint of a call that moved: 0 once a frame ended. A call with nothing to do after a frame's end
+            // hints at the next frame's header instead, which is no truncation.
+            if inBuf.pos > 0 || outBuf.pos > startPos { zstdHint = rc }
             if inBuf.pos == 0, outBuf.pos == 0 { break }
         }
         // Output still buffered inside the decoder is flushed by later calls with no new input.
@@ -133,7 +136,7 @@ public final class StreamDecompressor {
             var empty = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
             let before = outBuf.pos
             let rc = ZSTD_decompressStream(dstream, &outBuf, &empty)
-            if ZSTD_isError(rc) == 0 { zstdHint = rc }
+            if ZSTD_isError(rc) == 0, outBuf.pos > before { zstdHint = rc }
             if ZSTD_isError(rc) == 0, outBuf.pos == before {
                 finished = true
                 // A frame not ended: the decoder still expects input.
