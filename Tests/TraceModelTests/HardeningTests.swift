@@ -134,6 +134,34 @@ struct HardeningTests {
         #expect(FoldedStacks.text(samples: parsed.samples) == "a;b 9223372036854775807\n")
     }
 
+    /// Given a folded file whose one line (50 000 frames, ~390 KB) is longer than the format probe, it is still
+    /// told to be folded stacks (it read as "no stacks").
+    @Test func foldedLineLongerThanTheProbeIsFolded() {
+        let line = (0..<50_000).map { "f\($0)" }.joined(separator: ";") + " 5\n"
+        let bytes = Array(line.utf8)
+        #expect(bytes.count > InputFormat.probeSize)
+        #expect(InputFormat.detect(bytes) == .folded)
+        let parsed = bytes.withUnsafeBytes { FoldedStacks.parse($0) }
+        #expect(parsed.samples.count == 1 && parsed.samples.frames.count == 50_000)
+    }
+
+    /// Given /proc values past the integers they are held in (found by the fuzzer), the readers skip or clamp
+    /// them instead of trapping.
+    @Test func procNumbersPastTheirIntegersDoNotTrap() {
+        let meminfo = "MemTotal: 99999999999999999999 kB\nMemFree: 18446744073709551615 kB\nBuffers: 18446744073709551615 kB\n"
+        let m = Array(meminfo.utf8).withProcText { MemInfo.parse($0) }
+        #expect(m.total == nil)
+        #expect(m.used == 0)
+        let stat = "cpu  1 2 3 4\ncpu18446744073709551615 1 2 3 4\n"
+        #expect(Array(stat.utf8).withProcText { ProcStat.parse($0) }.cpus.isEmpty)
+        let sidecar = ProcSidecar.header(pageSize: 4096) + "T 18446744073709551615 1\nc 18446744073709551615 1 2\nl 18446744073709551615 1 1 1 1\n"
+        let decoded = Array(sidecar.utf8).withUnsafeBytes { ProcSidecar.decode($0) }
+        #expect(decoded?.samples.count == 1)
+        #expect(decoded?.samples.first?.monotonic == 0)
+        #expect(DstatTable.decimal(1e300) == "1e+300")
+        #expect(UnitFormat.bytes(1e300) == "9999P")
+    }
+
     @Test func typedTimesPastInt64AreRefused() {
         #expect(TimeFormat.parseTimestamp("99999999999999", clock: .seconds) == nil)
         #expect(throws: FilterSyntaxError.self) {
