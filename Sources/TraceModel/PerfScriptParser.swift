@@ -98,7 +98,8 @@ public struct PerfScriptParser: Sendable {
                                                   extra: EventName.Form.plain.rawValue)
             if Int(eventID) == byEvent.count { byEvent.append(0) }
             byEvent[Int(eventID)] += 1
-            if h.cpu >= 0 {
+            // A CPU past Linux's most is not counted per CPU (the table would grow to it).
+            if h.cpu >= 0, h.cpu <= PieceParser.largestCPU {
                 let cpu = Int(h.cpu)
                 if cpu >= byCPU.count { byCPU += Array(repeating: 0, count: cpu + 1 - byCPU.count) }
                 byCPU[cpu] += 1

@@ -162,6 +162,26 @@ struct HardeningTests {
         #expect(UnitFormat.bytes(1e300) == "9999P")
     }
 
+    /// Found by the fuzzer: 22 bytes claiming CPU 555555260 made the per-CPU tables take 4.4 GB.
+    @Test func hugeCPUNumberIsAnUnparsedLine() {
+        let s = Self.store("555555260) | f();\n  bash-1 [9999] ....  1.000001: x: a=1\n  bash-1 [001] ....  1.000002: x: a=1\n")
+        #expect(s.summary.byCPU.keys.sorted() == [1])
+        #expect(s.summary.unparsed == 2)
+    }
+
+    /// Found by the fuzzer: call durations summing past Int64.max in the hotspot table and the call tree.
+    @Test func callDurationsSummingPastInt64Saturate() throws {
+        var text = "# tracer: function_graph\n"
+        for _ in 0..<3 { text += " 0) 9000000000000000.000 us |  f();\n" }
+        let source = HotspotSource(store: Self.store(text))
+        let calls = try #require(source.calls)
+        #expect(calls.count == 3)
+        #expect(source.table().entryCount == 1)
+        #expect(CallPathTree(calls).nodes.first?.total == .max)
+        #expect(CallPathTree(calls).text().contains("9223372036.855 s"))
+        #expect(TimeFormat.duration(nanoseconds: .min) == "-9223372036.855 s")
+    }
+
     @Test func typedTimesPastInt64AreRefused() {
         #expect(TimeFormat.parseTimestamp("99999999999999", clock: .seconds) == nil)
         #expect(throws: FilterSyntaxError.self) {
