@@ -182,6 +182,13 @@ struct HardeningTests {
         #expect(TimeFormat.duration(nanoseconds: .min) == "-9223372036.855 s")
     }
 
+    /// Found by the fuzzer: a folded count of `9223372036e854775807` is infinite as a Double; the SVG trapped.
+    @Test func infiniteFoldedCountIsLeftOutOfTheFlameGraph() {
+        let stacks = FoldedInput.parse(Array("a;b 9223372036e854775807\na;c 3\n".utf8))
+        #expect(stacks.map(\.count) == [3])
+        #expect(FlameGraphSVG().render(stacks).hasSuffix("</svg>\n"))
+    }
+
     @Test func typedTimesPastInt64AreRefused() {
         #expect(TimeFormat.parseTimestamp("99999999999999", clock: .seconds) == nil)
         #expect(throws: FilterSyntaxError.self) {
