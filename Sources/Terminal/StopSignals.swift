@@ -51,6 +51,12 @@ public final class StopSignals: Sendable {
 
     public var isRaised: Bool { received.load(ordering: .relaxed) != 0 }
 
+    /// The signal's number (for the exit status shells expect, 128 + it); nil until a signal arrived.
+    public var signalNumber: Int32? {
+        let n = received.load(ordering: .relaxed)
+        return n == 0 ? nil : n
+    }
+
     /// "SIGTERM" etc, for the exit message; nil until a signal arrived.
     public var signalName: String? { Self.names[received.load(ordering: .relaxed)] }
 }

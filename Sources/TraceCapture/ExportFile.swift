@@ -1,12 +1,14 @@
 import Glibc
 import TraceModel
 
-/// Where an export goes: a new file at `<path>` (replaced if it exists) or standard output.
+/// Where an export goes: a new file at `<path>` (replaced if it exists, whole or not at all: see `AtomicFile`)
+/// or standard output. Dropped without a successful `finish()`, the file is not written.
 ///
 /// Under `sudo` the file is handed to the invoking user (`SUDO_UID` / `SUDO_GID`), so that a trace exported
 /// from a root session is not left owned by root in the user's directory.
 public final class ExportFile {
     public let path: String?
+    private let file: AtomicFile?
     private let fd: Int32
     public private(set) var bytesWritten = 0
     private var failure: Int32 = 0
@@ -15,17 +17,17 @@ public final class ExportFile {
     public init(path: String?) throws(CaptureError) {
         if let path, path != "-" {
             self.path = path
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw CaptureError(MappedFile.openFailure(path, errno)) }
-            TraceWriter.giveToInvokingUser(fd: fd)
+            file = try AtomicFile(path: path)
+            fd = file!.fd
         } else {
             self.path = nil
+            file = nil
             fd = 1
         }
     }
 
     deinit {
-        if path != nil { close(fd) }
+        file?.abandon()
     }
 
     /// A sink that writes here as it fills.
@@ -54,13 +56,12 @@ public final class ExportFile {
         t.withUTF8 { write(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Throws if any write failed (a full disk, a closed pipe).
+    /// Throws if any write failed (a full disk, a closed pipe); a file is renamed into place only then.
     public func finish() throws(CaptureError) {
         if failure != 0 {
+            file?.abandon()
             throw CaptureError("cannot write \(path ?? "standard output"): \(MappedFile.reason(failure))")
         }
-        if path != nil, fsync(fd) != 0, errno != EINVAL {
-            throw CaptureError("cannot write \(path!): \(MappedFile.reason(errno))")
-        }
+        try file?.commit()
     }
 }

@@ -15,6 +15,7 @@ public enum HotspotLoader {
 
     /// The same for an input of any kind (compressed, trace.dat, Chrome JSON).
     public static func load(_ input: TraceInput) async throws(CaptureError) -> HotspotSource {
+        if input.stream != nil { return HotspotSource(store: try await input.load()) }
         if input.format == .folded { return HotspotSource(samples: FoldedStacks.parse(input.file.bytes).samples) }
         if input.format == .ftraceText || input.format == .perfScript { return await load(input.file) }
         return HotspotSource(store: try await input.load())

@@ -42,10 +42,10 @@ public final class MappedFile: ByteStorage, @unchecked Sendable {
         }
     }
 
-    /// Bytes made in memory for `path` (a uftrace.data directory decoded into text): no file is mapped.
-    public init(path: String, contents: [UInt8]) {
+    /// Bytes already read (a stream's first block, or a whole stream), held as if they were the file.
+    public init(path: String, bytes: [UInt8]) {
         self.path = path
-        owned = OwnedBytes(contents)
+        owned = OwnedBytes(bytes)
         base = nil
         mappedLength = 0
     }

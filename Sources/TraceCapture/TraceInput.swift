@@ -1,3 +1,4 @@
+import Glibc
 import TraceModel
 
 /// A trace file opened for reading, its kind told from its first bytes; reads `<path>`.
@@ -10,14 +11,42 @@ public struct TraceInput: Sendable {
     /// The kind of the file itself (`gzip` / `zstd` for a compressed file).
     public let format: InputFormat
 
-    /// A uftrace.data directory is decoded into `uftrace replay` text first (see `UftraceDataDirectory`).
-    public init(path: String, populate: Bool = false) throws(CaptureError) {
+    /// Set (`--allow-truncated`): a truncated or corrupt .gz / .zst gives the events before the fault, and this is
+    /// called with the reason and offset. Nil: that input is an error naming the offset.
+    public var onTruncated: (@Sendable (String) -> Void)?
+
+    /// A FIFO, `/dev/stdin` or a device: read incrementally (text formats) instead of whole.
+    public let stream: StreamSource?
+    /// The most a stream may hold in memory: the rows kept (`load`) or a format read whole (`--memory-mb`).
+    public let memoryLimit: Int
+
+    public init(path: String, populate: Bool = false, memoryLimitMB: Int = 1024) throws(CaptureError) {
         self.path = path
+        memoryLimit = max(1, memoryLimitMB) << 20
+        // A uftrace.data directory is decoded into `uftrace replay` text first (see `UftraceDataDirectory`).
         if let text = try UftraceDataDirectory.replayText(path: path) {
-            file = MappedFile(path: path, contents: text)
+            file = MappedFile(path: path, bytes: text)
             format = .ftraceText
+            stream = nil
             return
         }
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG, (st.st_mode & S_IFMT) != S_IFDIR {
+            let source = try StreamSource(path: path)
+            let probe = try source.probe(InputFormat.probeSize)
+            format = InputFormat.detect(probe)
+            switch format {
+            case .ftraceText, .traceCmdReport, .perfScript:
+                stream = source
+                file = MappedFile(path: path, bytes: probe)
+            default:
+                // Whole-document formats (and what is inside a compressed stream) need all of it: bounded.
+                stream = nil
+                file = MappedFile(path: path, bytes: try source.readAll(limit: memoryLimit))
+            }
+            return
+        }
+        stream = nil
         file = try MappedFile(path: path, populate: populate)
         format = InputFormat.detect(file.bytes)
     }
@@ -28,6 +57,10 @@ public struct TraceInput: Sendable {
     /// Parses the input into pieces and hands them to `consume` in order, with the input bytes read so far.
     public func parse(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
                       consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
+        if let stream {
+            try await parseStream(stream, keepRows: keepRows, consume: consume)
+            return
+        }
         switch format {
         case .gzip, .zstd:
             try await parseCompressed(keepRows: keepRows, consume: consume)
@@ -70,6 +103,29 @@ public struct TraceInput: Sendable {
             // Converted text is longer than the file: scale its progress onto the file's bytes.
             let reported = total.map { size > 0 ? Int(Double(done) / Double(size) * Double($0)) : $0 } ?? done
             await consume(piece, reported)
+        }
+    }
+
+    /// A stream's blocks parsed as they arrive: memory is the block in hand plus, when rows are kept, the rows —
+    /// which stop the read with an error past `memoryLimit` (`stat /dev/zero` counts on for ever in 16 MB).
+    private func parseStream(_ stream: StreamSource, keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
+                             consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
+        let first = file.bytes
+        let perf = format == .perfScript
+        let tracer = TraceHeaderScan.scan(first).tracer
+        var kept = 0
+        while let block = try stream.next(size: 4 << 20) {
+            let piece = perf ? PerfScriptParser(keepRows: keepRows).parse(block, range: 0..<block.bytes.count)
+                             : PieceParser(tracer: tracer, keepRows: keepRows).parse(block, range: 0..<block.bytes.count)
+            if keepRows {
+                kept += block.bytes.count
+                if kept > memoryLimit {
+                    throw CaptureError("\(path): stopped after \(memoryLimit >> 20) MB of a stream (--memory-mb); "
+                        + "\(stream.cutLines) lines over \(StreamSource.maxLineBytes >> 20) MB were cut")
+                }
+            }
+            await consume(piece, stream.bytesRead)
+            try Task.checkCancellation(or: CaptureError("\(path): cancelled"))
         }
     }
 
@@ -123,6 +179,18 @@ public struct TraceInput: Sendable {
     private func parseCompressed(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
                                  consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
         let decompressor = try StreamDecompressor(file.bytes, format: format)
+        decompressor.allowTruncated = onTruncated != nil
+        defer { if let t = decompressor.truncation { onTruncated?("\(path): \(t); the events before it are shown") } }
+        do {
+            try await parseBlocks(decompressor, keepRows: keepRows, consume: consume)
+        } catch {
+            throw CaptureError("\(path): \(error.description)")
+        }
+    }
+
+    private func parseBlocks(_ decompressor: StreamDecompressor, keepRows: Bool,
+                             isolation: isolated (any Actor)? = #isolation,
+                             consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
         var blocks = TextBlocks(decompressor)
         guard let first = try blocks.next() else { return }
         let inner = InputFormat.detect(first.bytes)
@@ -166,5 +234,12 @@ extension TraceInput {
         var store = EventStore()
         try await parse(keepRows: true) { piece, _ in store.append(piece) }
         return store
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// Throws `error` (a typed one) when the current task is cancelled.
+    static func checkCancellation(or error: CaptureError) throws(CaptureError) {
+        if Task.isCancelled { throw error }
     }
 }

@@ -306,7 +306,8 @@ public final class TraceInstance: @unchecked Sendable {
         return false
     }
 
-    static func isAlive(_ pid: Int32) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
+    /// A running tracetui (a zombie or a pid reused by another program is not): see `TracetuiProcess`.
+    static func isAlive(_ pid: Int32) -> Bool { TracetuiProcess.isLive(pid) }
 
     static func probeGroups(root: String) -> Set<String> {
         var groups = Set<String>()

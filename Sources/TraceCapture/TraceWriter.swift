@@ -7,14 +7,7 @@ import TraceModel
 /// Writes `<path>`.
 public enum TraceWriter {
     public static func write(_ store: EventStore, to path: String) throws(CaptureError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CaptureError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        for chunk in store.chunks {
-            let bytes = UnsafeRawBufferPointer(rebasing: chunk.storage.bytes[chunk.base..<(chunk.base + chunk.length)])
-            try writeAll(fd, bytes, path: path)
-        }
-        giveToInvokingUser(fd: fd)
+        try write(store.chunks, to: path)
     }
 
     /// Saves a capture: the ftrace lines to `path`, the perf samples (perf script text) to `path` when
@@ -37,15 +30,13 @@ public enum TraceWriter {
         return "saved \(events) events to \(path) and \(samples) samples to \(path).perf"
     }
 
+    /// Whole or not at all (`AtomicFile`): a full disk leaves the target as it was.
     static func write(_ chunks: [EventChunk], to path: String) throws(CaptureError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CaptureError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
+        let file = try AtomicFile(path: path)
         for chunk in chunks {
-            let bytes = UnsafeRawBufferPointer(rebasing: chunk.storage.bytes[chunk.base..<(chunk.base + chunk.length)])
-            try writeAll(fd, bytes, path: path)
+            file.write(UnsafeRawBufferPointer(rebasing: chunk.storage.bytes[chunk.base..<(chunk.base + chunk.length)]))
         }
-        giveToInvokingUser(fd: fd)
+        try file.commit()
     }
 
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(CaptureError) {

@@ -96,7 +96,7 @@ struct LineBytes {
 
     @inline(__always) func hasPrefix(_ s: StaticString, at i: Int) -> Bool {
         let n = s.utf8CodeUnitCount
-        guard i + n <= count else { return false }
+        guard i >= 0, i + n <= count else { return false }
         let q = s.utf8Start
         for k in 0..<n where p[i + k] != q[k] { return false }
         return true

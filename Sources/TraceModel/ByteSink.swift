@@ -143,27 +143,47 @@ public struct ByteSink {
         storage.count += 9
     }
 
-    /// A JSON string, quoted and escaped (RFC 8259), from bytes that may not be valid UTF-8.
+    /// A JSON string, quoted and escaped (RFC 8259), from bytes that may not be valid UTF-8: invalid bytes become
+    /// `\ufffd`, and DEL and the C1 controls are escaped too (`SafeText`'s rule, so the file prints safely).
     mutating func jsonString(_ b: UnsafeRawBufferPointer) {
         byte(0x22)
         var run = 0
-        for k in 0..<b.count {
+        var k = 0
+        let hex: StaticString = "0123456789abcdef"
+        while k < b.count {
             let c = b[k]
-            if c >= 0x20, c != 0x22, c != 0x5C { continue }
+            var escape: UInt32?
+            var width = 1
+            if c >= 0x80 {
+                let n = SafeText.sequenceLength(b, k)
+                if n == 0 {
+                    escape = 0xFFFD
+                } else if c == 0xC2, b[k + 1] <= 0x9F {
+                    escape = UInt32(b[k + 1])
+                    width = 2
+                } else {
+                    k += n
+                    continue
+                }
+            } else if c < 0x20 || c == 0x22 || c == 0x5C || c == 0x7F {
+                escape = UInt32(c)
+            } else {
+                k += 1
+                continue
+            }
             if k > run { bytes(UnsafeRawBufferPointer(rebasing: b[run..<k])) }
-            run = k + 1
-            switch c {
+            switch escape! {
             case 0x22: ascii("\\\"")
             case 0x5C: ascii("\\\\")
             case 0x0A: ascii("\\n")
             case 0x0D: ascii("\\r")
             case 0x09: ascii("\\t")
-            default:
-                ascii("\\u00")
-                let hex: StaticString = "0123456789abcdef"
-                byte(hex.utf8Start[Int(c >> 4)])
-                byte(hex.utf8Start[Int(c & 15)])
+            case let v:
+                ascii("\\u")
+                for shift in [12, 8, 4, 0] as [UInt32] { byte(hex.utf8Start[Int((v >> shift) & 15)]) }
             }
+            k += width
+            run = k
         }
         if b.count > run { bytes(UnsafeRawBufferPointer(rebasing: b[run..<b.count])) }
         byte(0x22)
@@ -174,23 +194,45 @@ public struct ByteSink {
         s.withUTF8 { jsonString(UnsafeRawBufferPointer($0)) }
     }
 
-    /// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180).
+    /// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). Other control characters are
+    /// written as `\xHH` and invalid UTF-8 as U+FFFD (`SafeText`'s rules: CSV has no escape of its own for them).
     mutating func csvField(_ b: UnsafeRawBufferPointer) {
-        var needs = false
-        for c in b where c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D {
-            needs = true
-            break
+        var needs = false, hasControls = false
+        for c in b {
+            if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { needs = true }
+            if (c < 0x20 && c != 0x0A && c != 0x0D && c != 0x09) || c >= 0x7F { hasControls = true }
         }
-        guard needs else {
+        guard needs || hasControls else {
             bytes(b)
             return
         }
-        byte(0x22)
-        for c in b {
-            if c == 0x22 { byte(0x22) }
-            byte(c)
+        if needs { byte(0x22) }
+        var k = 0
+        while k < b.count {
+            let c = b[k]
+            if c == 0x22 {
+                ascii("\"\"")
+            } else if (c < 0x20 && c != 0x0A && c != 0x0D && c != 0x09) || c == 0x7F {
+                text(SafeText.hexEscape(UInt32(c)))
+            } else if c >= 0x80 {
+                let n = SafeText.sequenceLength(b, k)
+                if n == 0 {
+                    SafeText.replacement.withUnsafeBytes { bytes($0) }
+                } else if c == 0xC2, b[k + 1] <= 0x9F {
+                    text(SafeText.hexEscape(UInt32(b[k + 1])))
+                    k += 2
+                    continue
+                } else {
+                    bytes(UnsafeRawBufferPointer(rebasing: b[k..<(k + n)]))
+                    k += n
+                    continue
+                }
+            } else {
+                byte(c)
+            }
+            k += 1
         }
-        byte(0x22)
+        if needs { byte(0x22) }
     }
 
     mutating func csvField(_ s: String) {

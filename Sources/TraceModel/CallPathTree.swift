@@ -51,8 +51,9 @@ public struct CallPathTree: Sendable {
             }
             let t = tree.total[call]
             nodes[path].calls += 1
-            nodes[path].total += t
-            nodes[path].selfTime += tree.selfTime(call)
+            // Saturating: durations read from a log may sum past Int64.max.
+            nodes[path].total = nodes[path].total.saturatingAdd(t)
+            nodes[path].selfTime = nodes[path].selfTime.saturatingAdd(tree.selfTime(call))
             nodes[path].max = Swift.max(nodes[path].max, t)
             nodes[path].min = Swift.min(nodes[path].min, t)
             if !tree.flags[call].isDisjoint(with: [.unfinished, .startedBefore]) { nodes[path].incomplete = true }
@@ -65,24 +66,52 @@ public struct CallPathTree: Sendable {
         var function: UInt32
     }
 
+    /// Deeper than this the tree's branch lines give way to a `[depth N]` mark: the drawing of a 100 000-deep
+    /// chain would otherwise be 10^10 characters.
+    public static let maxDrawnDepth = 256
+
+    /// The nodes in depth-first order, each with its depth and whether it is its parent's last child; walked with
+    /// a stack, since a call chain as deep as the input makes it would overflow the thread's stack by recursion.
+    func walk(maxDepth: Int?, _ body: (_ node: Int, _ depth: Int, _ last: Bool, _ branches: [Bool]) -> Void,
+              leave: (_ node: Int) -> Void = { _ in }) {
+        // `branches[d]`: whether the ancestor at depth d+1 has siblings below it (a `│` is drawn in its column).
+        var branches: [Bool] = []
+        var stack: [(node: Int, depth: Int, last: Bool, entered: Bool)] = roots.reversed().map { ($0, 0, true, false) }
+        while let top = stack.popLast() {
+            if top.entered {
+                leave(top.node)
+                if top.depth > 0, !branches.isEmpty { branches.removeLast() }
+                continue
+            }
+            body(top.node, top.depth, top.last, branches)
+            stack.append((top.node, top.depth, top.last, true))
+            if top.depth > 0 { branches.append(!top.last) }
+            if let maxDepth, top.depth + 1 > maxDepth { continue }
+            let children = nodes[top.node].children
+            for (i, c) in children.enumerated().reversed() {
+                stack.append((c, top.depth + 1, i == children.count - 1, false))
+            }
+        }
+    }
+
     /// The text `tracetui graph` prints: one line per call path, indented under its caller.
     public func text(maxDepth: Int? = nil) -> String {
         var out = "#  TOTAL TIME    SELF TIME    MAX TIME  CALLS  FUNCTION\n"
-        func visit(_ n: Int, _ prefix: String, _ depth: Int, last: Bool) {
+        walk(maxDepth: maxDepth) { n, depth, last, branches in
             let node = nodes[n]
-            let branch = depth == 0 ? "" : prefix + (last ? "└─" : "├─")
+            var branch = ""
+            if depth > Self.maxDrawnDepth {
+                branch = "[depth \(depth)] "
+            } else if depth > 0 {
+                for b in branches { branch += b ? "│ " : "  " }
+                branch += last ? "└─" : "├─"
+            }
             out += Self.column(TimeFormat.duration(nanoseconds: node.total), 13)
                 + Self.column(TimeFormat.duration(nanoseconds: node.selfTime), 13)
                 + Self.column(TimeFormat.duration(nanoseconds: node.max), 12)
                 + Self.column(String(node.calls), 7) + "  " + branch + node.name
                 + (node.incomplete ? " …" : "") + "\n"
-            if let maxDepth, depth + 1 > maxDepth { return }
-            let childPrefix = depth == 0 ? "" : prefix + (last ? "  " : "│ ")
-            for (i, c) in node.children.enumerated() {
-                visit(c, childPrefix, depth + 1, last: i == node.children.count - 1)
-            }
         }
-        for r in roots { visit(r, "", 0, last: true) }
         return out
     }
 
@@ -90,7 +119,10 @@ public struct CallPathTree: Sendable {
     /// max_ns, min_ns, children: [...]}, … ]}`.
     public func json(maxDepth: Int? = nil) -> String {
         var w = JSONWriter()
-        func visit(_ n: Int, _ depth: Int) {
+        w.beginObject()
+        w.key("roots")
+        w.beginArray()
+        walk(maxDepth: maxDepth, { n, _, _, _ in
             let node = nodes[n]
             w.beginObject()
             w.key("name"); w.string(node.name)
@@ -102,16 +134,10 @@ public struct CallPathTree: Sendable {
             if node.incomplete { w.key("incomplete"); w.raw("true") }
             w.key("children")
             w.beginArray()
-            if maxDepth.map({ depth + 1 <= $0 }) ?? true {
-                for c in node.children { visit(c, depth + 1) }
-            }
+        }, leave: { _ in
             w.endArray()
             w.endObject()
-        }
-        w.beginObject()
-        w.key("roots")
-        w.beginArray()
-        for r in roots { visit(r, 0) }
+        })
         w.endArray()
         w.endObject()
         return w.text
@@ -119,5 +145,13 @@ public struct CallPathTree: Sendable {
 
     private static func column(_ s: String, _ width: Int) -> String {
         s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+    }
+}
+
+extension Int64 {
+    /// `self + other`, held at Int64.max / Int64.min instead of trapping: for sums of values read from input.
+    public func saturatingAdd(_ other: Int64) -> Int64 {
+        let (v, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : v
     }
 }

@@ -95,7 +95,8 @@ public struct CallTree: Sendable, Equatable {
     /// Total minus the children's totals: time spent in the function's own code.
     public func selfTime(_ node: Int) -> Int64 {
         var t = total[node]
-        for c in children(of: node) { t -= total[Int(c)] }
+        // Durations are never negative: the difference cannot overflow, and once at 0 it stays there.
+        for c in children(of: node) where t > 0 { t = max(0, t - total[Int(c)]) }
         return max(0, t)
     }
 

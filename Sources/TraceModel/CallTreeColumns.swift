@@ -61,7 +61,7 @@ extension CallTree {
                 var sum: Int64 = 0
                 var c = n + 1
                 while c < Int(subtreeEnd[n]) {
-                    sum += total[c]
+                    sum = sum.saturatingAdd(total[c])
                     c = Int(subtreeEnd[c])
                 }
                 total[n] = max(total[n], sum)

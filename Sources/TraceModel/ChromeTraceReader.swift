@@ -49,21 +49,40 @@ public enum ChromeTraceReader {
         var processNames: [Int64: String] = [:]
         var events: [Event] = []
         var ids = IDMap()
+        // Events with a number out of range: kept as lines no parser reads, so they are counted and shown.
+        var unreadable: [[UInt8]] = []
+        var index = 0
         try forEachEvent(bytes) { v throws(JSONError) in
+            index += 1
             guard case .object(let members) = v else { return }
             var e = Event(ph: UInt8(ascii: "i"), name: "", ts: 0, dur: nil, pid: 0, tid: 0, args: [], extra: [])
+            var outOfRange: String?
             for (k, value) in members {
                 switch k {
                 case "ph": e.ph = value.string?.utf8.first ?? e.ph
                 case "name": e.name = value.string ?? value.text
-                case "ts": e.ts = nanoseconds(value.number ?? 0)
-                case "dur": e.dur = value.number.map(nanoseconds)
-                case "pid": e.pid = ids.id(value)
-                case "tid": e.tid = ids.id(value)
+                case "ts", "dur":
+                    guard let us = value.number else { continue }
+                    guard let ns = nanoseconds(us) else {
+                        outOfRange = outOfRange ?? "\(k) \(value.text)"
+                        continue
+                    }
+                    if k == "ts" { e.ts = ns } else { e.dur = ns }
+                case "pid", "tid":
+                    guard let id = ids.id(value) else {
+                        outOfRange = outOfRange ?? "\(k) \(value.text)"
+                        continue
+                    }
+                    if k == "pid" { e.pid = id } else { e.tid = id }
                 case "args": if case .object(let a) = value { e.args = a }
                 case "cat", "id", "s", "bp", "scope": e.extra.append((k, value))
                 default: break
                 }
+            }
+            if let outOfRange {
+                // Worded to match no line format, so the text parser keeps it as an unparsed row.
+                unreadable.append(Array("(unread Chrome trace event #\(index): \(outOfRange) is out of range)".utf8))
+                return
             }
             if e.ph == UInt8(ascii: "M") {
                 let name = e.args.first { $0.0 == "name" }?.1.string
@@ -102,7 +121,8 @@ public enum ChromeTraceReader {
             var calls: [Call] = []
             for k in sorted {
                 let e = events[k]
-                let cpu = e.args.first { $0.0 == "cpu" }?.1.number.map { Int64($0) }
+                let cpu = e.args.first { $0.0 == "cpu" }?.1.number.flatMap { Int64(exactly: $0) }
+                    .flatMap { (0..<65536).contains($0) ? $0 : nil }
                 switch e.ph {
                 case UInt8(ascii: "X"):
                     allCallsHaveCPU = allCallsHaveCPU && cpu != nil
@@ -158,6 +178,11 @@ public enum ChromeTraceReader {
         }
         for r in records {
             out += r.text
+            out.append(0x0A)
+        }
+        // After the events: the first lines are what the parser learns the layout from.
+        for line in unreadable {
+            out += line
             out.append(0x0A)
         }
         return out
@@ -230,9 +255,13 @@ public enum ChromeTraceReader {
         return k + "=" + flat
     }
 
-    static func nanoseconds(_ us: Double) -> Int64 {
+    /// The largest time or duration read, in ns (146 years): two of them add or subtract without overflow.
+    static let largestNanoseconds = Double(Int64(1) << 62)
+
+    /// µs into ns; nil when out of range (`1e300`, NaN).
+    static func nanoseconds(_ us: Double) -> Int64? {
         let ns = (us * 1000).rounded()
-        guard ns.isFinite, abs(ns) < 9e18 else { return 0 }
+        guard ns.isFinite, abs(ns) < largestNanoseconds else { return nil }
         return Int64(ns)
     }
 
@@ -279,8 +308,12 @@ public enum ChromeTraceReader {
     /// pid / tid may be numbers or strings: strings get numbers of their own.
     struct IDMap {
         var strings: [String: Int64] = [:]
-        mutating func id(_ v: JSONValue) -> Int64 {
-            if let n = v.number { return Int64(n) }
+        /// nil for a number no pid is (beyond 2^53, or fractional).
+        mutating func id(_ v: JSONValue) -> Int64? {
+            if let n = v.number {
+                guard abs(n) < 9_007_199_254_740_992, let id = Int64(exactly: n) else { return nil }
+                return id
+            }
             let s = v.text
             if let known = strings[s] { return known }
             let id = Int64(1_000_000_000 + strings.count)

@@ -82,6 +82,8 @@ enum FilterLexer {
                     word.append(s[i])
                     i += 1
                 }
+                // A lone `&`, `|` or `~` starts no token: without this the lexer stood still on it for ever.
+                guard !word.isEmpty else { throw FilterSyntaxError("unexpected `\(c)`") }
                 out.append(FilterToken(kind: .word, text: String(word)))
             }
         }
@@ -92,6 +94,10 @@ enum FilterLexer {
 struct FilterParser {
     var tokens: [FilterToken]
     var position = 0
+    /// How deep `(` and `!` nest: the parser recurses once per level, so a typed or pasted `((((…` is refused
+    /// before it can overflow the stack.
+    var depth = 0
+    static let maxDepth = 200
 
     var peek: FilterToken? { position < tokens.count ? tokens[position] : nil }
 
@@ -120,6 +126,9 @@ struct FilterParser {
 
     mutating func unary() throws(FilterSyntaxError) -> FilterExpression {
         guard let t = next() else { throw FilterSyntaxError("expression ends too early") }
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw FilterSyntaxError("nested over \(Self.maxDepth) deep") }
         switch t.kind {
         case .not:
             return .not(try unary())

@@ -95,7 +95,7 @@ public struct FlameGraphSVG {
             out += "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(w))\" "
             out += "height=\"\(frameHeight - 1)\" fill=\"\(n == 0 ? "rgb(200,200,200)" : Self.color(t.name[n]))\" rx=\"2\"/>"
             // Text only where it fits (about 7 px a character at 12 px).
-            let fits = Int((w - 6) / 7)
+            let fits = Int(max(0, min(100_000, (w - 6) / 7)))
             if fits >= 3 {
                 let text = t.name[n].count <= fits ? t.name[n] : String(t.name[n].prefix(fits - 2)) + ".."
                 out += "<text x=\"\(Self.number(x + 3))\" y=\"\(Self.number(y + Double(frameHeight) - 4.5))\">"
@@ -156,8 +156,13 @@ public enum FoldedInput {
     /// `frames count` are skipped.
     public static func parse(_ bytes: [UInt8]) -> [FlameGraphSVG.Stack] {
         var out: [FlameGraphSVG.Stack] = []
+        var total = 0.0
         bytes.withUnsafeBytes { b in
             FoldedText.forEachStack(b) { line, count in
+                // A count (or a sum) past what a Double holds is no width to draw: the line is left out (found
+                // by the fuzzer: `9223372036e854775807`).
+                guard count.value.isFinite, (total + count.value).isFinite else { return }
+                total += count.value
                 var frames: [String] = []
                 FoldedText.forEachFrame(line) { frames.append(String(decoding: $0, as: UTF8.self)) }
                 out.append(FlameGraphSVG.Stack(frames: frames, count: count.value))
@@ -169,22 +174,24 @@ public enum FoldedInput {
     /// The calls of a function_graph tree as folded stacks: each call path with its self time in ns
     /// (identical paths summed), so a flame graph's widths are time.
     public static func stacks(of tree: CallTree) -> [FlameGraphSVG.Stack] {
-        var paths: [Int32: [String]] = [:]
         var sums: [[String]: Double] = [:]
         var order: [[String]] = []
-        func path(_ n: Int32) -> [String] {
-            if let p = paths[n] { return p }
-            let parent = tree.parent[Int(n)]
-            let p = (parent >= 0 ? path(parent) : []) + [tree.name(Int(n))]
-            paths[n] = p
-            return p
-        }
+        // Nodes come in depth-first order, so the path to a node is a stack popped back to its parent: no
+        // recursion (a chain as deep as the input) and no path kept per node.
+        var path: [String] = []
+        var pathNodes: [Int32] = []
         for n in 0..<tree.count {
+            let parent = tree.parent[n]
+            while let last = pathNodes.last, last != parent {
+                pathNodes.removeLast()
+                path.removeLast()
+            }
+            pathNodes.append(Int32(n))
+            path.append(tree.name(n))
             let selfTime = tree.selfTime(n)
             guard selfTime > 0 else { continue }
-            let p = path(Int32(n))
-            if sums[p] == nil { order.append(p) }
-            sums[p, default: 0] += Double(selfTime)
+            if sums[path] == nil { order.append(path) }
+            sums[path, default: 0] += Double(selfTime)
         }
         return order.map { FlameGraphSVG.Stack(frames: $0, count: sums[$0]!) }
     }

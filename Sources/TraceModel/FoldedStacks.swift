@@ -5,19 +5,30 @@ public enum FoldedStacks {
     public static func text(_ tree: StackTree, divisor: Int64 = 1) -> String {
         var out = ""
         var prefix: [String] = []
-        func visit(_ node: Int) {
-            if node > 0 { prefix.append(tree.label(node)) }
-            let v = divisor > 1 ? (tree.selfValue[node] + divisor / 2) / divisor : tree.selfValue[node]
-            if node > 0, v > 0 {
-                out += prefix.joined(separator: ";")
-                out += " "
-                out += String(v)
-                out += "\n"
+        // Depth-first with a stack of (node, next child): a 200 000-frame stack is as deep as the tree gets,
+        // and recursion that deep overflowed the thread's stack (issue 14).
+        var stack: [(node: Int, child: Int)] = [(0, 0)]
+        while let (node, child) = stack.last {
+            if child == 0 {
+                if node > 0 { prefix.append(tree.label(node)) }
+                let s = tree.selfValue[node]
+                let v = divisor > 1 ? s / divisor + (s % divisor >= (divisor + 1) / 2 ? 1 : 0) : s
+                if node > 0, v > 0 {
+                    out += prefix.joined(separator: ";")
+                    out += " "
+                    out += String(v)
+                    out += "\n"
+                }
             }
-            for c in tree.children[node] { visit(Int(c)) }
-            if node > 0 { prefix.removeLast() }
+            let children = tree.children[node]
+            if child < children.count {
+                stack[stack.count - 1].child = child + 1
+                stack.append((Int(children[child]), 0))
+            } else {
+                stack.removeLast()
+                if node > 0 { prefix.removeLast() }
+            }
         }
-        visit(0)
         return out
     }
 
@@ -60,7 +71,8 @@ public enum FoldedStacks {
             }
             samples.append(task: task, weight: weight, frames: frames.reversed())
         }
-        return Parsed(samples: samples, invalidLines: invalid + fractional)
+        // A count that would take the sum past Int64.max is an invalid line, counted with the others.
+        return Parsed(samples: samples, invalidLines: invalid + fractional + samples.refusedSamples)
     }
 
     /// Whether the text looks like folded stacks: its first non-comment lines end in a whole ` <count>`.

@@ -205,17 +205,18 @@ struct FtraceLineParser {
             return true
         }
         guard line[intEnd] == Byte.dot else { return false }
-        let (fraction, fracEnd) = line.digits(from: intEnd + 1)
+        let fracEnd = line.digitsEnd(from: intEnd + 1)
         let digits = fracEnd - intEnd - 1
         guard fracEnd == to, digits > 0 else { return false }
-        var frac = fraction
-        if digits > 9 {
-            // Below a nanosecond: drop the extra digits.
-            for _ in 9..<digits { frac /= 10 }
-        } else {
-            frac = frac &* Self.powersOfTen[9 - digits]
-        }
-        r.timestamp = whole &* 1_000_000_000 &+ frac
+        // Below a nanosecond: the extra digits are dropped (read, they would overflow past 18).
+        let kept = min(digits, 9)
+        guard let fraction = line.number(from: intEnd + 1, to: intEnd + 1 + kept) else { return false }
+        let frac = fraction * Self.powersOfTen[9 - kept]
+        // Past Int64's nanoseconds (292 years): the line is unparsed, not wrapped into a negative time.
+        let (ns, over) = whole.multipliedReportingOverflow(by: 1_000_000_000)
+        let (sum, over2) = ns.addingReportingOverflow(frac)
+        guard !over, !over2 else { return false }
+        r.timestamp = sum
         r.clock = .seconds
         r.hasTimestamp = true
         return true
@@ -249,7 +250,9 @@ struct FtraceLineParser {
             r.pid = column.pid
             r.cpu = Int32(truncatingIfNeeded: cpu)
             r.flags = flags
-            r.timestamp = micros &* 1000
+            let (ns, over) = micros.multipliedReportingOverflow(by: 1000)
+            guard !over else { return nil }
+            r.timestamp = ns
             r.clock = .relativeMicroseconds
             r.hasTimestamp = true
             r.payloadStart = line.skipSpaces(from: colon + 1)
@@ -313,7 +316,9 @@ struct FtraceLineParser {
             let end = line.trimmedEnd(bar)
             if line.hasPrefix(" us", at: end - 3) {
                 guard let v = line.number(from: k, to: line.trimmedEnd(end - 2)) else { return nil }
-                r.timestamp = v &* 1000
+                let (ns, over) = v.multipliedReportingOverflow(by: 1000)
+                guard !over else { return nil }
+                r.timestamp = ns
                 r.clock = .relativeMicroseconds
                 r.hasTimestamp = true
             } else {

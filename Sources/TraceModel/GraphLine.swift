@@ -244,7 +244,13 @@ struct GraphLine {
         }
         u = line.skipSpaces(from: u)
         guard let (scale, _) = unit(line, at: u, to: to) else { return nil }
-        return whole &* scale &+ fraction &* scale / fractionScale
+        // Checked: a duration past Int64's nanoseconds is no duration (the line is unparsed), never a trap.
+        let (ns, overflow) = whole.multipliedReportingOverflow(by: scale)
+        guard !overflow else { return nil }
+        let (part, large) = fraction.multipliedReportingOverflow(by: scale)
+        let fractionNS = large ? Int64(Double(fraction) * Double(scale) / Double(fractionScale)) : part / fractionScale
+        let (sum, over) = ns.addingReportingOverflow(fractionNS)
+        return over ? nil : sum
     }
 
     /// Nanoseconds per unit of the unit word at `at` (`ns`, `us`, `ms`, `s`, `m`, `h`), and where it ends.

@@ -30,6 +30,12 @@ public enum HotspotSource: Sendable {
         }
     }
 
+    /// The calls of a durations source (nil for samples and event counts).
+    public var calls: CallTree? {
+        if case .durations(let calls) = self { return calls }
+        return nil
+    }
+
     /// The stack samples (none for durations and event counts).
     public var samples: StackSamples {
         if case .samples(let s) = self { return s }

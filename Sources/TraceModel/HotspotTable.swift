@@ -282,17 +282,19 @@ public struct HotspotTable: Sendable {
                 var st = t0
                 var child = n + 1
                 let end = Int(subtreeEnd[n])
-                while child < end {
-                    st -= total[child]
+                // Durations are never negative, so a difference cannot overflow; held at 0, it stays there.
+                while child < end, st > 0 {
+                    st = max(0, st - total[child])
                     child = Int(subtreeEnd[child])
                 }
                 st = max(0, st)
                 records[e].calls += 1
-                if outermost { records[e].total += t0 }
-                records[e].selfTime += st
+                // Saturating: durations read from a log may sum past Int64.max (found by the fuzzer).
+                if outermost { records[e].total = records[e].total.saturatingAdd(t0) }
+                records[e].selfTime = records[e].selfTime.saturatingAdd(st)
                 if t0 > records[e].max { records[e].max = t0 }
                 if t0 < records[e].min { records[e].min = t0 }
-                sum += st
+                sum = sum.saturatingAdd(st)
             }
         }}}
         let calls = records.map(\.calls), totals = records.map(\.total), selfs = records.map(\.selfTime)

@@ -39,7 +39,7 @@ public enum InputFormat: String, Sendable, Equatable, CaseIterable {
         if k < b.count, b[k] == UInt8(ascii: "{") || b[k] == UInt8(ascii: "[") {
             if looksLikeChrome(b, from: k) { return .chromeJSON }
         }
-        return detectText(b)
+        return detectText(b, whole: bytes)
     }
 
     public static func detect(_ bytes: [UInt8]) -> InputFormat {
@@ -57,7 +57,11 @@ public enum InputFormat: String, Sendable, Equatable, CaseIterable {
         return contains(b, "\"ph\"")
     }
 
-    private static func detectText(_ b: UnsafeRawBufferPointer) -> InputFormat {
+    /// The longest first line `detect` reads past the probe to judge it (a folded line of a deep stack runs to
+    /// megabytes: 40 000 frames were 340 KB and read as "no stacks").
+    public static let longestJudgedLine = 16 << 20
+
+    private static func detectText(_ b: UnsafeRawBufferPointer, whole: UnsafeRawBufferPointer) -> InputFormat {
         var traceCmdHeader = false
         var perfHints = 0, ftraceHints = 0, foldedLines = 0, otherLines = 0
         var start = 0
@@ -65,8 +69,18 @@ public enum InputFormat: String, Sendable, Equatable, CaseIterable {
         while start < b.count, lines < 200 {
             var end = start
             while end < b.count, b[end] != 0x0A { end += 1 }
-            // The last line may be cut by the probe: judge it only when it is the whole input.
-            if end == b.count, end - start > 0, b.count == probeSize { break }
+            // The last line may be cut by the probe: judge it only when it is the whole input — or, when it is the
+            // first line, read on to its end in the input (up to `longestJudgedLine`).
+            if end == b.count, end - start > 0, b.count == probeSize {
+                guard lines == 0, start == 0 else { break }
+                let limit = min(whole.count, longestJudgedLine)
+                var e = end
+                while e < limit, whole[e] != 0x0A { e += 1 }
+                guard e < limit || limit == whole.count else { break }
+                let line = Array(whole[0..<e])
+                if isFolded(line) { foldedLines += 1 } else { otherLines += 1 }
+                break
+            }
             var line = Array(b[start..<end])
             if line.last == 0x0D { line.removeLast() }
             start = end + 1

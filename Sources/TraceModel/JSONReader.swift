@@ -88,36 +88,69 @@ public struct JSONReader {
         return true
     }
 
+    /// How deep arrays and objects may nest. The reader itself keeps its own stack, but a value nested deeper
+    /// would be freed (and compared, and printed) by recursion: 70 000 `[` crashed `replay` (issue 14).
+    public static let maxDepth = 512
+
+    private enum Open {
+        case array([JSONValue])
+        case object([(String, JSONValue)], key: String)
+    }
+
+    /// Reads one value; arrays and objects are read with a stack of open containers, not by recursion.
     public mutating func value() throws(JSONError) -> JSONValue {
-        guard let c = peek() else { throw fail("unexpected end of input") }
-        switch c {
-        case UInt8(ascii: "{"):
-            offset += 1
-            var members: [(String, JSONValue)] = []
-            if take(UInt8(ascii: "}")) { return .object(members) }
-            repeat {
-                guard peek() == UInt8(ascii: "\"") else { throw fail("expected a key") }
-                let key = try string()
-                try expect(UInt8(ascii: ":"))
-                members.append((key, try value()))
-            } while take(UInt8(ascii: ","))
-            try expect(UInt8(ascii: "}"))
-            return .object(members)
-        case UInt8(ascii: "["):
-            offset += 1
-            var items: [JSONValue] = []
-            if take(UInt8(ascii: "]")) { return .array(items) }
-            repeat { items.append(try value()) } while take(UInt8(ascii: ","))
-            try expect(UInt8(ascii: "]"))
-            return .array(items)
-        case UInt8(ascii: "\""):
-            return .string(try string())
-        case UInt8(ascii: "t"): return try literal("true", .bool(true))
-        case UInt8(ascii: "f"): return try literal("false", .bool(false))
-        case UInt8(ascii: "n"): return try literal("null", .null)
-        default:
-            return .number(try number())
+        var open: [Open] = []
+        next: while true {
+            guard let c = peek() else { throw fail("unexpected end of input") }
+            var v: JSONValue
+            switch c {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                offset += 1
+                let isObject = c == UInt8(ascii: "{")
+                if take(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    v = isObject ? .object([]) : .array([])
+                } else {
+                    guard open.count < Self.maxDepth else { throw fail("nested over \(Self.maxDepth) deep") }
+                    open.append(isObject ? .object([], key: try memberKey()) : .array([]))
+                    continue next
+                }
+            case UInt8(ascii: "\""): v = .string(try string())
+            case UInt8(ascii: "t"): v = try literal("true", .bool(true))
+            case UInt8(ascii: "f"): v = try literal("false", .bool(false))
+            case UInt8(ascii: "n"): v = try literal("null", .null)
+            default: v = .number(try number())
+            }
+            // Hand the value to the containers it closes, innermost first.
+            while let top = open.popLast() {
+                switch top {
+                case .array(var items):
+                    items.append(v)
+                    if take(UInt8(ascii: ",")) {
+                        open.append(.array(items))
+                        continue next
+                    }
+                    try expect(UInt8(ascii: "]"))
+                    v = .array(items)
+                case .object(var members, let key):
+                    members.append((key, v))
+                    if take(UInt8(ascii: ",")) {
+                        open.append(.object(members, key: try memberKey()))
+                        continue next
+                    }
+                    try expect(UInt8(ascii: "}"))
+                    v = .object(members)
+                }
+            }
+            return v
         }
+    }
+
+    /// `"key":` inside an object.
+    private mutating func memberKey() throws(JSONError) -> String {
+        guard peek() == UInt8(ascii: "\"") else { throw fail("expected a key") }
+        let key = try string()
+        try expect(UInt8(ascii: ":"))
+        return key
     }
 
     /// Skips one value without building it.

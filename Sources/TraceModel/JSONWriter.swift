@@ -63,7 +63,8 @@ public struct JSONWriter {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 {
+                // C0, DEL and C1 controls: escaped (SafeText's rule), so the JSON prints safely too.
+                if SafeText.isControl(u.value) {
                     let hex = String(u.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

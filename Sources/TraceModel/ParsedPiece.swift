@@ -52,6 +52,9 @@ struct PieceCounts: Sendable {
     var bufferStartedMarkers = 0
     var firstTimestamp: Int64?
     var lastTimestamp: Int64?
+    /// The smallest and largest times, wherever they sit (an unsorted log's first line need not be its earliest).
+    var earliestTimestamp: Int64?
+    var latestTimestamp: Int64?
     var clock: TimestampClock?
     var lines = 0
 }

@@ -93,12 +93,15 @@ public struct PerfScriptParser: Sendable {
                 }
                 lastTimestamp = t
                 piece.counts.lastTimestamp = t
+                piece.counts.earliestTimestamp = min(piece.counts.earliestTimestamp ?? .max, t)
+                piece.counts.latestTimestamp = max(piece.counts.latestTimestamp ?? .min, t)
             }
             let eventID = piece.eventNames.intern(line.p + h.eventStart, h.eventEnd - h.eventStart,
                                                   extra: EventName.Form.plain.rawValue)
             if Int(eventID) == byEvent.count { byEvent.append(0) }
             byEvent[Int(eventID)] += 1
-            if h.cpu >= 0 {
+            // A CPU past Linux's most is not counted per CPU (the table would grow to it).
+            if h.cpu >= 0, h.cpu <= PieceParser.largestCPU {
                 let cpu = Int(h.cpu)
                 if cpu >= byCPU.count { byCPU += Array(repeating: 0, count: cpu + 1 - byCPU.count) }
                 byCPU[cpu] += 1
@@ -196,14 +199,20 @@ public struct PerfSampleHeader {
         if i < n, Byte.isDigit(line[i]) {
             let whole = line.digits(from: i)
             var j = whole.end
-            var ns = whole.value &* 1_000_000_000
+            // Checked: seconds past Int64's nanoseconds (or over 18 digits) are no time, and the line is unparsed.
+            guard whole.end - i <= 18 else { return false }
+            var (ns, overflow) = whole.value.multipliedReportingOverflow(by: 1_000_000_000)
+            guard !overflow else { return false }
             var isTime = false
             if j < n, line[j] == Byte.dot {
-                let frac = line.digits(from: j + 1)
-                var scale: Int64 = 1
-                for _ in 0..<max(0, 9 - (frac.end - j - 1)) { scale &*= 10 }
-                ns &+= frac.value &* scale
-                j = frac.end
+                let fracEnd = line.digitsEnd(from: j + 1)
+                let kept = min(9, fracEnd - j - 1)
+                var frac: Int64 = 0
+                for k in 0..<kept { frac = frac * 10 + Int64(line[j + 1 + k] - 0x30) }
+                for _ in kept..<9 { frac *= 10 }
+                (ns, overflow) = ns.addingReportingOverflow(frac)
+                guard !overflow else { return false }
+                j = fracEnd
                 isTime = j < n && line[j] == Byte.colon
             } else if j < n, line[j] == Byte.colon {
                 isTime = true

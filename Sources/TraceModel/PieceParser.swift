@@ -13,6 +13,9 @@ public struct PieceParser: Sendable {
 
     /// Parses `storage.bytes[range]`; the range must start at a line start and end after a newline
     /// (or at the end of the data).
+    /// The largest CPU number a line may carry (Linux's NR_CPUS tops out at 8192).
+    public static let largestCPU: Int32 = 8191
+
     public func parse(_ storage: ByteStorage, range: Range<Int>) -> ParsedPiece {
         var piece = ParsedPiece(storage: storage, base: range.lowerBound, length: range.count)
         guard let base = storage.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return piece }
@@ -162,6 +165,9 @@ public struct PieceParser: Sendable {
         mutating func add(_ parsed: ParsedLine, line: LineBytes, offset: Int, into piece: inout ParsedPiece) {
             lines += 1
             var r = parsed
+            // Per-CPU tables grow to the CPU number: a line claiming CPU 555555260 would take gigabytes (found by
+            // the fuzzer). Past Linux's most CPUs the line is unparsed.
+            if r.cpu > PieceParser.largestCPU { r = ParsedLine(kind: .unparsed) }
             var knownEvent: UInt16?
             if r.nameDeferred { knownEvent = resolveName(&r, line: line, piece: &piece) }
             switch r.kind {
@@ -214,6 +220,8 @@ public struct PieceParser: Sendable {
                     }
                     lastTimestamp = r.timestamp
                     piece.counts.lastTimestamp = r.timestamp
+                    piece.counts.earliestTimestamp = min(piece.counts.earliestTimestamp ?? .max, r.timestamp)
+                    piece.counts.latestTimestamp = max(piece.counts.latestTimestamp ?? .min, r.timestamp)
                 }
                 // Counting alone (`stat`) needs no task table.
                 let task = keepRows && r.pid >= 0 ? taskID(r, line: line, piece: &piece) : unknownTask

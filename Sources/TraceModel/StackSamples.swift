@@ -39,7 +39,11 @@ public struct StackSamples: Sendable {
 
     public var count: Int { sampleTask.count }
     public var isEmpty: Bool { sampleTask.isEmpty }
-    public var totalWeight: Int64 { sampleWeight.reduce(0, &+) }
+    /// The sum of every weight: never past Int64.max, because `append` refuses a sample that would take it there.
+    public private(set) var totalWeight: Int64 = 0
+    /// Samples refused because their weight was negative or would take the total past Int64.max (a folded count
+    /// of 9223372036854775807 twice): every sum a tree or table makes of weights stays in range.
+    public private(set) var refusedSamples = 0
 
     public func frames(of sample: Int) -> ArraySlice<UInt32> {
         frames[Int(stackStart[sample])..<Int(stackStart[sample + 1])]
@@ -98,15 +102,24 @@ public struct StackSamples: Sendable {
         return id
     }
 
-    /// Adds a sample; `frames` innermost first.
+    /// Adds a sample; `frames` innermost first. False (and counted in `refusedSamples`) when the weight is
+    /// negative or the total would pass Int64.max.
+    @discardableResult
     public mutating func append<C: Collection>(task: UInt32, cpu: UInt16 = 0xFFFF, weight: Int64 = 1, row: Int32 = -1,
-                                               frames f: C) where C.Element == UInt32 {
+                                               frames f: C) -> Bool where C.Element == UInt32 {
+        let (total, overflow) = totalWeight.addingReportingOverflow(weight)
+        guard weight >= 0, !overflow else {
+            refusedSamples += 1
+            return false
+        }
+        totalWeight = total
         sampleTask.append(task)
         sampleCPU.append(cpu)
         sampleWeight.append(weight)
         sampleRow.append(row)
         frames.append(contentsOf: f)
         stackStart.append(Int32(frames.count))
+        return true
     }
 
     public mutating func reserve(samples: Int, frames n: Int) {
@@ -167,6 +180,7 @@ extension StackSamples {
             markWeightsArePeriods()
         } else if isPerf == true {
             sampleWeight = Array(repeating: 1, count: count)
+            totalWeight = Int64(count)
         }
     }
 }

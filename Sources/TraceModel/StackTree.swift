@@ -133,10 +133,11 @@ extension StackTree {
         while let (p, parentNode) = stack.popLast() {
             let n = paths.nodes[p]
             let node = child(of: parentNode, name: nameIDs[n.name]!)
-            setValues(node: node, value: value[node] + n.total, selfValue: selfValue[node] + n.selfTime)
+            setValues(node: node, value: value[node].saturatingAdd(n.total),
+                      selfValue: selfValue[node].saturatingAdd(n.selfTime))
             for c in n.children.reversed() { stack.append((c, node)) }
         }
-        value[0] = paths.roots.reduce(0) { $0 + paths.nodes[$1].total }
+        value[0] = paths.roots.reduce(0) { $0.saturatingAdd(paths.nodes[$1].total) }
     }
 
     /// The callchain of a hotspot entry: for every sample whose stack holds the entry's function (and

@@ -19,7 +19,7 @@ public enum TimeFormat {
     public static func duration(nanoseconds ns: Int64, clock: TimestampClock = .seconds) -> String {
         if clock == .counter { return "\(ns) ticks" }
         let sign = ns < 0 ? "-" : ""
-        let v = ns < 0 ? -ns : ns
+        let v = ns == .min ? .max : ns < 0 ? -ns : ns
         if v < 1000 { return "\(sign)\(v) ns" }
         if v < 1_000_000 { return sign + fixed(v, 1000) + " µs" }
         if v < 1_000_000_000 { return sign + fixed(v, 1_000_000) + " ms" }
@@ -39,7 +39,9 @@ public enum TimeFormat {
             frac = Int64(digits.isEmpty ? "0" : String(digits)) ?? 0
             for _ in digits.count..<9 { frac *= 10 }
         }
-        return whole * 1_000_000_000 + frac
+        let (ns, o1) = whole.multipliedReportingOverflow(by: 1_000_000_000)
+        let (sum, o2) = ns.addingReportingOverflow(frac)
+        return o1 || o2 ? nil : sum
     }
 
     /// Bytes with a binary unit: `512 B`, `3.4 KB`, `1.2 GB`.
@@ -51,6 +53,7 @@ public enum TimeFormat {
             v /= 1024
             u += 1
         }
+        guard v.isFinite, v < 1e15 else { return "\(v) \(units[u])" }
         if u == 0 { return "\(Int(v)) B" }
         return fixed(Int64(v * 10), 10, decimals: 1) + " " + units[u]
     }
@@ -58,8 +61,14 @@ public enum TimeFormat {
     private static func fixed(_ v: Int64, _ unit: Int64, decimals: Int = 3) -> String {
         var scale: Int64 = 1
         for _ in 0..<decimals { scale *= 10 }
-        let scaled = (v * scale + unit / 2) / unit
-        return "\(scaled / scale)." + pad(scaled % scale, decimals)
+        // Whole and remainder apart: `v * scale` overflowed for durations near Int64.max (found by the fuzzer).
+        var whole = v / unit
+        var frac = ((v % unit) * scale + unit / 2) / unit
+        if frac >= scale {
+            whole += 1
+            frac -= scale
+        }
+        return "\(whole)." + pad(frac, decimals)
     }
 
     private static func pad(_ v: Int64, _ width: Int) -> String {

@@ -18,6 +18,15 @@ public struct TraceSummary: Sendable, Equatable {
     public var bufferStartedMarkers = 0
     public var firstTimestamp: Int64?
     public var lastTimestamp: Int64?
+    /// The smallest and largest times in the trace: the duration runs between them, never negative.
+    public var earliestTimestamp: Int64?
+    public var latestTimestamp: Int64?
+    /// Nanoseconds from the earliest to the latest time (nil without times).
+    public var duration: Int64? {
+        guard let e = earliestTimestamp, let l = latestTimestamp else { return nil }
+        let (d, overflow) = l.subtractingReportingOverflow(e)
+        return overflow ? .max : d
+    }
     public var clock: TimestampClock = .seconds
     public var lines = 0
     public var header = TraceHeader()
@@ -57,6 +66,8 @@ public struct TraceSummary: Sendable, Equatable {
             clock = c.clock ?? .seconds
         }
         if let l = c.lastTimestamp { lastTimestamp = l }
+        if let e = c.earliestTimestamp { earliestTimestamp = min(earliestTimestamp ?? .max, e) }
+        if let l = c.latestTimestamp { latestTimestamp = max(latestTimestamp ?? .min, l) }
         if h.tracer != nil && header.tracer == nil { header.tracer = h.tracer }
         if h.entriesWritten != nil && header.entriesWritten == nil {
             header.entriesInBuffer = h.entriesInBuffer

@@ -11,6 +11,10 @@ struct Cleanup: ParsableCommand {
     var afterExitOf: Int32?
 
     func run() throws {
+        // Instances and probes live in tracefs, which only root may change.
+        if geteuid() != 0 {
+            throw ValidationFailure("tracetui cleanup needs root: it removes tracefs instances and probes (run it with sudo)")
+        }
         if let pid = afterExitOf {
             Watchdog.wait(for: pid)
         }

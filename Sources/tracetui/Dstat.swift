@@ -67,7 +67,7 @@ struct Dstat: AsyncParsableCommand {
         var rows = 0
         switch format {
         case .table: break
-        case .csv: print(DstatTable.csvHeader())
+        case .csv: printSafe(DstatTable.csvHeader())
         case .json: break
         }
         for await sample in sampler.samples() {
@@ -88,12 +88,12 @@ struct Dstat: AsyncParsableCommand {
         switch format {
         case .table:
             if row % 24 == 0 {
-                print(DstatTable.titleLine())
-                print(DstatTable.namesLine())
+                printSafe(DstatTable.titleLine())
+                printSafe(DstatTable.namesLine())
             }
-            print(DstatTable.row(rates))
-        case .csv: print(DstatTable.csvRow(rates, time: sample.realtime))
-        case .json: print(DstatTable.jsonRow(rates, sample: sample))
+            printSafe(DstatTable.row(rates))
+        case .csv: printSafe(DstatTable.csvRow(rates, time: sample.realtime))
+        case .json: printSafe(DstatTable.jsonRow(rates, sample: sample))
         }
     }
 }

@@ -30,9 +30,11 @@ struct Dump: AsyncParsableCommand {
         case folded, chrome, csv, svg, pprof
     }
 
+    @OptionGroup var inputFlags: InputFlags
+
     func run() async throws {
         do {
-            let input = try TraceInput(path: file)
+            let input = try inputFlags.open(file)
             let out = try ExportFile(path: output)
             switch format {
             case .folded:
@@ -41,7 +43,8 @@ struct Dump: AsyncParsableCommand {
                     throw ValidationFailure("no stacks or function_graph calls in \(file)")
                 }
                 var sink = out.sink()
-                sink.text(text)
+                // Folded text has no escape of its own: control characters in names go out as `\xHH` (SafeText).
+                sink.text(SafeText.terminal(text))
                 sink.finish()
             case .chrome, .csv, .svg, .pprof:
                 try await Export.write(input: input, format: ExportFormat(rawValue: format.rawValue)!, table: table,

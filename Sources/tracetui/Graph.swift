@@ -19,10 +19,12 @@ struct Graph: AsyncParsableCommand {
     @Option(help: "text or json")
     var format: Stat.OutputFormat = .text
 
+    @OptionGroup var inputFlags: InputFlags
+
     func run() async throws {
         let store: EventStore
         do {
-            store = try await TraceInput(path: file).load()
+            store = try await inputFlags.open(file).load()
         } catch {
             throw ValidationFailure(error.description)
         }
@@ -31,8 +33,8 @@ struct Graph: AsyncParsableCommand {
         let paths = CallPathTree(tree, function: function)
         if let function, paths.roots.isEmpty { throw ValidationFailure("no call to \(function) in \(file)") }
         switch format {
-        case .text: print(paths.text(maxDepth: depth), terminator: "")
-        case .json: print(paths.json(maxDepth: depth))
+        case .text: printSafe(paths.text(maxDepth: depth), terminator: "")
+        case .json: printSafe(paths.json(maxDepth: depth))
         }
     }
 }

@@ -140,6 +140,10 @@ struct Live: AsyncParsableCommand {
                 throw ValidationFailure(error.description)
             }
         }
-        if let name = signals.signalName { print("tracetui: stopped by \(name)" + (instance.map { "; \($0.name) removed" } ?? "")) }
+        if let name = signals.signalName, let number = signals.signalNumber {
+            print("tracetui: stopped by \(name)" + (instance.map { "; \($0.name) removed" } ?? ""))
+            // As shells expect of a program a signal ended: 130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP.
+            throw ExitCode(128 + number)
+        }
     }
 }

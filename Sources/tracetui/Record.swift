@@ -17,6 +17,9 @@ struct Record: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds.")
     var duration: Double?
 
+    @Flag(help: "When the disk fills up, keep what was written up to the last whole line (else nothing is kept).")
+    var keepPartial = false
+
     @Argument(parsing: .postTerminator, help: "A command to run and trace (with its children).")
     var command: [String] = []
 
@@ -46,10 +49,10 @@ struct Record: AsyncParsableCommand {
         defer { sampler.stop() }
         // Events go to OUTPUT; samples too when they are all there is, else beside it in OUTPUT.perf.
         let samplePath = tracing ? output + ".perf" : output
-        let fd = tracing ? try Self.create(output) : -1
-        defer { if fd >= 0 { close(fd) } }
-        let sampleFD = sampleText != nil ? try Self.create(samplePath) : -1
-        defer { if sampleFD >= 0 { close(sampleFD) } }
+        // Written beside the targets and renamed into place at the end: a full disk leaves no file cut mid-line
+        // (unless --keep-partial asks for what fits).
+        let file = tracing ? try Self.create(output) : nil
+        let sampleFile = sampleText != nil ? try Self.create(samplePath) : nil
         sampleText?.sampler.enable()
         child?.release()
         var reader: (any LiveReader)?
@@ -64,28 +67,43 @@ struct Record: AsyncParsableCommand {
         let started = Date()
         var written = 0
         var failure: ValidationFailure?
-        func writeBytes(_ b: UnsafeRawBufferPointer, to fd: Int32, path: String) {
-            var done = 0
-            while done < b.count, failure == nil {
-                let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
-                if n < 0, errno == EINTR { continue }
-                if n < 0 {
-                    failure = ValidationFailure("cannot write \(path): \(String(cString: strerror(errno)))")
-                    return
-                }
-                done += n
+        var diskFull = false
+        func writeBytes(_ b: UnsafeRawBufferPointer, to file: AtomicFile?) {
+            guard let file, failure == nil else { return }
+            file.write(b)
+            if file.failure != 0 {
+                diskFull = file.failure == ENOSPC || file.failure == EDQUOT
+                failure = ValidationFailure("cannot write \(file.path): \(String(cString: strerror(file.failure)))")
             }
         }
         func write(_ ranges: [RawEventReader.TextRange]) {
             for r in ranges where failure == nil {
-                writeBytes(r.bytes, to: fd, path: output)
+                writeBytes(r.bytes, to: file)
                 written += r.bytes.count
             }
         }
         func writeSamples(final: Bool) {
             guard let sampleText else { return }
             let text = sampleText.drain(final: final)
-            text.withUnsafeBytes { writeBytes($0, to: sampleFD, path: samplePath) }
+            text.withUnsafeBytes { writeBytes($0, to: sampleFile) }
+        }
+        // On a write error: with --keep-partial and a full disk, the whole lines written so far are saved and
+        // counted; otherwise nothing is left behind.
+        func finishAfterFailure(_ failure: ValidationFailure) throws -> Never {
+            instance?.stopTracing()
+            if let child, !child.hasExited() { child.terminate() }
+            guard keepPartial, diskFull else {
+                file?.abandon()
+                sampleFile?.abandon()
+                throw ValidationFailure(failure.description + (diskFull ? " (nothing kept; --keep-partial keeps the whole lines written)" : ""))
+            }
+            var said: [String] = []
+            for f in [file, sampleFile].compactMap({ $0 }) {
+                try f.truncate(to: f.wholeLinesEnd)
+                try f.commit()
+                said.append("\(f.wholeLines) lines (\(f.wholeLinesEnd) bytes) kept in \(f.path)")
+            }
+            throw ValidationFailure(failure.description + ": " + said.joined(separator: ", "))
         }
         let duration = self.duration
         func timeIsUp() -> Bool { duration.map { Date().timeIntervalSince(started) >= $0 } ?? false }
@@ -98,7 +116,7 @@ struct Record: AsyncParsableCommand {
                 })
             }
             writeSamples(final: false)
-            if let failure { throw failure }
+            if let failure { try finishAfterFailure(failure) }
         }
         while !signals.isRaised {
             try drain()
@@ -116,7 +134,13 @@ struct Record: AsyncParsableCommand {
             })
         }
         writeSamples(final: true)
-        if let failure { throw failure }
+        if let failure { try finishAfterFailure(failure) }
+        do {
+            try file?.commit()
+            try sampleFile?.commit()
+        } catch {
+            throw ValidationFailure(error.description)
+        }
         sampleText?.sampler.close()
         let losses = instance?.kernelLosses()
         reader?.close()
@@ -135,10 +159,7 @@ struct Record: AsyncParsableCommand {
         if let child, !child.hasExited() { child.terminate() }
     }
 
-    private static func create(_ path: String) throws -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ValidationFailure("cannot write \(path): \(String(cString: strerror(errno)))") }
-        TraceWriter.giveToInvokingUser(fd: fd)
-        return fd
+    private static func create(_ path: String) throws -> AtomicFile {
+        do { return try AtomicFile(path: path, countLines: true) } catch { throw ValidationFailure(error.description) }
     }
 }

@@ -28,10 +28,12 @@ struct Report: AsyncParsableCommand {
 
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
+    @OptionGroup var inputFlags: InputFlags
+
     func run() async throws {
         let input: TraceInput
         do {
-            input = try TraceInput(path: file, populate: true)
+            input = try inputFlags.open(file, populate: true)
         } catch {
             throw ValidationFailure(error.description)
         }
@@ -50,9 +52,9 @@ struct Report: AsyncParsableCommand {
         }
         let table = source.table(keys: keys, children: !noChildren)
         switch format {
-        case .table: print(HotspotReport.text(table, limit: limit, title: file), terminator: "")
-        case .csv: print(HotspotReport.csv(table, limit: limit), terminator: "")
-        case .json: print(HotspotReport.json(table, limit: limit))
+        case .table: printSafe(HotspotReport.text(table, limit: limit, title: file), terminator: "")
+        case .csv: printSafe(HotspotReport.csv(table, limit: limit), terminator: "")
+        case .json: printSafe(HotspotReport.json(table, limit: limit))
         }
     }
 }

@@ -30,6 +30,8 @@ struct Stat: AsyncParsableCommand {
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
+    @OptionGroup var inputFlags: InputFlags
+
     func validate() throws {
         if file == nil, command.isEmpty {
             throw ValidationError("give a FILE to summarize, or `-- COMMAND [ARGS]` to count a command")
@@ -45,7 +47,7 @@ struct Stat: AsyncParsableCommand {
         guard let file else { return }
         let summary: TraceSummary
         do {
-            summary = try await TraceInput(path: file, populate: true).summarize()
+            summary = try await inputFlags.open(file, populate: true).summarize()
         } catch {
             // `tracetui stat ls`: the user probably meant to count a command.
             let hint = !FileManager.default.fileExists(atPath: file) && CountedCommand.resolve(file) != nil
@@ -53,8 +55,8 @@ struct Stat: AsyncParsableCommand {
             throw ValidationFailure(error.description + hint)
         }
         switch format {
-        case .text: print(SummaryReport.text(summary, source: file), terminator: "")
-        case .json: print(SummaryReport.json(summary, source: file))
+        case .text: printSafe(SummaryReport.text(summary, source: file), terminator: "")
+        case .json: printSafe(SummaryReport.json(summary, source: file))
         }
     }
 
@@ -64,7 +66,7 @@ struct Stat: AsyncParsableCommand {
         do {
             counts = try CountedCommand.run(command)
         } catch {
-            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            FileHandle.standardError.write(Data(SafeText.terminal("Error: \(error.description)\n").utf8))
             // A shell's codes: 127 not found, 126 found but not executable.
             if case .notFound = error { throw ExitCode(127) }
             if case .notExecutable = error { throw ExitCode(126) }
@@ -73,12 +75,14 @@ struct Stat: AsyncParsableCommand {
         let text = format == .json ? PerfStatReport.json(counts) + "\n" : PerfStatReport.text(counts)
         if let output {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+                let file = try AtomicFile(path: output)
+                file.write(SafeText.terminal(text))
+                try file.commit()
             } catch {
-                throw ValidationFailure("\(output): \(error.localizedDescription)")
+                throw ValidationFailure(error.description)
             }
         } else {
-            FileHandle.standardError.write(Data(text.utf8))
+            FileHandle.standardError.write(Data(SafeText.terminal(text).utf8))
         }
         if counts.exitStatus != 0 { throw ExitCode(counts.exitStatus) }
     }

@@ -11,8 +11,9 @@ enum SummaryReport {
         line("events", String(s.events))
         line("first", s.firstTimestamp.map { TimeFormat.timestamp($0, clock: s.clock) } ?? "-")
         line("last", s.lastTimestamp.map { TimeFormat.timestamp($0, clock: s.clock) } ?? "-")
-        if let f = s.firstTimestamp, let l = s.lastTimestamp {
-            line("duration", TimeFormat.duration(nanoseconds: l - f, clock: s.clock))
+        // From the earliest to the latest time: an unsorted log's first line is not always its earliest.
+        if let d = s.duration {
+            line("duration", TimeFormat.duration(nanoseconds: d, clock: s.clock))
         }
         line("lost events", "\(s.lostEvents)" + (s.overwritten > 0 ? " (\(s.overwritten) overwritten in the ring buffer, \(s.lostInLines) in LOST lines)" : ""))
         line("unparsed lines", String(s.unparsed))
@@ -50,15 +51,23 @@ enum SummaryReport {
             w.key("unparsed"); w.number(s.unparsed)
             w.key("torn_lines"); w.number(s.tornLines)
             w.key("stack_traces"); w.number(s.stackBlocks)
+            // Numbers in the clock's unit (seconds, counter ticks, or µs for latency-format logs): never `0us`.
             w.key("first_timestamp")
-            if let f = s.firstTimestamp { w.raw(TimeFormat.timestamp(f, clock: s.clock)) } else { w.null() }
+            if let f = s.firstTimestamp { w.raw(jsonTime(f, s.clock)) } else { w.null() }
             w.key("last_timestamp")
-            if let l = s.lastTimestamp { w.raw(TimeFormat.timestamp(l, clock: s.clock)) } else { w.null() }
+            if let l = s.lastTimestamp { w.raw(jsonTime(l, s.clock)) } else { w.null() }
+            w.key("duration_ns")
+            if let d = s.duration { w.raw(String(d)) } else { w.null() }
             w.key("clock"); w.string(s.clock == .counter ? "counter" : s.clock == .relativeMicroseconds ? "latency-us" : "seconds")
         }
         w.endObject()
         return w.text
     }
+}
+
+/// A time as a JSON number in its clock's unit.
+private func jsonTime(_ value: Int64, _ clock: TimestampClock) -> String {
+    clock == .relativeMicroseconds ? String(value / 1000) : TimeFormat.timestamp(value, clock: clock)
 }
 
 extension String {

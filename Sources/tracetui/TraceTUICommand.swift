@@ -1,5 +1,7 @@
 import ArgumentParser
 import CBuildInfo
+import Foundation
+import TraceModel
 
 /// `tracetui`: the command line; each subcommand is a small struct that wires parts together.
 @main
@@ -16,4 +18,28 @@ struct TraceTUICommand: AsyncParsableCommand {
     /// The release, and the git commit the binary was built from.
     static let release = "0.13.0"
     static let version = "tracetui \(release) (commit \(String(cString: tracetui_git_commit())))"
+
+    /// ArgumentParser's own main, but error messages (which quote file names and trace text) are printed with
+    /// their control characters escaped (`SafeText`), never raw.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success {
+                    print(message)
+                } else {
+                    FileHandle.standardError.write(Data((SafeText.terminal(message) + "\n").utf8))
+                }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TraceCapture
 
 /// A small process of our own that outlives a killed capture: it waits for the capture's pid to end,
 /// then removes what a dead tracetui left (`tracetui cleanup --after-exit-of PID`). It runs in its own
@@ -26,10 +27,11 @@ enum Watchdog {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    /// Polls: the parent is not ours to wait for.
+    /// Polls: the parent is not ours to wait for. A zombie counts as gone: its parent may never reap it, and
+    /// its instance must not trace on until then.
     static func wait(for pid: Int32) {
         signal(SIGINT, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
-        while kill(pid, 0) == 0 || errno == EPERM { usleep(200_000) }
+        while TracetuiProcess.isLive(pid) { usleep(200_000) }
     }
 }

@@ -130,7 +130,7 @@ extension EndToEnd {
                 #expect(cleanup.status == 0, "cleanup: \(cleanup.stderr)")
             } else {
                 let outcome = try await session.shOutcome()
-                #expect(outcome.status == 0, "tracetui exited with \(outcome.status) after SIG\(signalName)")
+                #expect(outcome.status == 128 + number, "tracetui exited with \(outcome.status) after SIG\(signalName)")
                 expectRestored(outcome.modes)
             }
             #expect(!LiveTracing.instanceExists(pid: pid))

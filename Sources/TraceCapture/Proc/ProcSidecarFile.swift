@@ -42,9 +42,13 @@ public enum ProcSidecarFile {
     /// Writes every sample of a live session next to the trace it saved (`TRACE.proc`); returns the path.
     @discardableResult
     public static func save(_ history: ProcHistory, forTrace trace: String) throws(CaptureError) -> String {
-        let writer = try ProcSidecarWriter(path: ProcSidecar.path(forTrace: trace), pageSize: history.pageSize)
-        for sample in history.samples { writer.append(sample) }
-        return writer.path
+        // Whole or not at all, like the trace it sits beside.
+        let path = ProcSidecar.path(forTrace: trace)
+        let file = try AtomicFile(path: path)
+        file.write(ProcSidecar.header(pageSize: history.pageSize))
+        for sample in history.samples { file.write(ProcSidecar.encode(sample)) }
+        try file.commit()
+        return path
     }
 
     public static func load(path: String) -> ProcHistory? {

@@ -92,8 +92,8 @@ public enum DstatTable {
         for g in groups {
             for c in g.columns { w.key(csvName(g, c)); w.raw(decimal(c.value(rates))) }
         }
-        w.key("mem_used"); w.number(Int(sample.memory.used))
-        w.key("mem_available"); w.number(Int(sample.memory.available ?? 0))
+        w.key("mem_used"); w.number(Int(clamping: sample.memory.used))
+        w.key("mem_available"); w.number(Int(clamping: sample.memory.available ?? 0))
         w.key("load1"); w.raw(decimal(Double(sample.load.one) / 100))
         w.endObject()
         return w.text
@@ -107,6 +107,8 @@ public enum DstatTable {
     /// `12.34`: two decimals, no exponent (JSON and CSV readers take it as is).
     public static func decimal(_ v: Double) -> String {
         guard v.isFinite else { return "0" }
+        // Past Int64's hundredths (a counter that jumped by 2^64): Swift's shortest form, exponent and all.
+        guard abs(v) < 9e16 else { return "\(v)" }
         let hundredths = Int64((abs(v) * 100).rounded())
         let frac = hundredths % 100
         return (v < 0 && hundredths > 0 ? "-" : "") + "\(hundredths / 100)." + (frac < 10 ? "0" : "") + "\(frac)"
@@ -114,8 +116,9 @@ public enum DstatTable {
 
     static func seconds(_ ns: Int64) -> String {
         let ms = ns / 1_000_000
-        let frac = ms % 1000
-        return "\(ms / 1000)." + String(repeating: "0", count: 3 - String(frac).count) + "\(frac)"
+        let frac = abs(ms % 1000)
+        let sign = ms < 0 && ms > -1000 ? "-" : ""
+        return "\(sign)\(ms / 1000)." + String(repeating: "0", count: 3 - String(frac).count) + "\(frac)"
     }
 
     static func pad(_ s: String, _ width: Int) -> String { TextColumn<Void>.fit(s, width, .right) }

@@ -8,13 +8,14 @@ public struct MemInfo: Sendable, Equatable {
     /// As dstat and free(1) count it: what is neither free nor buffers nor page cache.
     public var used: UInt64 {
         let t = total ?? 0
-        let other = (free ?? 0) + (buffers ?? 0) + cache
+        // Saturating: a meminfo read wrong (or fuzzed) must not trap on the sum.
+        let other = (free ?? 0).saturatingAdd(buffers ?? 0).saturatingAdd(cache)
         return t > other ? t - other : 0
     }
 
     /// Page cache plus reclaimable slab, less shared memory (which cannot be dropped).
     public var cache: UInt64 {
-        let c = (cached ?? 0) + (reclaimable ?? 0)
+        let c = (cached ?? 0).saturatingAdd(reclaimable ?? 0)
         let s = shmem ?? 0
         return c > s ? c - s : c
     }
@@ -39,7 +40,10 @@ public struct MemInfo: Sendable, Equatable {
         text.forEachLine { t in
             guard t.count >= 2, let raw = text.uint(t[1]) else { return }
             // Values are in kB unless the line has no unit (HugePages_* counts, which we skip).
-            let v = t.count >= 3 ? raw * 1024 : raw
+            // A kB count past UInt64's bytes is no reading: the line is skipped.
+            let (bytes, overflow) = raw.multipliedReportingOverflow(by: 1024)
+            if t.count >= 3, overflow { return }
+            let v = t.count >= 3 ? bytes : raw
             let k = t[0]
             if text.token(k, is: "MemTotal:") { m.total = v }
             else if text.token(k, is: "MemFree:") { m.free = v }
@@ -53,5 +57,13 @@ public struct MemInfo: Sendable, Equatable {
             else if text.token(k, is: "SwapFree:") { m.swapFree = v }
         }
         return m
+    }
+}
+
+extension UInt64 {
+    /// `self + other`, held at UInt64.max instead of trapping.
+    func saturatingAdd(_ other: UInt64) -> UInt64 {
+        let (v, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : v
     }
 }

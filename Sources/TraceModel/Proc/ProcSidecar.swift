@@ -70,7 +70,8 @@ public enum ProcSidecar {
                 first = false
                 valid = text.string(t[0]) == magic
                 for k in t.dropFirst() where text.token(k, hasPrefix: "pagesize=") {
-                    out.pageSize = Int(text.uint(k.dropFirst(9)) ?? 4096)
+                    // A page size no machine has (0, past Int) keeps the default.
+                    out.pageSize = text.uint(k.dropFirst(9)).flatMap { Int(exactly: $0) }.flatMap { $0 > 0 ? $0 : nil } ?? 4096
                 }
                 return
             }
@@ -80,9 +81,10 @@ public enum ProcSidecar {
             if kind == UInt8(ascii: "T") {
                 if let c = current { out.samples.append(c) }
                 var s = ProcSample()
+                // Times past Int64 are read as 0, like a missing one.
                 if t.count >= 3 {
-                    s.monotonic = Int64(text.uint(t[1]) ?? 0)
-                    s.realtime = Int64(text.uint(t[2]) ?? 0)
+                    s.monotonic = Int64(exactly: text.uint(t[1]) ?? 0) ?? 0
+                    s.realtime = Int64(exactly: text.uint(t[2]) ?? 0) ?? 0
                 }
                 current = s
                 return
@@ -92,7 +94,11 @@ public enum ProcSidecar {
             case UInt8(ascii: "c"):
                 var c = CPUTimes()
                 c.fields = nums(2)
-                if text.token(t[1], is: "-1") { s.stat.total = c } else { s.stat.cpus.append((Int(text.uint(t[1]) ?? 0), c)) }
+                if text.token(t[1], is: "-1") {
+                    s.stat.total = c
+                } else if let id = text.uint(t[1]).flatMap({ Int(exactly: $0) }) {
+                    s.stat.cpus.append((id, c))
+                }
             case UInt8(ascii: "s"):
                 let v = nums(1) + [0, 0, 0, 0, 0]
                 (s.stat.contextSwitches, s.stat.interrupts, s.stat.forks, s.stat.procsRunning, s.stat.procsBlocked)
@@ -109,7 +115,7 @@ public enum ProcSidecar {
                 s.nets.append(n)
             case UInt8(ascii: "l"):
                 let v = nums(1) + [0, 0, 0, 0, 0]
-                s.load.one = Int(v[0]); s.load.five = Int(v[1]); s.load.fifteen = Int(v[2])
+                s.load.one = Int(clamping: v[0]); s.load.five = Int(clamping: v[1]); s.load.fifteen = Int(clamping: v[2])
                 s.load.running = v[3]; s.load.total = v[4]
             case UInt8(ascii: "v"):
                 s.vm.fields = nums(1)
@@ -117,12 +123,13 @@ public enum ProcSidecar {
                 let v = nums(2)
                 var p = Pressure()
                 if v.count >= 4 {
-                    p.some.avg10 = Int(v[0]); p.some.avg60 = Int(v[1]); p.some.avg300 = Int(v[2])
+                    p.some.avg10 = Int(clamping: v[0]); p.some.avg60 = Int(clamping: v[1]); p.some.avg300 = Int(clamping: v[2])
                     p.some.totalMicroseconds = v[3]
                 }
                 if v.count >= 8 {
                     var f = Pressure.Line()
-                    f.avg10 = Int(v[4]); f.avg60 = Int(v[5]); f.avg300 = Int(v[6]); f.totalMicroseconds = v[7]
+                    f.avg10 = Int(clamping: v[4]); f.avg60 = Int(clamping: v[5]); f.avg300 = Int(clamping: v[6])
+                    f.totalMicroseconds = v[7]
                     p.full = f
                 }
                 var all = s.pressure ?? [:]
@@ -131,7 +138,7 @@ public enum ProcSidecar {
             case UInt8(ascii: "K"):
                 // CPU numbers may be -1 (a task's counters): read the sign by hand.
                 let cpus = t.dropFirst().map { k in
-                    text.token(k, hasPrefix: "-") ? -Int(text.uint(k.dropFirst()) ?? 0) : Int(text.uint(k) ?? 0)
+                    text.token(k, hasPrefix: "-") ? -Int(clamping: text.uint(k.dropFirst()) ?? 0) : Int(clamping: text.uint(k) ?? 0)
                 }
                 s.counters = CounterReading(events: [], cpus: cpus)
             case UInt8(ascii: "k"):

@@ -45,8 +45,8 @@ public struct ProcStat: Sendable, Equatable {
                 c.fields = t.dropFirst().prefix(10).map { text.uint($0) ?? 0 }
                 if t[0].count == 3 {
                     s.total = c
-                } else if let id = text.uint(t[0].dropFirst(3)) {
-                    s.cpus.append((Int(id), c))
+                } else if let id = text.uint(t[0].dropFirst(3)), let cpu = Int(exactly: id) {
+                    s.cpus.append((cpu, c))
                 }
             } else if t.count >= 2 {
                 let v = text.uint(t[1]) ?? 0

@@ -74,12 +74,18 @@ public struct ProcText {
             if seenDot {
                 if fracDigits < 2 { frac = frac * 10 + d; fracDigits += 1 }
             } else {
-                whole = whole * 10 + d
+                // More digits than an Int holds: not a number this parser gives (the field reads as absent).
+                let (m, o1) = whole.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(d)
+                guard !o1, !o2 else { return nil }
+                whole = a
             }
         }
         guard any else { return nil }
         while fracDigits < 2 { frac *= 10; fracDigits += 1 }
-        return whole * 100 + frac
+        let (h, o1) = whole.multipliedReportingOverflow(by: 100)
+        let (v, o2) = h.addingReportingOverflow(frac)
+        return o1 || o2 ? nil : v
     }
 }
 

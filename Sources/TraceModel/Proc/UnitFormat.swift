@@ -11,7 +11,8 @@ public enum UnitFormat {
 
     /// A percentage as an integer, `0`…`100`.
     public static func percent(_ value: Double) -> String {
-        String(Int(max(0, min(100, value)).rounded()))
+        guard value.isFinite else { return "0" }
+        return String(Int(max(0, min(100, value)).rounded()))
     }
 
     static func scaled(_ value: Double, width: Int, base: Double, units: [String]) -> String {
@@ -31,6 +32,8 @@ public enum UnitFormat {
             let tenths = Int((v * 10).rounded())
             if tenths < 100 { return "\(tenths / 10).\(tenths % 10)\(units[u])" }
         }
+        // Past the last unit (a counter that jumped by 2^64): the largest the column can say.
+        guard v < 1e15 else { return String(repeating: "9", count: digits) + units[u] }
         return "\(Int(v.rounded()))\(units[u])"
     }
 }

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Builds the fuzz targets (Fuzz/FuzzTargets.swift + TraceModel's sources, -sanitize=fuzzer,address, -O) and runs
+# each for SECONDS (default 60), seeded from ../shared/samples (or $TRACETUI_SAMPLES) and Fuzz/seeds.
+#   Fuzz/run.sh [SECONDS] [TARGET...]      TARGET: ftrace funcgraph tracecmd perfscript uftrace chrome folded
+#                                          proc sidecar filter regex tracedat (default: all)
+# Prints one line per target: executions, crashes, peak RSS. Crashes are kept in .build-fuzz/crashes/TARGET.
+# The bound every target runs under: -rss_limit_mb=2048 and -malloc_limit_mb=1024 (one allocation over 1 GB
+# is reported as a crash), inputs up to 16 KB (4 KB for filters and regexes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+all=(ftrace funcgraph tracecmd perfscript uftrace chrome folded proc sidecar filter regex tracedat)
+targets=("$@")
+((${#targets[@]})) || targets=("${all[@]}")
+samples=${TRACETUI_SAMPLES:-../shared/samples}
+[[ -d $samples ]] || samples=/work/shared/samples
+out=.build-fuzz
+bin=$out/tracetui-fuzz
+mkdir -p "$out/CByteScan" "$out/crashes"
+
+sources=$(find Sources/TraceModel Fuzz -name '*.swift' | sort)
+if [[ ! -x $bin ]] || [[ -n $(find $sources Sources/CByteScan -newer "$bin" | head -1) ]]; then
+    cat >"$out/CByteScan/module.modulemap" <<MAP
+module CByteScan { header "$PWD/Sources/CByteScan/include/byte_scan.h" export * }
+MAP
+    echo "building $bin (release, fuzzer + address sanitizer)..."
+    # From a copy: the compiler's batch jobs read the files at different times, and an edit in between would
+    # build a binary whose files disagree on a type's layout.
+    rm -rf "$out/src" && mkdir -p "$out/src"
+    cp $sources "$out/src/"
+    rm -f "$bin"
+    swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name TraceModel -I "$out/CByteScan" \
+        "$out"/src/*.swift -o "$bin" 2>&1 | grep -v "Cannot export local symbol" || true
+    [[ -x $bin ]] || { echo "fuzz build failed"; exit 1; }
+fi
+
+# trace.dat goes through libtracecmd from C (CTraceDat, the code replay uses): its own small binary.
+datbin=$out/tracedat-fuzz
+if [[ ! -x $datbin ]] || [[ -n $(find Fuzz/tracedat_fuzz.c Sources/CTraceDat -newer "$datbin" | head -1) ]]; then
+    # shellcheck disable=SC2046
+    clang -O1 -g -fsanitize=fuzzer,address -I Sources/CTraceDat/include $(pkg-config --cflags libtracecmd) \
+        Fuzz/tracedat_fuzz.c Sources/CTraceDat/trace_dat.c $(pkg-config --libs libtracecmd) -o "$datbin" 2>&1 \
+        | grep -v "Cannot export local symbol" || true
+    [[ -x $datbin ]] || { echo "trace.dat fuzz build failed"; exit 1; }
+fi
+
+# Seeds per target: which sample folders and seed files feed it.
+seed_dirs() {
+    case $1 in
+    ftrace) echo "$samples/events $samples/latency $samples/function $samples/systrace Fuzz/seeds/ftrace" ;;
+    funcgraph) echo "$samples/function_graph Fuzz/seeds/funcgraph" ;;
+    tracecmd) echo "$samples/trace-cmd-report" ;;
+    perfscript) echo "$samples/perf-script Fuzz/seeds/perfscript" ;;
+    uftrace) echo "Fuzz/seeds/uftrace" ;;
+    chrome) echo "Fuzz/seeds/chrome" ;;
+    folded) echo "$samples/folded Fuzz/seeds/folded" ;;
+    proc) echo "Tests/ProcFixtures Fuzz/seeds/proc" ;;
+    sidecar) echo "Fuzz/seeds/sidecar" ;;
+    filter) echo "Fuzz/seeds/filter" ;;
+    regex) echo "Fuzz/seeds/regex" ;;
+    tracedat) echo "Tests/Fixtures" ;;
+    esac
+}
+
+status=0
+for t in "${targets[@]}"; do
+    corpus=$out/corpus/$t
+    mkdir -p "$corpus"
+    # Seeds are cut to the input size the fuzzer works with; the copies live in the corpus folder.
+    for d in $(seed_dirs "$t"); do
+        [[ -d $d ]] || continue
+        find "$d" -type f ! -name '*.md' | while read -r f; do
+            head -c "$([[ $t == tracedat ]] && echo 262144 || echo 16384)" "$f" >"$corpus/seed-$(echo "$f" | md5sum | cut -c1-12)"
+        done
+    done
+    log=$out/$t.log
+    # A filter or a regex is typed: 4 KB is far past what anyone types, and keeps the fuzzer on structure.
+    # Text inputs up to 16 KB: a reader's faults are in a line or a few, and small inputs run 50 times as often.
+    max_len=16384
+    [[ $t == filter || $t == regex ]] && max_len=4096
+    # SWIFT_BACKTRACE off: Swift's crash handler reads memory ASan has poisoned and hides the trap's message.
+    target_bin=$bin malloc_limit=1024
+    if [[ $t == tracedat ]]; then
+        # libtracecmd callocs what a damaged header says (3.6 GB seen): lazily mapped, so the bound that matters
+        # there is the resident one.
+        target_bin=$datbin malloc_limit=8192 max_len=262144
+    fi
+    # libtracecmd leaks what it allocated for a damaged file (1.7 GB seen, on its error path): not ours to free,
+    # so leak reports are off for that target only.
+    leaks=1
+    [[ $t == tracedat ]] && leaks=0
+    SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$target_bin" "$corpus" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=2048 \
+        -malloc_limit_mb=$malloc_limit -detect_leaks=$leaks -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
+        >"$log" 2>&1 || { status=1; echo "$t: CRASH (see $log and $out/crashes/)"; }
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+    printf '%-11s %12s execs  peak %5s MB  %s\n' "$t" "${execs:-?}" "${rss:-?}" \
+        "$(grep -c '^==.*ERROR\|^SUMMARY' "$log" || true) sanitizer reports"
+done
+exit $status
