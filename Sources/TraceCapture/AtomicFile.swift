@@ -45,21 +45,29 @@ public final class AtomicFile {
 
     /// Appends bytes; a failure is kept (see `failure`) and reported by `commit`.
     public func write(_ bytes: UnsafeRawBufferPointer) {
-        guard failure == 0, !done, var p = bytes.baseAddress else { return }
+        guard failure == 0, !done else { return }
         let start = bytesWritten
-        defer { if countLines { countWholeLines(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytesWritten - start)]), at: start) } }
+        let (written, error) = Self.writeAll(fd, bytes)
+        bytesWritten += written
+        failure = error
+        if countLines { countWholeLines(UnsafeRawBufferPointer(rebasing: bytes[0..<written]), at: start) }
+    }
+
+    /// Writes all of `bytes` to `fd`, again after a short write or EINTR; the bytes written, and the error that
+    /// stopped it (0: none).
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, error: Int32) {
+        guard var p = bytes.baseAddress else { return (0, 0) }
         var left = bytes.count
         while left > 0 {
             let n = Glibc.write(fd, p, left)
             if n < 0 {
                 if errno == EINTR { continue }
-                failure = errno
-                return
+                return (bytes.count - left, errno)
             }
             p += n
             left -= n
-            bytesWritten += n
         }
+        return (bytes.count, 0)
     }
 
     private func countWholeLines(_ written: UnsafeRawBufferPointer, at offset: Int) {

@@ -36,19 +36,10 @@ public final class ExportFile {
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) {
-        guard failure == 0, var p = bytes.baseAddress else { return }
-        var left = bytes.count
-        while left > 0 {
-            let n = Glibc.write(fd, p, left)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-                return
-            }
-            p += n
-            left -= n
-            bytesWritten += n
-        }
+        guard failure == 0 else { return }
+        let (written, error) = AtomicFile.writeAll(fd, bytes)
+        bytesWritten += written
+        failure = error
     }
 
     public func write(_ text: String) {
