@@ -4,6 +4,9 @@
 #   Fuzz/run.sh [SECONDS] [TARGET...]      TARGET: ftrace funcgraph tracecmd perfscript uftrace chrome folded
 #                                          proc sidecar filter regex tracedat (default: all)
 # Prints one line per target: executions, crashes, peak RSS. Crashes are kept in .build-fuzz/crashes/TARGET.
+# FUZZ_RUNS=N (with FUZZ_SEED, default 1): N mutations per target from a fixed seed instead of a time: the
+# same inputs every time, as CI's smoke needs. FUZZ_DAT_RUNS=N does the same for tracedat alone (0: its seeds
+# only — libtracecmd itself crashes on some damaged headers, in tracecmd_open_fd's error path).
 # The bound every target runs under: -rss_limit_mb=2048 and -malloc_limit_mb=1024 (one allocation over 1 GB
 # is reported as a crash), inputs up to 16 KB (4 KB for filters and regexes).
 set -euo pipefail
@@ -90,7 +93,11 @@ for t in "${targets[@]}"; do
     # so leak reports are off for that target only.
     leaks=1
     [[ $t == tracedat ]] && leaks=0
-    SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$target_bin" "$corpus" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=2048 \
+    limit=(-max_total_time="$seconds")
+    runs=${FUZZ_RUNS:-}
+    [[ $t == tracedat && -n ${FUZZ_DAT_RUNS:-} ]] && runs=$FUZZ_DAT_RUNS
+    [[ -n $runs ]] && limit=(-runs="$runs" -seed="${FUZZ_SEED:-1}")
+    SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$target_bin" "$corpus" "${limit[@]}" -max_len=$max_len -rss_limit_mb=2048 \
         -malloc_limit_mb=$malloc_limit -detect_leaks=$leaks -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
         >"$log" 2>&1 || { status=1; echo "$t: CRASH (see $log and $out/crashes/)"; }
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
