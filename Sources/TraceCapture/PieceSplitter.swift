@@ -41,30 +41,27 @@ public enum PieceSplitter {
 
     /// The first line after `from` that is a `perf script` sample header (not indented with a tab).
     static func nextSampleHeader(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int {
-        let n = bytes.count
-        var i = from
-        while i < n {
-            while i < n, bytes[i] != 0x0A { i += 1 }
-            i += 1
-            guard i < n else { return n }
+        nextLineStart(bytes, after: from) { i in
             var e = i
-            while e < n, bytes[e] != 0x0A { e += 1 }
-            if bytes[i] != 0x09, PerfSampleHeader(bytes: UnsafeRawBufferPointer(rebasing: bytes[i..<e])) != nil {
-                return i
-            }
+            while e < bytes.count, bytes[e] != 0x0A { e += 1 }
+            return bytes[i] != 0x09 && PerfSampleHeader(bytes: UnsafeRawBufferPointer(rebasing: bytes[i..<e])) != nil
         }
-        return n
     }
 
     /// The first line start at or after `from` that is not a stack continuation.
     static func nextRowStart(_ bytes: UnsafeRawBufferPointer, from: Int) -> Int {
+        nextLineStart(bytes, after: from) { !isStackContinuation(bytes, at: $0) }
+    }
+
+    /// The start of the first line after the one holding `from` for which `accept` holds (the end when none).
+    private static func nextLineStart(_ bytes: UnsafeRawBufferPointer, after from: Int, accept: (Int) -> Bool) -> Int {
         let n = bytes.count
         var i = from
         while i < n {
             while i < n, bytes[i] != 0x0A { i += 1 }
             i += 1
             guard i < n else { return n }
-            if !isStackContinuation(bytes, at: i) { return i }
+            if accept(i) { return i }
         }
         return n
     }

@@ -130,41 +130,41 @@ public struct TraceInput: Sendable {
     }
 
     /// Decodes on a thread of its own and parses the text blocks as they come (progress: the share of records
-    /// is not known ahead, so the file's bytes are reported only at the end).
+    /// is not known ahead; the text is about twice the file, an estimate until the end).
     private func parseTraceDat(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
                                consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
         let parser = PieceParser(tracer: nil, keepRows: keepRows)
-        var pending: Task<ParsedPiece, Never>?
         var textDone = 0
-        do {
-            for try await block in TraceDatReader.blocks(path: path) {
-                let parsing = Task.detached { parser.parse(block, range: 0..<block.bytes.count) }
-                if let previous = pending {
-                    let piece = await previous.value
-                    // The text is about twice the file: an estimate until the end.
-                    textDone += piece.byteCount
-                    await consume(piece, min(byteCount - 1, textDone / 2))
-                }
-                pending = parsing
-            }
-        } catch let error as CaptureError {
-            throw error
-        } catch {
-            throw CaptureError("\(path): \(error)")
+        try await parseBlocks(TraceDatReader.blocks(path: path), parse: { parser.parse($0, range: 0..<$0.bytes.count) }) {
+            piece, isLast in
+            textDone += piece.byteCount
+            await consume(piece, isLast ? self.byteCount : min(self.byteCount - 1, textDone / 2))
         }
-        if let last = pending { await consume(await last.value, byteCount) }
     }
 
-    /// Runs `perf script` on the file and parses its text blocks as they stream in, the next block decoding while
-    /// the previous one parses (progress: the file's bytes are reported only at the end).
+    /// Runs `perf script` on the file and parses its text blocks as they stream in (progress: the file's bytes
+    /// are reported only at the end).
     private func parsePerfData(keepRows: Bool, isolation: isolated (any Actor)? = #isolation,
                                consume: (ParsedPiece, Int) async -> Void) async throws(CaptureError) {
         let parser = PerfScriptParser(keepRows: keepRows)
+        try await parseBlocks(PerfDataReader.blocks(path: path), parse: { parser.parse($0, range: 0..<$0.bytes.count) }) {
+            piece, isLast in
+            await consume(piece, isLast ? self.byteCount : self.byteCount - 1)
+        }
+    }
+
+    /// Parses each block of `blocks` on a task of its own while the next one is decoded, handing the pieces to
+    /// `each` in order (the last one marked as such).
+    private func parseBlocks<Block: Sendable>(_ blocks: AsyncThrowingStream<Block, Error>,
+                                              isolation: isolated (any Actor)? = #isolation,
+                                              parse: @escaping @Sendable (Block) -> ParsedPiece,
+                                              each: (ParsedPiece, _ isLast: Bool) async -> Void)
+        async throws(CaptureError) {
         var pending: Task<ParsedPiece, Never>?
         do {
-            for try await block in PerfDataReader.blocks(path: path) {
-                let parsing = Task.detached { parser.parse(block, range: 0..<block.bytes.count) }
-                if let previous = pending { await consume(await previous.value, byteCount - 1) }
+            for try await block in blocks {
+                let parsing = Task.detached { parse(block) }
+                if let previous = pending { await each(await previous.value, false) }
                 pending = parsing
             }
         } catch let error as CaptureError {
@@ -172,7 +172,7 @@ public struct TraceInput: Sendable {
         } catch {
             throw CaptureError("\(path): \(error)")
         }
-        if let last = pending { await consume(await last.value, byteCount) }
+        if let last = pending { await each(await last.value, true) }
     }
 
     /// Inflates and parses at the same time: the next block decompresses while the previous one parses.
