@@ -5,6 +5,8 @@
 # same run: `tracetui replay SAMPLE`, `htop` (its default 1.5 s refresh) and `top -d 3`; with root also the live
 # viewer, `sudo tracetui` (default events), on whatever the machine is doing meanwhile (its event rate is said).
 # Usage: Benchmarks/idle-cost.sh [SECS] [SAMPLE]   (defaults: 60, the bundled demo trace)
+# SLEEPERS=N starts N loads that sleep 0.4 ms in a loop (python3): each adds ~3-6 k scheduler events a second, so
+# that the live viewer is measured at a desktop's 5-10 k events/s on an otherwise quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-60}
@@ -16,7 +18,11 @@ export TERM=xterm-256color
 SESSION=idle-cost-$$
 names=()
 pids=()
-cleanup() { tmux kill-session -t "$SESSION" 2>/dev/null || true; }
+loads=()
+cleanup() {
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+    for p in "${loads[@]}"; do kill "$p" 2>/dev/null || true; done
+}
 trap cleanup EXIT
 
 # Starts "$2…" in a new tmux window named $1 and records the pid of the program itself (not the shell).
@@ -50,6 +56,11 @@ start replay "$BIN" replay "$SAMPLE"
 command -v htop >/dev/null && start htop htop
 command -v top >/dev/null && start top top -d 3
 if [ "$(id -u)" = 0 ] && [ -d /sys/kernel/tracing/instances ]; then start live "$BIN"; fi
+for _ in $(seq 1 "${SLEEPERS:-0}"); do
+    python3 -c 'import time
+while True: time.sleep(0.0004)' &
+    loads+=($!)
+done
 sleep "$WARM"
 declare -a before
 for i in "${!pids[@]}"; do before[$i]=$(oncpu "${pids[$i]}"); done

@@ -9,6 +9,8 @@
 
 #include <locale.h>
 #include <wchar.h>
+#include <string.h>
+#include <langinfo.h>
 #if __has_include(<ncursesw/curses.h>)
 #include <ncursesw/curses.h>
 #else
@@ -46,5 +48,17 @@ static inline int tui_set_escdelay(int ms) { return set_escdelay(ms); }
 /* glibc declares wcwidth only under _XOPEN_SOURCE, which the Glibc module is built without. */
 extern int wcwidth(wchar_t c);
 static inline int tui_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
+
+/* tiparm is variadic, which Swift cannot call. NULL for a capability the terminal lacks. */
+static inline const char *tui_tiparm1(const char *cap, int a) {
+    return (cap && cap != (const char *)-1) ? tiparm(cap, a) : NULL;
+}
+static inline const char *tui_tiparm2(const char *cap, int a, int b) {
+    return (cap && cap != (const char *)-1) ? tiparm(cap, a, b) : NULL;
+}
+static inline int tui_codeset_is_utf8(void) {
+    const char *c = nl_langinfo(CODESET);
+    return c && (strcmp(c, "UTF-8") == 0 || strcmp(c, "utf8") == 0);
+}
 
 #endif

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include "fastformat.h"
+#include "cpu_reader.h"
 
 /* Where formatted lines go: a block of bytes the Swift side owns. When fewer than `reserve` bytes are
    left, `flush` is called (from inside the iteration) so Swift can hand the block to the parser and give
@@ -190,7 +191,7 @@ static inline int tt_sink_record(struct tep_event *event, struct tep_record *rec
 typedef int (*tt_record_callback)(struct tep_event *, struct tep_record *, int, void *);
 static inline tt_record_callback tt_sink_callback(void) { return tt_sink_record; }
 
-static inline int tt_iterate(struct tep_handle *tep, struct tracefs_instance *instance, struct tt_sink *sink) {
-    return tracefs_iterate_raw_events(tep, instance, NULL, 0, tt_sink_record, sink);
+static inline long tt_drain(struct tt_cpu_reader *reader, struct tt_sink *sink) {
+    return tt_cpu_reader_drain(reader, tt_sink_record, sink);
 }
 #endif

@@ -15,7 +15,8 @@ extension TerminalScreen {
         for definition in pens.pairs {
             init_pair(definition.pair, definition.foreground, definition.background)
         }
-        // Cells whose pair number stays the same but whose colours changed would otherwise not be resent.
-        clearok(tui_stdscr(), true)
+        encoder = FrameEncoder(codes: .terminfo(pens: pens, colorCount: colorCount, defaultColors: hasDefaultColors))
+        // Every cell in its new colours.
+        previous = nil
     }
 }

@@ -21,8 +21,13 @@ public final class TerminalScreen: TerminalDevice {
     public let colorCount: Int
     /// The canvas last shown: `present` sends only what differs from it (nil: repaint everything).
     var previous: Canvas?
-    /// The wide characters of the run being drawn, kept between frames so drawing allocates nothing.
-    var run: [wchar_t] = []
+    /// The bytes of the frame being sent, kept between frames so drawing allocates nothing.
+    var frame: [UInt8] = []
+    /// Turns canvases into this terminal's escape sequences (set with the theme).
+    var encoder = FrameEncoder(codes: .ansi())
+    /// Where frames are written; ncurses writes to the same terminal through `outputFile` (flushed first).
+    let outputFD: Int32
+    let outputFile: UnsafeMutablePointer<FILE>
     /// Frames that changed something on the terminal (for tests and the benchmark).
     public internal(set) var presented = 0
     /// Wakes `waitForKeys` from other threads, and on SIGWINCH.
@@ -32,8 +37,11 @@ public final class TerminalScreen: TerminalDevice {
     /// The terminal's input, which `waitForKeys` polls beside the wake pipe.
     let inputFD: Int32
 
-    private init(colorCount: Int, hasDefaultColors: Bool, inputFD: Int32) {
+    private init(colorCount: Int, hasDefaultColors: Bool, inputFD: Int32, outputFD: Int32,
+                 outputFile: UnsafeMutablePointer<FILE>) {
         self.inputFD = inputFD
+        self.outputFD = outputFD
+        self.outputFile = outputFile
         self.colorCount = colorCount
         self.hasDefaultColors = hasDefaultColors
         let pipe = WakePipe()
@@ -60,7 +68,7 @@ public final class TerminalScreen: TerminalDevice {
         guard let outputFile = fdopen(output, "w"), let inputFile = fdopen(input, "r") else {
             throw TerminalError("tracetui cannot use the terminal: \(String(cString: strerror(errno)))")
         }
-        // Fully buffered: a frame leaves in a few large writes rather than one per cursor move.
+        // Fully buffered: what ncurses itself sends (modes, a clear) leaves in one write.
         setvbuf(outputFile, nil, _IOFBF, 1 << 16)
         guard newterm(term, outputFile, inputFile) != nil else {
             throw TerminalError("unknown terminal type '\(term)' (check TERM, or install ncurses-term)")
@@ -75,9 +83,6 @@ public final class TerminalScreen: TerminalDevice {
         cbreak()
         noecho()
         keypad(window, true)
-        // A followed stream scrolls: with idlok ncurses may send the terminal a scroll and the new lines instead of
-        // rewriting every row (its update finds rows that moved).
-        idlok(window, true)
         // No typeahead check during an update: ncurses would poll the input and flush its output in small writes
         // every few rows (a hundred system calls a frame); the run loop reads keys itself between frames.
         typeahead(-1)
@@ -97,7 +102,8 @@ public final class TerminalScreen: TerminalDevice {
             mousemask(TUI_BUTTON4_PRESSED | TUI_BUTTON5_PRESSED, nil)
             mouseinterval(0)
         }
-        let screen = TerminalScreen(colorCount: colorCount, hasDefaultColors: hasDefaultColors, inputFD: input)
+        let screen = TerminalScreen(colorCount: colorCount, hasDefaultColors: hasDefaultColors, inputFD: input,
+                                    outputFD: output, outputFile: outputFile)
         screen.setTheme(theme)
         // ncurses notes a resize in its SIGWINCH handler and reports it at the next read; chained, the signal
         // also ends a wait, so a resize redraws at once rather than at the next key.

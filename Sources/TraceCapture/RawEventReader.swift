@@ -1,8 +1,9 @@
 import CTracefs
 import Glibc
+import Synchronization
 import TraceModel
 
-/// Drains an instance's per-CPU raw ring buffers (`tracefs_iterate_raw_events`), writes each record as
+/// Drains an instance's per-CPU raw ring buffers (descriptors opened once, `tt_cpu_reader`), writes each record as
 /// an ftrace text line into `LiveBlock`s, and parses the new lines into pieces the store appends —
 /// so live rows are the same rows replay makes, and the bytes are a plain ftrace log when saved.
 ///
@@ -35,6 +36,8 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         return p
     }()
     private var block: LiveBlock
+    /// The per-CPU descriptors and page buffers, open from `init` to `close` (nil after).
+    private let cpus = Mutex<UnsafeMutablePointer<tt_cpu_reader>?>(nil)
     private var parsedEnd = 0
     private var ranges: [TextRange] = []
     public private(set) var events = 0
@@ -68,9 +71,11 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
             Unmanaged<RawEventReader>.fromOpaque(context!).takeUnretainedValue().tick() ? 1 : 0
         }
         attach()
+        cpus.withLock { $0 = tt_cpu_reader_open(instance.tep, instance.handle) }
     }
 
     deinit {
+        close()
         tt_sink_destroy(sink)
         sink.deallocate()
     }
@@ -94,8 +99,13 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         }
     }
 
-    /// Each drain opens and closes the per-CPU files itself: nothing to release.
-    public func close() {}
+    /// Closes the per-CPU files; a drain still running on another thread finishes first (the lock).
+    public func close() {
+        cpus.withLock { reader in
+            tt_cpu_reader_close(reader)
+            reader = nil
+        }
+    }
 
     /// Reads everything the kernel has now; returns the new text in order (empty when nothing came).
     public func drain(progress: (([TextRange]) -> Bool)?) -> [TextRange] {
@@ -107,7 +117,9 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         lastTick = ContinuousClock.now
         withoutActuallyEscaping(progress ?? { _ in false }) { handler in
             self.progress = handler
-            _ = tt_iterate(instance.tep, instance.handle, sink)
+            cpus.withLock { reader in
+                if let reader { _ = tt_drain(reader, sink) }
+            }
             self.progress = nil
         }
         parsePending()

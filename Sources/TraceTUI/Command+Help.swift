@@ -62,6 +62,7 @@ extension Command {
         case .toggleCallers: return "callchains: callers ↔ callees"
         case .showInStream: return "the entry's first line in the stream"
         case .showInTree: return "the function's first call in the call tree"
+        case .showLatency: return "latency: scheduling delay, syscalls, irq, block I/O"
         }
     }
 }

@@ -55,6 +55,11 @@ public struct StreamView: Sendable {
 
     public var isFiltering: Bool { filterExpression != nil }
 
+    /// The store rows the filter kept so far, ascending (nil without a filter), and whether its scan is done.
+    public func filteredRows(_ store: EventStore) -> (rows: [UInt32], complete: Bool)? {
+        filterExpression == nil ? nil : (filterScan.found, filterScan.isComplete(total: store.count))
+    }
+
     public func filterProgress(_ store: EventStore) -> (scanned: Int, total: Int)? {
         guard filterExpression != nil else { return nil }
         return (filterScan.scanned, store.count)

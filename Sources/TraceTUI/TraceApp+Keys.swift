@@ -72,6 +72,10 @@ extension TraceApp {
             return false
         case .emit(let effect): emit(effect)
         case .message(let text): say(text)
+        case .showRows(let rows):
+            mode = .browsing
+            showInStream(rows)
+            return false
         case .handled, .unhandled: break
         }
         return true

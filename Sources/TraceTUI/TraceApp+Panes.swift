@@ -33,6 +33,11 @@ extension TraceApp {
             return
         case .live:
             return
+        case .latency:
+            detail.close()
+            focus = .latency
+            if latency == nil { latency = LatencyView() }
+            return
         case .global, .hotspots, .flame:
             break
         }
@@ -59,7 +64,7 @@ extension TraceApp {
 
     /// Tab: between the stream and the call tree, carrying the time cursor across.
     mutating func switchPane() {
-        if focus == .hotspots || focus == .flame {
+        if focus == .hotspots || focus == .flame || focus == .latency {
             focus = .stream
             return
         }

@@ -68,6 +68,7 @@ extension TraceApp {
         case .hotspots: hotspots?.layout(in: l.main, ctx)
         case .flame: flame?.layout(in: l.main, ctx)
         case .system: panes.layout(in: l.main, ctx)
+        case .latency: latency?.layout(in: l.main, ctx)
         case .stream, .global, .live: break
         }
         if let rect = l.detail { detail.layout(in: rect, ctx) }
@@ -96,6 +97,7 @@ extension TraceApp {
         case .tree where tree != nil: tree?.render(into: &canvas, in: l.main, ctx)
         case .hotspots where hotspots != nil: hotspots?.render(into: &canvas, in: l.main, ctx)
         case .flame where flame != nil: flame?.render(into: &canvas, in: l.main, ctx)
+        case .latency where latency != nil: latency?.render(into: &canvas, in: l.main, ctx)
         case .hotspots, .flame: renderBuilding(into: &canvas, in: l.main)
         default: stream.render(into: &canvas, in: l.list, ctx)
         }
@@ -127,6 +129,7 @@ extension TraceApp {
         case .tree: if let tree { return tree.status(ctx, width: width) }
         case .hotspots: if let hotspots { return hotspots.status(ctx, width: width) }
         case .flame: if let flame { return flame.status(ctx, width: width) }
+        case .latency: if let latency { return latency.status(ctx, width: width) }
         case .stream, .system, .global, .live: break
         }
         if focus == .hotspots || focus == .flame {

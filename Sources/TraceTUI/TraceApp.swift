@@ -67,6 +67,9 @@ public struct TraceApp: Sendable {
     /// The hotspot table and the flame graph, built the first time one is shown (after loading).
     var hotspots: HotspotView?
     var flame: FlameView?
+    /// Key 6, and what its measuring jobs need between them (`TraceApp+Latency`).
+    var latency: LatencyView?
+    var latencyState = LatencyJobState()
     var hotspotSource: HotspotSource?
     /// Live: the snapshot generation the hotspot table and flame graph were last built from.
     var hotspotGeneration = -1
@@ -111,6 +114,7 @@ public struct TraceApp: Sendable {
             lastSaved = said
             say(said)
         case .notice(let text): say(text)
+        case .latency(let result): adoptLatency(result)
         }
         if let expiry = messageExpiry, self.now >= expiry {
             message = nil
@@ -118,6 +122,7 @@ public struct TraceApp: Sendable {
         }
         collectHotspotJobs()
         refreshHotspotsIfDue()
+        refreshLatencyIfDue()
         defer { pending.removeAll() }
         return pending
     }
@@ -129,6 +134,7 @@ public struct TraceApp: Sendable {
     public func nextDeadline() -> Duration? {
         var due = messageExpiry
         if let r = refreshDueAt { due = min(due ?? r, r) }
+        if let r = latencyDueAt { due = min(due ?? r, r) }
         if stream.isScanning(store) { due = now }
         return due
     }
@@ -161,6 +167,7 @@ public struct TraceApp: Sendable {
     public mutating func perform(_ command: Command) -> [Effect] {
         run(command)
         collectHotspotJobs()
+        refreshLatencyIfDue()
         defer { pending.removeAll() }
         return pending
     }
@@ -174,6 +181,9 @@ public struct TraceApp: Sendable {
             return
         case .emit(let effect):
             emit(effect)
+            return
+        case .showRows(let rows):
+            showInStream(rows)
             return
         case .unhandled: break
         }
@@ -209,6 +219,8 @@ public struct TraceApp: Sendable {
             open(.hotspots)
         case .showFlame:
             open(.flame)
+        case .showLatency:
+            open(.latency)
         case .showInStream:
             guard let row = hotspots?.firstStoreRow() else {
                 say("no line in the stream for this entry")
@@ -265,6 +277,7 @@ public struct TraceApp: Sendable {
         case .tree: return tree?.handle(command, ctx) ?? .unhandled
         case .hotspots: return hotspots?.handle(command, ctx) ?? .unhandled
         case .flame: return flame?.handle(command, ctx) ?? .unhandled
+        case .latency: return latency?.handle(command, ctx) ?? .unhandled
         case .system:
             // The panes follow the stream's cursor: what they leave (moving, searching) moves it.
             let outcome = panes.handle(command, ctx)

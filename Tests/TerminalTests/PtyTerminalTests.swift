@@ -57,13 +57,6 @@ struct PtyTerminalTests {
 
     enum PtyError: Error { case open }
 
-    /// What ncurses holds as on the terminal for row `y`.
-    static func readBack(_ y: Int32, width: Int32) -> String {
-        var cells = [wchar_t](repeating: 0, count: Int(width) + 1)
-        _ = mvwinnwstr(tui_curscr(), y, 0, &cells, width)
-        return String(String.UnicodeScalarView(cells.prefix { $0 != 0 }.compactMap { Unicode.Scalar(UInt32(bitPattern: $0)) }))
-    }
-
     @Test func presentsACanvasWritesOnlyWhatChangedReadsKeysAndWakes() async throws {
         setenv("TERM", "xterm-256color", 1)
         let hadLocale = getenv("LC_ALL").map { String(cString: $0) }
@@ -77,15 +70,20 @@ struct PtyTerminalTests {
             setlocale(LC_ALL, "C")
         }
         #expect(screen.width == 20 && screen.height == 6)
-        _ = pty.drain()
+        // What a terminal emulator on the master end would show.
+        var terminal = VTReplay(width: 20, height: 6)
+        terminal.feed(pty.drain())
 
         var canvas = Canvas(width: 20, height: 6)
         canvas.put("hello ─ wörld", x: 0, y: 1, role: .normal)
         canvas.put("status", x: 0, y: 5, role: .status)
         screen.present(canvas)
-        #expect(!pty.drain().isEmpty)
-        #expect(Self.readBack(1, width: 20) == "hello ─ wörld       ")
-        #expect(Self.readBack(5, width: 20).hasPrefix("status"))
+        let first = pty.drain()
+        #expect(!first.isEmpty)
+        terminal.feed(first)
+        #expect(terminal.row(1) == "hello ─ wörld       ")
+        #expect(terminal.row(5).hasPrefix("status"))
+        #expect(terminal.row(0) == String(repeating: " ", count: 20))
 
         // The same canvas again: not a byte reaches the terminal.
         let presented = screen.presented
@@ -98,7 +96,24 @@ struct PtyTerminalTests {
         screen.present(canvas)
         let small = pty.drain()
         #expect(!small.isEmpty && small.count < 24, "\(small.count) bytes for one cell")
-        #expect(Self.readBack(1, width: 20) == "hello ─ Wörld       ")
+        terminal.feed(small)
+        #expect(terminal.row(1) == "hello ─ Wörld       ")
+
+        // A status bar moved one row up and re-coloured: the old row is blanked, the new one drawn, in one write.
+        var next = Canvas(width: 20, height: 6)
+        next.put("hello ─ Wörld", x: 0, y: 1, role: .normal)
+        next.put("status", x: 0, y: 4, role: .selected)
+        screen.present(next)
+        terminal.feed(pty.drain())
+        #expect(terminal.row(4).hasPrefix("status") && terminal.row(5) == String(repeating: " ", count: 20))
+        #expect(terminal.row(1) == "hello ─ Wörld       ")
+
+        // After Ctrl-L the whole screen is cleared and drawn again.
+        screen.invalidate()
+        screen.present(next)
+        var fresh = VTReplay(width: 20, height: 6)
+        fresh.feed(pty.drain())
+        #expect(fresh.row(1) == "hello ─ Wörld       " && fresh.row(4).hasPrefix("status"))
 
         // Keys typed on the terminal come back as keys; a wake from another thread ends a wait with none.
         pty.type("jq")

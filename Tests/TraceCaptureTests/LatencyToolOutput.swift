@@ -25,7 +25,9 @@ enum LatencyToolOutput {
                     .replacingOccurrences(of: "ms", with: "").trimmingCharacters(in: .whitespaces))
             }
             guard let runtime = ms(cells[1]), let avg = ms(cells[3]), let max = ms(cells[4]) else { return nil }
-            return PerfSchedRow(comm: String(cells[0][..<colon]), id: String(cells[0][cells[0].index(after: colon)...]),
+            // A thread perf never learnt a comm for is named `:pid` (perf's placeholder): its comm is unknown.
+            let comm = String(cells[0][..<colon])
+            return PerfSchedRow(comm: comm.hasPrefix(":") ? "" : comm, id: String(cells[0][cells[0].index(after: colon)...]),
                                 runtimeMS: runtime, switches: switches, avgMS: avg, maxMS: max)
         }
     }

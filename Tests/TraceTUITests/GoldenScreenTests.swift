@@ -21,6 +21,9 @@ struct GoldenScreenTests {
         ("system-table", { await Self.app(SystemPanesAppTests.app(), keys: [.char("5"), .char("v")]) }),
         ("dashboard", { await Self.app(SystemPanesAppTests.app(), keys: [.char("0")]) }),
         ("event-picker", { await Self.app(Self.live(), keys: [.char("e")]) }),
+        ("latency", { await Self.app(try! LatencyViewTests.app(), keys: [.char("6")]) }),
+        ("latency-irq", { await Self.app(try! LatencyViewTests.app(), keys: [.char("6"), .right, .right]) }),
+        ("latency-worst", { await Self.app(try! LatencyViewTests.app(), keys: [.char("6"), .enter]) }),
     ]
 
     static func keys(_ text: String) -> [Key] { text.map { .char($0) } }

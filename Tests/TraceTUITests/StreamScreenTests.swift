@@ -169,7 +169,7 @@ struct StreamScreenTests {
         var app = Fixtures.app()
         _ = app.handle(.char("?"))
         // Tall enough for the whole list (shorter screens scroll it: see the viewer's end-to-end test).
-        let text = Fixtures.render(&app, width: 100, height: 60).text
+        let text = Fixtures.render(&app, width: 100, height: 70).text
         for binding in Keymap.standard.bindings where [.global, .stream].contains(binding.context) {
             #expect(text.contains(binding.help))
         }

@@ -23,6 +23,8 @@ public enum AppEvent: Sendable {
     case exportFinished(path: String?, records: Int, error: String?)
     /// A save ended; what to tell the user.
     case saved(String)
+    /// The latency view's report, measured off the UI thread.
+    case latency(LatencyJobResult)
     /// A line for the status bar from whoever runs the app.
     case notice(String)
 }

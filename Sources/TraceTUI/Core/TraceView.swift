@@ -57,6 +57,8 @@ public enum ViewOutcome: Sendable {
     case close
     /// Done, and the world is asked for something (the picker turning an event on).
     case emit(Effect)
+    /// Done: the app shows these store rows in the stream (the events behind a number).
+    case showRows(ClosedRange<Int>)
 
     public var isUnhandled: Bool {
         if case .unhandled = self { return true }
