@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 SECS=${1:-5}
 RATE=${RATE:-1200000}
 BUF=8192
+# tmux refuses to start without a TERM (a cron job, a bare ssh command).
+export TERM=${TERM:-xterm-256color}
 BIN=${BIN:-.build/release/tracetui}
 [ -x "$BIN" ] || swift build -c release --product tracetui
 T=/sys/kernel/tracing

@@ -6,6 +6,8 @@ import TraceModel
 /// Until then the target is untouched; on an error (or if the writer is dropped uncommitted) the temporary is
 /// removed, and the error names the target and the reason. A full disk leaves no truncated JSON, no 0-byte file.
 ///
+/// A target that is not a regular file (`/dev/null`, a FIFO) is written in place (`inPlace`).
+///
 /// Writes `<path>` (and, while writing, `<dir>/.<name>.tracetui-XXXXXX`).
 public final class AtomicFile {
     public let path: String
@@ -20,9 +22,29 @@ public final class AtomicFile {
     public private(set) var wholeLinesEnd = 0
     private let countLines: Bool
 
-    public init(path: String, countLines: Bool = false) throws(CaptureError) {
-        self.path = path
+    /// The target is not a regular file (`/dev/null`, a FIFO, a terminal): written in place, as nothing can be
+    /// renamed over a device without replacing the device itself with a file.
+    public let inPlace: Bool
+
+    public init(path requested: String, countLines: Bool = false) throws(CaptureError) {
         self.countLines = countLines
+        var info = stat()
+        if stat(requested, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            let fd = open(requested, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw CaptureError("cannot write \(requested): \(MappedFile.reason(errno))") }
+            self.path = requested
+            self.fd = fd
+            temporaryPath = requested
+            inPlace = true
+            return
+        }
+        inPlace = false
+        // A symbolic link keeps pointing where it did: the file it names is the one replaced.
+        var link = stat()
+        let path = lstat(requested, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK
+            ? (realpath(requested, nil).map { p in defer { free(p) }; return String(cString: p) } ?? requested)
+            : requested
+        self.path = path
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -97,6 +119,12 @@ public final class AtomicFile {
     public func commit() throws(CaptureError) {
         guard !done else { return }
         var reason = failure
+        if inPlace {
+            done = true
+            if close(fd) != 0, errno != EINTR, reason == 0 { reason = errno }
+            if reason != 0 { throw CaptureError("cannot write \(path): \(MappedFile.reason(reason))") }
+            return
+        }
         if reason == 0, fsync(fd) != 0, errno != EINVAL { reason = errno }
         if reason == 0, close(fd) != 0, errno != EINTR { reason = errno }
         done = true
@@ -112,7 +140,7 @@ public final class AtomicFile {
         guard !done else { return }
         done = true
         close(fd)
-        unlink(temporaryPath)
+        if !inPlace { unlink(temporaryPath) }
     }
 
     /// Writes `bytes` to `path` whole or not at all.

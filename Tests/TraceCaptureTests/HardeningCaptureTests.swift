@@ -39,6 +39,61 @@ struct HardeningCaptureTests {
         }
     }
 
+    /// `record -o /dev/null` once renamed its temporary over /dev/null, leaving the machine a regular file there.
+    /// A device, a FIFO or a symbolic link stays what it is: devices and FIFOs are written in place, a link's
+    /// file is replaced and the link kept. (On a private null device the test makes, never on /dev/null.)
+    @Test func devicesFifosAndLinksStayWhatTheyAre() throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func kind(_ path: String) -> mode_t {
+            var info = stat()
+            return lstat(path, &info) == 0 ? info.st_mode & S_IFMT : 0
+        }
+        if getuid() == 0, mknod(dir + "/null", S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 {
+            let device = try AtomicFile(path: dir + "/null")
+            device.write("discarded")
+            try device.commit()
+            #expect(kind(dir + "/null") == S_IFCHR, "still a character device")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["null"], "no temporary left")
+        } else {
+            print("device case skipped: making a device node needs root")
+        }
+
+        let fifo = dir + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        nonisolated(unsafe) var received = ""
+        let reader = Thread {
+            let fd = open(fifo, O_RDONLY)
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 256)
+            while fd >= 0 {
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                bytes += buffer[0..<n]
+            }
+            close(fd)
+            received = String(decoding: bytes, as: UTF8.self)
+        }
+        reader.start()
+        let piped = try AtomicFile(path: fifo)
+        piped.write("through the pipe")
+        try piped.commit()
+        // Were the FIFO replaced by a file, the reader would wait for a writer forever: give it one after 5 s.
+        for _ in 0..<5_000 where !reader.isFinished { usleep(1_000) }
+        if !reader.isFinished { close(open(fifo, O_WRONLY | O_NONBLOCK)) }
+        while !reader.isFinished { usleep(1_000) }
+        #expect(received == "through the pipe")
+        #expect(kind(fifo) == S_IFIFO)
+
+        try "old".write(toFile: dir + "/real.txt", atomically: false, encoding: .utf8)
+        #expect(symlink(dir + "/real.txt", dir + "/link.txt") == 0)
+        let linked = try AtomicFile(path: dir + "/link.txt")
+        linked.write("new")
+        try linked.commit()
+        #expect(kind(dir + "/link.txt") == S_IFLNK, "the link is kept")
+        #expect(try String(contentsOfFile: dir + "/real.txt", encoding: .utf8) == "new")
+    }
+
     /// With line counting, the whole lines written and where they end (what `record --keep-partial` keeps).
     @Test func atomicFileCountsWholeLines() throws {
         let dir = try Self.directory()
