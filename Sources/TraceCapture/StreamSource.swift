@@ -2,7 +2,8 @@ import Glibc
 import TraceModel
 
 /// A trace that is not a regular file — a FIFO, `/dev/stdin`, `/dev/zero` — read incrementally, in blocks that end
-/// at a line's end, so that memory stays bounded however long the input runs.
+/// at a line's end, so that memory stays bounded however long the input runs; a writer that pauses for 50 ms
+/// has its whole lines handed on at once, so a viewer shows a slow pipe as it is written.
 ///
 /// A line longer than `maxLineBytes` (16 MB; no trace line comes near it, `/dev/zero` is one endless line) is cut
 /// there and counted in `cutLines`; the rest of it reads as further lines, which the parsers keep as unparsed.
@@ -30,10 +31,25 @@ public final class StreamSource: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// The first `count` bytes (fewer at the end of the input), kept for the first block: what tells the format.
+    /// The first `count` bytes (fewer at the end of the input, or when a slow writer has sent whole lines and
+    /// nothing more for a moment), kept for the first block: what tells the format.
     public func probe(_ count: Int) throws(CaptureError) -> [UInt8] {
-        while pending.count < count, !ended { try fill(count - pending.count) }
+        while pending.count < count, !ended {
+            if lastNewline != nil, !readable(within: 200) { break }
+            try fill(count - pending.count)
+        }
         return Array(pending.prefix(count))
+    }
+
+    /// Whether a read would find bytes (or the end) within `milliseconds`: a slow writer's whole lines are
+    /// handed on rather than held until a block fills.
+    private func readable(within milliseconds: Int32) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let n = poll(&p, 1, milliseconds)
+            if n < 0, errno == EINTR { continue }
+            return n != 0
+        }
     }
 
     /// Everything, refused past `limit` bytes (formats read whole: Chrome JSON, folded stacks, compressed input).
@@ -52,7 +68,8 @@ public final class StreamSource: @unchecked Sendable {
     /// The next block of about `size` bytes ending at a line's end (or a cut), nil at the end of the input.
     public func next(size: Int) throws(CaptureError) -> OwnedBytes? {
         while true {
-            if let end = lastNewline, pending.count >= size || ended {
+            // Whole lines go on when the block is full, at the end, or when the writer pauses (a live pipe).
+            if let end = lastNewline, pending.count >= size || ended || !readable(within: 50) {
                 return take(end + 1)
             }
             if lastNewline == nil, pending.count >= Self.maxLineBytes {
