@@ -7,7 +7,8 @@
 # load's pid in an instance of its own with an 8 MB per-CPU buffer, for SECS seconds. Reports events read,
 # events/s, lost (kernel overrun + dropped, or missed), and the reader's CPU time per event.
 # Root; needs cc, trace-cmd and tmux. Usage: sudo [RATE=N] [VIEWER_FLAGS=…] Benchmarks/live-bench.sh [SECS]
-# (VIEWER_FLAGS: extra flags for the viewer, default --fps 30; empty for a build that predates --fps)
+# (VIEWER_FLAGS: extra flags for the viewer, default --fps 30; empty for a build that predates --fps;
+#  VIEWER_KEYS: keys sent a second after it starts, e.g. 6 to run it with the latency view open)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-5}
@@ -77,7 +78,14 @@ row "tracetui record" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
 start_load
 tmux -L tracetui-bench -f /dev/null new-session -d -x 140 -y 40 \
     "/usr/bin/time -o $W/t2 -f '%U %S' $BIN ${VIEWER_FLAGS---fps 30} --buffer-kb $BUF -p $LOAD -e 'raw_syscalls:*' -e sched:sched_switch 2> $W/e2"
-sleep "$SECS"
+if [ -n "${VIEWER_KEYS:-}" ]; then
+    # Keys for the viewer once it runs, e.g. VIEWER_KEYS=6 (the latency view, measured again each second).
+    sleep 1
+    tmux -L tracetui-bench send-keys $VIEWER_KEYS
+    sleep "$((SECS - 1))"
+else
+    sleep "$SECS"
+fi
 tmux -L tracetui-bench send-keys q || echo "the live viewer ended early: $(cat $W/e2)"
 for _ in $(seq 100); do [ -s "$W/t2" ] && break; sleep 0.1; done
 tmux -L tracetui-bench kill-server 2>/dev/null || true

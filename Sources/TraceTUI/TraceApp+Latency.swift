@@ -73,6 +73,8 @@ extension TraceApp {
         // taken whole: new rows are not yet filtered when they arrive).
         let incremental = isLive && scope.selection == nil && latencyState.measured == key
         let analyzer = incremental ? latencyState.analyzer ?? LatencyAnalyzer(options(scope, key)) : LatencyAnalyzer(options(scope, key))
+        // The job takes the passes over: held here too, every array in them would be copied at the job's first write.
+        latencyState.analyzer = nil
         latencyState.running = true
         latencyState.started = now
         let store = self.store, generation = snapshot.generation, live = isLive

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TraceModel
+@testable import TraceModel
 
 /// The latency passes on small traces whose answers are worked out by hand (the tools' own answers on real
 /// recordings are in TraceCaptureTests' LatencyFixtureTests and LatencyToolTests).
@@ -306,5 +306,30 @@ import TraceModel
         let after = try #require(analyzer.report().sched.first { $0.comm == "a" }?.delay.worst.first)
         #expect(after.startRow == before.startRow - evicted && after.endRow == before.endRow - evicted)
         #expect(after.duration == before.duration)
+    }
+}
+
+/// A live report is made again and again over all durations so far; settling them between reports (sorting the
+/// new ones into the sorted) gives exactly the statistics a single sort gives.
+@Suite struct LatencyAccumulatorSettleTests {
+    @Test func settlingInChunksGivesTheSameStatisticsAsOneSort() {
+        var state: UInt64 = 42
+        func next() -> Int64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int64((state >> 33) % 5_000_000)
+        }
+        var settled = LatencyAccumulator(keep: 5)
+        var whole = LatencyAccumulator(keep: 5)
+        for chunk in 0..<7 {
+            for i in 0..<(1_000 * (chunk + 1)) {
+                let d = next()
+                settled.add(d, start: Int64(i), startRow: i, endRow: i + 1, pid: 1)
+                whole.add(d, start: Int64(i), startRow: i, endRow: i + 1, pid: 1)
+            }
+            settled.settle()
+            #expect(settled.sortedCount == settled.count)
+            #expect(settled.durations == settled.durations.sorted())
+        }
+        #expect(settled.finish() == whole.finish())
     }
 }

@@ -164,6 +164,10 @@ public struct LatencyAnalyzer: Sendable {
         }
         consumed = store.evictedRows + store.count
         evicted = store.evictedRows
+        sched?.settle()
+        syscalls?.settle()
+        irq?.settle()
+        block?.settle()
     }
 
     /// The sections measured so far.

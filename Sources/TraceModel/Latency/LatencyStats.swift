@@ -50,8 +50,13 @@ public struct LatencyOccurrence: Sendable, Equatable {
 }
 
 /// Collects durations while a pass runs; `finish` sorts them once for the percentiles.
+///
+/// A live report is made again every second over all durations so far: `settle` keeps them sorted as they come
+/// (the new ones sorted and merged in, linear in the total), so a report does not sort millions again each time.
 struct LatencyAccumulator {
     var durations: [Int64] = []
+    /// `durations[0..<sortedCount]` is in order.
+    var sortedCount = 0
     var worst: [LatencyOccurrence] = []
     /// The shortest duration in `worst` once it is full: most samples fail this one compare.
     var worstFloor: Int64 = .min
@@ -79,6 +84,33 @@ struct LatencyAccumulator {
         if worst.count == keep { worstFloor = worst[worst.count - 1].duration }
     }
 
+    /// Sorts the durations added since the last call into the sorted ones.
+    mutating func settle() {
+        guard sortedCount < durations.count else { return }
+        let tail = durations[sortedCount...].sorted()
+        guard sortedCount > 0 else {
+            durations = tail
+            sortedCount = durations.count
+            return
+        }
+        var merged: [Int64] = []
+        merged.reserveCapacity(durations.count)
+        var a = 0, b = 0
+        while a < sortedCount, b < tail.count {
+            if durations[a] <= tail[b] {
+                merged.append(durations[a])
+                a += 1
+            } else {
+                merged.append(tail[b])
+                b += 1
+            }
+        }
+        merged.append(contentsOf: durations[a..<sortedCount])
+        merged.append(contentsOf: tail[b...])
+        durations = merged
+        sortedCount = durations.count
+    }
+
     mutating func merge(_ other: LatencyAccumulator) {
         durations.append(contentsOf: other.durations)
         for o in other.worst where o.duration > worstFloor || worst.count < keep { insertWorst(o) }
@@ -89,7 +121,7 @@ struct LatencyAccumulator {
         s.count = durations.count
         s.worst = worst
         guard !durations.isEmpty else { return s }
-        let sorted = durations.sorted()
+        let sorted = sortedCount == durations.count ? durations : durations.sorted()
         s.min = sorted[0]
         s.max = sorted[sorted.count - 1]
         var total: Int64 = 0

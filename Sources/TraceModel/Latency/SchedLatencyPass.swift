@@ -118,6 +118,11 @@ struct SchedLatencyPass {
         }
     }
 
+    /// Keeps the delays sorted between reports (see `LatencyAccumulator.settle`).
+    mutating func settle() {
+        for k in tasks.indices { tasks[k].delays.settle() }
+    }
+
     mutating func run(_ scope: LatencyScope) {
         guard kinds.contains(.schedSwitch) else { return }
         let wanted = LatencyEventKind.mask(kinds, [.schedSwitch, .schedWaking, .schedWakeup, .schedWakeupNew,
