@@ -61,6 +61,46 @@ struct LiveCaptureTests {
         #expect(reader.missed == 0)
     }
 
+    /// raw_syscalls as the live reader writes them (`sys_enter: id=257 args=…`, `sys_exit: id=257 ret=-2`, the
+    /// fields rather than the kernel's `NR 257 (…)`) are timed as syscalls: a child's failing opens all count.
+    @Test(.enabled(if: LiveCaptureTests.available))
+    func liveRawSyscallsAreMeasuredAsSyscalls() async throws {
+        let root = try Tracefs.locate()
+        let instance = try TraceInstance(root: root)
+        defer { instance.destroy() }
+        // The child waits for the instance to trace (a flag file) before its 20 failing opens of a missing file.
+        let flag = NSTemporaryDirectory() + "tracetui-syscalls-\(getpid())"
+        unlink(flag)
+        defer { unlink(flag) }
+        let child = try spawn("/bin/sh", ["-c", "while [ ! -e \(flag) ]; do sleep 0.02; done; "
+                                          + "for i in $(seq 20); do cat /nonexistent-tracetui 2>/dev/null; done"])
+        var options = LiveOptions()
+        options.events = ["raw_syscalls:sys_enter", "raw_syscalls:sys_exit"]
+        options.pids = [child]
+        try instance.start(options)
+        let reader = RawEventReader(instance: instance)
+        defer { reader.close() }
+        close(open(flag, O_CREAT | O_WRONLY, 0o600))
+        var store = EventStore()
+        let parser = PieceParser(tracer: nil, keepRows: true)
+        var status: Int32 = 0
+        var exited = false
+        for _ in 0..<500 {
+            for r in reader.drain() { store.append(parser.parse(r.block, range: r.range)) }
+            if exited { break }
+            exited = waitpid(child, &status, WNOHANG) == child
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(exited)
+        let exits = (0..<store.count).filter { store.eventNames[Int(store.eventID($0))] == "sys_exit" }
+        #expect(exits.count > 40, "\(exits.count) sys_exit rows of \(store.count): \(store.eventNames) \(instance.warnings)")
+        #expect(store.payloadText(exits[0]).hasPrefix("id="), "the reader's own form: \(store.payloadText(exits[0]))")
+        let report = store.latency(LatencyOptions(sections: [.syscalls]))
+        #expect(report.syscalls.reduce(0) { $0 + $1.calls } == exits.count, "every exit is a call")
+        let openat = try #require(report.syscalls.first { $0.name == "openat" })
+        #expect(openat.errors >= 20, "20 failed opens of a missing file, and \(openat.errors) counted")
+    }
+
     @Test(.enabled(if: LiveCaptureTests.available))
     func theInstanceRunsOnTheClockAskedForAndRefusesAnUnknownOne() throws {
         let root = try Tracefs.locate()

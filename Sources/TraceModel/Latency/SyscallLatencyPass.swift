@@ -89,14 +89,19 @@ struct SyscallLatencyPass {
             case .sysExit: exit(c, i, row, syscall: indexOfEvent[event], scan: PayloadScan(c.payload(i)))
             case .rawSysEnter:
                 let scan = PayloadScan(c.payload(i))
-                if let nr = scan.int("NR ") { enter(c, i, row, syscall: index(ofNR: nr)) }
+                if let nr = Self.number(scan) { enter(c, i, row, syscall: index(ofNR: nr)) }
             case .rawSysExit:
                 let scan = PayloadScan(c.payload(i))
-                if let nr = scan.int("NR ") { exit(c, i, row, syscall: index(ofNR: nr), scan: scan) }
+                if let nr = Self.number(scan) { exit(c, i, row, syscall: index(ofNR: nr), scan: scan) }
             default: break
             }
         }
     }
+
+    /// A raw_syscalls event's syscall number: `NR n` as the kernel prints it, `id=n` as its fields read
+    /// (tracetui's live capture and trace.dat decoder, `trace-cmd report -R`).
+    @inline(__always)
+    static func number(_ scan: PayloadScan) -> Int64? { scan.int("NR ") ?? scan.int("id=") }
 
     var notes: [String] {
         if !kinds.contains(where: { $0 == .sysExit || $0 == .rawSysExit }) {
