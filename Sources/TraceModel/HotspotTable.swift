@@ -39,6 +39,8 @@ public struct HotspotTable: Sendable {
     public private(set) var sortColumn: SortColumn
 
     public var entryCount: Int { selfValue.count }
+    /// Shared objects by their whole path; false: by their file name, as perf prints them (`--full-path`).
+    public var fullPaths = false
     /// Equal entries are ordered by this (first appearance); empty: by entry index.
     private var tieOrder: [Int64] = []
 
@@ -62,14 +64,32 @@ public struct HotspotTable: Sendable {
         return keyValues[k][entry]
     }
 
-    /// The text of an entry's key column.
-    public func label(_ key: HotspotKey, of entry: Int) -> String {
+    /// The text of an entry's key column (a shared object's short name unless `fullPaths`).
+    public func label(_ key: HotspotKey, of entry: Int) -> String { label(key, of: entry, full: fullPaths) }
+
+    /// The text of an entry's key column; `full: true` gives a shared object's whole path (what filters match).
+    public func label(_ key: HotspotKey, of entry: Int, full: Bool) -> String {
         guard let v = value(key, of: entry) else { return "" }
         switch key {
         case .pid: return String(Int32(bitPattern: v))
         case .cpu: return v == 0xFFFF ? "-" : String(format3(Int(v)))
+        case .dso where !full: return Self.shortDso(names[key]?[Int(v)] ?? "")
         default: return names[key]?[Int(v)] ?? ""
         }
+    }
+
+    /// perf's short name of a shared object: its file name (`[kernel.kallsyms]` and other `[…]` names as they are).
+    public static func shortDso(_ name: String) -> String {
+        guard !name.hasPrefix("["), let slash = name.utf8.lastIndex(of: UInt8(ascii: "/")) else { return name }
+        let base = name[name.utf8.index(after: slash)...]
+        return base.isEmpty ? name : String(base)
+    }
+
+    /// perf's `--comm`, `--pid`, `--tid`: the other tasks' entries are gone, but the percentages stay shares of
+    /// every sample the other filters keep (`weight`, `count`).
+    public mutating func setTotal(weight: Int64, count: Int) {
+        total = weight
+        totalCount = count
     }
 
     private func format3(_ n: Int) -> String {

@@ -258,7 +258,7 @@ struct HotspotView {
             }
         case .zoomDso:
             guard table.keys.contains(.dso) else { return .message("no shared object column (s changes the sort)") }
-            f.dso = table.label(.dso, of: e)
+            f.dso = table.label(.dso, of: e, full: true)
         default:
             guard table.keys.contains(.symbol) || table.keys.contains(.event) else { return .message("no symbol column") }
             f.symbol = table.keys.contains(.symbol) ? table.label(.symbol, of: e) : table.label(.event, of: e)

@@ -26,6 +26,40 @@ struct Report: AsyncParsableCommand {
     @Option(help: "table, csv or json")
     var format: ReportFormat = .table
 
+    @Flag(name: .customShort("g"), help: "Callchains under each entry, as `perf report --stdio -g` (caller order).")
+    var callchains = false
+
+    @Option(name: .customLong("call-graph"),
+            help: "perf's -g spec: graph[,THRESHOLD][,caller|callee] or none (implies -g).")
+    var callGraph: String?
+
+    @Option(help: "Leave out entries (and callchain branches) under this percent.")
+    var percentLimit: Double?
+
+    @Flag(help: "Shared objects by their whole path (default: the file name, as perf).")
+    var fullPath = false
+
+    @Flag(name: [.customShort("n"), .customLong("show-nr-samples")], help: "A column with the number of samples.")
+    var showSamples = false
+
+    @Flag(help: "Accepted for perf's command line: the report is always plain text.")
+    var stdio = false
+
+    @Option(help: "Only samples on these CPUs (perf's list: 0-2,5).")
+    var cpu: String?
+
+    @Option(name: [.customLong("comm"), .customLong("comms")], help: "Only entries of these commands (comma list).")
+    var comm: String?
+
+    @Option(help: "Only entries of these process ids (comma list).")
+    var pid: String?
+
+    @Option(help: "Only entries of these thread ids (comma list).")
+    var tid: String?
+
+    @Option(help: "Only samples in this span, seconds as perf script prints them: START,STOP (either may be empty).")
+    var time: String?
+
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
     @OptionGroup var inputFlags: InputFlags
@@ -50,11 +84,59 @@ struct Report: AsyncParsableCommand {
         } catch {
             throw ValidationFailure(error.description)
         }
-        let table = source.table(keys: keys, children: !noChildren)
+        let filter = try sampleFilter()
+        guard var (table, samples) = source.table(keys: keys, children: !noChildren, sampleFilter: filter) else {
+            throw ValidationFailure("--cpu, --comm, --pid, --tid and --time need samples (perf script, stacks)")
+        }
+        table.fullPaths = fullPath
+        var options = ReportOptions(limit: limit, title: file)
+        options.percentLimit = percentLimit
+        options.showSamples = showSamples
+        options.samples = samples
+        options.lostSamples = samples.lostEvents
+        options.timeSlice = time
+        if callchains || callGraph != nil { options.callchain = .caller }
+        if let callGraph {
+            for part in callGraph.split(separator: ",") {
+                switch part {
+                case "graph": break
+                case "none": options.callchain = nil
+                case "caller", "callee": options.callchain = PerfCallchain.Order(rawValue: String(part))
+                default:
+                    guard let v = Double(part) else { throw ValidationFailure("--call-graph: unknown part '\(part)'") }
+                    options.callchainThreshold = v
+                }
+            }
+        }
         switch format {
-        case .table: printSafe(HotspotReport.text(table, limit: limit, title: file), terminator: "")
+        case .table: printSafe(HotspotReport.text(table, options), terminator: "")
         case .csv: printSafe(HotspotReport.csv(table, limit: limit), terminator: "")
         case .json: printSafe(HotspotReport.json(table, limit: limit))
         }
+    }
+
+    /// perf's sample filters from the command line.
+    private func sampleFilter() throws -> SampleFilter {
+        var f = SampleFilter()
+        if let cpu {
+            guard let set = SampleFilter.cpuList(cpu) else { throw ValidationFailure("--cpu: expected a list like 0-2,5") }
+            f.cpus = set
+        }
+        if let comm { f.comms = Set(comm.split(separator: ",").map(String.init)) }
+        if let pid {
+            guard let set = SampleFilter.idList(pid) else { throw ValidationFailure("--pid: expected numbers") }
+            f.pids = set
+        }
+        if let tid {
+            guard let set = SampleFilter.idList(tid) else { throw ValidationFailure("--tid: expected numbers") }
+            f.tids = set
+        }
+        if let time {
+            guard let span = SampleFilter.timeSpan(time) else {
+                throw ValidationFailure("--time: expected START,STOP in seconds (8854.9,8855.2)")
+            }
+            (f.start, f.end) = span
+        }
+        return f
     }
 }
