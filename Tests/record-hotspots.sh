@@ -41,6 +41,7 @@ time	$none --time $span
 pid	$bytask --pid $big
 tid	$bytask --tid ${small:-$big}
 comm	$bytask --comm sh
+parent	$none --sort parent,dso,sym -p ^main|^hot_b
 CASES
 while IFS=$'\t' read -r name opts; do
     # shellcheck disable=SC2086

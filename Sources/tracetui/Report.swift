@@ -14,8 +14,18 @@ struct Report: AsyncParsableCommand {
     @Argument(help: "perf script text, an ftrace log (stacks, function_graph) or folded stacks.")
     var file: String
 
-    @Option(help: "Sort keys, perf's syntax: comm,dso,symbol,pid,cpu (event for event counts).")
+    @Option(help: """
+        Sort keys, perf's syntax: comm,dso,symbol,pid,cpu (event for event counts); a metric among them orders \
+        the table: self, total, call, avg, max, avg-self, children (uftrace's --sort self).
+        """)
     var sort: String?
+
+    @Option(name: [.customShort("p"), .customLong("parent")],
+            help: "perf's parent pattern for the parent sort key (default ^sys_|^do_page_fault).")
+    var parent: String?
+
+    @Flag(help: "Function durations: self time per call (avg, min, max) in place of total and self, as uftrace's.")
+    var avgSelf = false
 
     @Flag(help: "No children column: each sample counts for its leaf function only.")
     var noChildren = false
@@ -72,11 +82,20 @@ struct Report: AsyncParsableCommand {
             throw ValidationFailure(error.description)
         }
         var keys: [HotspotKey]?
+        var metric: HotspotTable.SortColumn?
         if let sort {
-            guard let parsed = HotspotKey.parse(sort) else {
-                throw ValidationFailure("unknown sort key in '\(sort)' (comm, dso, symbol, pid, cpu, event)")
+            var parsed: [HotspotKey] = []
+            for part in sort.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                if let k = HotspotKey.parse(part) {
+                    parsed += k
+                } else if let m = HotspotTable.SortColumn.parse(part) {
+                    if metric == nil { metric = m }
+                } else {
+                    throw ValidationFailure("unknown sort key in '\(sort)' (comm, dso, symbol, pid, cpu, event; "
+                                            + "self, total, call, avg, max, avg-self, children)")
+                }
             }
-            keys = parsed
+            keys = parsed.isEmpty ? nil : parsed
         }
         let source: HotspotSource
         do {
@@ -85,10 +104,23 @@ struct Report: AsyncParsableCommand {
             throw ValidationFailure(error.description)
         }
         let filter = try sampleFilter()
-        guard var (table, samples) = source.table(keys: keys, children: !noChildren, sampleFilter: filter) else {
+        var pattern: ByteRegex?
+        if let parent {
+            do { pattern = try ByteRegex(parent) } catch { throw ValidationFailure("--parent: \(error.description)") }
+        }
+        guard var (table, samples) = source.table(keys: keys, children: !noChildren, sampleFilter: filter,
+                                                  parentPattern: pattern) else {
             throw ValidationFailure("--cpu, --comm, --pid, --tid and --time need samples (perf script, stacks)")
         }
         table.fullPaths = fullPath
+        table.avgSelf = avgSelf && table.kind == .durations
+        if let m = metric ?? (table.avgSelf ? .averageSelf : nil) {
+            guard table.sortColumns.contains(m) else {
+                throw ValidationFailure("--sort \(m.rawValue): not a column of this \(table.kind.rawValue) table "
+                                        + "(\(table.sortColumns.map(\.rawValue).joined(separator: ", ")))")
+            }
+            table.sort(by: m)
+        }
         var options = ReportOptions(limit: limit, title: file)
         options.percentLimit = percentLimit
         options.showSamples = showSamples

@@ -143,8 +143,8 @@ struct PerfReportText {
         return out
     }
 
-    /// `[unknown]`, perf's `0x0000001040000000` or `0000000000000000`.
+    /// `[unknown]` (or tracetui's `[dash]`, an unresolved frame named after its object), perf's `0x0000001040000000`.
     static func unresolved(_ symbol: String) -> Bool {
-        symbol.contains("[unknown]") || symbol.hasPrefix("0x") || (!symbol.isEmpty && symbol.allSatisfy(\.isHexDigit))
+        (symbol.hasPrefix("[") && symbol.hasSuffix("]")) || symbol.hasPrefix("0x") || (!symbol.isEmpty && symbol.allSatisfy(\.isHexDigit))
     }
 }
