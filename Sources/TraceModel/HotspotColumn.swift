@@ -81,7 +81,8 @@ extension HotspotTable {
             cols.append(HotspotColumn(title: key.title, width: isLast ? max(width, 1) : width, align: .left,
                                       sort: key == .symbol || key == .event ? .name : nil, key: key,
                                       text: { t, e in decorated ? t.symbolText(e) : t.label(key, of: e) },
-                                      raw: { t, e in t.label(key, of: e) }))
+                                      // CSV and JSON keep a shared object's whole path.
+                                      raw: { t, e in t.label(key, of: e, full: true) }))
         }
         return cols
     }

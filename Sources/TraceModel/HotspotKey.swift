@@ -74,7 +74,7 @@ public struct HotspotFilter: Sendable, Equatable {
     /// The filters in force as perf shows them above its table.
     public var description: String {
         var parts: [String] = []
-        if let pid { parts.append("thread: \(comm ?? "?")(\(pid))") }
+        if let pid { parts.append("thread: \(comm ?? "?")(\(pid))") } else if let comm { parts.append("comm: \(comm)") }
         if let dso { parts.append("dso: \(dso)") }
         if let symbol { parts.append("symbol: \(symbol)") }
         if let text { parts.append("filter: \(text)") }

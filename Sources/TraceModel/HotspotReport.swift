@@ -78,7 +78,7 @@ public enum HotspotReport {
         var w = JSONWriter()
         func keyField(_ name: String, _ key: HotspotKey, _ e: Int) {
             w.key(name)
-            if table.keys.contains(key) { w.string(table.label(key, of: e)) } else { w.null() }
+            if table.keys.contains(key) { w.string(table.label(key, of: e, full: true)) } else { w.null() }
         }
         func numericKeys(_ e: Int) {
             if let p = table.value(.pid, of: e) { w.key("pid"); w.number(Int(Int32(bitPattern: p))) }

@@ -226,14 +226,15 @@ public struct HotspotTable: Sendable {
     public init(samples s: StackSamples, keys: [HotspotKey] = HotspotKey.defaults(for: .samples),
                 children: Bool = true, filter: HotspotFilter = HotspotFilter(), parentPattern: ByteRegex? = nil) {
         let plan = SampleAggregation(samples: s, keys: Self.sampleKeys(keys), children: children, pid: filter.pid,
-                                     parentPattern: parentPattern)
+                                     comm: filter.pid == nil ? filter.comm : nil, parentPattern: parentPattern)
         self.init(plan: plan, entries: plan.entries(), filter: filter)
     }
 
     /// The same table, the samples summed on two cores (the two halves of the samples, merged).
     public static func build(samples s: StackSamples, keys: [HotspotKey] = HotspotKey.defaults(for: .samples),
                              children: Bool = true, filter: HotspotFilter = HotspotFilter()) async -> HotspotTable {
-        let plan = SampleAggregation(samples: s, keys: sampleKeys(keys), children: children, pid: filter.pid)
+        let plan = SampleAggregation(samples: s, keys: sampleKeys(keys), children: children, pid: filter.pid,
+                                     comm: filter.pid == nil ? filter.comm : nil)
         return HotspotTable(plan: plan, entries: await plan.entriesInParallel(), filter: filter)
     }
 

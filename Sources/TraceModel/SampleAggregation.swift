@@ -41,8 +41,10 @@ struct SampleAggregation: Sendable {
         var tieOrder: [Int64] = []
     }
 
-    init(samples s: StackSamples, keys: [HotspotKey], children: Bool, pid pidFilter: Int32?,
+    init(samples s: StackSamples, keys: [HotspotKey], children: Bool, pid pidFilter: Int32?, comm: String? = nil,
          parentPattern: ByteRegex? = nil) {
+        // A comm zoom: only that command's threads (.max matches none when no thread has it).
+        let commFilter: UInt32? = comm.map { c in s.commNames.firstIndex(of: c).map(UInt32.init) ?? .max }
         samples = s
         self.keys = keys
         self.children = children
@@ -92,6 +94,7 @@ struct SampleAggregation: Sendable {
             for i in 0..<tasks.count {
                 let task = Int(tasks[i])
                 if let pidFilter, s.taskPID[task] != pidFilter { continue }
+                if let commFilter, s.taskComm[task] != commFilter { continue }
                 if starts[i] == starts[i + 1] { continue }
                 let cpu: UInt16 = useCPU ? s.sampleCPU[i] : 0xFFFF
                 let tc = Int(ctxOfTask[task])

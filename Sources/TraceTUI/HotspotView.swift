@@ -10,8 +10,14 @@ struct HotspotView {
     private(set) var table: HotspotTable
     private(set) var preset = 0
     private(set) var callers = true
-    /// Earlier filters, for Esc / ← (perf's zoom out).
+    /// Earlier filters, for Esc / ← (perf's zoom out): each zoom pushes the one it replaces, Esc pops.
     private var zoomStack: [HotspotFilter] = []
+    /// The filter the view shows or is building: zooms start from it, not from the table on screen, which
+    /// lags while a re-zoomed table is built (zooming from the stale table re-pushed a thread zoom that Esc
+    /// had just left, and it stuck).
+    private var wanted = HotspotFilter()
+    /// The thread / comm part of the newest table asked for (or of the table when none is being built).
+    private var requested = HotspotFilter()
     private var unfolded: Set<String> = []
     private var chains: [String: StackTree] = [:]
     /// What a visible line shows: an entry, a node of its callchain, or its callchain being built.
@@ -44,6 +50,8 @@ struct HotspotView {
     init(source: HotspotSource, table: HotspotTable) {
         self.source = source
         self.table = table
+        wanted = table.filter
+        requested = table.filter
         rebuild(keepCursor: false)
     }
 
@@ -73,7 +81,8 @@ struct HotspotView {
     var unfoldedKeys: Set<String> { unfolded }
 
     var isEmpty: Bool { table.entryCount == 0 }
-    var filter: HotspotFilter { table.filter }
+    var filter: HotspotFilter { wanted }
+    var zoomDepth: Int { zoomStack.count }
     var keys: [HotspotKey] { table.keys }
     var isBuilding: Bool { buildingTable || !chainsBuilding.isEmpty }
 
@@ -100,7 +109,8 @@ struct HotspotView {
         case .table(let built):
             let column = table.sortColumn
             table = built
-            if table.sortColumns.contains(column) { table.sort(by: column) }
+            // Zooms made while it was built (shared object, symbol, `/`) apply to it now.
+            table.sort(by: table.sortColumns.contains(column) ? column : table.sortColumn, filter: wanted)
             buildingTable = false
             chains = [:]
             chainsBuilding = []
@@ -117,6 +127,7 @@ struct HotspotView {
     }
 
     private mutating func rebuildTable(filter: HotspotFilter) {
+        requested = filter
         let presets = HotspotKey.presets(for: source.kind)
         generation += 1
         buildingTable = true
@@ -196,15 +207,10 @@ struct HotspotView {
             return zoom(command)
         case .clearFilter, .zoomOut:
             guard let previous = zoomStack.popLast() else { return .message("not zoomed") }
-            if previous.pid == table.filter.pid, previous.comm == table.filter.comm, !buildingTable {
-                table.sort(by: table.sortColumn, filter: previous)
-                rebuild(keepCursor: false)
-            } else {
-                rebuildTable(filter: previous)
-            }
+            show(previous)
         case .cycleSort:
             preset += 1
-            rebuildTable(filter: table.filter)
+            rebuildTable(filter: wanted)
             let presets = HotspotKey.presets(for: source.kind)
             return .message("sort: \(HotspotKey.keyList(presets[preset % presets.count]))")
         case .cycleOrder:
@@ -228,31 +234,39 @@ struct HotspotView {
 
     /// `/`: only symbols containing the text (an empty text clears it).
     mutating func setSymbolFilter(_ text: String) {
-        var f = table.filter
+        var f = wanted
         f.text = text.isEmpty ? nil : text
-        zoomStack.append(table.filter)
-        table.sort(by: table.sortColumn, filter: f)
-        rebuild(keepCursor: false)
+        zoomStack.append(wanted)
+        show(f)
+    }
+
+    /// Shows `f`: a new table when the thread or comm changes, else the same one filtered again (when a
+    /// table is being built, it takes `f` when it comes).
+    private mutating func show(_ f: HotspotFilter) {
+        wanted = f
+        if f.pid != requested.pid || f.comm != requested.comm {
+            rebuildTable(filter: f)
+        } else if !buildingTable {
+            table.sort(by: table.sortColumn, filter: f)
+            rebuild(keepCursor: false)
+        }
     }
 
     private mutating func zoom(_ command: Command) -> ViewOutcome {
         guard let e = selectedEntry else { return .handled }
-        var f = table.filter
+        var f = wanted
         switch command {
+        case .zoomThread where f.pid != nil || f.comm != nil:
+            // `t` again zooms out of the thread (or command), as perf's does.
+            f.pid = nil
+            f.comm = nil
         case .zoomThread:
             if let p = table.value(.pid, of: e) {
                 f.pid = Int32(bitPattern: p)
                 f.comm = table.keys.contains(.comm) ? table.label(.comm, of: e) : nil
             } else if table.keys.contains(.comm) {
-                let comm = table.label(.comm, of: e)
-                // Samples zoom on a thread id: the comm's first thread.
-                if source.kind == .samples, let t = source.samples.taskComm.indices.first(where: {
-                    source.samples.commNames[Int(source.samples.taskComm[$0])] == comm }) {
-                    f.pid = source.samples.taskPID[t]
-                    f.comm = comm
-                } else {
-                    f.comm = comm
-                }
+                // Without a thread column: every thread of the command (a comm zoom).
+                f.comm = table.label(.comm, of: e)
             } else {
                 return .message("no thread column: sort by comm or pid first (s)")
             }
@@ -263,14 +277,9 @@ struct HotspotView {
             guard table.keys.contains(.symbol) || table.keys.contains(.event) else { return .message("no symbol column") }
             f.symbol = table.keys.contains(.symbol) ? table.label(.symbol, of: e) : table.label(.event, of: e)
         }
-        zoomStack.append(table.filter)
-        if f.pid != table.filter.pid || f.comm != table.filter.comm {
-            rebuildTable(filter: f)
-        } else {
-            table.sort(by: table.sortColumn, filter: f)
-            rebuild(keepCursor: false)
-        }
-        return .message("zoom: \(f.description)")
+        zoomStack.append(wanted)
+        show(f)
+        return .message(f.isEmpty ? "zoomed out" : "zoom: \(f.description)")
     }
 
     /// The store row where the selected entry's first sample, call or event is (for jumping to the stream),
