@@ -20,9 +20,14 @@ public enum PerfCallchain {
             if let dsoV, s.locationDso[l] != dsoV { return false }
             return true
         }
+        // A zoom into a thread (or a command) that is not a key of the table.
+        let zoomPID = table.filter.pid
+        let zoomComm = zoomPID == nil ? table.filter.comm.flatMap { c in s.commNames.firstIndex(of: c) } : nil
         var path: [(name: UInt32, dso: UInt32)] = []
         for i in 0..<s.count {
             let task = Int(s.sampleTask[i])
+            if let zoomPID, s.taskPID[task] != zoomPID { continue }
+            if let zoomComm, s.taskComm[task] != UInt32(zoomComm) { continue }
             if let comm, s.taskComm[task] != comm { continue }
             if let pidV, s.taskPID[task] != pidV { continue }
             if let cpu, s.sampleCPU[i] != cpu { continue }

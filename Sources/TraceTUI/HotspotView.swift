@@ -19,6 +19,9 @@ struct HotspotView {
     /// The thread / comm part of the newest table asked for (or of the table when none is being built).
     private var requested = HotspotFilter()
     private var unfolded: Set<String> = []
+    /// perf's percent limit (`%` steps through `percentLimits`): entries under it are hidden.
+    private(set) var percentLimit: Double = 0
+    static let percentLimits: [Double] = [0, 0.5, 1, 5, 10]
     private var chains: [String: StackTree] = [:]
     /// What a visible line shows: an entry, a node of its callchain, or its callchain being built.
     enum Line: Equatable {
@@ -145,8 +148,12 @@ struct HotspotView {
         var out: [(entry: Int, line: Line, depth: Int)] = []
         out.reserveCapacity(table.order.count)
         var missing: [HotspotJob.ChainRequest] = []
+        // perf compares the children percentage with the limit (self without children), durations their total.
+        let limitMetric = table.kind == .samples && !table.children ? table.selfValue
+            : table.kind == .events ? table.countValue : table.childrenValue
         for e32 in table.order {
             let e = Int(e32)
+            if percentLimit > 0, table.percent(limitMetric[e]) < percentLimit { continue }
             out.append((e, .entry, 0))
             guard !unfolded.isEmpty, source.kind == .samples else { continue }
             let key = stableKey(e)
@@ -205,6 +212,22 @@ struct HotspotView {
             rebuild(keepCursor: true)
         case .zoomThread, .zoomDso, .zoomSymbol:
             return zoom(command)
+        case .hottestEntry:
+            // perf's H: the entry with the most self samples (or self time), wherever the order put it.
+            var best: Int?
+            for (i, row) in rows.enumerated() where row.line == .entry {
+                if let b = best, table.selfValue[rows[b].entry] >= table.selfValue[row.entry] { continue }
+                best = i
+            }
+            guard let best else { return .message("no entries") }
+            cursor = best
+            return .message("hottest: \(table.keys.map { table.label($0, of: rows[best].entry) }.joined(separator: " "))")
+        case .cyclePercentLimit:
+            let limits = Self.percentLimits
+            percentLimit = limits[((limits.firstIndex(of: percentLimit) ?? 0) + 1) % limits.count]
+            rebuild(keepCursor: true)
+            return .message(percentLimit > 0 ? "percent limit: \(percentLimit)% (\(rows.filter { $0.line == .entry }.count) entries)"
+                                             : "percent limit: none")
         case .clearFilter, .zoomOut:
             guard let previous = zoomStack.popLast() else { return .message("not zoomed") }
             show(previous)
@@ -381,6 +404,7 @@ struct HotspotView {
         if source.kind == .samples { parts.append((callers ? " callers" : " callees", .status)) }
         if isBuilding { parts.append((" building…", .statusAccent)) }
         if !table.filter.isEmpty { parts.append((" " + table.filter.description, .statusAccent)) }
+        if percentLimit > 0 { parts.append((" limit \(percentLimit)%", .status)) }
         return parts
     }
 }

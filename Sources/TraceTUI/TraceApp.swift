@@ -216,6 +216,8 @@ public struct TraceApp: Sendable {
             }
             focus = .stream
             stream.jump(toStoreRow: row, store)
+        case .printReport:
+            requestPrintReport()
         case .showInTree:
             guard hotspotSource?.kind == .durations, let row = hotspots?.firstStoreRow() else {
                 say("the call tree shows function_graph calls: this trace has none")
