@@ -360,6 +360,7 @@ struct HotspotView {
         }
         let (header, body) = rest.splitTop(1)
         canvas.fill(header, role: .header)
+        let columns = HotspotColumnFit.fit(self.columns, width: rect.width, mark: source.kind == .samples ? 2 : 0)
         let heading = columns.map { $0.fit($0.title) }.joined(separator: "  ")
         canvas.put(" " + heading, x: header.x, y: header.y, role: .header, limit: header.maxX)
         if rows.isEmpty {
