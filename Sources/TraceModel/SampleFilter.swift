@@ -91,12 +91,16 @@ extension StackSamples {
     /// `tasks: false` applies only `--cpu` and `--time`.
     public func filtered(_ filter: SampleFilter, tasks: Bool = true) -> StackSamples {
         if filter.isEmpty { return self }
+        return filtered { i in filter.keepsInTotal(self, i) && (!tasks || filter.keepsTask(self, i)) }
+    }
+
+    /// The samples `keep` (given a sample's index) keeps, with the same names and ids.
+    public func filtered(where keep: (Int) -> Bool) -> StackSamples {
         var out = self
         out.sampleTask = []; out.sampleCPU = []; out.sampleWeight = []; out.sampleRow = []
         out.sampleTime = []; out.sampleEvent = []; out.stackStart = [0]; out.frames = []
         out.totalWeight = 0
-        for i in 0..<count {
-            guard filter.keepsInTotal(self, i), !tasks || filter.keepsTask(self, i) else { continue }
+        for i in 0..<count where keep(i) {
             out.sampleTask.append(sampleTask[i])
             out.sampleCPU.append(sampleCPU[i])
             out.sampleWeight.append(sampleWeight[i])

@@ -68,6 +68,8 @@ public struct TraceApp: Sendable {
     var hotspots: HotspotView?
     var flame: FlameView?
     var hotspotSource: HotspotSource?
+    /// The stream's A–B range and filter the hotspot source was built for (TraceApp+HotspotScope).
+    var hotspotScope = HotspotScope()
     /// Live: the snapshot generation the hotspot table and flame graph were last built from.
     var hotspotGeneration = -1
     /// A pane asked for while loading (`2`/Tab, `3`, `4`): it opens when the file is in.
