@@ -3,7 +3,7 @@
 # hot_b) built with `gcc -g -O1`, run as two processes under `perf record -g --sample-cpu`, then `perf report
 # --stdio` with each case's options. Writes to OUTDIR: hot.data, hot.script.txt (`perf script -F +pid --ns`,
 # what tracetui reads where perf is missing), cases.txt (`name<TAB>options`, shared by perf report and
-# tracetui report) and one perf-NAME.txt per case.
+# tracetui report), one perf-NAME.txt per case and perf-annotate-hot_a.txt / hot_b.txt.
 #
 # Usage: Tests/record-hotspots.sh OUTDIR      Exit 77 with a reason on stderr when this machine cannot record.
 set -euo pipefail
@@ -47,3 +47,7 @@ while IFS=$'\t' read -r name opts; do
     # shellcheck disable=SC2086
     perf report -i "$out/hot.data" --stdio $opts > "$out/perf-$name.txt" 2>/dev/null || skip "perf report $opts failed"
 done < "$out/cases.txt"
+# perf annotate of the two hot functions (the binary stays in OUTDIR, where the recording names it).
+for sym in hot_a hot_b; do
+    perf annotate -i "$out/hot.data" --stdio -s "$sym" > "$out/perf-annotate-$sym.txt" 2>/dev/null || skip "perf annotate $sym failed"
+done
