@@ -7,17 +7,17 @@ import TraceModel
 /// they survive re-sorting.
 struct HotspotView {
     private(set) var source: HotspotSource
-    private(set) var table: HotspotTable
+    internal(set) var table: HotspotTable
     private(set) var preset = 0
     private(set) var callers = true
     /// Earlier filters, for Esc / ← (perf's zoom out): each zoom pushes the one it replaces, Esc pops.
-    private var zoomStack: [HotspotFilter] = []
+    var zoomStack: [HotspotFilter] = []
     /// The filter the view shows or is building: zooms start from it, not from the table on screen, which
     /// lags while a re-zoomed table is built (zooming from the stale table re-pushed a thread zoom that Esc
     /// had just left, and it stuck).
-    private var wanted = HotspotFilter()
+    var wanted = HotspotFilter()
     /// The thread / comm part of the newest table asked for (or of the table when none is being built).
-    private var requested = HotspotFilter()
+    var requested = HotspotFilter()
     private var unfolded: Set<String> = []
     /// perf's percent limit (`%` steps through `percentLimits`): entries under it are hidden.
     private(set) var percentLimit: Double = 0
@@ -129,7 +129,7 @@ struct HotspotView {
         }
     }
 
-    private mutating func rebuildTable(filter: HotspotFilter) {
+    mutating func rebuildTable(filter: HotspotFilter) {
         requested = filter
         let presets = HotspotKey.presets(for: source.kind)
         generation += 1
@@ -142,7 +142,7 @@ struct HotspotView {
     /// Flattens entries and unfolded callchains into rows. Chain nodes under 0.5% of the entry's chain
     /// are left out, as perf's default callchain threshold does. A chain not built yet is one
     /// "building…" row, and a job builds it.
-    private mutating func rebuild(keepCursor: Bool) {
+    mutating func rebuild(keepCursor: Bool) {
         let keep = keepCursor && rows.indices.contains(cursor) ? rows[cursor] : nil
         columns = table.columns(sizedBy: table.order.prefix(2000))
         var out: [(entry: Int, line: Line, depth: Int)] = []
@@ -261,48 +261,6 @@ struct HotspotView {
         f.text = text.isEmpty ? nil : text
         zoomStack.append(wanted)
         show(f)
-    }
-
-    /// Shows `f`: a new table when the thread or comm changes, else the same one filtered again (when a
-    /// table is being built, it takes `f` when it comes).
-    private mutating func show(_ f: HotspotFilter) {
-        wanted = f
-        if f.pid != requested.pid || f.comm != requested.comm {
-            rebuildTable(filter: f)
-        } else if !buildingTable {
-            table.sort(by: table.sortColumn, filter: f)
-            rebuild(keepCursor: false)
-        }
-    }
-
-    private mutating func zoom(_ command: Command) -> ViewOutcome {
-        guard let e = selectedEntry else { return .handled }
-        var f = wanted
-        switch command {
-        case .zoomThread where f.pid != nil || f.comm != nil:
-            // `t` again zooms out of the thread (or command), as perf's does.
-            f.pid = nil
-            f.comm = nil
-        case .zoomThread:
-            if let p = table.value(.pid, of: e) {
-                f.pid = Int32(bitPattern: p)
-                f.comm = table.keys.contains(.comm) ? table.label(.comm, of: e) : nil
-            } else if table.keys.contains(.comm) {
-                // Without a thread column: every thread of the command (a comm zoom).
-                f.comm = table.label(.comm, of: e)
-            } else {
-                return .message("no thread column: sort by comm or pid first (s)")
-            }
-        case .zoomDso:
-            guard table.keys.contains(.dso) else { return .message("no shared object column (s changes the sort)") }
-            f.dso = table.label(.dso, of: e, full: true)
-        default:
-            guard table.keys.contains(.symbol) || table.keys.contains(.event) else { return .message("no symbol column") }
-            f.symbol = table.keys.contains(.symbol) ? table.label(.symbol, of: e) : table.label(.event, of: e)
-        }
-        zoomStack.append(wanted)
-        show(f)
-        return .message(f.isEmpty ? "zoomed out" : "zoom: \(f.description)")
     }
 
     /// The store row where the selected entry's first sample, call or event is (for jumping to the stream),
