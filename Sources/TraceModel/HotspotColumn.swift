@@ -56,6 +56,10 @@ extension HotspotTable {
             if children { pct("Children", .children) { t, e in t.childrenValue[e] } }
             pct("Self", .selfValue) { t, e in t.selfValue[e] }
             number("Samples", 8, .count) { t, e in t.countValue[e] }
+        case .durations where avgSelf:
+            duration("Self avg", .averageSelf) { t, e in t.averageSelf(e) }
+            duration("Self min", nil) { t, e in t.minSelfValue[e] }
+            duration("Self max", nil) { t, e in t.maxSelfValue[e] }
         case .durations:
             duration("Total", .total) { t, e in t.childrenValue[e] }
             duration("Self", .selfValue) { t, e in t.selfValue[e] }
@@ -77,7 +81,8 @@ extension HotspotTable {
             cols.append(HotspotColumn(title: key.title, width: isLast ? max(width, 1) : width, align: .left,
                                       sort: key == .symbol || key == .event ? .name : nil, key: key,
                                       text: { t, e in decorated ? t.symbolText(e) : t.label(key, of: e) },
-                                      raw: { t, e in t.label(key, of: e) }))
+                                      // CSV and JSON keep a shared object's whole path.
+                                      raw: { t, e in t.label(key, of: e, full: true) }))
         }
         return cols
     }

@@ -1,6 +1,12 @@
 /// A column entries are grouped by, named as perf's `--sort` names them.
 public enum HotspotKey: String, CaseIterable, Sendable {
     case comm, pid, cpu, dso, symbol, event
+    /// perf's `parent`: the innermost frame of the callchain whose function matches the parent pattern
+    /// (perf's default `^sys_|^do_page_fault`, `-p`), `[other]` when none does.
+    case parent
+
+    /// perf's default parent pattern.
+    public static let defaultParentPattern = "^sys_|^do_page_fault"
 
     /// Parses perf's syntax: `comm,dso,symbol` (`sym` is accepted for symbol, `tid` for pid).
     public static func parse(_ text: String) -> [HotspotKey]? {
@@ -27,6 +33,7 @@ public enum HotspotKey: String, CaseIterable, Sendable {
         case .dso: return "Shared Object"
         case .symbol: return "Symbol"
         case .event: return "Event"
+        case .parent: return "Parent symbol"
         }
     }
 
@@ -67,7 +74,7 @@ public struct HotspotFilter: Sendable, Equatable {
     /// The filters in force as perf shows them above its table.
     public var description: String {
         var parts: [String] = []
-        if let pid { parts.append("thread: \(comm ?? "?")(\(pid))") }
+        if let pid { parts.append("thread: \(comm ?? "?")(\(pid))") } else if let comm { parts.append("comm: \(comm)") }
         if let dso { parts.append("dso: \(dso)") }
         if let symbol { parts.append("symbol: \(symbol)") }
         if let text { parts.append("filter: \(text)") }

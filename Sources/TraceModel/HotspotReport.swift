@@ -2,15 +2,36 @@
 public enum HotspotReport {
     /// perf report's stdio layout: `#` header lines, then one line per entry.
     public static func text(_ table: HotspotTable, limit: Int? = nil, title: String? = nil) -> String {
-        let entries = limit.map { table.order.prefix($0) } ?? table.order[...]
-        let cols = table.columns(sizedBy: entries)
+        text(table, ReportOptions(limit: limit, title: title))
+    }
+
+    /// perf report's stdio layout with its options: callchains under the entries (`-g`), `--percent-limit`,
+    /// the event, lost samples and time slice in the header.
+    public static func text(_ table: HotspotTable, _ options: ReportOptions) -> String {
+        var entries = table.order[...]
+        if let minimum = options.percentLimit {
+            // perf compares the children percentage with children, self without.
+            let metric = table.kind == .samples && table.children ? table.childrenValue
+                : table.kind == .durations ? table.childrenValue : table.kind == .samples ? table.selfValue : table.countValue
+            entries = entries.filter { table.percent(metric[Int($0)]) >= minimum }[...]
+        }
+        if let limit = options.limit { entries = entries.prefix(limit) }
+        // perf sizes its columns by every entry, the ones under the percent limit too.
+        var cols = table.columns(sizedBy: options.percentLimit == nil ? entries : table.order[...])
+        if table.kind == .samples, !options.showSamples { cols.removeAll { $0.sort == .count } }
         var out = ""
-        if let title { out += "# \(title)\n#\n" }
+        if let title = options.title { out += "# \(title)\n#\n" }
         switch table.kind {
         case .samples:
+            if let lost = options.lostSamples { out += "# Total Lost Samples: \(lost)\n#\n" }
             out += "# Samples: \(table.totalCount)"
-            if table.weighted { out += "  Event count (approx.): \(table.total)" }
+            if let samples = options.samples, !samples.eventNames.isEmpty {
+                let names = Set(samples.sampleEvent).sorted().map { "'\(samples.eventNames[Int($0)])'" }
+                if !names.isEmpty { out += "  of event" + (names.count > 1 ? "s " : " ") + names.joined(separator: ", ") }
+            }
+            if let slice = options.timeSlice { out += " (time slices: \(slice))" }
             out += "\n"
+            if table.weighted { out += "# Event count (approx.): \(table.total)\n" }
         case .durations:
             out += "# Calls: \(table.totalCount)  Time: \(TimeFormat.duration(nanoseconds: table.total))\n"
         case .events:
@@ -21,9 +42,18 @@ public enum HotspotReport {
         out += "# " + cols.map { $0.fit($0.title) }.joined(separator: "  ") + "\n"
         out += "# " + cols.map { String(repeating: ".", count: $0.width) }.joined(separator: "  ") + "\n"
         out += "#\n"
+        let chains = table.kind == .samples ? options.callchain.flatMap { o in options.samples.map { (o, $0) } } : nil
+        // No branch of a chain reaches the threshold under an entry below it: those are not walked.
+        let minimum = Double(table.total) * options.chainThreshold / 100
         for e in entries {
             let line = cols.map { $0.fit($0.text(table, Int(e))) }.joined(separator: "  ")
             out += "  " + trimTrailing(line) + "\n"
+            guard let (order, samples) = chains else { continue }
+            let weight = table.children ? table.childrenValue[Int(e)] : table.selfValue[Int(e)]
+            guard Double(weight) >= minimum, weight > 0 else { continue }
+            let tree = PerfCallchain.tree(of: Int(e), in: table, samples: samples, order: order)
+            let chain = PerfCallchain.text(tree, total: table.total, minPercent: options.chainThreshold)
+            if !chain.isEmpty { out += chain + "\n" }
         }
         return out
     }
@@ -48,7 +78,7 @@ public enum HotspotReport {
         var w = JSONWriter()
         func keyField(_ name: String, _ key: HotspotKey, _ e: Int) {
             w.key(name)
-            if table.keys.contains(key) { w.string(table.label(key, of: e)) } else { w.null() }
+            if table.keys.contains(key) { w.string(table.label(key, of: e, full: true)) } else { w.null() }
         }
         func numericKeys(_ e: Int) {
             if let p = table.value(.pid, of: e) { w.key("pid"); w.number(Int(Int32(bitPattern: p))) }

@@ -10,6 +10,23 @@ public struct HotspotTable: Sendable {
     /// Metrics an entry can be ordered by.
     public enum SortColumn: String, CaseIterable, Sendable {
         case children, selfValue = "self", count, total, average, max, name
+        case averageSelf = "avg-self"
+
+        /// uftrace's and perf's metric names for `--sort`: `self`, `total`, `call`, `avg`, `max`, `avg-self`,
+        /// `children`, `overhead` (self).
+        public static func parse(_ name: String) -> SortColumn? {
+            switch name {
+            case "self", "overhead": return .selfValue
+            case "total": return .total
+            case "call", "calls", "count", "sample", "samples": return .count
+            case "avg", "average": return .average
+            case "max": return .max
+            case "avg-self", "self-avg": return .averageSelf
+            case "children", "overhead_children": return .children
+            case "func", "name": return .name
+            default: return nil
+            }
+        }
     }
 
     public let kind: Kind
@@ -27,6 +44,12 @@ public struct HotspotTable: Sendable {
     public private(set) var countValue: [Int64] = []
     public private(set) var maxValue: [Int64] = []
     public private(set) var minValue: [Int64] = []
+    /// Durations: the longest and shortest self time of one call (uftrace's `--avg-self`).
+    public private(set) var maxSelfValue: [Int64] = []
+    public private(set) var minSelfValue: [Int64] = []
+    /// Durations: columns of self time per call (avg, min, max) in place of total and self, as `uftrace report
+    /// --avg-self` prints them.
+    public var avgSelf = false
     /// The 100% of the percent columns: all samples' weight (or all events).
     public private(set) var total: Int64 = 0
     public private(set) var totalCount = 0
@@ -39,6 +62,8 @@ public struct HotspotTable: Sendable {
     public private(set) var sortColumn: SortColumn
 
     public var entryCount: Int { selfValue.count }
+    /// Shared objects by their whole path; false: by their file name, as perf prints them (`--full-path`).
+    public var fullPaths = false
     /// Equal entries are ordered by this (first appearance); empty: by entry index.
     private var tieOrder: [Int64] = []
 
@@ -62,14 +87,33 @@ public struct HotspotTable: Sendable {
         return keyValues[k][entry]
     }
 
-    /// The text of an entry's key column.
-    public func label(_ key: HotspotKey, of entry: Int) -> String {
+    /// The text of an entry's key column (a shared object's short name unless `fullPaths`).
+    public func label(_ key: HotspotKey, of entry: Int) -> String { label(key, of: entry, full: fullPaths) }
+
+    /// The text of an entry's key column; `full: true` gives a shared object's whole path (what filters match).
+    public func label(_ key: HotspotKey, of entry: Int, full: Bool) -> String {
         guard let v = value(key, of: entry) else { return "" }
         switch key {
         case .pid: return String(Int32(bitPattern: v))
         case .cpu: return v == 0xFFFF ? "-" : String(format3(Int(v)))
+        case .dso where !full: return Self.shortDso(names[key]?[Int(v)] ?? "")
+        case .parent where v == .max: return "[other]"
         default: return names[key]?[Int(v)] ?? ""
         }
+    }
+
+    /// perf's short name of a shared object: its file name (`[kernel.kallsyms]` and other `[…]` names as they are).
+    public static func shortDso(_ name: String) -> String {
+        guard !name.hasPrefix("["), let slash = name.utf8.lastIndex(of: UInt8(ascii: "/")) else { return name }
+        let base = name[name.utf8.index(after: slash)...]
+        return base.isEmpty ? name : String(base)
+    }
+
+    /// perf's `--comm`, `--pid`, `--tid`: the other tasks' entries are gone, but the percentages stay shares of
+    /// every sample the other filters keep (`weight`, `count`).
+    public mutating func setTotal(weight: Int64, count: Int) {
+        total = weight
+        totalCount = count
     }
 
     private func format3(_ n: Int) -> String {
@@ -81,11 +125,14 @@ public struct HotspotTable: Sendable {
 
     public func average(_ entry: Int) -> Int64 { countValue[entry] > 0 ? childrenValue[entry] / countValue[entry] : 0 }
 
+    /// Durations: the average self time of one call.
+    public func averageSelf(_ entry: Int) -> Int64 { countValue[entry] > 0 ? selfValue[entry] / countValue[entry] : 0 }
+
     /// The sort columns that mean something for this kind.
     public var sortColumns: [SortColumn] {
         switch kind {
         case .samples: return children ? [.children, .selfValue, .count, .name] : [.selfValue, .count, .name]
-        case .durations: return [.total, .selfValue, .count, .average, .max, .name]
+        case .durations: return [.total, .selfValue, .count, .average, .max, .averageSelf, .name]
         case .events: return [.count, .name]
         }
     }
@@ -127,6 +174,7 @@ public struct HotspotTable: Sendable {
         case .total: metric = childrenValue
         case .max: metric = maxValue.isEmpty ? countValue : maxValue
         case .average: metric = (0..<entryCount).map { average($0) }
+        case .averageSelf: metric = kind == .durations ? (0..<entryCount).map { averageSelf($0) } : selfValue
         case .name: metric = []
         }
         if column == .name {
@@ -176,15 +224,17 @@ public struct HotspotTable: Sendable {
     /// (self) and — with `children` — of every frame in the callchain (children, counted once per sample
     /// even when the function recurses). On the calling thread; `build` shares the work between two cores.
     public init(samples s: StackSamples, keys: [HotspotKey] = HotspotKey.defaults(for: .samples),
-                children: Bool = true, filter: HotspotFilter = HotspotFilter()) {
-        let plan = SampleAggregation(samples: s, keys: Self.sampleKeys(keys), children: children, pid: filter.pid)
+                children: Bool = true, filter: HotspotFilter = HotspotFilter(), parentPattern: ByteRegex? = nil) {
+        let plan = SampleAggregation(samples: s, keys: Self.sampleKeys(keys), children: children, pid: filter.pid,
+                                     comm: filter.pid == nil ? filter.comm : nil, parentPattern: parentPattern)
         self.init(plan: plan, entries: plan.entries(), filter: filter)
     }
 
     /// The same table, the samples summed on two cores (the two halves of the samples, merged).
     public static func build(samples s: StackSamples, keys: [HotspotKey] = HotspotKey.defaults(for: .samples),
                              children: Bool = true, filter: HotspotFilter = HotspotFilter()) async -> HotspotTable {
-        let plan = SampleAggregation(samples: s, keys: sampleKeys(keys), children: children, pid: filter.pid)
+        let plan = SampleAggregation(samples: s, keys: sampleKeys(keys), children: children, pid: filter.pid,
+                                     comm: filter.pid == nil ? filter.comm : nil)
         return HotspotTable(plan: plan, entries: await plan.entriesInParallel(), filter: filter)
     }
 
@@ -199,6 +249,7 @@ public struct HotspotTable: Sendable {
         self.filter = filter
         weighted = s.weightsArePeriods
         names[.symbol] = s.functionNames
+        names[.parent] = s.functionNames
         names[.dso] = s.dsoNames
         names[.comm] = s.commNames
         total = plan.total
@@ -215,6 +266,7 @@ public struct HotspotTable: Sendable {
             case .dso: keyValues[k] = e.sym.map { plan.symDso[Int($0)] }
             case .symbol: keyValues[k] = e.sym.map { plan.symFunc[Int($0)] }
             case .event: keyValues[k] = Array(repeating: 0, count: e.sym.count)
+            case .parent: keyValues[k] = e.parent
             }
         }
         sort(by: sortColumn)
@@ -294,6 +346,8 @@ public struct HotspotTable: Sendable {
                 records[e].selfTime = records[e].selfTime.saturatingAdd(st)
                 if t0 > records[e].max { records[e].max = t0 }
                 if t0 < records[e].min { records[e].min = t0 }
+                if st > records[e].maxSelf { records[e].maxSelf = st }
+                if st < records[e].minSelf { records[e].minSelf = st }
                 sum = sum.saturatingAdd(st)
             }
         }}}
@@ -304,6 +358,8 @@ public struct HotspotTable: Sendable {
         countValue = calls
         maxValue = maxs
         minValue = mins.map { $0 == .max ? 0 : $0 }
+        maxSelfValue = records.map(\.maxSelf)
+        minSelfValue = records.map { $0.minSelf == .max ? 0 : $0.minSelf }
         // 100% is all the time the calls account for: the sum of every call's self time.
         total = sum
         totalCount = tree.count
@@ -325,6 +381,8 @@ public struct HotspotTable: Sendable {
         var selfTime: Int64 = 0
         var max: Int64 = 0
         var min: Int64 = .max
+        var maxSelf: Int64 = 0
+        var minSelf: Int64 = .max
     }
 
     /// Counts of plain events by event name, task (comm), thread id and CPU — which task caused most

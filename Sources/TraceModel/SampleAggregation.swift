@@ -19,6 +19,8 @@ struct SampleAggregation: Sendable {
     let groupOfSample: [UInt32]
     let groupTaskCtx: [UInt32]
     let groupCPU: [UInt16]
+    /// Per group: the parent function (perf's `parent` key), .max for `[other]` or when parent is not a key.
+    let groupParent: [UInt32]
     let groupSize: [Int]
     let total: Int64
     let totalCount: Int
@@ -30,6 +32,7 @@ struct SampleAggregation: Sendable {
     struct Entries: Sendable {
         var ctx: [UInt32] = []
         var cpu: [UInt16] = []
+        var parent: [UInt32] = []
         var sym: [UInt32] = []
         var selfWeight: [Int64] = []
         var children: [Int64] = []
@@ -38,7 +41,10 @@ struct SampleAggregation: Sendable {
         var tieOrder: [Int64] = []
     }
 
-    init(samples s: StackSamples, keys: [HotspotKey], children: Bool, pid pidFilter: Int32?) {
+    init(samples s: StackSamples, keys: [HotspotKey], children: Bool, pid pidFilter: Int32?, comm: String? = nil,
+         parentPattern: ByteRegex? = nil) {
+        // A comm zoom: only that command's threads (.max matches none when no thread has it).
+        let commFilter: UInt32? = comm.map { c in s.commNames.firstIndex(of: c).map(UInt32.init) ?? .max }
         samples = s
         self.keys = keys
         self.children = children
@@ -71,7 +77,14 @@ struct SampleAggregation: Sendable {
         }
         // A task's group, found once per task (per task and CPU when the CPU is a key).
         var groupOfSample = [UInt32](repeating: .max, count: s.count)
-        var groupCPU: [UInt16] = [], groupTaskCtx: [UInt32] = [], groupSize: [Int] = []
+        var groupCPU: [UInt16] = [], groupTaskCtx: [UInt32] = [], groupSize: [Int] = [], groupParent: [UInt32] = []
+        // perf's parent: the functions the pattern matches, found once per location.
+        let useParent = keys.contains(.parent)
+        var isParent: [Bool] = []
+        if useParent, let pattern = parentPattern ?? (try? ByteRegex(HotspotKey.defaultParentPattern)) {
+            let matching = s.functionNames.map { pattern.matches($0) }
+            isParent = s.locationFunction.map { matching[Int($0)] }
+        }
         var cpuTable = IDTable(capacity: 64)
         var groupOfTaskCtx = [Int](repeating: -1, count: ctxComm.count)
         var total: Int64 = 0, totalCount = 0
@@ -81,14 +94,24 @@ struct SampleAggregation: Sendable {
             for i in 0..<tasks.count {
                 let task = Int(tasks[i])
                 if let pidFilter, s.taskPID[task] != pidFilter { continue }
+                if let commFilter, s.taskComm[task] != commFilter { continue }
                 if starts[i] == starts[i + 1] { continue }
                 let cpu: UInt16 = useCPU ? s.sampleCPU[i] : 0xFFFF
                 let tc = Int(ctxOfTask[task])
-                var g = useCPU ? -1 : groupOfTaskCtx[tc]
+                var parent: UInt32 = .max
+                if !isParent.isEmpty {
+                    for j in Int(starts[i])..<Int(starts[i + 1]) where isParent[Int(s.frames[j])] {
+                        parent = s.locationFunction[Int(s.frames[j])]
+                        break
+                    }
+                }
+                var g = useCPU || useParent ? -1 : groupOfTaskCtx[tc]
                 if g < 0 {
-                    g = Int(cpuTable.id(UInt64(tc) << 16 | UInt64(cpu), isNew: &isNew))
-                    if !useCPU { groupOfTaskCtx[tc] = g }
+                    let p = UInt64(parent == .max ? 0 : parent &+ 1) & 0x3FF_FFFF
+                    g = Int(cpuTable.id(UInt64(tc) << 42 | p << 16 | UInt64(cpu), isNew: &isNew))
+                    if !useCPU && !useParent { groupOfTaskCtx[tc] = g }
                     if isNew {
+                        groupParent.append(parent)
                         groupCPU.append(cpu)
                         groupTaskCtx.append(ctxOfTask[task])
                         groupSize.append(0)
@@ -108,6 +131,7 @@ struct SampleAggregation: Sendable {
         self.groupOfSample = groupOfSample
         self.groupTaskCtx = groupTaskCtx
         self.groupCPU = groupCPU
+        self.groupParent = groupParent
         self.groupSize = groupSize
         self.total = total
         self.totalCount = totalCount
@@ -146,6 +170,7 @@ struct SampleAggregation: Sendable {
         let rest = second
         out.ctx += rest.ctx
         out.cpu += rest.cpu
+        out.parent += rest.parent
         out.sym += rest.sym
         out.selfWeight += rest.selfWeight
         out.children += rest.children
@@ -223,6 +248,7 @@ struct SampleAggregation: Sendable {
             for t in other.touched where c1[Int(t)].stamp == -1 { later.append(t) }
             let n = first.touched.count + later.count
             var ctx = [UInt32](repeating: 0, count: n), cpu = [UInt16](repeating: 0, count: n)
+            var parent = [UInt32](repeating: .max, count: n)
             var sym = [UInt32](repeating: 0, count: n)
             var selfW = [Int64](repeating: 0, count: n), childW = [Int64](repeating: 0, count: n)
             var count = [Int64](repeating: 0, count: n)
@@ -247,6 +273,7 @@ struct SampleAggregation: Sendable {
                         }
                         let g = k % groups
                         ctx[e] = groupTaskCtx[g]
+                        parent[e] = groupParent[g]
                         cpu[e] = groupCPU[g]
                         sym[e] = UInt32(k / groups)
                         selfW[e] = c.selfWeight
@@ -256,7 +283,7 @@ struct SampleAggregation: Sendable {
                     }
                 }
             }}}}}}}}
-            return Entries(ctx: ctx, cpu: cpu, sym: sym, selfWeight: selfW, children: childW, count: count)
+            return Entries(ctx: ctx, cpu: cpu, parent: parent, sym: sym, selfWeight: selfW, children: childW, count: count)
         }}
     }
 
@@ -324,6 +351,7 @@ struct SampleAggregation: Sendable {
                     let sym = Int(t)
                     out.ctx.append(groupTaskCtx[g])
                     out.cpu.append(groupCPU[g])
+                    out.parent.append(groupParent[g])
                     out.sym.append(t)
                     out.selfWeight.append(acc[sym].selfWeight)
                     out.children.append(acc[sym].children)

@@ -13,14 +13,23 @@ public struct StackSamples: Sendable {
     /// Task id → comm id, thread id (-1 when unknown).
     public private(set) var taskComm: [UInt32] = []
     public private(set) var taskPID: [Int32] = []
-    public private(set) var sampleTask: [UInt32] = []
+    /// Task id → process id (perf's `pid` of `pid/tid`; -1 when unknown): what `--pid` selects.
+    public private(set) var taskProcess: [Int32] = []
+    public internal(set) var sampleTask: [UInt32] = []
     /// 0xFFFF when the sample has no CPU.
-    public private(set) var sampleCPU: [UInt16] = []
-    public private(set) var sampleWeight: [Int64] = []
+    public internal(set) var sampleCPU: [UInt16] = []
+    public internal(set) var sampleWeight: [Int64] = []
     /// The store row the sample came from (-1 for folded input).
-    public private(set) var sampleRow: [Int32] = []
-    public private(set) var stackStart: [Int32] = [0]
-    public private(set) var frames: [UInt32] = []
+    public internal(set) var sampleRow: [Int32] = []
+    /// The sample's time in ns (`Int64.min` when the input has none, e.g. folded stacks).
+    public internal(set) var sampleTime: [Int64] = []
+    /// The sample's event (an index into `eventNames`): perf report's header names it.
+    public internal(set) var sampleEvent: [UInt16] = []
+    public internal(set) var eventNames: [String] = []
+    /// Events the source says it lost (perf's lost samples), nil when the input cannot say (folded stacks).
+    public internal(set) var lostEvents: Int?
+    public internal(set) var stackStart: [Int32] = [0]
+    public internal(set) var frames: [UInt32] = []
     /// Whether weights are perf periods rather than one per sample.
     public private(set) var weightsArePeriods = false
 
@@ -40,7 +49,7 @@ public struct StackSamples: Sendable {
     public var count: Int { sampleTask.count }
     public var isEmpty: Bool { sampleTask.isEmpty }
     /// The sum of every weight: never past Int64.max, because `append` refuses a sample that would take it there.
-    public private(set) var totalWeight: Int64 = 0
+    public internal(set) var totalWeight: Int64 = 0
     /// Samples refused because their weight was negative or would take the total past Int64.max (a folded count
     /// of 9223372036854775807 twice): every sum a tree or table makes of weights stays in range.
     public private(set) var refusedSamples = 0
@@ -84,7 +93,7 @@ public struct StackSamples: Sendable {
         location(function: function(symbol), dso: self.dso(dso))
     }
 
-    public mutating func task(comm: String, pid: Int32) -> UInt32 {
+    public mutating func task(comm: String, pid: Int32, process: Int32 = -1) -> UInt32 {
         let c: UInt32
         if let id = commIDs[comm] {
             c = id
@@ -98,6 +107,7 @@ public struct StackSamples: Sendable {
         let id = UInt32(taskComm.count)
         taskComm.append(c)
         taskPID.append(pid)
+        taskProcess.append(process)
         taskIDs[key] = id
         return id
     }
@@ -106,6 +116,7 @@ public struct StackSamples: Sendable {
     /// negative or the total would pass Int64.max.
     @discardableResult
     public mutating func append<C: Collection>(task: UInt32, cpu: UInt16 = 0xFFFF, weight: Int64 = 1, row: Int32 = -1,
+                                               time: Int64 = .min, event: UInt16 = 0,
                                                frames f: C) -> Bool where C.Element == UInt32 {
         let (total, overflow) = totalWeight.addingReportingOverflow(weight)
         guard weight >= 0, !overflow else {
@@ -117,6 +128,8 @@ public struct StackSamples: Sendable {
         sampleCPU.append(cpu)
         sampleWeight.append(weight)
         sampleRow.append(row)
+        sampleTime.append(time)
+        sampleEvent.append(event)
         frames.append(contentsOf: f)
         stackStart.append(Int32(frames.count))
         return true
@@ -127,6 +140,8 @@ public struct StackSamples: Sendable {
         sampleCPU.reserveCapacity(samples)
         sampleWeight.reserveCapacity(samples)
         sampleRow.reserveCapacity(samples)
+        sampleTime.reserveCapacity(samples)
+        sampleEvent.reserveCapacity(samples)
         stackStart.reserveCapacity(samples + 1)
         frames.reserveCapacity(n)
     }
@@ -141,6 +156,7 @@ extension StackSamples {
         self.init()
         var locationOfSymbol = [UInt32](repeating: .max, count: store.symbols.count)
         var taskOfStoreTask = [UInt32](repeating: .max, count: store.taskNames.count)
+        var eventOfStoreEvent: [UInt16: UInt16] = [:]
         var isPerf: Bool?
         var allPeriods = true
         var rowBase = 0
@@ -167,14 +183,24 @@ extension StackSamples {
                 let storeTask = Int(chunk.tasks[i])
                 var t = taskOfStoreTask[storeTask]
                 if t == .max {
-                    t = task(comm: store.taskNames[storeTask], pid: store.taskPIDs[storeTask])
+                    t = task(comm: store.taskNames[storeTask], pid: store.taskPIDs[storeTask],
+                             process: storeTask < store.taskTGIDs.count ? store.taskTGIDs[storeTask] : -1)
                     taskOfStoreTask[storeTask] = t
                 }
+                let storeEvent = chunk.events[i]
+                var ev = eventOfStoreEvent[storeEvent]
+                if ev == nil {
+                    let name = Int(storeEvent) < store.eventNames.count ? store.eventNames[Int(storeEvent)] : "?"
+                    ev = UInt16(truncatingIfNeeded: eventNames.firstIndex(of: name) ?? eventNames.count)
+                    if Int(ev!) == eventNames.count { eventNames.append(name) }
+                    eventOfStoreEvent[storeEvent] = ev
+                }
                 append(task: t, cpu: chunk.cpus[i], weight: weight, row: Int32(truncatingIfNeeded: rowBase + i),
-                       frames: scratch)
+                       time: chunk.timestamps[i], event: ev!, frames: scratch)
             }
             rowBase += chunk.count
         }
+        lostEvents = store.summary.lostEvents
         // Periods of different events do not add up (mixed tracepoints and cycles): count samples then.
         if isPerf == true, allPeriods, !isEmpty {
             markWeightsArePeriods()

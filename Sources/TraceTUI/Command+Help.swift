@@ -62,6 +62,9 @@ extension Command {
         case .toggleCallers: return "callchains: callers ↔ callees"
         case .showInStream: return "the entry's first line in the stream"
         case .showInTree: return "the function's first call in the call tree"
+        case .hottestEntry: return "the hottest entry (most self samples or time)"
+        case .cyclePercentLimit: return "hide entries under 0.5% / 1% / 5% / 10% / none (perf's --percent-limit)"
+        case .printReport: return "print the table as `tracetui report` does to a file (callchains, limit)"
         case .showLatency: return "latency: scheduling delay, syscalls, irq, block I/O"
         }
     }

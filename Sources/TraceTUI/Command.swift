@@ -22,6 +22,7 @@ public enum Command: String, Sendable, CaseIterable {
     // The hotspot table's and the flame graph's.
     case showStream, showCallTree, showHotspots, showFlame, zoomThread, zoomDso, zoomSymbol, zoomOut, cycleOrder, toggleCallers
     case showInStream, showInTree
+    case hottestEntry, cyclePercentLimit, printReport
     // The latency view's.
     case showLatency
 }

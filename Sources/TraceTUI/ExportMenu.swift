@@ -15,6 +15,8 @@ public struct ExportRequest: Sendable, Equatable {
     public var filter: String?
     /// A name for the file, from the trace's.
     public var sourceName: String
+    /// The hotspot view's `P`: the table as `tracetui report` prints it (a `.txt`), not as CSV.
+    public var report: ReportOptions?
 
     public static func == (a: ExportRequest, b: ExportRequest) -> Bool {
         a.format == b.format && a.table == b.table && a.rows == b.rows && a.filter == b.filter
@@ -23,6 +25,11 @@ public struct ExportRequest: Sendable, Equatable {
 
     /// Writes the request's part of the store; `tree` is the trace's call tree (the range limits it).
     public func write(store: EventStore, tree: CallTree?, to sink: inout ByteSink) throws(ExportError) -> Int {
+        if table == .hotspots, let hotspots, let report {
+            sink.text(HotspotReport.text(hotspots, report))
+            sink.finish()
+            return hotspots.order.count
+        }
         if table == .hotspots, let hotspots {
             sink.text(HotspotReport.csv(hotspots))
             sink.finish()
@@ -48,10 +55,11 @@ public struct ExportRequest: Sendable, Equatable {
         if let dot = stem.lastIndex(of: "."), dot > stem.startIndex { stem = stem[..<dot] }
         let safe = String(stem.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" })
         let base = "tracetui-" + (safe.isEmpty ? "trace" : safe) + (table == .hotspots ? "-hotspots" : "")
-        var name = base + "." + format.fileExtension
+        let ext = report == nil ? format.fileExtension : "txt"
+        var name = base + "." + ext
         var n = 2
         while exists(name) {
-            name = "\(base)-\(n).\(format.fileExtension)"
+            name = "\(base)-\(n).\(ext)"
             n += 1
         }
         return name

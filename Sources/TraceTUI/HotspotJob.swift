@@ -14,7 +14,8 @@ public struct HotspotJob: Sendable {
 
     enum Work: Sendable {
         /// `3` / `4` the first time: the source of the whole trace (unless known), then the pane's data.
-        case open(store: EventStore, callTree: CallTree?, source: HotspotSource?, pane: KeyContext)
+        /// `scope`: the stream's A–B range and filter the source covers.
+        case open(store: EventStore, callTree: CallTree?, source: HotspotSource?, pane: KeyContext, scope: HotspotScope)
         /// The table again with other keys or another thread filter.
         case table(source: HotspotSource, keys: [HotspotKey], filter: HotspotFilter)
         /// Callchains of some entries, keyed as the view keys them.
@@ -37,8 +38,8 @@ public struct HotspotJob: Sendable {
     /// Does the work: on whatever thread calls it, which must not be the UI's.
     public func run() async -> HotspotJobResult {
         switch work {
-        case .open(let store, let callTree, let known, let pane):
-            let source = known ?? HotspotSource(store: store, callTree: callTree)
+        case .open(let store, let callTree, let known, let pane, let scope):
+            let source = known ?? HotspotSource(store: store, callTree: callTree).scoped(scope, store: store)
             if pane == .flame { return HotspotJobResult(job: self, value: .opened(source, table: nil, flame: source.flame())) }
             return HotspotJobResult(job: self, value: .opened(source, table: await source.buildTable(), flame: nil))
         case .table(let source, let keys, let filter):

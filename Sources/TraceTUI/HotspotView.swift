@@ -7,12 +7,21 @@ import TraceModel
 /// they survive re-sorting.
 struct HotspotView {
     private(set) var source: HotspotSource
-    private(set) var table: HotspotTable
+    internal(set) var table: HotspotTable
     private(set) var preset = 0
     private(set) var callers = true
-    /// Earlier filters, for Esc / ← (perf's zoom out).
-    private var zoomStack: [HotspotFilter] = []
+    /// Earlier filters, for Esc / ← (perf's zoom out): each zoom pushes the one it replaces, Esc pops.
+    var zoomStack: [HotspotFilter] = []
+    /// The filter the view shows or is building: zooms start from it, not from the table on screen, which
+    /// lags while a re-zoomed table is built (zooming from the stale table re-pushed a thread zoom that Esc
+    /// had just left, and it stuck).
+    var wanted = HotspotFilter()
+    /// The thread / comm part of the newest table asked for (or of the table when none is being built).
+    var requested = HotspotFilter()
     private var unfolded: Set<String> = []
+    /// perf's percent limit (`%` steps through `percentLimits`): entries under it are hidden.
+    private(set) var percentLimit: Double = 0
+    static let percentLimits: [Double] = [0, 0.5, 1, 5, 10]
     private var chains: [String: StackTree] = [:]
     /// What a visible line shows: an entry, a node of its callchain, or its callchain being built.
     enum Line: Equatable {
@@ -44,6 +53,8 @@ struct HotspotView {
     init(source: HotspotSource, table: HotspotTable) {
         self.source = source
         self.table = table
+        wanted = table.filter
+        requested = table.filter
         rebuild(keepCursor: false)
     }
 
@@ -73,7 +84,8 @@ struct HotspotView {
     var unfoldedKeys: Set<String> { unfolded }
 
     var isEmpty: Bool { table.entryCount == 0 }
-    var filter: HotspotFilter { table.filter }
+    var filter: HotspotFilter { wanted }
+    var zoomDepth: Int { zoomStack.count }
     var keys: [HotspotKey] { table.keys }
     var isBuilding: Bool { buildingTable || !chainsBuilding.isEmpty }
 
@@ -100,7 +112,8 @@ struct HotspotView {
         case .table(let built):
             let column = table.sortColumn
             table = built
-            if table.sortColumns.contains(column) { table.sort(by: column) }
+            // Zooms made while it was built (shared object, symbol, `/`) apply to it now.
+            table.sort(by: table.sortColumns.contains(column) ? column : table.sortColumn, filter: wanted)
             buildingTable = false
             chains = [:]
             chainsBuilding = []
@@ -116,7 +129,8 @@ struct HotspotView {
         }
     }
 
-    private mutating func rebuildTable(filter: HotspotFilter) {
+    mutating func rebuildTable(filter: HotspotFilter) {
+        requested = filter
         let presets = HotspotKey.presets(for: source.kind)
         generation += 1
         buildingTable = true
@@ -128,14 +142,18 @@ struct HotspotView {
     /// Flattens entries and unfolded callchains into rows. Chain nodes under 0.5% of the entry's chain
     /// are left out, as perf's default callchain threshold does. A chain not built yet is one
     /// "building…" row, and a job builds it.
-    private mutating func rebuild(keepCursor: Bool) {
+    mutating func rebuild(keepCursor: Bool) {
         let keep = keepCursor && rows.indices.contains(cursor) ? rows[cursor] : nil
         columns = table.columns(sizedBy: table.order.prefix(2000))
         var out: [(entry: Int, line: Line, depth: Int)] = []
         out.reserveCapacity(table.order.count)
         var missing: [HotspotJob.ChainRequest] = []
+        // perf compares the children percentage with the limit (self without children), durations their total.
+        let limitMetric = table.kind == .samples && !table.children ? table.selfValue
+            : table.kind == .events ? table.countValue : table.childrenValue
         for e32 in table.order {
             let e = Int(e32)
+            if percentLimit > 0, table.percent(limitMetric[e]) < percentLimit { continue }
             out.append((e, .entry, 0))
             guard !unfolded.isEmpty, source.kind == .samples else { continue }
             let key = stableKey(e)
@@ -194,17 +212,28 @@ struct HotspotView {
             rebuild(keepCursor: true)
         case .zoomThread, .zoomDso, .zoomSymbol:
             return zoom(command)
+        case .hottestEntry:
+            // perf's H: the entry with the most self samples (or self time), wherever the order put it.
+            var best: Int?
+            for (i, row) in rows.enumerated() where row.line == .entry {
+                if let b = best, table.selfValue[rows[b].entry] >= table.selfValue[row.entry] { continue }
+                best = i
+            }
+            guard let best else { return .message("no entries") }
+            cursor = best
+            return .message("hottest: \(table.keys.map { table.label($0, of: rows[best].entry) }.joined(separator: " "))")
+        case .cyclePercentLimit:
+            let limits = Self.percentLimits
+            percentLimit = limits[((limits.firstIndex(of: percentLimit) ?? 0) + 1) % limits.count]
+            rebuild(keepCursor: true)
+            return .message(percentLimit > 0 ? "percent limit: \(percentLimit)% (\(rows.filter { $0.line == .entry }.count) entries)"
+                                             : "percent limit: none")
         case .clearFilter, .zoomOut:
             guard let previous = zoomStack.popLast() else { return .message("not zoomed") }
-            if previous.pid == table.filter.pid, previous.comm == table.filter.comm, !buildingTable {
-                table.sort(by: table.sortColumn, filter: previous)
-                rebuild(keepCursor: false)
-            } else {
-                rebuildTable(filter: previous)
-            }
+            show(previous)
         case .cycleSort:
             preset += 1
-            rebuildTable(filter: table.filter)
+            rebuildTable(filter: wanted)
             let presets = HotspotKey.presets(for: source.kind)
             return .message("sort: \(HotspotKey.keyList(presets[preset % presets.count]))")
         case .cycleOrder:
@@ -228,49 +257,10 @@ struct HotspotView {
 
     /// `/`: only symbols containing the text (an empty text clears it).
     mutating func setSymbolFilter(_ text: String) {
-        var f = table.filter
+        var f = wanted
         f.text = text.isEmpty ? nil : text
-        zoomStack.append(table.filter)
-        table.sort(by: table.sortColumn, filter: f)
-        rebuild(keepCursor: false)
-    }
-
-    private mutating func zoom(_ command: Command) -> ViewOutcome {
-        guard let e = selectedEntry else { return .handled }
-        var f = table.filter
-        switch command {
-        case .zoomThread:
-            if let p = table.value(.pid, of: e) {
-                f.pid = Int32(bitPattern: p)
-                f.comm = table.keys.contains(.comm) ? table.label(.comm, of: e) : nil
-            } else if table.keys.contains(.comm) {
-                let comm = table.label(.comm, of: e)
-                // Samples zoom on a thread id: the comm's first thread.
-                if source.kind == .samples, let t = source.samples.taskComm.indices.first(where: {
-                    source.samples.commNames[Int(source.samples.taskComm[$0])] == comm }) {
-                    f.pid = source.samples.taskPID[t]
-                    f.comm = comm
-                } else {
-                    f.comm = comm
-                }
-            } else {
-                return .message("no thread column: sort by comm or pid first (s)")
-            }
-        case .zoomDso:
-            guard table.keys.contains(.dso) else { return .message("no shared object column (s changes the sort)") }
-            f.dso = table.label(.dso, of: e)
-        default:
-            guard table.keys.contains(.symbol) || table.keys.contains(.event) else { return .message("no symbol column") }
-            f.symbol = table.keys.contains(.symbol) ? table.label(.symbol, of: e) : table.label(.event, of: e)
-        }
-        zoomStack.append(table.filter)
-        if f.pid != table.filter.pid || f.comm != table.filter.comm {
-            rebuildTable(filter: f)
-        } else {
-            table.sort(by: table.sortColumn, filter: f)
-            rebuild(keepCursor: false)
-        }
-        return .message("zoom: \(f.description)")
+        zoomStack.append(wanted)
+        show(f)
     }
 
     /// The store row where the selected entry's first sample, call or event is (for jumping to the stream),
@@ -328,6 +318,7 @@ struct HotspotView {
         }
         let (header, body) = rest.splitTop(1)
         canvas.fill(header, role: .header)
+        let columns = HotspotColumnFit.fit(self.columns, width: rect.width, mark: source.kind == .samples ? 2 : 0)
         let heading = columns.map { $0.fit($0.title) }.joined(separator: "  ")
         canvas.put(" " + heading, x: header.x, y: header.y, role: .header, limit: header.maxX)
         if rows.isEmpty {
@@ -372,6 +363,7 @@ struct HotspotView {
         if source.kind == .samples { parts.append((callers ? " callers" : " callees", .status)) }
         if isBuilding { parts.append((" building…", .statusAccent)) }
         if !table.filter.isEmpty { parts.append((" " + table.filter.description, .statusAccent)) }
+        if percentLimit > 0 { parts.append((" limit \(percentLimit)%", .status)) }
         return parts
     }
 }

@@ -8,7 +8,8 @@ extension TraceApp {
         if hotspotSource == nil { sourceBuilding = true }
         jobGeneration += 1
         let job = HotspotJob(generation: jobGeneration,
-                             work: .open(store: store, callTree: snapshot.callTree, source: hotspotSource, pane: pane))
+                             work: .open(store: store, callTree: snapshot.callTree, source: hotspotSource, pane: pane,
+                                         scope: isLive ? HotspotScope() : hotspotScope))
         openRequested.insert(pane)
         emit(.run(Job(key: "hotspots.open.\(pane.rawValue)") { _ in .hotspots(await job.run()) }))
     }
@@ -40,7 +41,7 @@ extension TraceApp {
             hotspots?.adopt(result)
             return
         }
-        if case .open(_, _, _, let pane) = result.job.work { openRequested.remove(pane) }
+        if case .open(_, _, _, let pane, _) = result.job.work { openRequested.remove(pane) }
         if hotspotSource == nil { hotspotSource = source }
         sourceBuilding = false
         if let table, hotspots == nil {

@@ -49,6 +49,7 @@ extension TraceApp {
         }
         detail.close()
         focus = pane
+        rescopeHotspots()
         let built = pane == .hotspots ? hotspots != nil : flame != nil
         if pane == .flame, flame == nil, hotspotSource != nil, !panesBuilding.contains(.flame), hotspotSource?.kind == .events {
             focus = .stream

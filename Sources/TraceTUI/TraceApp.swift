@@ -71,6 +71,8 @@ public struct TraceApp: Sendable {
     var latency: LatencyView?
     var latencyState = LatencyJobState()
     var hotspotSource: HotspotSource?
+    /// The stream's A–B range and filter the hotspot source was built for (TraceApp+HotspotScope).
+    var hotspotScope = HotspotScope()
     /// Live: the snapshot generation the hotspot table and flame graph were last built from.
     var hotspotGeneration = -1
     /// A pane asked for while loading (`2`/Tab, `3`, `4`): it opens when the file is in.
@@ -228,6 +230,8 @@ public struct TraceApp: Sendable {
             }
             focus = .stream
             stream.jump(toStoreRow: row, store)
+        case .printReport:
+            requestPrintReport()
         case .showInTree:
             guard hotspotSource?.kind == .durations, let row = hotspots?.firstStoreRow() else {
                 say("the call tree shows function_graph calls: this trace has none")

@@ -14,8 +14,18 @@ struct Report: AsyncParsableCommand {
     @Argument(help: "perf script text, an ftrace log (stacks, function_graph) or folded stacks.")
     var file: String
 
-    @Option(help: "Sort keys, perf's syntax: comm,dso,symbol,pid,cpu (event for event counts).")
+    @Option(help: """
+        Sort keys, perf's syntax: comm,dso,symbol,pid,cpu (event for event counts); a metric among them orders \
+        the table: self, total, call, avg, max, avg-self, children (uftrace's --sort self).
+        """)
     var sort: String?
+
+    @Option(name: [.customShort("p"), .customLong("parent")],
+            help: "perf's parent pattern for the parent sort key (default ^sys_|^do_page_fault).")
+    var parent: String?
+
+    @Flag(help: "Function durations: self time per call (avg, min, max) in place of total and self, as uftrace's.")
+    var avgSelf = false
 
     @Flag(help: "No children column: each sample counts for its leaf function only.")
     var noChildren = false
@@ -25,6 +35,40 @@ struct Report: AsyncParsableCommand {
 
     @Option(help: "table, csv or json")
     var format: ReportFormat = .table
+
+    @Flag(name: .customShort("g"), help: "Callchains under each entry, as `perf report --stdio -g` (caller order).")
+    var callchains = false
+
+    @Option(name: .customLong("call-graph"),
+            help: "perf's -g spec: graph[,THRESHOLD][,caller|callee] or none (implies -g).")
+    var callGraph: String?
+
+    @Option(help: "Leave out entries (and callchain branches) under this percent.")
+    var percentLimit: Double?
+
+    @Flag(help: "Shared objects by their whole path (default: the file name, as perf).")
+    var fullPath = false
+
+    @Flag(name: [.customShort("n"), .customLong("show-nr-samples")], help: "A column with the number of samples.")
+    var showSamples = false
+
+    @Flag(help: "Accepted for perf's command line: the report is always plain text.")
+    var stdio = false
+
+    @Option(help: "Only samples on these CPUs (perf's list: 0-2,5).")
+    var cpu: String?
+
+    @Option(name: [.customLong("comm"), .customLong("comms")], help: "Only entries of these commands (comma list).")
+    var comm: String?
+
+    @Option(help: "Only entries of these process ids (comma list).")
+    var pid: String?
+
+    @Option(help: "Only entries of these thread ids (comma list).")
+    var tid: String?
+
+    @Option(help: "Only samples in this span, seconds as perf script prints them: START,STOP (either may be empty).")
+    var time: String?
 
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
@@ -38,11 +82,20 @@ struct Report: AsyncParsableCommand {
             throw ValidationFailure(error.description)
         }
         var keys: [HotspotKey]?
+        var metric: HotspotTable.SortColumn?
         if let sort {
-            guard let parsed = HotspotKey.parse(sort) else {
-                throw ValidationFailure("unknown sort key in '\(sort)' (comm, dso, symbol, pid, cpu, event)")
+            var parsed: [HotspotKey] = []
+            for part in sort.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                if let k = HotspotKey.parse(part) {
+                    parsed += k
+                } else if let m = HotspotTable.SortColumn.parse(part) {
+                    if metric == nil { metric = m }
+                } else {
+                    throw ValidationFailure("unknown sort key in '\(sort)' (comm, dso, symbol, pid, cpu, event; "
+                                            + "self, total, call, avg, max, avg-self, children)")
+                }
             }
-            keys = parsed
+            keys = parsed.isEmpty ? nil : parsed
         }
         let source: HotspotSource
         do {
@@ -50,11 +103,72 @@ struct Report: AsyncParsableCommand {
         } catch {
             throw ValidationFailure(error.description)
         }
-        let table = source.table(keys: keys, children: !noChildren)
+        let filter = try sampleFilter()
+        var pattern: ByteRegex?
+        if let parent {
+            do { pattern = try ByteRegex(parent) } catch { throw ValidationFailure("--parent: \(error.description)") }
+        }
+        guard var (table, samples) = source.table(keys: keys, children: !noChildren, sampleFilter: filter,
+                                                  parentPattern: pattern) else {
+            throw ValidationFailure("--cpu, --comm, --pid, --tid and --time need samples (perf script, stacks)")
+        }
+        table.fullPaths = fullPath
+        table.avgSelf = avgSelf && table.kind == .durations
+        if let m = metric ?? (table.avgSelf ? .averageSelf : nil) {
+            guard table.sortColumns.contains(m) else {
+                throw ValidationFailure("--sort \(m.rawValue): not a column of this \(table.kind.rawValue) table "
+                                        + "(\(table.sortColumns.map(\.rawValue).joined(separator: ", ")))")
+            }
+            table.sort(by: m)
+        }
+        var options = ReportOptions(limit: limit, title: file)
+        options.percentLimit = percentLimit
+        options.showSamples = showSamples
+        options.samples = samples
+        options.lostSamples = samples.lostEvents
+        options.timeSlice = time
+        if callchains || callGraph != nil { options.callchain = .caller }
+        if let callGraph {
+            for part in callGraph.split(separator: ",") {
+                switch part {
+                case "graph": break
+                case "none": options.callchain = nil
+                case "caller", "callee": options.callchain = PerfCallchain.Order(rawValue: String(part))
+                default:
+                    guard let v = Double(part) else { throw ValidationFailure("--call-graph: unknown part '\(part)'") }
+                    options.callchainThreshold = v
+                }
+            }
+        }
         switch format {
-        case .table: printSafe(HotspotReport.text(table, limit: limit, title: file), terminator: "")
+        case .table: printSafe(HotspotReport.text(table, options), terminator: "")
         case .csv: printSafe(HotspotReport.csv(table, limit: limit), terminator: "")
         case .json: printSafe(HotspotReport.json(table, limit: limit))
         }
+    }
+
+    /// perf's sample filters from the command line.
+    private func sampleFilter() throws -> SampleFilter {
+        var f = SampleFilter()
+        if let cpu {
+            guard let set = SampleFilter.cpuList(cpu) else { throw ValidationFailure("--cpu: expected a list like 0-2,5") }
+            f.cpus = set
+        }
+        if let comm { f.comms = Set(comm.split(separator: ",").map(String.init)) }
+        if let pid {
+            guard let set = SampleFilter.idList(pid) else { throw ValidationFailure("--pid: expected numbers") }
+            f.pids = set
+        }
+        if let tid {
+            guard let set = SampleFilter.idList(tid) else { throw ValidationFailure("--tid: expected numbers") }
+            f.tids = set
+        }
+        if let time {
+            guard let span = SampleFilter.timeSpan(time) else {
+                throw ValidationFailure("--time: expected START,STOP in seconds (8854.9,8855.2)")
+            }
+            (f.start, f.end) = span
+        }
+        return f
     }
 }

@@ -51,7 +51,7 @@ extension EndToEnd {
             #expect((entries[0]["samples"] as? NSNumber)?.intValue == 1)
             #expect((entries[0]["children_pct"] as? NSNumber)?.doubleValue == 81.82)
             #expect((entries[0]["self_pct"] as? NSNumber)?.doubleValue == 9.09)
-            let table = try CommandResult.run(try Fixture.binary(), ["report", file, "--sort", "sym", "--no-children"])
+            let table = try CommandResult.run(try Fixture.binary(), ["report", file, "--sort", "sym", "--no-children", "-n"])
             #expect(table.stdout.contains("#     Self   Samples  Symbol"), "\(table.stdout)")
             #expect(table.stdout.contains("    27.27%         3  __srcu_read_unlock"), "\(table.stdout)")
             let folded = try CommandResult.run(try Fixture.binary(), ["dump", file, "--format", "folded"])

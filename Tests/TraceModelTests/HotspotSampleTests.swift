@@ -120,7 +120,7 @@ struct HotspotSampleTests {
     static func entries(_ t: HotspotTable, _ n: Int) -> [E] {
         t.order.prefix(n).map { e in
             let i = Int(e)
-            return E(t.label(.comm, of: i), t.label(.dso, of: i), t.label(.symbol, of: i),
+            return E(t.label(.comm, of: i), t.label(.dso, of: i, full: true), t.label(.symbol, of: i),
                      t.countValue[i], t.selfValue[i], t.childrenValue[i])
         }
     }

@@ -50,9 +50,9 @@ struct HotspotScreenTests {
         #expect(Self.rows(canvas) == [
             " Samples: 3  sort: comm,dso,symbol  order: children",
             " Children      Self   Samples  Command  Shared Object      Symbol",
-            "  100.00%     0.00%         0  app      /bin/app           + [.] main",
-            "   66.67%    66.67%         2  app      /bin/app           + [.] spin",
-            "   66.67%     0.00%         0  app      /bin/app           + [.] work",
+            "  100.00%     0.00%         0  app      app                + [.] main",
+            "   66.67%    66.67%         2  app      app                + [.] spin",
+            "   66.67%     0.00%         0  app      app                + [.] work",
             "   33.33%    33.33%         1  app      [kernel.kallsyms]  + [k] idle_loop",
             "",
             "",

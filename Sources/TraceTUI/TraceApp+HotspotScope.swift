@@ -1,0 +1,23 @@
+import TraceModel
+
+/// The hotspot table and the flame graph cover what the stream shows: its filter and the A–B range. When
+/// either changed since they were built, `3` / `4` builds them again for the new scope (replay; live tables
+/// cover the whole capture).
+extension TraceApp {
+    /// The stream's filter and A–B range now.
+    var currentHotspotScope: HotspotScope {
+        guard !isLive else { return HotspotScope() }
+        return HotspotScope(rows: exportRange, filter: stream.isFiltering ? stream.filterText : nil)
+    }
+
+    /// Drops the table, the flame graph and their source when the scope changed (unless one is on its way).
+    mutating func rescopeHotspots() {
+        let scope = currentHotspotScope
+        guard scope != hotspotScope, !sourceBuilding, panesBuilding.isEmpty else { return }
+        hotspotScope = scope
+        hotspotSource = nil
+        hotspots = nil
+        flame = nil
+        if !scope.isEmpty { say("hotspots of \(scope.description)") }
+    }
+}

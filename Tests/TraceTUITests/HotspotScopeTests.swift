@@ -1,0 +1,36 @@
+import Screen
+import Testing
+import TraceModel
+@testable import TraceTUI
+
+/// The hotspot table and the flame graph cover what the stream shows: its filter and the A–B markers.
+@Suite("Hotspots follow the stream's filter and markers")
+struct HotspotScopeTests {
+    @Test func streamFilterNarrowsTheTable() async throws {
+        var app = HotspotScreenTests.app()  // three samples: CPUs 0, 1, 0
+        await app.press(.char("3"))
+        #expect(app.hotspots?.table.totalCount == 3)
+        await app.press(.char("1"))
+        _ = app.handle(.char("f"))
+        Fixtures.type("cpu == 1", into: &app)
+        _ = app.handle(.enter)
+        await app.press(.char("3"))
+        let h = try #require(app.hotspots)
+        #expect(h.table.totalCount == 1, "only CPU 1's sample")
+        let symbols = h.table.order.map { h.table.label(.symbol, of: Int($0)) }
+        #expect(Set(symbols) == ["main", "work", "spin"], "CPU 0's idle_loop is out: \(symbols)")
+        await app.press(.char("4"))
+        #expect(app.flame?.tree.value[0] == 1, "the flame graph too")
+    }
+
+    @Test func markersNarrowTheTable() async throws {
+        var app = HotspotScreenTests.app()
+        await app.press(.char("m"))  // A on the first sample
+        await app.press(.char("j"))
+        await app.press(.char("M"))  // B on the second
+        await app.press(.char("3"))
+        let h = try #require(app.hotspots)
+        #expect(h.table.totalCount == 2, "the samples from A to B")
+        #expect(!h.table.order.map { h.table.label(.symbol, of: Int($0)) }.contains("idle_loop"))
+    }
+}
