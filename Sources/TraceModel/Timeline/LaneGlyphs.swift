@@ -109,9 +109,11 @@ public enum LaneGlyphs {
     }
 
     /// Tick positions and labels for an axis of `count` cells: a tick about every `spacing` cells on a round
-    /// time step, labelled as the offset from `from`.
-    public static func ticks(from: Int64, width: Int64, count: Int, spacing: Int = 16) -> [(cell: Int, label: String)] {
+    /// (1-2-5) step counted from `origin` (the trace's start), labelled as the time since it (`+1.5ms`).
+    public static func ticks(from: Int64, width: Int64, count: Int, spacing: Int = 16,
+                             origin: Int64? = nil) -> [(cell: Int, label: String)] {
         guard width > 0, count > 0 else { return [] }
+        let zero = origin ?? from
         let target = width * Int64(Swift.max(1, spacing))
         var step: Int64 = 1
         while step < target {
@@ -120,12 +122,30 @@ public enum LaneGlyphs {
             step *= 10
         }
         var out: [(Int, String)] = []
-        var t = (from / step) * step
-        if t < from { t += step }
+        let rel = from - zero
+        var t = zero + (rel >= 0 ? (rel + step - 1) / step : rel / step) * step
         while t < from + width * Int64(count) {
-            out.append((Int((t - from) / width), "+" + String(TimeFormat.duration(nanoseconds: t - from).filter { $0 != " " })))
+            if t >= from { out.append((Int((t - from) / width), "+" + compact(t - zero))) }
             t += step
         }
         return out
+    }
+
+    /// `1.5ms`, `250us`, `2s`: a round offset with no trailing zeros.
+    public static func compact(_ ns: Int64) -> String {
+        let units: [(Int64, String)] = [(1_000_000_000, "s"), (1_000_000, "ms"), (1000, "us"), (1, "ns")]
+        let v = ns.magnitude
+        for (scale, name) in units where v >= UInt64(scale) || scale == 1 {
+            let whole = v / UInt64(scale), frac = v % UInt64(scale)
+            var text = (ns < 0 ? "-" : "") + String(whole)
+            if frac > 0 {
+                var digits = String(frac)
+                digits = String(repeating: "0", count: String(scale).count - 1 - digits.count) + digits
+                while digits.hasSuffix("0") { digits.removeLast() }
+                text += "." + digits.prefix(3)
+            }
+            return text + name
+        }
+        return String(ns)
     }
 }

@@ -114,7 +114,7 @@ public enum TimelineFormat {
                      + "\(TimeFormat.duration(nanoseconds: cw)) a column, \(tl.switches) switches")
         var labels = [Character](repeating: " ", count: cols)
         var axis = [Character](repeating: "─", count: cols)
-        for tick in LaneGlyphs.ticks(from: w.from, width: cw, count: cols) {
+        for tick in LaneGlyphs.ticks(from: w.from, width: cw, count: cols, origin: tl.start) {
             axis[tick.cell] = "┬"
             let text = Array(tick.label)
             if tick.cell + text.count <= cols, labels[tick.cell..<(tick.cell + text.count)].allSatisfy({ $0 == " " }) {

@@ -14,7 +14,7 @@ extension TimelineFormat {
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(widthPx)\" height=\"\(heightPx)\" "
             + "font-family=\"monospace\" font-size=\"11\">\n"
         out += "<text x=\"4\" y=\"14\">\(escape("timeline: span \(TimeFormat.duration(nanoseconds: w.to - w.from)), \(tl.switches) switches"))</text>\n"
-        for tick in LaneGlyphs.ticks(from: w.from, width: cw, count: cols) {
+        for tick in LaneGlyphs.ticks(from: w.from, width: cw, count: cols, origin: tl.start) {
             let x = left + tick.cell * cell
             out += "<line x1=\"\(x)\" y1=\"\(top - 6)\" x2=\"\(x)\" y2=\"\(top + rows * row)\" stroke=\"#ddd\"/>"
             out += "<text x=\"\(x + 2)\" y=\"\(top - 8)\" font-size=\"9\">\(escape(tick.label))</text>\n"
