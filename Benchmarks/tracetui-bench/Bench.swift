@@ -13,6 +13,10 @@ struct Bench {
             try await ProcCostBench.run(seconds: seconds, interval: options.procInterval)
             return
         }
+        if options.only == .timeline {
+            try await TimelineBench.run(events: options.latencyEvents, runs: options.runs, keep: options.keep)
+            return
+        }
         if options.only == .latency {
             try await LatencyBench.run(events: options.latencyEvents, runs: options.runs, keep: options.keep)
             return

@@ -27,12 +27,12 @@ struct BenchOptions {
     var hotspotCalls = 10_000_000
 
     /// `dat`: the trace.dat half of `formats` alone.
-    enum Group: String { case events, graph, hotspots, formats, dat, frames, latency }
+    enum Group: String { case events, graph, hotspots, formats, dat, frames, latency, timeline }
 
     /// Every group but `frames` (which wants a 10 M-event log: `--only frames --size-mb 1100`) and `latency`
     /// runs by default.
     func runs(_ group: Group) -> Bool {
-        only == group || (only == nil && group != .frames && group != .latency) || group == .formats && only == .dat
+        only == group || (only == nil && group != .frames && group != .latency && group != .timeline) || group == .formats && only == .dat
     }
     /// Events generated for the latency figures.
     var latencyEvents = 10_000_000
@@ -52,6 +52,9 @@ struct BenchOptions {
                         frames (a frame of each view at 160x45 over the log, presented on a pty)
                         latency (each section of tracetui latency over 10 M generated events, about 1 GB in
                         bench-data/latency-trace.txt, after parsing; perf sched latency beside it as the peer)
+                        timeline (build, bytes a switch, redraws at zooms down to 1 µs and JSON over 10 M
+                        generated events with 1 M switches in bench-data/timeline-trace.txt; perf sched timehist
+                        beside it as the peer)
           --latency-events N  events for the latency figures (default 10000000)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
           --hotspot-calls N    function_graph calls for the durations figure (default 10000000, about 1 GB of
@@ -88,7 +91,7 @@ struct BenchOptions {
             case "--only", "--hotspots", "--formats-only":
                 let named = arg == "--hotspots" ? "hotspots" : arg == "--formats-only" ? "formats" : rest.popFirst()
                 guard let v = named, let group = Group(rawValue: v) else {
-                    throw BenchError("--only takes events, graph, hotspots, formats, dat, frames or latency")
+                    throw BenchError("--only takes events, graph, hotspots, formats, dat, frames, latency or timeline")
                 }
                 only = group
                 if group == .graph, graphSizeMB == 0 { graphSizeMB = 1024 }

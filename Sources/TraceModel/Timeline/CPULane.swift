@@ -41,6 +41,9 @@ public struct CPULane: Sendable {
     var last: Int64? { times.last }
 
     mutating func finish() {
+        // Exact size: growth by doubling leaves up to half the capacity unused, and the lanes live as long as the view.
+        times = times.withUnsafeBufferPointer { Array($0) }
+        runTasks = runTasks.withUnsafeBufferPointer { Array($0) }
         summary = LaneSummary(times: times, runTasks: runTasks)
     }
 
