@@ -58,6 +58,8 @@ extension Command {
         case .zoomDso: return "zoom into the entry's shared object"
         case .zoomSymbol: return "zoom into the entry's symbol"
         case .zoomOut: return "zoom out (Esc too)"
+        case .showTimeline: return "timeline: what ran on each CPU, pinned tasks' states, over time"
+        case .pinTask: return "pin or unpin the task under the cursor (its state lane)"
         case .cycleOrder: return "order by: children, self, samples, name"
         case .toggleCallers: return "callchains: callers ↔ callees"
         case .showInStream: return "the entry's first line in the stream"

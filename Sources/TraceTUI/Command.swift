@@ -22,6 +22,8 @@ public enum Command: String, Sendable, CaseIterable {
     // The hotspot table's and the flame graph's.
     case showStream, showCallTree, showHotspots, showFlame, zoomThread, zoomDso, zoomSymbol, zoomOut, cycleOrder, toggleCallers
     case showInStream, showInTree
+    // The timeline's.
+    case showTimeline, pinTask
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.
@@ -31,6 +33,8 @@ public enum KeyContext: String, Sendable {
     case live
     /// The system panes (CPU, memory, disk, network at the cursor's time).
     case system
+    /// The timeline (per-CPU and per-task lanes).
+    case timeline
 
     /// The README's and help's name for where a binding applies.
     public var place: String {
@@ -42,6 +46,7 @@ public enum KeyContext: String, Sendable {
         case .flame: return "flame graph"
         case .system: return "system panes"
         case .live: return "live"
+        case .timeline: return "timeline"
         }
     }
 }

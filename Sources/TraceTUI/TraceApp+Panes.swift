@@ -31,7 +31,7 @@ extension TraceApp {
         case .system:
             if focus != .system { run(.showSystemPanes) }
             return
-        case .live:
+        case .live, .timeline:
             return
         case .global, .hotspots, .flame:
             break
@@ -59,7 +59,7 @@ extension TraceApp {
 
     /// Tab: between the stream and the call tree, carrying the time cursor across.
     mutating func switchPane() {
-        if focus == .hotspots || focus == .flame {
+        if focus == .hotspots || focus == .flame || focus == .timeline {
             focus = .stream
             return
         }

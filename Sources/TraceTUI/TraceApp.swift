@@ -66,6 +66,8 @@ public struct TraceApp: Sendable {
     private var focusBeforePanes = KeyContext.stream
     /// The hotspot table and the flame graph, built the first time one is shown (after loading).
     var hotspots: HotspotView?
+    /// Key 7, built off the UI thread the first time it is shown (`TraceApp+Timeline`).
+    var timeline: TimelineView?
     var flame: FlameView?
     var hotspotSource: HotspotSource?
     /// Live: the snapshot generation the hotspot table and flame graph were last built from.
@@ -111,6 +113,7 @@ public struct TraceApp: Sendable {
             lastSaved = said
             say(said)
         case .notice(let text): say(text)
+        case .timelineBuilt(let built): timelineBuilt(built)
         }
         if let expiry = messageExpiry, self.now >= expiry {
             message = nil
@@ -209,6 +212,10 @@ public struct TraceApp: Sendable {
             open(.hotspots)
         case .showFlame:
             open(.flame)
+        case .showTimeline:
+            openTimeline()
+        case .showInStream where focus == .timeline:
+            timelineShowInStream()
         case .showInStream:
             guard let row = hotspots?.firstStoreRow() else {
                 say("no line in the stream for this entry")
@@ -265,6 +272,7 @@ public struct TraceApp: Sendable {
         case .tree: return tree?.handle(command, ctx) ?? .unhandled
         case .hotspots: return hotspots?.handle(command, ctx) ?? .unhandled
         case .flame: return flame?.handle(command, ctx) ?? .unhandled
+        case .timeline: return timeline?.handle(command, ctx) ?? .unhandled
         case .system:
             // The panes follow the stream's cursor: what they leave (moving, searching) moves it.
             let outcome = panes.handle(command, ctx)

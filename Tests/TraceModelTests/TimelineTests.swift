@@ -93,7 +93,7 @@ import TraceModel
 
     @Test func textDrawsTheLanesAsGlyphs() {
         let tl = Self.store(Self.trace).timeline(tasks: .pids([10]))
-        let text = TimelineFormat.text(tl, .init(from: 1_000_000_000, to: 1_002_000_000, width: 32, pids: [10]))
+        let text = TimelineFormat.text(tl, .init(from: 1_000_000_000, to: 1_001_999_999, width: 32, pids: [10]))
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[3].hasPrefix("cpu 0       "))
         // 20 columns of 100 µs: a (1), b (4), a (4), b (11).

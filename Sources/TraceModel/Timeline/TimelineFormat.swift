@@ -95,11 +95,10 @@ public enum TimelineFormat {
         sink.finish()
     }
 
-    /// Column width in ns for a window drawn `columns` wide (at least 1 ns).
+    /// Column width in ns for a window drawn `columns` wide (at least 1 ns), its end included.
     public static func cellWidth(_ w: Window, columns: Int) -> Int64 {
-        let span = Swift.max(1, w.to - w.from)
-        let n = Int64(Swift.max(1, columns))
-        return Swift.max(1, (span + n - 1) / n)
+        // The window's last ns included: a mark at the trace's end falls in the last column.
+        (w.to - w.from) / Int64(Swift.max(1, columns)) + 1
     }
 
     static let labelWidth = 12

@@ -25,4 +25,6 @@ public enum AppEvent: Sendable {
     case saved(String)
     /// A line for the status bar from whoever runs the app.
     case notice(String)
+    /// The timeline, built off the UI thread (`7`, a task pinned).
+    case timelineBuilt(Timeline)
 }

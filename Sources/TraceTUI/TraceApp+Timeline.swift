@@ -1,0 +1,49 @@
+import Screen
+import TraceModel
+
+/// Key 7, the timeline: built by a job from the loaded store the first time it is shown, opened at the stream
+/// cursor's time; Enter takes the cursor's time back to the stream.
+extension TraceApp {
+    mutating func openTimeline() {
+        guard snapshot.progress.finished else {
+            say("the timeline opens when the file has loaded")
+            return
+        }
+        detail.close()
+        focus = .timeline
+        if var view = timeline {
+            // One time cursor: the timeline opens where the stream's cursor is.
+            if let row = stream.selectedRow(store) {
+                view.cursor = min(max(store.timestamp(row), view.timeline.start), view.timeline.end)
+                view.reveal()
+            }
+            timeline = view
+            return
+        }
+        guard !panesBuilding.contains(.timeline) else { return }
+        panesBuilding.insert(.timeline)
+        let store = self.store
+        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(store.timeline()) }))
+    }
+
+    mutating func timelineBuilt(_ built: Timeline) {
+        panesBuilding.remove(.timeline)
+        if var view = timeline {
+            view.adopt(built)
+            timeline = view
+            return
+        }
+        let cursor = stream.selectedRow(store).map { store.timestamp($0) }
+        timeline = TimelineView(timeline: built, cursor: cursor)
+        if built.switches == 0 { say("no sched_switch events in this trace: the CPU lanes are empty") }
+    }
+
+    /// Enter: the stream at the first event at or after the cursor's time.
+    mutating func timelineShowInStream() {
+        guard let view = timeline else { return }
+        let row = min(store.firstRow(atOrAfter: view.cursor), store.count - 1)
+        guard row >= 0 else { return }
+        focus = .stream
+        stream.jump(toStoreRow: row, store)
+    }
+}

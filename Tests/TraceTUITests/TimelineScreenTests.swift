@@ -1,0 +1,110 @@
+import Screen
+import Testing
+import TraceModel
+@testable import TraceTUI
+
+/// The timeline view (key 7) in the app: its screens against goldens at 80×24 and 20×6, and what its keys do.
+@Suite("Timeline screen")
+struct TimelineScreenTests {
+    static func sw(_ a: String, _ ap: Int, _ state: String, _ b: String, _ bp: Int) -> String {
+        "prev_comm=\(a) prev_pid=\(ap) prev_prio=120 prev_state=\(state) ==> next_comm=\(b) next_pid=\(bp) next_prio=120"
+    }
+
+    /// Two CPUs over 2 ms: bash and make take turns on CPU 0, cc1 runs on CPU 1 between idle stretches, a wakeup
+    /// and a lost-event line.
+    static let trace: String = {
+        let lines: [(String, Int, Int, String, String, String)] = [
+            ("<idle>", 0, 0, "1.000000", "sched_switch", sw("swapper/0", 0, "R", "bash", 100)),
+            ("<idle>", 0, 1, "1.000050", "sched_switch", sw("swapper/1", 0, "R", "cc1", 300)),
+            ("bash", 100, 0, "1.000400", "sched_switch", sw("bash", 100, "S", "make", 200)),
+            ("make", 200, 0, "1.000600", "sched_waking", "comm=bash pid=100 prio=120 target_cpu=000"),
+            ("cc1", 300, 1, "1.000900", "sched_switch", sw("cc1", 300, "D", "swapper/1", 0)),
+            ("make", 200, 0, "1.001000", "sched_switch", sw("make", 200, "R+", "bash", 100)),
+            ("<idle>", 0, 1, "1.001300", "sched_switch", sw("swapper/1", 0, "R", "cc1", 300)),
+            ("bash", 100, 0, "1.001600", "sched_switch", sw("bash", 100, "S", "make", 200)),
+            ("cc1", 300, 1, "1.001900", "sched_switch", sw("cc1", 300, "S", "swapper/1", 0)),
+            ("make", 200, 0, "1.002000", "sched_switch", sw("make", 200, "S", "swapper/0", 0)),
+        ]
+        return "# tracer: nop\n" + lines.map { "\($0.0)-\($0.1) [00\($0.2)] d..2. \($0.3): \($0.4): \($0.5)" }
+            .joined(separator: "\n") + "\nCPU:1 [LOST 3 EVENTS]\n"
+    }()
+
+    static func app(_ keys: [Key] = [.char("7")]) async -> TraceApp {
+        await GoldenScreenTests.app(Fixtures.app(trace), keys: keys)
+    }
+
+    @Test(arguments: [(80, 24), (20, 6)])
+    func timelineMatchesItsGolden(width: Int, height: Int) async {
+        var app = await Self.app()
+        Golden.check(app.draw(width: width, height: height), "timeline-\(width)x\(height)")
+        var pinned = await Self.app([.char("7"), .char("l"), .char("l"), .char("l"), .char("p")])
+        Golden.check(pinned.draw(width: width, height: height), "timeline-pinned-\(width)x\(height)")
+    }
+
+    @Test func opensOnKey7WithOneLanePerCPU() async throws {
+        var app = await Self.app()
+        _ = app.draw(width: 80, height: 24)
+        #expect(app.focus == .timeline)
+        let view = try #require(app.timeline)
+        #expect(view.timeline.cpus.map(\.cpu) == [0, 1])
+        #expect(view.laneCount == 3)
+    }
+
+    @Test func zoomKeepsTheCursorColumnAndReachesOneNanosecond() async throws {
+        var app = await Self.app()
+        _ = app.draw(width: 80, height: 24)
+        for _ in 0..<10 { _ = app.handle(.char("l")) }
+        let before = try #require(app.timeline)
+        _ = app.handle(.char("+"))
+        _ = app.draw(width: 80, height: 24)
+        let after = try #require(app.timeline)
+        #expect(after.cellWidth * 2 <= before.cellWidth + 1)
+        #expect(after.cursor == before.cursor)
+        #expect(after.cursorColumn == before.cursorColumn)
+        for _ in 0..<40 { _ = app.handle(.char("+")) }
+        _ = app.draw(width: 80, height: 24)
+        #expect(app.timeline?.cellWidth == 1)
+        _ = app.handle(.escape)
+        #expect(app.timeline?.from == before.timeline.start)
+    }
+
+    @Test func bracketsJumpBetweenSwitchesOnTheLane() async throws {
+        var app = await Self.app()
+        _ = app.draw(width: 80, height: 24)
+        _ = app.handle(.char("]"))
+        #expect(app.timeline?.cursor == 1_000_400_000)
+        _ = app.handle(.char("]"))
+        #expect(app.timeline?.cursor == 1_001_000_000)
+        _ = app.handle(.char("["))
+        #expect(app.timeline?.cursor == 1_000_400_000)
+        // CPU 1's lane.
+        _ = app.handle(.char("j"))
+        _ = app.handle(.char("]"))
+        #expect(app.timeline?.cursor == 1_000_900_000)
+    }
+
+    @Test func enterOpensTheEventsAtTheCursorInTheStream() async throws {
+        var app = await Self.app()
+        _ = app.draw(width: 80, height: 24)
+        _ = app.handle(.char("]"))
+        _ = app.handle(.char("]"))
+        _ = app.handle(.enter)
+        #expect(app.focus == .stream)
+        let row = try #require(app.stream.selectedRow(app.store))
+        #expect(app.store.timestamp(row) == 1_001_000_000)
+    }
+
+    @Test func pinningAddsTheTaskStateLane() async throws {
+        var app = await Self.app()
+        _ = app.draw(width: 80, height: 24)
+        _ = app.handle(.char("]"))
+        _ = app.handle(.char("]"))
+        // The cursor is at 1.001000 on CPU 0, where bash runs: pin it.
+        await app.settle(app.handle(.char("p")))
+        let view = try #require(app.timeline)
+        #expect(view.pinned == [100])
+        let lane = try #require(view.timeline.taskLane(pid: 100))
+        #expect(lane.states == [.running, .sleeping, .runnable, .running])
+        #expect(view.laneCount == 4)
+    }
+}
