@@ -38,6 +38,13 @@ extension TraceApp {
         if built.switches == 0 { say("no sched_switch events in this trace: the CPU lanes are empty") }
     }
 
+    /// One time cursor: the stream's follows the timeline's (and with it the system panes of the dashboard).
+    mutating func timelineMoved() {
+        guard let view = timeline, store.count > 0 else { return }
+        let row = min(store.firstRow(atOrAfter: view.cursor), store.count - 1)
+        if stream.selectedRow(store) != row { stream.jump(toStoreRow: row, store) }
+    }
+
     /// Enter: the stream at the first event at or after the cursor's time.
     mutating func timelineShowInStream() {
         guard let view = timeline else { return }

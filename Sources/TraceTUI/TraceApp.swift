@@ -171,6 +171,9 @@ public struct TraceApp: Sendable {
     /// A command goes to the focused view first; what it leaves (`.unhandled`) is the app's.
     mutating func run(_ command: Command) {
         switch dispatch(command) {
+        case .handled where focus == .timeline:
+            timelineMoved()
+            return
         case .handled, .close: return
         case .message(let text):
             say(text)

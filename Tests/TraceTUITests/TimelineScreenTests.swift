@@ -107,4 +107,31 @@ struct TimelineScreenTests {
         #expect(lane.states == [.running, .sleeping, .runnable, .running])
         #expect(view.laneCount == 4)
     }
+
+    @Test func theStreamCursorFollowsTheTimelineCursorAndBack() async throws {
+        var app = await Self.app()
+        _ = app.draw(width: 80, height: 24)
+        _ = app.handle(.char("]"))
+        _ = app.handle(.char("]"))
+        // Moving in the timeline moves the stream's cursor (and the panes that follow it) to that time.
+        let row = try #require(app.stream.selectedRow(app.store))
+        #expect(app.store.timestamp(row) == 1_001_000_000)
+        // Back in the stream, a move there is where the timeline opens next.
+        _ = app.handle(.char("1"))
+        _ = app.handle(.char("j"))
+        _ = app.handle(.char("j"))
+        let moved = try #require(app.stream.selectedRow(app.store))
+        _ = app.handle(.char("7"))
+        #expect(app.timeline?.cursor == app.store.timestamp(moved))
+    }
+
+    @Test func theWheelZoomsTheTimeline() async throws {
+        var app = await Self.app()
+        _ = app.draw(width: 80, height: 24)
+        let before = try #require(app.timeline?.cellWidth)
+        _ = app.handle(.wheelUp)
+        #expect(try #require(app.timeline?.cellWidth) < before)
+        _ = app.handle(.wheelDown)
+        #expect(app.timeline?.cellWidth == before)
+    }
 }
