@@ -23,7 +23,7 @@ public enum Command: String, Sendable, CaseIterable {
     case showStream, showCallTree, showHotspots, showFlame, zoomThread, zoomDso, zoomSymbol, zoomOut, cycleOrder, toggleCallers
     case showInStream, showInTree
     // The timeline's.
-    case showTimeline, pinTask
+    case showTimeline, pinTask, aggregateRange
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.

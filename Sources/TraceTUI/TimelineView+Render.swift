@@ -14,7 +14,21 @@ extension TimelineView {
         Role.lanePalette[Int(pid.magnitude) % Role.lanePalette.count]
     }
 
-    func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) {
+    /// The lanes' part of the view: all of it, or the top when the A–B panel is open.
+    func lanesRect(_ rect: Rect) -> Rect {
+        guard showAggregate, rect.height >= 10 else { return rect }
+        return rect.splitBottom(min(14, rect.height / 2)).rest
+    }
+
+    func render(into canvas: inout Canvas, in full: Rect, _ ctx: ViewContext) {
+        let rect = lanesRect(full)
+        if rect != full {
+            let panel = Rect(x: full.x, y: rect.maxY, width: full.width, height: full.maxY - rect.maxY)
+            let note = markers.a == nil || markers.b == nil ? "set markers A and B (m, M at the cursor), then press a"
+                : aggregate == nil ? "summing the range…" : nil
+            TimelineAggregatePanel.render(note == nil ? aggregate : nil, note: note, clock: ctx.store.summary.clock,
+                                          into: &canvas, in: panel)
+        }
         canvas.fill(rect, role: .normal)
         guard rect.width > 0, rect.height > 0 else { return }
         let label = Self.labelWidth(rect.width)
@@ -43,6 +57,11 @@ extension TimelineView {
             }
             canvas.put(String(repeating: "─", count: cols), x: x0, y: y, role: .dim, limit: rect.maxX)
             for tick in ticks { canvas.put("┬", x: x0 + tick.cell, y: y, role: .dim) }
+            for (t, letter) in [(markers.a, "A"), (markers.b, "B")] {
+                if let t, t >= from, (t - from) / cellWidth < Int64(cols) {
+                    canvas.put(letter, x: x0 + Int((t - from) / cellWidth), y: y, role: .marker)
+                }
+            }
             if cursorCol >= 0, cursorCol < cols { canvas.put("▼", x: x0 + cursorCol, y: y, role: .marker) }
             // A small screen: the column's width where it fits whole.
             let perColumn = LaneGlyphs.compact(cellWidth)

@@ -19,6 +19,10 @@ struct TimelineView: Sendable {
     /// Columns of the lanes and rows for lanes, from the last layout.
     var columns = 80
     var laneRows = 10
+    /// Markers A and B (the stream's, as times) and the A–B panel (`a`).
+    var markers: (a: Int64?, b: Int64?) = (nil, nil)
+    var showAggregate = false
+    var aggregate: RangeAggregate?
 
     static let labelWidth = 12
 
@@ -159,7 +163,7 @@ extension TimelineView: TraceView {
             cellWidth = whole ? Self.wholeWidth(timeline, columns: columns)
                 : max(1, (oldSpan + Int64(columns) - 1) / Int64(columns))
         }
-        laneRows = max(1, rect.height - Self.headerRows(rect.height))
+        laneRows = max(1, lanesRect(rect).height - Self.headerRows(lanesRect(rect).height))
         if lane < topLane { topLane = lane }
         if lane >= topLane + laneRows { topLane = lane - laneRows + 1 }
         reveal()

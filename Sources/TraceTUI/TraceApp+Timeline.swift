@@ -45,6 +45,25 @@ extension TraceApp {
         if stream.selectedRow(store) != row { stream.jump(toStoreRow: row, store) }
     }
 
+    /// `m` / `M` set the stream's markers at the cursor's time (the stream's cursor is there); `a` shows or hides the
+    /// A–B panel, its sums built by a job over a timeline with every task's lane.
+    mutating func timelineMarkers(_ command: Command) {
+        guard var view = timeline else { return }
+        if command != .aggregateRange {
+            if case .message(let text) = stream.handle(command, store: store, pageHeight: pageHeight) { say(text + " at the cursor") }
+        }
+        view.markers = (stream.markerA.map { store.timestamp($0) }, stream.markerB.map { store.timestamp($0) })
+        if command == .aggregateRange { view.showAggregate.toggle() }
+        timeline = view
+        guard view.showAggregate, command == .aggregateRange || view.aggregate != nil,
+              let a = view.markers.a, let b = view.markers.b, a != b else { return }
+        let rows = self.store
+        let (from, to) = (min(a, b), max(a, b))
+        emit(.run(Job(key: "timeline.aggregate") { _ in
+            .timelineAggregate(rows.timeline(tasks: .all).aggregate(from: from, to: to, store: rows))
+        }))
+    }
+
     /// Enter: the stream at the first event at or after the cursor's time.
     mutating func timelineShowInStream() {
         guard let view = timeline else { return }

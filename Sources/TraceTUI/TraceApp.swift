@@ -114,6 +114,7 @@ public struct TraceApp: Sendable {
             say(said)
         case .notice(let text): say(text)
         case .timelineBuilt(let built): timelineBuilt(built)
+        case .timelineAggregate(let sums): timeline?.aggregate = sums
         }
         if let expiry = messageExpiry, self.now >= expiry {
             message = nil
@@ -219,6 +220,8 @@ public struct TraceApp: Sendable {
             openTimeline()
         case .showInStream where focus == .timeline:
             timelineShowInStream()
+        case .setMarkerA where focus == .timeline, .setMarkerB where focus == .timeline, .aggregateRange:
+            timelineMarkers(command)
         case .showInStream:
             guard let row = hotspots?.firstStoreRow() else {
                 say("no line in the stream for this entry")

@@ -103,6 +103,23 @@ import TraceModel
         #expect(lines[5].hasPrefix("a-10") && lines[5].dropFirst(12) == "0─░░░0000DDDDDDDDDD░")
     }
 
+    @Test func aRangeSumsCPUTimeStatesEventsAndDelays() throws {
+        let store = Self.store(Self.trace)
+        let sums = store.timeline(tasks: .all).aggregate(from: 1_000_000_000, to: 1_002_000_000, store: store)
+        let a = try #require(sums.tasks.first { $0.pid == 10 }), b = try #require(sums.tasks.first { $0.pid == 20 })
+        #expect(sums.tasks.first?.pid == 20)
+        #expect(a.cpu == [0: 500_000] && b.cpu == [0: 1_500_000])
+        #expect(a.states == [.running: 500_000, .sleeping: 100_000, .runnable: 400_000, .blocked: 1_000_000])
+        #expect(sums.cpuBusy == [0: 2_000_000] && sums.cpuIdle == [1: 700_000])
+        // a waits .200 → .500, b .500 → .900; a's wait from 1.900 ends with a run the trace never closes.
+        #expect(sums.delays.count == 2 && sums.delays.max == 400_000 && sums.delays.min == 300_000)
+        #expect(sums.events.map(\.name) == ["sched_switch", "sched_waking"] && sums.events.map(\.count) == [6, 2])
+        // A narrower range clips every interval to it.
+        let part = store.timeline(tasks: .all).aggregate(from: 1_000_050_000, to: 1_000_450_000, store: store)
+        #expect(part.tasks.first { $0.pid == 10 }?.cpu == [0: 50_000])
+        #expect(part.tasks.first { $0.pid == 20 }?.cpu == [0: 350_000])
+    }
+
     // MARK: - real samples
 
     /// Running time per task and CPU from `sched_switch` pairs: from the switch naming the task `next` to the next

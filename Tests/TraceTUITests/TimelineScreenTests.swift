@@ -41,6 +41,22 @@ struct TimelineScreenTests {
         Golden.check(pinned.draw(width: width, height: height), "timeline-pinned-\(width)x\(height)")
     }
 
+    @Test func markersAndAOpenTheRangePanel() async throws {
+        var app = await Self.app()
+        _ = app.draw(width: 80, height: 24)
+        _ = app.handle(.char("]"))
+        _ = app.handle(.char("m"))
+        for _ in 0..<3 { _ = app.handle(.char("]")) }
+        _ = app.handle(.char("M"))
+        await app.settle(app.handle(.char("a")))
+        let view = try #require(app.timeline)
+        #expect(view.markers.a == 1_000_400_000 && view.markers.b == 1_002_000_000)
+        let sums = try #require(view.aggregate)
+        #expect(sums.tasks.first { $0.pid == 100 }?.cpu == [0: 600_000])
+        #expect(app.stream.markerA != nil && app.stream.markerB != nil)
+        Golden.check(app.draw(width: 80, height: 24), "timeline-range-80x24")
+    }
+
     @Test func opensOnKey7WithOneLanePerCPU() async throws {
         var app = await Self.app()
         _ = app.draw(width: 80, height: 24)

@@ -27,4 +27,6 @@ public enum AppEvent: Sendable {
     case notice(String)
     /// The timeline, built off the UI thread (`7`, a task pinned).
     case timelineBuilt(Timeline)
+    /// The A–B panel's sums, built off the UI thread.
+    case timelineAggregate(RangeAggregate)
 }
