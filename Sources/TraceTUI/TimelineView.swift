@@ -37,7 +37,12 @@ struct TimelineView: Sendable {
 
     /// A newer build (pins changed): keeps the place.
     mutating func adopt(_ newer: Timeline) {
+        let wasWhole = from == timeline.start && cellWidth == Self.wholeWidth(timeline, columns: columns)
         timeline = newer
+        if wasWhole {
+            from = newer.start
+            cellWidth = Self.wholeWidth(newer, columns: columns)
+        }
         pinned = newer.taskLanes.map(\.pid)
         lane = min(lane, laneCount - 1)
     }

@@ -5,7 +5,7 @@ import TraceModel
 /// cursor's time; Enter takes the cursor's time back to the stream.
 extension TraceApp {
     mutating func openTimeline() {
-        guard snapshot.progress.finished else {
+        guard snapshot.progress.finished || isLive else {
             say("the timeline opens when the file has loaded")
             return
         }
@@ -26,10 +26,24 @@ extension TraceApp {
         emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(store.timeline()) }))
     }
 
+    /// Live: the lanes grow with each snapshot while the timeline is shown (one build at a time).
+    mutating func timelineSnapshot() {
+        guard isLive, focus == .timeline, !paused, let view = timeline, !panesBuilding.contains(.timeline) else { return }
+        panesBuilding.insert(.timeline)
+        let rows = store
+        let pins = Set(view.pinned)
+        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(rows.timeline(tasks: .pids(pins))) }))
+    }
+
     mutating func timelineBuilt(_ built: Timeline) {
         panesBuilding.remove(.timeline)
         if var view = timeline {
             view.adopt(built)
+            // Live, the cursor follows the newest time unless paused.
+            if isLive, !paused {
+                view.cursor = built.end
+                view.reveal()
+            }
             timeline = view
             return
         }

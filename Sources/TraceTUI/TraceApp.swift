@@ -155,6 +155,7 @@ public struct TraceApp: Sendable {
         if isLive, !paused, focus == .stream, mode == .browsing, !detail.isOpen {
             stream.moveCursor(to: stream.visibleCount(newSnapshot.store) - 1, newSnapshot.store)
         }
+        timelineSnapshot()
         if let pane = paneRequested, newSnapshot.progress.finished {
             paneRequested = nil
             open(pane)

@@ -150,4 +150,21 @@ struct TimelineScreenTests {
         _ = app.handle(.wheelDown)
         #expect(app.timeline?.cellWidth == before)
     }
+
+    @Test func liveTheLanesGrowAndTheCursorFollowsTheNewestTime() async throws {
+        let status = LiveStatus()
+        var app = TraceApp(snapshot: LiveScreenTests.liveSnapshot(status, lines: 10, generation: 1))
+        _ = app.handle(.snapshot(LiveScreenTests.liveSnapshot(status, lines: 10, generation: 1)))
+        await app.settle(app.handle(.char("7")))
+        _ = app.draw(width: 80, height: 24)
+        #expect(app.timeline?.timeline.switches == 10)
+        await app.settle(app.handle(.snapshot(LiveScreenTests.liveSnapshot(status, lines: 20, generation: 2))))
+        let view = try #require(app.timeline)
+        #expect(view.timeline.switches == 20)
+        #expect(view.cursor == view.timeline.end)
+        // Paused, the lanes stay as they are.
+        _ = app.handle(.char(" "))
+        let effects = app.handle(.snapshot(LiveScreenTests.liveSnapshot(status, lines: 30, generation: 3)))
+        #expect(effects.jobs.isEmpty)
+    }
 }
