@@ -78,6 +78,11 @@ extension TimelineView {
         }
     }
 
+    /// A column of an event lane: blank, `╷` for one event, `▁`…`█` for more.
+    static func tick(_ n: Int, _ role: Role) -> (Character, Role) {
+        n == 0 ? (" ", .normal) : n == 1 ? ("╷", role) : (LaneGlyphs.densityGlyph(n), role)
+    }
+
     private func renderLane(_ index: Int, into canvas: inout Canvas, x: Int, y: Int, label: Int, cols: Int,
                             _ ctx: ViewContext) {
         let x0 = x + label
@@ -113,9 +118,12 @@ extension TimelineView {
             }
         case .events:
             name = "events"
-            glyphs = ctx.store.rowsPerCell(from: from, width: cellWidth, count: cols).map { n in
-                n == 0 ? (" ", .normal) : n == 1 ? ("╷", .eventOther) : (LaneGlyphs.densityGlyph(n), .eventOther)
-            }
+            glyphs = ctx.store.rowsPerCell(from: from, width: cellWidth, count: cols).map { Self.tick($0, .eventOther) }
+        case .event(let e):
+            let lane = timeline.events[e]
+            name = lane.name.split(separator: ":").last.map(String.init) ?? lane.name
+            let role = EventStyle.role(forEventNamed: lane.name, id: lane.id)
+            glyphs = lane.counts(from: from, width: cellWidth, count: cols).map { Self.tick($0, role) }
         }
         canvas.put(String(name.prefix(label - 1)), x: x, y: y, role: selected ? .selected : .cpu, limit: x0 - 1)
         for (k, g) in glyphs.enumerated() where k < cols {

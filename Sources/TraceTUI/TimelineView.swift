@@ -25,6 +25,8 @@ struct TimelineView: Sendable {
     var aggregate: RangeAggregate?
 
     static let labelWidth = 12
+    /// Lanes of the most frequent other events, besides the lane of all events.
+    static let eventLanes = 4
 
     init(timeline: Timeline, cursor: Int64? = nil, columns: Int = 80) {
         self.timeline = timeline
@@ -52,14 +54,17 @@ struct TimelineView: Sendable {
         (tl.end - tl.start) / Int64(max(1, columns)) + 1
     }
 
-    var laneCount: Int { timeline.cpus.count + timeline.taskLanes.count + 1 }
+    var laneCount: Int { timeline.cpus.count + timeline.taskLanes.count + 1 + timeline.events.count }
 
-    enum LaneKind { case cpu(Int), task(Int), events }
+    /// CPU lanes, pinned tasks, all events, then each frequent event.
+    enum LaneKind { case cpu(Int), task(Int), events, event(Int) }
 
     func kind(of index: Int) -> LaneKind {
         if index < timeline.cpus.count { return .cpu(index) }
         let t = index - timeline.cpus.count
-        return t < timeline.taskLanes.count ? .task(t) : .events
+        if t < timeline.taskLanes.count { return .task(t) }
+        let e = t - timeline.taskLanes.count
+        return e == 0 ? .events : .event(e - 1)
     }
 
     var span: Int64 { cellWidth * Int64(columns) }
@@ -93,7 +98,7 @@ struct TimelineView: Sendable {
         switch kind(of: lane) {
         case .cpu(let c): return timeline.cpus[c].task(at: cursor)
         case .task(let t): return timeline.taskLanes[t].slot
-        case .events: return -1
+        case .events, .event: return -1
         }
     }
 
@@ -110,6 +115,9 @@ struct TimelineView: Sendable {
             return after ? edges.filter { $0 > cursor }.min() : edges.filter { $0 < cursor }.max()
         case .events:
             return nil
+        case .event(let e):
+            let times = timeline.events[e].times
+            return after ? times.first { $0 > cursor } : times.last { $0 < cursor }
         }
     }
 
@@ -145,7 +153,7 @@ struct TimelineView: Sendable {
             let store = ctx.store
             let pins = Set(pinned)
             return .emit(.run(Job(key: "timeline.build") { _ in
-                .timelineBuilt(store.timeline(tasks: .pids(pins)))
+                .timelineBuilt(store.timeline(tasks: .pids(pins), eventLanes: Self.eventLanes))
             }))
         default:
             return .unhandled

@@ -23,7 +23,7 @@ extension TraceApp {
         guard !panesBuilding.contains(.timeline) else { return }
         panesBuilding.insert(.timeline)
         let store = self.store
-        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(store.timeline()) }))
+        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(store.timeline(eventLanes: TimelineView.eventLanes)) }))
     }
 
     /// Live: the lanes grow with each snapshot while the timeline is shown (one build at a time).
@@ -32,7 +32,7 @@ extension TraceApp {
         panesBuilding.insert(.timeline)
         let rows = store
         let pins = Set(view.pinned)
-        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(rows.timeline(tasks: .pids(pins))) }))
+        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(rows.timeline(tasks: .pids(pins), eventLanes: TimelineView.eventLanes)) }))
     }
 
     mutating func timelineBuilt(_ built: Timeline) {

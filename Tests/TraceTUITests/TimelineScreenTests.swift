@@ -18,6 +18,8 @@ struct TimelineScreenTests {
             ("<idle>", 0, 1, "1.000050", "sched_switch", sw("swapper/1", 0, "R", "cc1", 300)),
             ("bash", 100, 0, "1.000400", "sched_switch", sw("bash", 100, "S", "make", 200)),
             ("make", 200, 0, "1.000600", "sched_waking", "comm=bash pid=100 prio=120 target_cpu=000"),
+            ("cc1", 300, 1, "1.000700", "irq_handler_entry", "irq=24 name=virtio0"),
+            ("cc1", 300, 1, "1.000705", "irq_handler_entry", "irq=24 name=virtio0"),
             ("cc1", 300, 1, "1.000900", "sched_switch", sw("cc1", 300, "D", "swapper/1", 0)),
             ("make", 200, 0, "1.001000", "sched_switch", sw("make", 200, "R+", "bash", 100)),
             ("<idle>", 0, 1, "1.001300", "sched_switch", sw("swapper/1", 0, "R", "cc1", 300)),
@@ -63,7 +65,19 @@ struct TimelineScreenTests {
         #expect(app.focus == .timeline)
         let view = try #require(app.timeline)
         #expect(view.timeline.cpus.map(\.cpu) == [0, 1])
-        #expect(view.laneCount == 3)
+        // CPUs, all events, irq_handler_entry.
+        #expect(view.laneCount == 4)
+        #expect(view.timeline.events.map(\.name) == ["irq_handler_entry"])
+        #expect(view.timeline.events[0].counts(from: 1_000_000_000, width: 500_000, count: 4) == [0, 2, 0, 0])
+    }
+
+    @Test func aLargeScreenFillsEveryColumn() async throws {
+        var app = await Self.app()
+        let canvas = app.draw(width: 400, height: 120)
+        let lanes = canvas.text.split(separator: "\n").map(String.init)
+        #expect(lanes[3].hasPrefix("cpu 0"))
+        #expect(lanes[3].count == 400 && !lanes[3].hasSuffix(" "))
+        #expect(app.timeline?.columns == 388)
     }
 
     @Test func zoomKeepsTheCursorColumnAndReachesOneNanosecond() async throws {
@@ -121,7 +135,7 @@ struct TimelineScreenTests {
         #expect(view.pinned == [100])
         let lane = try #require(view.timeline.taskLane(pid: 100))
         #expect(lane.states == [.running, .sleeping, .runnable, .running])
-        #expect(view.laneCount == 4)
+        #expect(view.laneCount == 5)
     }
 
     @Test func theStreamCursorFollowsTheTimelineCursorAndBack() async throws {

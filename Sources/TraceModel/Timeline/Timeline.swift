@@ -8,6 +8,8 @@ public struct Timeline: Sendable {
     public internal(set) var taskComms: [String] = []
     /// Lanes of the tasks asked for, by pid.
     public internal(set) var taskLanes: [TaskLane] = []
+    /// The most frequent other events' times (`eventLanes:` of `EventStore.timeline`).
+    public internal(set) var events: [EventLane] = []
     /// Lost-event rows (`CPU:n [LOST k EVENTS]`, overwritten buffers): where they fall and on which CPU (-1: any).
     public internal(set) var lost: [(time: Int64, cpu: Int)] = []
     /// The store's first and last timestamps.
@@ -55,9 +57,10 @@ public enum TimelineTasks: Sendable, Equatable {
 }
 
 extension EventStore {
-    /// The timeline of every `sched_switch` in the store, with state lanes for `tasks`.
-    public func timeline(tasks: TimelineTasks = .none) -> Timeline {
-        var builder = TimelineBuilder(store: self, tasks: tasks)
+    /// The timeline of every `sched_switch` in the store, with state lanes for `tasks` and lanes for up to
+    /// `eventLanes` of the most frequent other events, in the same pass.
+    public func timeline(tasks: TimelineTasks = .none, eventLanes: Int = 0) -> Timeline {
+        var builder = TimelineBuilder(store: self, tasks: tasks, eventLanes: eventLanes)
         builder.run()
         return builder.finish()
     }

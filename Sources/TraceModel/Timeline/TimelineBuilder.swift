@@ -29,11 +29,20 @@ struct TimelineBuilder {
     var outOfOrder = 0
     var unreadable = 0
 
-    init(store: EventStore, tasks: TimelineTasks) {
+    /// Event id → index in `eventLanes` (-1: not drawn).
+    var laneOfEvent: [Int]
+    var eventLanes: [EventLane] = []
+
+    init(store: EventStore, tasks: TimelineTasks, eventLanes limit: Int = 0) {
         self.store = store
         kinds = LatencyEventKind.table(store.eventNames).kinds
         wanted = tasks
         useWaking = kinds.contains(.schedWaking)
+        laneOfEvent = [Int](repeating: -1, count: store.eventNames.count)
+        for id in EventLane.chosen(store, limit: limit) {
+            laneOfEvent[Int(id)] = eventLanes.count
+            eventLanes.append(EventLane(name: store.eventNames[Int(id)], id: id))
+        }
     }
 
     @inline(__always)
@@ -65,8 +74,14 @@ struct TimelineBuilder {
         var mask = LatencyEventKind.mask(kinds, [.schedSwitch, .schedWaking, .schedWakeup, .schedWakeupNew])
         let lostID = Int(SpecialEvent.lost.rawValue)
         if lostID < mask.count { mask[lostID] = true }
+        for lane in eventLanes { mask[Int(lane.id)] = true }
         store.forEachRow(in: .all, wanted: mask) { c, i, row in
             let id = Int(c.events[i])
+            let e = laneOfEvent[id]
+            if e >= 0 {
+                eventLanes[e].append(c.timestamps[i])
+                return
+            }
             if id == lostID {
                 let cpu = c.cpus[i]
                 timeline.lost.append((c.timestamps[i], cpu == 0xFFFF ? -1 : Int(cpu)))
@@ -160,6 +175,7 @@ struct TimelineBuilder {
         tl.taskPIDs = slots.pids
         tl.taskComms = slots.pids.indices.map { comm(of: $0) }
         tl.taskLanes = taskLanes.sorted { $0.pid < $1.pid }
+        tl.events = eventLanes
         if noCPU > 0 { tl.notes.append("\(noCPU) sched_switch events without a CPU were left out") }
         if outOfOrder > 0 {
             tl.notes.append("\(outOfOrder) sched_switch events earlier than their CPU's previous switch were left out")
