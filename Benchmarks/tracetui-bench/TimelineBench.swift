@@ -47,6 +47,10 @@ enum TimelineBench {
         // Counted from the columns' lengths: the RSS of a process that just freed the parse's buffers says little.
         print("lanes: \(tl.laneBytes) bytes = \(String(format: "%.2f", Double(tl.laneBytes) / Double(switches))) B a switch "
               + "(times 8 + task 4 + summaries)")
+        // What the viewer's `7` builds: the lanes plus the four most frequent other events' lanes.
+        let view = try await bestOf(runs) { () async throws(BenchError) -> Timeline in store.timeline(eventLanes: 4) }
+        let eventTimes = view.value.events.reduce(0) { $0 + $1.times.count }
+        print("build as the viewer does (+ 4 event lanes, \(eventTimes) events at 8 B)   \(f(view.seconds)) s")
         // A redraw: every CPU lane's cells and glyphs at 148 columns (160 minus the lane labels), as the view does.
         let columns = 148
         var zoom = max(1, (tl.end - tl.start + Int64(columns) - 1) / Int64(columns))

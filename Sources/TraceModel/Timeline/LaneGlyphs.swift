@@ -109,11 +109,11 @@ public enum LaneGlyphs {
     }
 
     /// Tick positions and labels for an axis of `count` cells: a tick about every `spacing` cells on a round
-    /// (1-2-5) step counted from `origin` (the trace's start), labelled as the time since it (`+1.5ms`).
+    /// (1-2-5) step counted from `origin` (the trace's start), labelled as the time since it (`+1.5ms`), or since
+    /// the window's first round time when that offset would be too long to read.
     public static func ticks(from: Int64, width: Int64, count: Int, spacing: Int = 16,
                              origin: Int64? = nil) -> [(cell: Int, label: String)] {
         guard width > 0, count > 0 else { return [] }
-        let zero = origin ?? from
         let target = width * Int64(Swift.max(1, spacing))
         var step: Int64 = 1
         while step < target {
@@ -121,6 +121,10 @@ public enum LaneGlyphs {
             if step * 5 >= target { step *= 5; break }
             step *= 10
         }
+        // Zoomed far into a long trace, offsets from its start would need more digits than a label has room for:
+        // count from the window's first tick instead (the header gives its time).
+        var zero = origin ?? from
+        if from - zero > step * 1000 { zero = from - from % step }
         var out: [(Int, String)] = []
         let rel = from - zero
         var t = zero + (rel >= 0 ? (rel + step - 1) / step : rel / step) * step
