@@ -97,7 +97,7 @@ extension TimelineView {
             glyphs = row.map { g in
                 switch g.kind {
                 case .unknown: return (g.char, .dim)
-                case .idle: return (g.char, g.char == " " ? .normal : .dim)
+                case .idle: return (g.char, g.char == " " ? .normal : g.char == LaneGlyphs.irqIdle ? .eventIRQ : .dim)
                 default: return (g.char, Self.role(ofPID: timeline.pid(g.task)))
                 }
             }

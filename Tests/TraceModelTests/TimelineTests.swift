@@ -120,6 +120,26 @@ import TraceModel
         #expect(part.tasks.first { $0.pid == 20 }?.cpu == [0: 350_000])
     }
 
+    @Test func irqAndSoftirqTimeOverlaysTheCPULane() throws {
+        // On CPU 0 a softirq with a hard irq inside it during b's run (.600–.700), on CPU 1 an irq while idle
+        // (.400–.450), and an exit with no entry (the trace began inside a handler): ignored.
+        let text = Self.trace
+            + "b-20 [000] d.h2. 1.000600: softirq_entry: vec=1 [action=TIMER]\n"
+            + "b-20 [000] d.h2. 1.000650: irq_handler_entry: irq=24 name=virtio0\n"
+            + "b-20 [000] d.h2. 1.000660: irq_handler_exit: irq=24 ret=handled\n"
+            + "b-20 [000] d.h2. 1.000700: softirq_exit: vec=1 [action=TIMER]\n"
+            + "<idle>-0 [001] d.h2. 1.000400: irq_handler_entry: irq=25 name=eth0\n"
+            + "<idle>-0 [001] d.h2. 1.000450: irq_handler_exit: irq=25 ret=handled\n"
+            + "<idle>-0 [001] d.h2. 1.000460: irq_handler_exit: irq=25 ret=handled\n"
+        let tl = Self.store(text).timeline()
+        #expect(tl.cpus[0].irqStarts == [1_000_600_000] && tl.cpus[0].irqEnds == [1_000_700_000])
+        #expect(tl.cpus[1].irqStarts == [1_000_400_000] && tl.cpus[1].irqEnds == [1_000_450_000])
+        let cells = tl.cpus[0].cells(from: 1_000_000_000, width: 100_000, count: 10)
+        #expect(cells.map(\.irq) == [false, false, false, false, false, false, true, false, false, false])
+        let row = LaneGlyphs.cpuRow(tl.cpus[1].cells(from: 1_000_000_000, width: 100_000, count: 10), tl).map(\.char)
+        #expect(String(row) == "··· ╵     ")
+    }
+
     // MARK: - real samples
 
     /// Running time per task and CPU from `sched_switch` pairs: from the switch naming the task `next` to the next

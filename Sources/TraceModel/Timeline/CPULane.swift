@@ -14,6 +14,13 @@ public struct CPULane: Sendable {
     private var pendingNext: Int32 = -1
     /// Switches whose `prev` is not the task the switch before put on the CPU.
     public private(set) var breaks = 0
+    /// Hard irq and softirq handler time on this CPU (outermost entry to its exit), in time order: the lane's
+    /// overlay.
+    public private(set) var irqStarts: [Int64] = []
+    public private(set) var irqEnds: [Int64] = []
+    /// Open handlers (entries not exited yet) and since when.
+    var irqDepth = 0
+    var irqSince: Int64 = 0
 
     init(cpu: Int) { self.cpu = cpu }
 
@@ -40,6 +47,31 @@ public struct CPULane: Sendable {
 
     var last: Int64? { times.last }
 
+    /// A handler entry (`irq_handler_entry`, `softirq_entry`) or exit; an exit with nothing open (the trace began
+    /// inside the handler) is ignored.
+    mutating func irq(entry: Bool, at t: Int64) {
+        if entry {
+            if irqDepth == 0 { irqSince = t }
+            irqDepth += 1
+        } else if irqDepth > 0 {
+            irqDepth -= 1
+            if irqDepth == 0, t >= irqSince, t >= (irqEnds.last ?? t) {
+                irqStarts.append(irqSince)
+                irqEnds.append(t)
+            }
+        }
+    }
+
+    /// Whether handler time overlaps [from, to).
+    public func hasIRQ(from: Int64, to: Int64) -> Bool {
+        var lo = 0, hi = irqEnds.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if irqEnds[mid] <= from { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < irqStarts.count && irqStarts[lo] < to
+    }
+
     mutating func finish() {
         // Exact size: growth by doubling leaves up to half the capacity unused, and the lanes live as long as the view.
         times = times.withUnsafeBufferPointer { Array($0) }
@@ -48,7 +80,7 @@ public struct CPULane: Sendable {
     }
 
     /// Bytes of the lane: its columns and summary.
-    public var bytes: Int { times.count * 12 + summary.bytes }
+    public var bytes: Int { times.count * 12 + summary.bytes + irqStarts.count * 16 }
 
     /// The first switch at or after `t`.
     @inline(__always)
@@ -123,7 +155,7 @@ public struct CPULane: Sendable {
             } else {
                 task = summary.dominant(from: a, to: b)
             }
-            out[c] = LaneCell(task: task, switches: switches)
+            out[c] = LaneCell(task: task, switches: switches, irq: !irqStarts.isEmpty && hasIRQ(from: a, to: b))
             k0 = k1
         }
         return out
@@ -134,9 +166,12 @@ public struct CPULane: Sendable {
 public struct LaneCell: Sendable, Equatable {
     public var task: Int32
     public var switches: Int
+    /// A hard irq or softirq handler ran in the cell.
+    public var irq: Bool
 
-    public init(task: Int32, switches: Int) {
+    public init(task: Int32, switches: Int, irq: Bool = false) {
         self.task = task
         self.switches = switches
+        self.irq = irq
     }
 }

@@ -23,6 +23,9 @@ public enum LaneGlyphs {
     /// `▁▂▃▄▅▆▇█`: how many switches fall in a cell, on a log2 scale (2 → `▁`, 256 and more → `█`).
     public static let density: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     public static let unknown: Character = "·"
+    /// Hard irq or softirq handler time in a column: over a task's run, over idle.
+    public static let irqRun: Character = "╋"
+    public static let irqIdle: Character = "╵"
 
     public static func densityGlyph(_ count: Int) -> Character {
         guard count > 1 else { return " " }
@@ -56,7 +59,7 @@ public enum LaneGlyphs {
                 continue
             }
             if timeline.isIdle(cell.task) {
-                out.append(LaneGlyph(char: " ", task: cell.task, kind: .idle))
+                out.append(LaneGlyph(char: cell.irq ? irqIdle : " ", task: cell.task, kind: .idle))
                 k += 1
                 continue
             }
@@ -69,7 +72,7 @@ public enum LaneGlyphs {
             if e - k < 3 { label = [] }
             for m in k..<e {
                 let at = m - k
-                let c: Character = at < label.count ? label[at] : fill
+                let c: Character = at < label.count ? label[at] : cells[m].irq ? irqRun : fill
                 out.append(LaneGlyph(char: c, task: cell.task, kind: .run))
             }
             k = e

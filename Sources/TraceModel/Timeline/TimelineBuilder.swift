@@ -71,7 +71,8 @@ struct TimelineBuilder {
     }
 
     mutating func run() {
-        var mask = LatencyEventKind.mask(kinds, [.schedSwitch, .schedWaking, .schedWakeup, .schedWakeupNew])
+        var mask = LatencyEventKind.mask(kinds, [.schedSwitch, .schedWaking, .schedWakeup, .schedWakeupNew,
+                                                 .irqEntry, .irqExit, .softirqEntry, .softirqExit])
         let lostID = Int(SpecialEvent.lost.rawValue)
         if lostID < mask.count { mask[lostID] = true }
         for lane in eventLanes { mask[Int(lane.id)] = true }
@@ -92,6 +93,11 @@ struct TimelineBuilder {
             case .schedWaking: if useWaking { onWakeup(c, i, row) }
             case .schedWakeup: if !useWaking { onWakeup(c, i, row) }
             case .schedWakeupNew: onWakeup(c, i, row)
+            case .irqEntry, .softirqEntry, .irqExit, .softirqExit:
+                let cpu = c.cpus[i]
+                guard cpu != 0xFFFF else { return }
+                let kind = kinds[id]
+                lanes[laneIndex(Int(cpu))].irq(entry: kind == .irqEntry || kind == .softirqEntry, at: c.timestamps[i])
             default: break
             }
         }
@@ -109,12 +115,7 @@ struct TimelineBuilder {
         }
         let t = c.timestamps[i]
         let n = Int(cpu)
-        if n >= laneOfCPU.count { laneOfCPU += [Int](repeating: -1, count: n + 1 - laneOfCPU.count) }
-        if laneOfCPU[n] < 0 {
-            laneOfCPU[n] = lanes.count
-            lanes.append(CPULane(cpu: n))
-        }
-        let l = laneOfCPU[n]
+        let l = laneIndex(n)
         let last = lanes[l].last
         if let last, t < last {
             outOfOrder += 1
@@ -148,6 +149,16 @@ struct TimelineBuilder {
             state[next] = TaskState.running.rawValue
             since[next] = t
         }
+    }
+
+    /// The lane of CPU `n`, made when first seen.
+    private mutating func laneIndex(_ n: Int) -> Int {
+        if n >= laneOfCPU.count { laneOfCPU += [Int](repeating: -1, count: n + 1 - laneOfCPU.count) }
+        if laneOfCPU[n] < 0 {
+            laneOfCPU[n] = lanes.count
+            lanes.append(CPULane(cpu: n))
+        }
+        return laneOfCPU[n]
     }
 
     private mutating func onWakeup(_ c: EventChunk, _ i: Int, _ row: Int) {

@@ -136,7 +136,7 @@ public enum TimelineFormat {
             lines.append(pad("\(tl.comm(lane.slot))-\(lane.pid)") + String(row))
         }
         lines.append("key: name-pid ━ a task's run · unknown  ▁…█ 2…256+ switches in a column (longest-running task's colour)"
-                     + "  ! lost events")
+                     + "  ╋ ╵ irq/softirq  ! lost events")
         if w.pids?.isEmpty == false {
             lines.append("task lanes: 0-9 running on that CPU  ░ runnable  ─ sleeping  D blocked  T stopped  X dead")
         }
