@@ -148,6 +148,8 @@ public struct Keymap: Sendable {
         KeyBinding(keys: [.char("]")], command: .nextSibling, help: "next switch (or state change) on the lane",
                    section: "Timeline", context: .timeline),
         KeyBinding(keys: [.char("p")], command: .pinTask, section: "Timeline", context: .timeline),
+        KeyBinding(keys: [.char("p")], command: .pinTask, help: "pin or unpin the row's task in the timeline (key 7)",
+                   section: "Timeline", context: .stream),
         KeyBinding(keys: [.char("m")], command: .setMarkerA, help: "set marker A at the cursor", section: "Timeline",
                    context: .timeline),
         KeyBinding(keys: [.char("M")], command: .setMarkerB, help: "set marker B at the cursor", section: "Timeline",

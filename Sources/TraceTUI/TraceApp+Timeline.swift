@@ -78,6 +78,31 @@ extension TraceApp {
         }))
     }
 
+    /// `p` in the stream: pins (or unpins) the task of the row under the cursor; the timeline is built, or built
+    /// again, with its state lane.
+    mutating func timelinePinFromStream() {
+        guard let row = stream.selectedRow(store) else { return }
+        let task = Int(store.row(row).task)
+        guard task < store.taskPIDs.count, store.taskPIDs[task] > 0 else {
+            say("no task on this row to pin")
+            return
+        }
+        let pid = store.taskPIDs[task]
+        var pins = Set(timeline?.pinned ?? [])
+        if pins.remove(pid) == nil { pins.insert(pid) }
+        if var view = timeline {
+            view.pinned = pins.sorted()
+            timeline = view
+        }
+        say((pins.contains(pid) ? "pinned " : "unpinned ") + store.taskLabel(UInt32(task)) + " in the timeline (7)")
+        let rows = store
+        let chosen = pins
+        panesBuilding.insert(.timeline)
+        emit(.run(Job(key: "timeline.build") { _ in
+            .timelineBuilt(rows.timeline(tasks: .pids(chosen), eventLanes: TimelineView.eventLanes))
+        }))
+    }
+
     /// Enter: the stream at the first event at or after the cursor's time.
     mutating func timelineShowInStream() {
         guard let view = timeline else { return }

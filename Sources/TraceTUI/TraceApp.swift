@@ -221,6 +221,8 @@ public struct TraceApp: Sendable {
             openTimeline()
         case .showInStream where focus == .timeline:
             timelineShowInStream()
+        case .pinTask where focus == .stream:
+            timelinePinFromStream()
         case .setMarkerA where focus == .timeline, .setMarkerB where focus == .timeline, .aggregateRange:
             timelineMarkers(command)
         case .showInStream:

@@ -181,4 +181,20 @@ struct TimelineScreenTests {
         let effects = app.handle(.snapshot(LiveScreenTests.liveSnapshot(status, lines: 30, generation: 3)))
         #expect(effects.jobs.isEmpty)
     }
+
+    @Test func pInTheStreamPinsTheRowsTask() async throws {
+        var app = Fixtures.app(Self.trace)
+        _ = app.draw(width: 80, height: 24)
+        _ = app.handle(.char("j"))
+        _ = app.handle(.char("j"))
+        // The third row is bash's switch (pid 100).
+        await app.settle(app.handle(.char("p")))
+        #expect(app.focus == .stream)
+        #expect(app.timeline?.pinned == [100])
+        await app.settle(app.handle(.char("7")))
+        #expect(app.timeline?.timeline.taskLane(pid: 100) != nil)
+        await app.settle(app.handle(.char("1")))
+        await app.settle(app.handle(.char("p")))
+        #expect(app.timeline?.pinned.isEmpty == true)
+    }
 }
