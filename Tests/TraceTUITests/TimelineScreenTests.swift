@@ -197,4 +197,14 @@ struct TimelineScreenTests {
         await app.settle(app.handle(.char("p")))
         #expect(app.timeline?.pinned.isEmpty == true)
     }
+
+    @Test func theDashboardShowsTheTimelineWithThePanesAtItsCursor() async throws {
+        var app = SystemPanesAppTests.app()
+        await app.settle(app.handle(.char("7")))
+        _ = app.handle(.char("0"))
+        let canvas = app.draw(width: 100, height: 30)
+        #expect(app.focus == .timeline && app.dashboard)
+        #expect(canvas.text.contains("cpu 0") && canvas.text.contains("System at"), "\(canvas.text)")
+        Golden.check(canvas, "timeline-dashboard-100x30")
+    }
 }
