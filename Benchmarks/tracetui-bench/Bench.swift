@@ -17,6 +17,10 @@ struct Bench {
             try await AnnotateBench.run(samples: 1_000_000, runs: options.runs)
             return
         }
+        if options.only == .timeline {
+            try await TimelineBench.run(events: options.latencyEvents, runs: options.runs, keep: options.keep)
+            return
+        }
         if options.only == .latency {
             try await LatencyBench.run(events: options.latencyEvents, runs: options.runs, keep: options.keep)
             return

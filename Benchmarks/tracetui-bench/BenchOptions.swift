@@ -27,12 +27,13 @@ struct BenchOptions {
     var hotspotCalls = 10_000_000
 
     /// `dat`: the trace.dat half of `formats` alone.
-    enum Group: String { case events, graph, hotspots, formats, dat, frames, latency, annotate }
+    enum Group: String { case events, graph, hotspots, formats, dat, frames, latency, annotate, timeline }
 
     /// Every group but `frames` (which wants a 10 M-event log: `--only frames --size-mb 1100`) and `latency`
     /// runs by default.
     func runs(_ group: Group) -> Bool {
-        only == group || (only == nil && group != .frames && group != .latency && group != .annotate)
+        only == group || (only == nil && group != .frames && group != .latency && group != .annotate
+                          && group != .timeline)
             || group == .formats && only == .dat
     }
     /// Events generated for the latency figures.
@@ -55,6 +56,9 @@ struct BenchOptions {
                         bench-data/latency-trace.txt, after parsing; perf sched latency beside it as the peer)
                         annotate (a 10 k-instruction function, 1 M samples: tracetui annotate's work after
                         parsing; perf annotate --stdio beside tracetui annotate on a perf record of it)
+                        timeline (build, bytes a switch, redraws at zooms down to 1 µs and JSON over 10 M
+                        generated events with 1 M switches in bench-data/timeline-trace.txt; perf sched timehist
+                        beside it as the peer)
           --latency-events N  events for the latency figures (default 10000000)
           --hotspot-samples N  samples for the aggregation figure (default 10000000)
           --hotspot-calls N    function_graph calls for the durations figure (default 10000000, about 1 GB of
@@ -91,7 +95,7 @@ struct BenchOptions {
             case "--only", "--hotspots", "--formats-only":
                 let named = arg == "--hotspots" ? "hotspots" : arg == "--formats-only" ? "formats" : rest.popFirst()
                 guard let v = named, let group = Group(rawValue: v) else {
-                    throw BenchError("--only takes events, graph, hotspots, formats, dat, frames, latency or annotate")
+                    throw BenchError("--only takes events, graph, hotspots, formats, dat, frames, latency, annotate or timeline")
                 }
                 only = group
                 if group == .graph, graphSizeMB == 0 { graphSizeMB = 1024 }

@@ -32,6 +32,10 @@ enum FramesBench {
             ("hotspots", [.char("3")], [.char("j"), .pageDown, .char("k")]),
             ("flame graph", [.char("4")], [.down, .right, .left]),
             ("help", [.char("?")], [.char("j"), .char("k")]),
+            // Whole trace down to 1 ns a column and back (36 zooms), then pans by half a screen.
+            ("timeline, zooming", [.char("7")], Array(repeating: .char("+"), count: 18) + Array(repeating: .char("-"), count: 18)),
+            ("timeline, panning", [.char("7")] + Array(repeating: .char("+"), count: 10),
+             [.pageDown, .pageDown, .char("]"), .pageUp, .char("j"), .char("]"), .char("k")]),
         ]
         for (name, open, keys) in views {
             var app = TraceApp(snapshot: snapshot)

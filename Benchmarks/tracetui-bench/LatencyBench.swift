@@ -106,7 +106,7 @@ enum LatencyBench {
     }
 
     /// Runs a command with signals unblocked and default (a system-wide perf record waits for SIGCHLD).
-    private static func shell(_ argv: [String], quiet: Bool = false) -> Int32 {
+    static func shell(_ argv: [String], quiet: Bool = false) -> Int32 {
         guard let child = try? HeldChild(quiet ? ["/bin/sh", "-c", "exec \"$@\" >/dev/null 2>&1", "sh"] + argv : argv)
         else { return -1 }
         child.release()

@@ -39,4 +39,10 @@ public enum Role: String, CaseIterable, Sendable, Hashable {
     case meterSteal = "meter.steal"
     case meterCache = "meter.cache"
     case sparkline
+    // The timeline's task colours: a task keeps one (by pid) on every lane and at every zoom.
+    case lane0 = "lane.0", lane1 = "lane.1", lane2 = "lane.2", lane3 = "lane.3"
+    case lane4 = "lane.4", lane5 = "lane.5", lane6 = "lane.6", lane7 = "lane.7"
+
+    /// The roles tasks are coloured with, in order.
+    public static let lanePalette: [Role] = [.lane0, .lane1, .lane2, .lane3, .lane4, .lane5, .lane6, .lane7]
 }

@@ -25,6 +25,8 @@ public enum Command: String, Sendable, CaseIterable {
     case hottestEntry, cyclePercentLimit, printReport
     // The latency view's.
     case showLatency
+    // The timeline's.
+    case showTimeline, pinTask, aggregateRange
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.
@@ -36,6 +38,8 @@ public enum KeyContext: String, Sendable {
     case system
     /// The latency view (scheduling delay, syscalls, irq, block I/O).
     case latency
+    /// The timeline (per-CPU and per-task lanes).
+    case timeline
 
     /// The README's and help's name for where a binding applies.
     public var place: String {
@@ -48,6 +52,7 @@ public enum KeyContext: String, Sendable {
         case .system: return "system panes"
         case .live: return "live"
         case .latency: return "latency"
+        case .timeline: return "timeline"
         }
     }
 }

@@ -37,6 +37,11 @@ extension TraceApp {
             break
         }
         if key == .resize { return }
+        if focus == .timeline, key == .wheelUp || key == .wheelDown {
+            // The wheel zooms the timeline (around its cursor: the wheel's column is not known here).
+            run(key == .wheelUp ? .zoom : .zoomOut)
+            return
+        }
         if key == .wheelUp || key == .wheelDown {
             for _ in 0..<3 { _ = stream.handle(key == .wheelUp ? .lineUp : .lineDown, store: store, pageHeight: pageHeight) }
             return

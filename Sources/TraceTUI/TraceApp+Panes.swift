@@ -31,7 +31,7 @@ extension TraceApp {
         case .system:
             if focus != .system { run(.showSystemPanes) }
             return
-        case .live:
+        case .live, .timeline:
             return
         case .latency:
             detail.close()
@@ -65,7 +65,7 @@ extension TraceApp {
 
     /// Tab: between the stream and the call tree, carrying the time cursor across.
     mutating func switchPane() {
-        if focus == .hotspots || focus == .flame || focus == .latency {
+        if focus == .hotspots || focus == .flame || focus == .latency || focus == .timeline {
             focus = .stream
             return
         }

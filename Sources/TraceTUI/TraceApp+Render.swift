@@ -67,6 +67,7 @@ extension TraceApp {
         case .tree: tree?.layout(in: l.main, ctx)
         case .hotspots: hotspots?.layout(in: l.main, ctx)
         case .flame: flame?.layout(in: l.main, ctx)
+        case .timeline: timeline?.layout(in: l.main, ctx)
         case .system: panes.layout(in: l.main, ctx)
         case .latency: latency?.layout(in: l.main, ctx)
         case .stream, .global, .live: break
@@ -98,7 +99,8 @@ extension TraceApp {
         case .hotspots where hotspots != nil: hotspots?.render(into: &canvas, in: l.main, ctx)
         case .flame where flame != nil: flame?.render(into: &canvas, in: l.main, ctx)
         case .latency where latency != nil: latency?.render(into: &canvas, in: l.main, ctx)
-        case .hotspots, .flame: renderBuilding(into: &canvas, in: l.main)
+        case .timeline where timeline != nil: timeline?.render(into: &canvas, in: l.main, ctx)
+        case .hotspots, .flame, .timeline: renderBuilding(into: &canvas, in: l.main)
         default: stream.render(into: &canvas, in: l.list, ctx)
         }
         if let rect = l.detail { detail.render(into: &canvas, in: rect, ctx) }
@@ -130,6 +132,7 @@ extension TraceApp {
         case .hotspots: if let hotspots { return hotspots.status(ctx, width: width) }
         case .flame: if let flame { return flame.status(ctx, width: width) }
         case .latency: if let latency { return latency.status(ctx, width: width) }
+        case .timeline: if let timeline { return timeline.status(ctx, width: width) }
         case .stream, .system, .global, .live: break
         }
         if focus == .hotspots || focus == .flame {

@@ -6,7 +6,7 @@ extension TraceApp {
     func renderBuilding(into canvas: inout Canvas, in rect: Rect) {
         guard rect.height > 0 else { return }
         canvas.fill(rect, role: .normal)
-        let what = focus == .hotspots ? "the hotspot table" : "the flame graph"
+        let what = focus == .hotspots ? "the hotspot table" : focus == .timeline ? "the timeline" : "the flame graph"
         canvas.put(" building \(what) of \(StatusBar.grouped(store.count)) lines…", x: rect.x, y: rect.y, role: .dim,
                    limit: rect.maxX)
     }

@@ -66,6 +66,8 @@ public struct TraceApp: Sendable {
     private var focusBeforePanes = KeyContext.stream
     /// The hotspot table and the flame graph, built the first time one is shown (after loading).
     var hotspots: HotspotView?
+    /// Key 7, built off the UI thread the first time it is shown (`TraceApp+Timeline`).
+    var timeline: TimelineView?
     var flame: FlameView?
     /// Key 6, and what its measuring jobs need between them (`TraceApp+Latency`).
     var latency: LatencyView?
@@ -117,6 +119,8 @@ public struct TraceApp: Sendable {
             say(said)
         case .notice(let text): say(text)
         case .latency(let result): adoptLatency(result)
+        case .timelineBuilt(let built): timelineBuilt(built)
+        case .timelineAggregate(let sums): timeline?.aggregate = sums
         }
         if let expiry = messageExpiry, self.now >= expiry {
             message = nil
@@ -159,6 +163,7 @@ public struct TraceApp: Sendable {
         if isLive, !paused, focus == .stream, mode == .browsing, !detail.isOpen {
             stream.moveCursor(to: stream.visibleCount(newSnapshot.store) - 1, newSnapshot.store)
         }
+        timelineSnapshot()
         if let pane = paneRequested, newSnapshot.progress.finished {
             paneRequested = nil
             open(pane)
@@ -177,6 +182,9 @@ public struct TraceApp: Sendable {
     /// A command goes to the focused view first; what it leaves (`.unhandled`) is the app's.
     mutating func run(_ command: Command) {
         switch dispatch(command) {
+        case .handled where focus == .timeline:
+            timelineMoved()
+            return
         case .handled, .close: return
         case .message(let text):
             say(text)
@@ -223,6 +231,14 @@ public struct TraceApp: Sendable {
             open(.flame)
         case .showLatency:
             open(.latency)
+        case .showTimeline:
+            openTimeline()
+        case .showInStream where focus == .timeline:
+            timelineShowInStream()
+        case .pinTask where focus == .stream:
+            timelinePinFromStream()
+        case .setMarkerA where focus == .timeline, .setMarkerB where focus == .timeline, .aggregateRange:
+            timelineMarkers(command)
         case .showInStream:
             guard let row = hotspots?.firstStoreRow() else {
                 say("no line in the stream for this entry")
@@ -282,6 +298,7 @@ public struct TraceApp: Sendable {
         case .hotspots: return hotspots?.handle(command, ctx) ?? .unhandled
         case .flame: return flame?.handle(command, ctx) ?? .unhandled
         case .latency: return latency?.handle(command, ctx) ?? .unhandled
+        case .timeline: return timeline?.handle(command, ctx) ?? .unhandled
         case .system:
             // The panes follow the stream's cursor: what they leave (moving, searching) moves it.
             let outcome = panes.handle(command, ctx)

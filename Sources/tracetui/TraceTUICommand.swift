@@ -10,8 +10,8 @@ struct TraceTUICommand: AsyncParsableCommand {
         commandName: "tracetui",
         abstract: "A terminal UI for Linux ftrace logs: stream, filter, search, inspect.",
         version: TraceTUICommand.version,
-        subcommands: [Live.self, Replay.self, Stat.self, Graph.self, Report.self, Annotate.self, Dump.self, Dstat.self, Demo.self, Keys.self,
-                      Record.self, Cleanup.self, Latency.self],
+        subcommands: [Live.self, Replay.self, Stat.self, Graph.self, Report.self, Annotate.self, Dump.self, Dstat.self, Demo.self,
+                      Keys.self, Record.self, Cleanup.self, Latency.self, TimelineCommand.self],
         defaultSubcommand: Live.self
     )
 

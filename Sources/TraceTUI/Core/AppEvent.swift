@@ -27,4 +27,8 @@ public enum AppEvent: Sendable {
     case latency(LatencyJobResult)
     /// A line for the status bar from whoever runs the app.
     case notice(String)
+    /// The timeline, built off the UI thread (`7`, a task pinned).
+    case timelineBuilt(Timeline)
+    /// The A–B panel's sums, built off the UI thread.
+    case timelineAggregate(RangeAggregate)
 }
