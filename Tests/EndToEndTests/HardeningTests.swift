@@ -204,7 +204,10 @@ extension EndToEnd {
             defer { rmdir(instance) }
             let result = try Self.run(["cleanup"])
             #expect(result.status == 0, "\(String(decoding: result.stderr, as: UTF8.self))")
-            #expect(String(decoding: result.stdout, as: UTF8.self).contains("removed \(instance)"))
+            // Any tracetui starting meanwhile (another session's tests) also removes what a dead one left: then
+            // this cleanup finds nothing, and the instance is gone all the same.
+            let said = String(decoding: result.stdout, as: UTF8.self)
+            #expect(said.contains("removed \(instance)") || said.contains("nothing to clean up"), "\(said)")
             #expect(access(instance, F_OK) != 0)
         }
     }
