@@ -29,8 +29,11 @@ struct SyscallLatencyPass {
     /// The store's task id last seen for each thread slot (its comm).
     var taskOfSlot: [UInt32] = []
     var perSyscall: [Counted] = []
-    /// Index into `taskCounted` by slot << 20 | syscall.
-    var perTask: [Int: Int] = [:]
+    /// Index into `taskCounted` by slot, then syscall (-1: none yet): two array reads a call where a dictionary
+    /// hashed every exit.
+    var taskIndex: [[Int32]] = []
+    /// The slot and syscall of each `taskCounted` entry.
+    var taskKeys: [(slot: Int, syscall: Int)] = []
     var taskCounted: [Counted] = []
     var unmatchedExits = 0
 
@@ -150,13 +153,13 @@ struct SyscallLatencyPass {
         let pid = slots.pids[s]
         perSyscall[k].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
         if failed { perSyscall[k].errors += 1 }
-        let key = s << 20 | k
-        let t: Int
-        if let found = perTask[key] {
-            t = found
-        } else {
+        if s >= taskIndex.count { taskIndex += [[Int32]](repeating: [], count: s + 1 - taskIndex.count) }
+        if k >= taskIndex[s].count { taskIndex[s] += [Int32](repeating: -1, count: k + 1 - taskIndex[s].count) }
+        var t = Int(taskIndex[s][k])
+        if t < 0 {
             t = taskCounted.count
-            perTask[key] = t
+            taskIndex[s][k] = Int32(t)
+            taskKeys.append((s, k))
             taskCounted.append(Counted(duration: LatencyAccumulator(keep: keep)))
         }
         taskCounted[t].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
@@ -180,10 +183,10 @@ struct SyscallLatencyPass {
     func taskRows(_ grouping: LatencyGrouping) -> [SyscallTaskRow] {
         var groupOf: [String: Int] = [:]
         var groups: [(comm: String, pids: Set<Int32>, calls: [Int: Counted])] = []
-        for (key, index) in perTask {
+        for (index, key) in taskKeys.enumerated() {
             let counted = taskCounted[index]
-            let s = key >> 20
-            let k = key & 0xFFFFF
+            let s = key.slot
+            let k = key.syscall
             let comm = store.taskNames[Int(taskOfSlot[s])]
             let label = grouping == .comm ? comm : "\(slots.pids[s])"
             let g: Int
