@@ -76,6 +76,7 @@ extension TimelineView {
             index += 1
             y += 1
         }
+        picker?.render(pinned: pinned, clock: clock, into: &canvas, in: rect)
     }
 
     /// A column of an event lane: blank, `╷` for one event, `▁`…`█` for more.

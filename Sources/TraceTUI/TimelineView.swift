@@ -19,10 +19,14 @@ struct TimelineView: Sendable {
     /// Columns of the lanes and rows for lanes, from the last layout.
     var columns = 80
     var laneRows = 10
+    /// The screen column of the lanes' first column, from the last layout (the wheel's column maps to time).
+    var lanesX = 0
     /// Markers A and B (the stream's, as times) and the A–B panel (`a`).
     var markers: (a: Int64?, b: Int64?) = (nil, nil)
     var showAggregate = false
     var aggregate: RangeAggregate?
+    /// The task picker (`t`), in front of the lanes while open.
+    var picker: TimelineTaskPicker?
 
     static let labelWidth = 12
     /// Lanes of the most frequent other events, besides the lane of all events.
@@ -93,6 +97,12 @@ struct TimelineView: Sendable {
         clampView()
     }
 
+    /// The cursor to the time under a screen column (the wheel's), within the trace; left of the lanes, their first.
+    mutating func placeCursor(atScreenColumn x: Int) {
+        let col = Int64(max(0, min(x - lanesX, columns - 1)))
+        cursor = min(max(from + col * cellWidth, timeline.start), timeline.end)
+    }
+
     /// The task on the selected CPU lane at the cursor (-1: none), or the selected task lane's.
     func taskAtCursor() -> Int32 {
         switch kind(of: lane) {
@@ -155,6 +165,9 @@ struct TimelineView: Sendable {
             return .emit(.run(Job(key: "timeline.build") { _ in
                 .timelineBuilt(store.timeline(tasks: .pids(pins), eventLanes: Self.eventLanes))
             }))
+        case .pickTasks:
+            picker = TimelineTaskPicker(timeline)
+            return .handled
         default:
             return .unhandled
         }
@@ -177,6 +190,8 @@ extension TimelineView: TraceView {
                 : max(1, (oldSpan + Int64(columns) - 1) / Int64(columns))
         }
         laneRows = max(1, lanesRect(rect).height - Self.headerRows(lanesRect(rect).height))
+        picker?.layout(in: rect)
+        lanesX = rect.x + Self.labelWidth(rect.width)
         if lane < topLane { topLane = lane }
         if lane >= topLane + laneRows { topLane = lane - laneRows + 1 }
         reveal()
