@@ -117,6 +117,17 @@ extension TimelineView {
                 default: return (g.char, .dim)
                 }
             }
+        case .call(let c):
+            let lane = timeline.calls.lanes[c]
+            name = lane.label
+            let cells = lane.runs.cells(from: from, width: cellWidth, count: cols)
+            glyphs = LaneGlyphs.callRow(cells, timeline.calls).map { g in
+                switch g.kind {
+                case .run, .dense: return (g.char, Self.role(ofPID: g.task))
+                case .idle: return (g.char, .normal)
+                default: return (g.char, .dim)
+                }
+            }
         case .events:
             name = "events"
             glyphs = ctx.store.rowsPerCell(from: from, width: cellWidth, count: cols).map { Self.tick($0, .eventOther) }

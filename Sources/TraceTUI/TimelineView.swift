@@ -58,16 +58,20 @@ struct TimelineView: Sendable {
         (tl.end - tl.start) / Int64(max(1, columns)) + 1
     }
 
-    var laneCount: Int { timeline.cpus.count + timeline.taskLanes.count + 1 + timeline.events.count }
+    var laneCount: Int {
+        timeline.cpus.count + timeline.taskLanes.count + timeline.calls.lanes.count + 1 + timeline.events.count
+    }
 
-    /// CPU lanes, pinned tasks, all events, then each frequent event.
-    enum LaneKind { case cpu(Int), task(Int), events, event(Int) }
+    /// CPU lanes, pinned tasks, call lanes, all events, then each frequent event.
+    enum LaneKind { case cpu(Int), task(Int), call(Int), events, event(Int) }
 
     func kind(of index: Int) -> LaneKind {
         if index < timeline.cpus.count { return .cpu(index) }
         let t = index - timeline.cpus.count
         if t < timeline.taskLanes.count { return .task(t) }
-        let e = t - timeline.taskLanes.count
+        let c = t - timeline.taskLanes.count
+        if c < timeline.calls.lanes.count { return .call(c) }
+        let e = c - timeline.calls.lanes.count
         return e == 0 ? .events : .event(e - 1)
     }
 
@@ -108,7 +112,7 @@ struct TimelineView: Sendable {
         switch kind(of: lane) {
         case .cpu(let c): return timeline.cpus[c].task(at: cursor)
         case .task(let t): return timeline.taskLanes[t].slot
-        case .events, .event: return -1
+        case .call, .events, .event: return -1
         }
     }
 
@@ -123,6 +127,9 @@ struct TimelineView: Sendable {
             let k = l.firstEnding(after: cursor)
             for j in max(0, k - 1)...min(l.count - 1, k + 1) where l.count > 0 { edges += [l.starts[j], l.ends[j]] }
             return after ? edges.filter { $0 > cursor }.min() : edges.filter { $0 < cursor }.max()
+        case .call(let c):
+            let runs = timeline.calls.lanes[c].runs
+            return after ? runs.switchAfter(cursor) : runs.switchBefore(cursor)
         case .events:
             return nil
         case .event(let e):
@@ -163,7 +170,7 @@ struct TimelineView: Sendable {
             let store = ctx.store
             let pins = Set(pinned)
             return .emit(.run(Job(key: "timeline.build") { _ in
-                .timelineBuilt(store.timeline(tasks: .pids(pins), eventLanes: Self.eventLanes))
+                .timelineBuilt(store.timeline(tasks: .pids(pins), eventLanes: Self.eventLanes, callLanes: true))
             }))
         case .pickTasks:
             picker = TimelineTaskPicker(timeline)
@@ -202,6 +209,10 @@ extension TimelineView: TraceView {
         parts.append((" " + TimeFormat.timestamp(cursor, clock: ctx.store.summary.clock), .status))
         let slot = taskAtCursor()
         if slot >= 0, !timeline.isIdle(slot) { parts.append(("  \(timeline.comm(slot))-\(timeline.pid(slot))", .status)) }
+        if case .call(let c) = kind(of: lane) {
+            let name = timeline.calls.name(timeline.calls.lanes[c].function(at: cursor))
+            if !name.isEmpty { parts.append(("  \(name)", .status)) }
+        }
         parts.append(("  \(LaneGlyphs.compact(cellWidth))/col", .status))
         return StatusLine(parts + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused),
                           idle: " +- zoom  []  switch  p pin  ⏎ stream ")

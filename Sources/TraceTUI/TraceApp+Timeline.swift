@@ -24,7 +24,7 @@ extension TraceApp {
         panesBuilding.insert(.timeline)
         let store = self.store
         let pins: TimelineTasks = timelinePins.isEmpty ? .none : .pids(Set(timelinePins))
-        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(store.timeline(tasks: pins, eventLanes: TimelineView.eventLanes)) }))
+        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(store.timeline(tasks: pins, eventLanes: TimelineView.eventLanes, callLanes: true)) }))
     }
 
     /// Live: the lanes grow with each snapshot while the timeline is shown (one build at a time).
@@ -33,7 +33,7 @@ extension TraceApp {
         panesBuilding.insert(.timeline)
         let rows = store
         let pins = Set(view.pinned)
-        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(rows.timeline(tasks: .pids(pins), eventLanes: TimelineView.eventLanes)) }))
+        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(rows.timeline(tasks: .pids(pins), eventLanes: TimelineView.eventLanes, callLanes: true)) }))
     }
 
     mutating func timelineBuilt(_ built: Timeline) {
@@ -53,7 +53,7 @@ extension TraceApp {
         let cursor = stream.selectedRow(store).map { store.timestamp($0) }
         timeline = TimelineView(timeline: built, cursor: cursor)
         if isLive { timeline?.pinned = timelinePins }
-        if built.switches == 0 { say("no sched_switch events in this trace: the CPU lanes are empty") }
+        if built.switches == 0, built.calls.lanes.isEmpty { say("no sched_switch events in this trace: the CPU lanes are empty") }
     }
 
     /// One time cursor: the stream's follows the timeline's (and with it the system panes of the dashboard).

@@ -37,7 +37,7 @@ extension TraceApp {
         let rows = store
         let chosen = Set(pins)
         emit(.run(Job(key: "timeline.build") { _ in
-            .timelineBuilt(rows.timeline(tasks: .pids(chosen), eventLanes: TimelineView.eventLanes))
+            .timelineBuilt(rows.timeline(tasks: .pids(chosen), eventLanes: TimelineView.eventLanes, callLanes: true))
         }))
     }
 
