@@ -43,10 +43,12 @@ extension EndToEnd {
             try await session.quitAndExpectRestoredTerminal()
         }
 
-        @Test func aTaskThatIsNotAPidIsRefused() throws {
-            let result = try CommandResult.run(try Fixture.binary(), ["replay", "x.txt", "--task", "0"])
+        @Test(arguments: [["replay", "x.txt", "--task", "0"], ["--task", "0"]])
+        func aTaskThatIsNotAPidIsRefused(arguments: [String]) throws {
+            // Live (no subcommand) takes --task too: refused while parsing, before any tracing starts.
+            let result = try CommandResult.run(try Fixture.binary(), arguments)
             #expect(result.status != 0)
-            #expect(result.stderr.contains("--task 0"), "\(result.stderr)")
+            #expect(result.stderr.contains("--task 0: a pid is a positive number"), "\(result.stderr)")
         }
     }
 }

@@ -65,9 +65,14 @@ struct TimelineCallLaneTests {
             let summed = lane.runs.cells(from: from, width: width, count: 80)
             let exact = lane.runs.cells(from: from, width: width, count: 80, exactLimit: .max)
             // The summaries name a call that ran in the cell (the longest one when one holds most of it).
-            for (s, e) in zip(summed, exact) {
+            let runs = lane.runs
+            for (c, (s, e)) in zip(summed, exact).enumerated() {
                 #expect(s.switches == e.switches)
                 #expect((s.task == -1) == (e.task == -1))
+                let a = from + Int64(c) * width, b = a + width
+                var ran = Set<Int32>()
+                for j in 0..<runs.runCount where runs.times[j] < b && runs.times[j + 1] > a { ran.insert(runs.runTasks[j]) }
+                #expect(s.task == -1 || ran.contains(s.task), "cell \(c) at \(width) ns/col")
             }
             width /= 4
         }
