@@ -6,8 +6,18 @@ public enum Key: Sendable, Hashable {
     case pageUp, pageDown, home, end
     case enter, escape, backspace, tab, backTab, delete
     case function(Int)
-    case wheelUp, wheelDown
+    /// The wheel, with the screen column the mouse was on when the terminal reports it (the timeline zooms there).
+    case wheelUp(column: Int? = nil), wheelDown(column: Int? = nil)
     case resize
+
+    /// A wheel turn: up or down, and the column the mouse was on (nil: not known); nil for any other key.
+    public var wheel: (up: Bool, column: Int?)? {
+        switch self {
+        case .wheelUp(let column): return (true, column)
+        case .wheelDown(let column): return (false, column)
+        default: return nil
+        }
+    }
 
     /// The name the help screen and README show for this key.
     public var label: String {

@@ -49,8 +49,8 @@ extension TerminalScreen {
     private func readWheel() -> Key? {
         var event = MEVENT()
         guard getmouse(&event) == OK else { return nil }
-        if event.bstate & TUI_BUTTON4_PRESSED != 0 { return .wheelUp }
-        if event.bstate & TUI_BUTTON5_PRESSED != 0 { return .wheelDown }
+        if event.bstate & TUI_BUTTON4_PRESSED != 0 { return .wheelUp(column: Int(event.x)) }
+        if event.bstate & TUI_BUTTON5_PRESSED != 0 { return .wheelDown(column: Int(event.x)) }
         return nil
     }
 }

@@ -60,6 +60,7 @@ extension Command {
         case .zoomOut: return "zoom out (Esc too)"
         case .showTimeline: return "timeline: what ran on each CPU, pinned tasks' states, over time"
         case .pinTask: return "pin or unpin the task under the cursor (its state lane)"
+        case .pickTasks: return "pick the tasks to pin (type to search, space pins)"
         case .aggregateRange: return "A–B panel: CPU time per task and CPU, states, events, scheduling delays between the markers"
         case .cycleOrder: return "order by: children, self, samples, name"
         case .toggleCallers: return "callchains: callers ↔ callees"

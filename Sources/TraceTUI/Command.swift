@@ -26,7 +26,7 @@ public enum Command: String, Sendable, CaseIterable {
     // The latency view's.
     case showLatency
     // The timeline's.
-    case showTimeline, pinTask, aggregateRange
+    case showTimeline, pinTask, aggregateRange, pickTasks
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.

@@ -170,6 +170,7 @@ public struct Keymap: Sendable {
         KeyBinding(keys: [.char("M")], command: .setMarkerB, help: "set marker B at the cursor", section: "Timeline",
                    context: .timeline),
         KeyBinding(keys: [.char("a")], command: .aggregateRange, section: "Timeline", context: .timeline),
+        KeyBinding(keys: [.char("t")], command: .pickTasks, section: "Timeline", context: .timeline),
         KeyBinding(keys: [.enter], command: .showInStream, help: "the events at the cursor's time, in the stream",
                    section: "Timeline", context: .timeline),
         KeyBinding(keys: [.escape], command: .clearFilter, help: "zoom out to the whole trace", section: "Timeline",

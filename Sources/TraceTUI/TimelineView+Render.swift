@@ -76,6 +76,7 @@ extension TimelineView {
             index += 1
             y += 1
         }
+        picker?.render(pinned: pinned, clock: clock, into: &canvas, in: rect)
     }
 
     /// A column of an event lane: blank, `╷` for one event, `▁`…`█` for more.
@@ -113,6 +114,17 @@ extension TimelineView {
                 case .run: return (g.char, Self.role(ofPID: l.pid))
                 case .runnable: return (g.char, .meterWait)
                 case .blocked: return (g.char, .error)
+                default: return (g.char, .dim)
+                }
+            }
+        case .call(let c):
+            let lane = timeline.calls.lanes[c]
+            name = lane.label
+            let cells = lane.runs.cells(from: from, width: cellWidth, count: cols)
+            glyphs = LaneGlyphs.callRow(cells, timeline.calls).map { g in
+                switch g.kind {
+                case .run, .dense: return (g.char, Self.role(ofPID: g.task))
+                case .idle: return (g.char, .normal)
                 default: return (g.char, .dim)
                 }
             }

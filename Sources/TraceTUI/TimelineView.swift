@@ -19,10 +19,14 @@ struct TimelineView: Sendable {
     /// Columns of the lanes and rows for lanes, from the last layout.
     var columns = 80
     var laneRows = 10
+    /// The screen column of the lanes' first column, from the last layout (the wheel's column maps to time).
+    var lanesX = 0
     /// Markers A and B (the stream's, as times) and the A–B panel (`a`).
     var markers: (a: Int64?, b: Int64?) = (nil, nil)
     var showAggregate = false
     var aggregate: RangeAggregate?
+    /// The task picker (`t`), in front of the lanes while open.
+    var picker: TimelineTaskPicker?
 
     static let labelWidth = 12
     /// Lanes of the most frequent other events, besides the lane of all events.
@@ -54,16 +58,20 @@ struct TimelineView: Sendable {
         (tl.end - tl.start) / Int64(max(1, columns)) + 1
     }
 
-    var laneCount: Int { timeline.cpus.count + timeline.taskLanes.count + 1 + timeline.events.count }
+    var laneCount: Int {
+        timeline.cpus.count + timeline.taskLanes.count + timeline.calls.lanes.count + 1 + timeline.events.count
+    }
 
-    /// CPU lanes, pinned tasks, all events, then each frequent event.
-    enum LaneKind { case cpu(Int), task(Int), events, event(Int) }
+    /// CPU lanes, pinned tasks, call lanes, all events, then each frequent event.
+    enum LaneKind { case cpu(Int), task(Int), call(Int), events, event(Int) }
 
     func kind(of index: Int) -> LaneKind {
         if index < timeline.cpus.count { return .cpu(index) }
         let t = index - timeline.cpus.count
         if t < timeline.taskLanes.count { return .task(t) }
-        let e = t - timeline.taskLanes.count
+        let c = t - timeline.taskLanes.count
+        if c < timeline.calls.lanes.count { return .call(c) }
+        let e = c - timeline.calls.lanes.count
         return e == 0 ? .events : .event(e - 1)
     }
 
@@ -93,12 +101,18 @@ struct TimelineView: Sendable {
         clampView()
     }
 
+    /// The cursor to the time under a screen column (the wheel's), within the trace; left of the lanes, their first.
+    mutating func placeCursor(atScreenColumn x: Int) {
+        let col = Int64(max(0, min(x - lanesX, columns - 1)))
+        cursor = min(max(from + col * cellWidth, timeline.start), timeline.end)
+    }
+
     /// The task on the selected CPU lane at the cursor (-1: none), or the selected task lane's.
     func taskAtCursor() -> Int32 {
         switch kind(of: lane) {
         case .cpu(let c): return timeline.cpus[c].task(at: cursor)
         case .task(let t): return timeline.taskLanes[t].slot
-        case .events, .event: return -1
+        case .call, .events, .event: return -1
         }
     }
 
@@ -113,6 +127,9 @@ struct TimelineView: Sendable {
             let k = l.firstEnding(after: cursor)
             for j in max(0, k - 1)...min(l.count - 1, k + 1) where l.count > 0 { edges += [l.starts[j], l.ends[j]] }
             return after ? edges.filter { $0 > cursor }.min() : edges.filter { $0 < cursor }.max()
+        case .call(let c):
+            let runs = timeline.calls.lanes[c].runs
+            return after ? runs.switchAfter(cursor) : runs.switchBefore(cursor)
         case .events:
             return nil
         case .event(let e):
@@ -153,8 +170,11 @@ struct TimelineView: Sendable {
             let store = ctx.store
             let pins = Set(pinned)
             return .emit(.run(Job(key: "timeline.build") { _ in
-                .timelineBuilt(store.timeline(tasks: .pids(pins), eventLanes: Self.eventLanes))
+                .timelineBuilt(store.timeline(tasks: .pids(pins), eventLanes: Self.eventLanes, callLanes: true))
             }))
+        case .pickTasks:
+            picker = TimelineTaskPicker(timeline)
+            return .handled
         default:
             return .unhandled
         }
@@ -177,6 +197,8 @@ extension TimelineView: TraceView {
                 : max(1, (oldSpan + Int64(columns) - 1) / Int64(columns))
         }
         laneRows = max(1, lanesRect(rect).height - Self.headerRows(lanesRect(rect).height))
+        picker?.layout(in: rect)
+        lanesX = rect.x + Self.labelWidth(rect.width)
         if lane < topLane { topLane = lane }
         if lane >= topLane + laneRows { topLane = lane - laneRows + 1 }
         reveal()
@@ -187,6 +209,10 @@ extension TimelineView: TraceView {
         parts.append((" " + TimeFormat.timestamp(cursor, clock: ctx.store.summary.clock), .status))
         let slot = taskAtCursor()
         if slot >= 0, !timeline.isIdle(slot) { parts.append(("  \(timeline.comm(slot))-\(timeline.pid(slot))", .status)) }
+        if case .call(let c) = kind(of: lane) {
+            let name = timeline.calls.name(timeline.calls.lanes[c].function(at: cursor))
+            if !name.isEmpty { parts.append(("  \(name)", .status)) }
+        }
         parts.append(("  \(LaneGlyphs.compact(cellWidth))/col", .status))
         return StatusLine(parts + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused),
                           idle: " +- zoom  []  switch  p pin  ⏎ stream ")

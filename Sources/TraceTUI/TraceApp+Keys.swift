@@ -37,13 +37,15 @@ extension TraceApp {
             break
         }
         if key == .resize { return }
-        if focus == .timeline, key == .wheelUp || key == .wheelDown {
-            // The wheel zooms the timeline (around its cursor: the wheel's column is not known here).
-            run(key == .wheelUp ? .zoom : .zoomOut)
+        if timelinePickerTakes(key) { return }
+        if focus == .timeline, let wheel = key.wheel {
+            // The wheel zooms the timeline where the mouse is (the cursor goes there), else around the cursor.
+            if let column = wheel.column { timeline?.placeCursor(atScreenColumn: column) }
+            run(wheel.up ? .zoom : .zoomOut)
             return
         }
-        if key == .wheelUp || key == .wheelDown {
-            for _ in 0..<3 { _ = stream.handle(key == .wheelUp ? .lineUp : .lineDown, store: store, pageHeight: pageHeight) }
+        if let wheel = key.wheel {
+            for _ in 0..<3 { _ = stream.handle(wheel.up ? .lineUp : .lineDown, store: store, pageHeight: pageHeight) }
             return
         }
         guard let command = keymap.command(for: key, in: focus, live: isLive) else { return }

@@ -23,7 +23,8 @@ extension TraceApp {
         guard !panesBuilding.contains(.timeline) else { return }
         panesBuilding.insert(.timeline)
         let store = self.store
-        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(store.timeline(eventLanes: TimelineView.eventLanes)) }))
+        let pins: TimelineTasks = timelinePins.isEmpty ? .none : .pids(Set(timelinePins))
+        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(store.timeline(tasks: pins, eventLanes: TimelineView.eventLanes, callLanes: true)) }))
     }
 
     /// Live: the lanes grow with each snapshot while the timeline is shown (one build at a time).
@@ -32,13 +33,15 @@ extension TraceApp {
         panesBuilding.insert(.timeline)
         let rows = store
         let pins = Set(view.pinned)
-        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(rows.timeline(tasks: .pids(pins), eventLanes: TimelineView.eventLanes)) }))
+        emit(.run(Job(key: "timeline.build") { _ in .timelineBuilt(rows.timeline(tasks: .pids(pins), eventLanes: TimelineView.eventLanes, callLanes: true)) }))
     }
 
     mutating func timelineBuilt(_ built: Timeline) {
         panesBuilding.remove(.timeline)
+        settlePins(built)
         if var view = timeline {
             view.adopt(built)
+            if isLive { view.pinned = timelinePins }
             // Live, the cursor follows the newest time unless paused.
             if isLive, !paused {
                 view.cursor = built.end
@@ -49,7 +52,8 @@ extension TraceApp {
         }
         let cursor = stream.selectedRow(store).map { store.timestamp($0) }
         timeline = TimelineView(timeline: built, cursor: cursor)
-        if built.switches == 0 { say("no sched_switch events in this trace: the CPU lanes are empty") }
+        if isLive { timeline?.pinned = timelinePins }
+        if built.switches == 0, built.calls.lanes.isEmpty { say("no sched_switch events in this trace: the CPU lanes are empty") }
     }
 
     /// One time cursor: the stream's follows the timeline's (and with it the system panes of the dashboard).
@@ -88,19 +92,14 @@ extension TraceApp {
             return
         }
         let pid = store.taskPIDs[task]
-        var pins = Set(timeline?.pinned ?? [])
+        var pins = Set(currentPins)
         if pins.remove(pid) == nil { pins.insert(pid) }
         if var view = timeline {
             view.pinned = pins.sorted()
             timeline = view
         }
         say((pins.contains(pid) ? "pinned " : "unpinned ") + store.taskLabel(UInt32(task)) + " in the timeline (7)")
-        let rows = store
-        let chosen = pins
-        panesBuilding.insert(.timeline)
-        emit(.run(Job(key: "timeline.build") { _ in
-            .timelineBuilt(rows.timeline(tasks: .pids(chosen), eventLanes: TimelineView.eventLanes))
-        }))
+        rebuildTimeline(pins: pins.sorted())
     }
 
     /// Enter: the stream at the first event at or after the cursor's time.

@@ -68,6 +68,8 @@ public struct TraceApp: Sendable {
     var hotspots: HotspotView?
     /// Key 7, built off the UI thread the first time it is shown (`TraceApp+Timeline`).
     var timeline: TimelineView?
+    /// Pids whose state lanes the timeline shows (`--task`, `p`, the picker), kept before it is first built.
+    var timelinePins: [Int32] = []
     var flame: FlameView?
     /// Key 6, and what its measuring jobs need between them (`TraceApp+Latency`).
     var latency: LatencyView?

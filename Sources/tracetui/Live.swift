@@ -32,6 +32,7 @@ struct Live: AsyncParsableCommand {
     var cleanup = false
 
     @OptionGroup var display: DisplayOptions
+    @OptionGroup var pins: TaskPins
 
     @MainActor
     func run() async throws {
@@ -93,6 +94,7 @@ struct Live: AsyncParsableCommand {
             var app = TraceApp(snapshot: session.snapshots.current)
             // Sampling alone opens on the hotspot table, as perf top does.
             if instance == nil { app.openHotspotsWhenLive() }
+            app.pinTasks(pins.tasks)
             let box = session.snapshots
             box.onPublish(screen.waker.callAsFunction)
             procHistory.onAppend(screen.waker.callAsFunction)

@@ -18,6 +18,7 @@ struct Replay: AsyncParsableCommand {
     var proc: String?
 
     @OptionGroup var display: DisplayOptions
+    @OptionGroup var pins: TaskPins
 
     @MainActor
     func run() async throws {
@@ -31,7 +32,7 @@ struct Replay: AsyncParsableCommand {
             system = ProcSidecarFile.load(forTrace: first)
         }
         try await Viewer.run(paths: Self.withSamples(files), title: files.joined(separator: " + "), display: display,
-                             system: system)
+                             system: system, pins: pins.tasks)
     }
 
     /// `record` with tracepoints and sampling writes the samples beside the events as FILE.perf: one trace
@@ -73,7 +74,8 @@ enum Viewer {
     }
 
     @MainActor
-    static func run(paths: [String], title: String, display: DisplayOptions, system: ProcHistory? = nil) async throws {
+    static func run(paths: [String], title: String, display: DisplayOptions, system: ProcHistory? = nil,
+                    pins: [Int32] = []) async throws {
         guard !paths.isEmpty else { throw ValidationFailure("no trace file given") }
         var inputs: [TraceInput] = []
         do {
@@ -94,6 +96,7 @@ enum Viewer {
         defer { screen.close() }
         var app = TraceApp(snapshot: session.snapshots.current)
         app.system = system
+        app.pinTasks(pins)
         let box = session.snapshots
         box.onPublish(screen.waker.callAsFunction)
         signals.wakes(screen.waker)

@@ -159,9 +159,9 @@ struct TimelineScreenTests {
         var app = await Self.app()
         _ = app.draw(width: 80, height: 24)
         let before = try #require(app.timeline?.cellWidth)
-        _ = app.handle(.wheelUp)
+        _ = app.handle(.wheelUp())
         #expect(try #require(app.timeline?.cellWidth) < before)
-        _ = app.handle(.wheelDown)
+        _ = app.handle(.wheelDown())
         #expect(app.timeline?.cellWidth == before)
     }
 

@@ -10,6 +10,8 @@ public struct Timeline: Sendable {
     public internal(set) var taskLanes: [TaskLane] = []
     /// The most frequent other events' times (`eventLanes:` of `EventStore.timeline`).
     public internal(set) var events: [EventLane] = []
+    /// Top-level calls per CPU or thread (function_graph, uftrace, Chrome traces), when asked for.
+    public internal(set) var calls = CallLanes()
     /// Lost-event rows (`CPU:n [LOST k EVENTS]`, overwritten buffers): where they fall and on which CPU (-1: any).
     public internal(set) var lost: [(time: Int64, cpu: Int)] = []
     /// The store's first and last timestamps.
@@ -58,10 +60,12 @@ public enum TimelineTasks: Sendable, Equatable {
 
 extension EventStore {
     /// The timeline of every `sched_switch` in the store, with state lanes for `tasks` and lanes for up to
-    /// `eventLanes` of the most frequent other events, in the same pass.
-    public func timeline(tasks: TimelineTasks = .none, eventLanes: Int = 0) -> Timeline {
+    /// `eventLanes` of the most frequent other events, in the same pass; with `callLanes`, the top-level calls.
+    public func timeline(tasks: TimelineTasks = .none, eventLanes: Int = 0, callLanes: Bool = false) -> Timeline {
         var builder = TimelineBuilder(store: self, tasks: tasks, eventLanes: eventLanes)
         builder.run()
-        return builder.finish()
+        var tl = builder.finish()
+        if callLanes, CallTree.hasCalls(self) { tl.calls = CallLanes(tree: CallTree(store: self), store: self) }
+        return tl
     }
 }
