@@ -21,3 +21,20 @@ extension TraceApp {
         if !scope.isEmpty { say("hotspots of \(scope.description)") }
     }
 }
+
+extension TraceApp {
+    /// After every event: a table or flame graph already built follows a changed filter or A–B range at once
+    /// (the dashboard shows them beside the stream), rebuilt by the same jobs as `3` / `4`.
+    mutating func followHotspotScope() {
+        guard !isLive, hotspots != nil || flame != nil, !sourceBuilding, panesBuilding.isEmpty,
+              currentHotspotScope != hotspotScope else { return }
+        let open = [KeyContext.hotspots, .flame].filter { $0 == .hotspots ? hotspots != nil : flame != nil }
+        rescopeHotspots()
+        for pane in open {
+            panesBuilding.insert(pane)
+            // The second pane waits for the source the first one's job builds (`adopt` asks for it then).
+            if hotspotSource == nil, sourceBuilding { continue }
+            requestOpen(pane)
+        }
+    }
+}

@@ -94,6 +94,7 @@ enum Viewer {
         defer { screen.close() }
         var app = TraceApp(snapshot: session.snapshots.current)
         app.system = system
+        app.disassembler = Annotate.viewerDisassembler
         let box = session.snapshots
         box.onPublish(screen.waker.callAsFunction)
         signals.wakes(screen.waker)
