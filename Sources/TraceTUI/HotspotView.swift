@@ -287,9 +287,9 @@ struct HotspotView {
             guard let sym = table.value(.symbol, of: e) else { return nil }
             for n in 0..<calls.count where calls.function[n] == sym { return Int(calls.firstRow[n]) }
             return nil
-        case .events(let store):
+        case .events(let store, let counted):
             guard let ev = table.value(.event, of: e) else { return nil }
-            for r in 0..<store.count where store.eventID(r) == UInt16(truncatingIfNeeded: ev) { return r }
+            for r in 0..<store.count where store.eventID(r) == UInt16(truncatingIfNeeded: ev) && counted?[r] != false { return r }
             return nil
         }
     }
