@@ -48,6 +48,8 @@ struct HotspotView {
     private var chainsBuilding: Set<String> = []
     /// Jobs for the app to hand out.
     private var outbox: [HotspotJob] = []
+    /// Live: the stream's filter and A–B range the table was built for (a change rebuilds it).
+    var liveScope = HotspotScope()
     /// `a`: the selected function annotated, over the table until Esc (`AnnotateView`).
     var annotate: AnnotateView?
 

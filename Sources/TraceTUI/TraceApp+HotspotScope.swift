@@ -1,13 +1,18 @@
 import TraceModel
 
 /// The hotspot table and the flame graph cover what the stream shows: its filter and the A–B range. When
-/// either changed since they were built, `3` / `4` builds them again for the new scope (replay; live tables
-/// cover the whole capture).
+/// either changed since they were built, a job builds them again for the new scope; live, each rebuild from the
+/// growing store covers the scope, and a changed scope asks for one.
 extension TraceApp {
     /// The stream's filter and A–B range now.
     var currentHotspotScope: HotspotScope {
         guard !isLive else { return HotspotScope() }
         return HotspotScope(rows: exportRange, filter: stream.isFiltering ? stream.filterText : nil)
+    }
+
+    /// Live: the same scope, for the tables rebuilt from the growing store (`HotspotRefresh`).
+    var liveHotspotScope: HotspotScope {
+        HotspotScope(rows: exportRange, filter: stream.isFiltering ? stream.filterText : nil)
     }
 
     /// Drops the table, the flame graph and their source when the scope changed (unless one is on its way).
