@@ -64,8 +64,9 @@ public enum SourceLineTable {
     }
 
     /// The lines by weight (heaviest first, then by name), perf report --stdio's way: `    67.96%  hot.c:6`.
-    public static func text(_ weights: [String: Int64], total: Int64, percentLimit: Double = 0) -> String {
-        var out = "# Overhead  Source:Line\n# ........  ...........\n#\n"
+    public static func text(_ weights: [String: Int64], total: Int64, percentLimit: Double = 0,
+                            title: String = "Source:Line") -> String {
+        var out = "# Overhead  \(title)\n# ........  \(String(repeating: ".", count: title.count))\n#\n"
         for (line, w) in weights.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
             let pct = total > 0 ? Double(w) * 100 / Double(total) : 0
             if percentLimit > 0, pct < percentLimit { continue }

@@ -36,6 +36,29 @@ public enum SourceLineResolver {
         return out
     }
 
+    /// perf's `symbol_size`: each leaf's function size from its binary's symbol table (`nm -S`), nil where
+    /// the binary, the symbol or its size is not to be had (the kernel's are not read).
+    public static func sizes(_ leaves: [SourceLineTable.Leaf]) -> [SourceLineTable.Leaf: UInt64] {
+        var out: [SourceLineTable.Leaf: UInt64] = [:]
+        var table: [String: [String: UInt64]] = [:]
+        for l in leaves where !HotspotTable.isKernel(l.dso) && l.dso.hasPrefix("/") && access(l.dso, R_OK) == 0 {
+            if table[l.dso] == nil {
+                var sizes: [String: UInt64] = [:]
+                for args in [["-S", "--defined-only", l.dso], ["-S", "--defined-only", "-D", l.dso]] {
+                    guard let text = run("nm", args) else { continue }
+                    for line in text.split(separator: "\n") {
+                        let parts = line.split(separator: " ")
+                        guard parts.count == 4, "tTwW".contains(parts[2]), let size = UInt64(parts[1], radix: 16) else { continue }
+                        if sizes[String(parts[3])] == nil { sizes[String(parts[3])] = size }
+                    }
+                }
+                table[l.dso] = sizes
+            }
+            if let size = table[l.dso]?[l.symbol] { out[l] = size }
+        }
+        return out
+    }
+
     /// The defined functions' addresses (`nm --defined-only`), the first of a name kept.
     static func addresses(of binary: String) -> [String: UInt64] {
         var out: [String: UInt64] = [:]
