@@ -39,15 +39,17 @@ extension HotspotSource {
         case .durations(let calls):
             guard let rows = scope.rows else { return .durations(calls) }
             return .durations(CallTree(store: store, rows: rows))
-        case .events:
-            return self
+        case .events(let store, _):
+            var rows = [Bool](repeating: false, count: store.count)
+            for r in rows.indices where keep(r) { rows[r] = true }
+            return .events(store, rows: rows)
         }
     }
 
-    /// Whether `scoped` left the filter out (durations and event counts keep every row it would drop).
+    /// Whether `scoped` left the filter out (durations keep every call in the range whatever the filter).
     public func ignoresFilter(_ scope: HotspotScope) -> Bool {
         guard scope.filter != nil else { return false }
-        if case .samples = self { return false }
-        return true
+        if case .durations = self { return true }
+        return false
     }
 }

@@ -5,8 +5,9 @@ public enum HotspotSource: Sendable {
     case samples(StackSamples)
     /// Function durations from function_graph or uftrace calls.
     case durations(CallTree)
-    /// Neither: the events themselves, counted.
-    case events(EventStore)
+    /// Neither: the events themselves, counted; `rows`, when set, says which store rows count (the stream's
+    /// filter and A–B range, `scoped`).
+    case events(EventStore, rows: [Bool]? = nil)
 
     /// Calls when the store has function_graph calls, else its samples, else its events.
     public init(store: EventStore, callTree: CallTree? = nil) {
@@ -48,7 +49,7 @@ public enum HotspotSource: Sendable {
         switch self {
         case .samples(let samples): return HotspotTable(samples: samples, keys: k, children: children, filter: filter)
         case .durations(let calls): return HotspotTable(calls: calls, keys: k, filter: filter)
-        case .events(let store): return HotspotTable(events: store, keys: k, filter: filter)
+        case .events(let store, let rows): return HotspotTable(events: store, keys: k, filter: filter, rows: rows)
         }
     }
 

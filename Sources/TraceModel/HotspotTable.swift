@@ -387,7 +387,8 @@ public struct HotspotTable: Sendable {
 
     /// Counts of plain events by event name, task (comm), thread id and CPU — which task caused most
     /// sched_switch or syscalls.
-    public init(events store: EventStore, keys: [HotspotKey] = [.event], filter: HotspotFilter = HotspotFilter()) {
+    public init(events store: EventStore, keys: [HotspotKey] = [.event], filter: HotspotFilter = HotspotFilter(),
+                rows counted: [Bool]? = nil) {
         var keys = keys.filter { [.event, .comm, .pid, .cpu].contains($0) }
         if keys.isEmpty { keys = [.event] }
         self.init(kind: .events, keys: keys, children: false)
@@ -409,8 +410,11 @@ public struct HotspotTable: Sendable {
         var eE: [UInt32] = [], eC: [UInt32] = [], eP: [UInt32] = [], eU: [UInt32] = []
         var counts: [Int64] = []
         var total: Int64 = 0
+        var row = 0
         for chunk in store.chunks {
             for i in 0..<chunk.count {
+                defer { row += 1 }
+                if let counted, row < counted.count, !counted[row] { continue }
                 let ev = chunk.events[i]
                 guard SpecialEvent.isEvent(ev) else { continue }
                 let task = Int(chunk.tasks[i])

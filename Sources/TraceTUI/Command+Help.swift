@@ -69,6 +69,7 @@ extension Command {
         case .hottestEntry: return "the hottest entry (most self samples or time)"
         case .cyclePercentLimit: return "hide entries under 0.5% / 1% / 5% / 10% / none (perf's --percent-limit)"
         case .printReport: return "print the table as `tracetui report` does to a file (callchains, limit)"
+        case .annotate: return "annotate the entry's function: samples per instruction, hottest first (H/Tab next hot line, Esc back)"
         case .showLatency: return "latency: scheduling delay, syscalls, irq, block I/O"
         }
     }

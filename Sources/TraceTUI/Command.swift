@@ -23,6 +23,7 @@ public enum Command: String, Sendable, CaseIterable {
     case showStream, showCallTree, showHotspots, showFlame, zoomThread, zoomDso, zoomSymbol, zoomOut, cycleOrder, toggleCallers
     case showInStream, showInTree
     case hottestEntry, cyclePercentLimit, printReport
+    case annotate
     // The latency view's.
     case showLatency
     // The timeline's.

@@ -22,6 +22,8 @@ public struct HotspotJob: Sendable {
         case chains(source: HotspotSource, table: HotspotTable, entries: [ChainRequest], callers: Bool)
         /// Live: the table (and flame graph) again from a newer store, as the view shows it.
         case refresh(HotspotRefresh.Request)
+        /// `a`: the function's samples on its instructions (objdump's disassembly).
+        case annotate(AnnotateRequest)
     }
 
     /// A table (which a newer table replaces), not callchains or a pane's first data.
@@ -52,6 +54,8 @@ public struct HotspotJob: Sendable {
             return HotspotJobResult(job: self, value: .chains(built))
         case .refresh(let request):
             return HotspotJobResult(job: self, value: .refreshed(HotspotRefresh.build(request)))
+        case .annotate(let request):
+            return HotspotJobResult(job: self, value: .annotated(request.run()))
         }
     }
 }
@@ -65,6 +69,7 @@ public struct HotspotJobResult: Sendable {
         case table(HotspotTable)
         case chains([(String, StackTree)])
         case refreshed(HotspotRefresh)
+        case annotated(AnnotateResult)
     }
 
     let value: Value

@@ -14,6 +14,8 @@ public struct HotspotRefresh: Sendable {
         let callers: Bool
         let wantsFlame: Bool
         let generation: Int
+        /// The stream's filter and A–B range the live table covers (`TraceApp.liveHotspotScope`).
+        var scope = HotspotScope()
     }
 
     let source: HotspotSource
@@ -22,13 +24,14 @@ public struct HotspotRefresh: Sendable {
     let chains: [String: StackTree]
     let flame: StackTree?
     let generation: Int
+    let scope: HotspotScope
     /// Samples, calls or events the table holds (for tests and the status).
     public var total: Int { table.totalCount }
 
     /// Builds the table (and the flame graph's stacks) of the request's store: the expensive part, meant
     /// for a background task.
     public static func build(_ r: Request) -> HotspotRefresh {
-        let source = HotspotSource(store: r.store, callTree: r.callTree)
+        let source = HotspotSource(store: r.store, callTree: r.callTree).scoped(r.scope, store: r.store)
         var table: HotspotTable
         if source.kind == r.kind, let keys = r.keys {
             table = source.table(keys: keys, children: true, filter: r.filter)
@@ -46,6 +49,7 @@ public struct HotspotRefresh: Sendable {
             }
         }
         let flame = r.wantsFlame ? source.flame() : nil
-        return HotspotRefresh(source: source, table: table, chains: chains, flame: flame, generation: r.generation)
+        return HotspotRefresh(source: source, table: table, chains: chains, flame: flame, generation: r.generation,
+                              scope: r.scope)
     }
 }

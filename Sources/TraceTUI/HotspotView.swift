@@ -48,6 +48,10 @@ struct HotspotView {
     private var chainsBuilding: Set<String> = []
     /// Jobs for the app to hand out.
     private var outbox: [HotspotJob] = []
+    /// Live: the stream's filter and A–B range the table was built for (a change rebuilds it).
+    var liveScope = HotspotScope()
+    /// `a`: the selected function annotated, over the table until Esc (`AnnotateView`).
+    var annotate: AnnotateView?
 
     /// The view on a table built off the UI thread (`HotspotJob`).
     init(source: HotspotSource, table: HotspotTable) {
@@ -107,6 +111,11 @@ struct HotspotView {
 
     /// Takes a job's result when it answers the newest request; an older one is dropped.
     mutating func adopt(_ result: HotspotJobResult) {
+        if case .annotated(let built) = result.value {
+            // Only the pane still open on that function takes it.
+            if annotate?.symbol == built.symbol, annotate?.isLoading == true { annotate?.adopt(built) }
+            return
+        }
         guard result.job.generation == generation else { return }
         switch result.value {
         case .table(let built):
@@ -124,7 +133,7 @@ struct HotspotView {
                 chainsBuilding.remove(key)
             }
             rebuild(keepCursor: true)
-        case .opened, .refreshed:
+        case .opened, .refreshed, .annotated:
             break
         }
     }
@@ -280,9 +289,9 @@ struct HotspotView {
             guard let sym = table.value(.symbol, of: e) else { return nil }
             for n in 0..<calls.count where calls.function[n] == sym { return Int(calls.firstRow[n]) }
             return nil
-        case .events(let store):
+        case .events(let store, let counted):
             guard let ev = table.value(.event, of: e) else { return nil }
-            for r in 0..<store.count where store.eventID(r) == UInt16(truncatingIfNeeded: ev) { return r }
+            for r in 0..<store.count where store.eventID(r) == UInt16(truncatingIfNeeded: ev) && counted?[r] != false { return r }
             return nil
         }
     }
@@ -372,19 +381,5 @@ extension HotspotTable {
     static func percentLabel(_ v: Double) -> String {
         let scaled = Int((v * 100).rounded())
         return "\(scaled / 100)." + (scaled % 100 < 10 ? "0" : "") + "\(scaled % 100)%"
-    }
-}
-
-extension HotspotView: TraceView {
-    static var keyContext: KeyContext { .hotspots }
-
-    mutating func handle(_ command: Command, _ ctx: ViewContext) -> ViewOutcome { handle(command, pageHeight: ctx.pageHeight) }
-
-    mutating func layout(in rect: Rect, _ ctx: ViewContext) { layout(in: rect) }
-
-    func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) { render(into: &canvas, in: rect) }
-
-    func status(_ ctx: ViewContext, width: Int) -> StatusLine {
-        StatusLine(status() + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused))
     }
 }

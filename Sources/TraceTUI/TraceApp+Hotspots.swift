@@ -80,7 +80,8 @@ extension TraceApp {
 
     /// Live, with the hotspot table or the flame graph on screen and the store grown since they were built.
     private var wantsRefresh: Bool {
-        isLive && !paused && (focus == .hotspots || focus == .flame) && snapshot.generation != hotspotGeneration
+        isLive && !paused && (focus == .hotspots || focus == .flame)
+            && (snapshot.generation != hotspotGeneration || hotspots?.liveScope != liveHotspotScope)
     }
 
     /// Starts a rebuild when one is wanted and its time has come: at most twice a second, and never more than a
@@ -94,7 +95,7 @@ extension TraceApp {
                                              keys: view?.keys, filter: view?.filter ?? HotspotFilter(),
                                              sortColumn: view?.table.sortColumn, unfolded: view?.unfoldedKeys ?? [],
                                              callers: view?.callers ?? true, wantsFlame: focus == .flame,
-                                             generation: snapshot.generation)
+                                             generation: snapshot.generation, scope: liveHotspotScope)
         let job = HotspotJob(generation: snapshot.generation, work: .refresh(request))
         emit(.run(Job(key: "hotspots.refresh") { _ in .hotspots(await job.run()) }))
     }
@@ -105,6 +106,7 @@ extension TraceApp {
         nextRefresh = now + max(.milliseconds(500), (now - refreshStarted) * 4)
         hotspotGeneration = refresh.generation
         hotspotSource = refresh.source
+        defer { hotspots?.liveScope = refresh.scope }
         if hotspots == nil || hotspots?.source.kind != refresh.source.kind {
             hotspots = HotspotView(source: refresh.source, table: refresh.table)
         } else {

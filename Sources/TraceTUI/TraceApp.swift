@@ -66,6 +66,8 @@ public struct TraceApp: Sendable {
     private var focusBeforePanes = KeyContext.stream
     /// The hotspot table and the flame graph, built the first time one is shown (after loading).
     var hotspots: HotspotView?
+    /// Runs objdump for `a` in the hotspot view (the capture layer's; nil: annotate says it cannot).
+    public var disassembler: Disassemble?
     /// Key 7, built off the UI thread the first time it is shown (`TraceApp+Timeline`).
     var timeline: TimelineView?
     /// Pids whose state lanes the timeline shows (`--task`, `p`, the picker), kept before it is first built.
@@ -128,6 +130,7 @@ public struct TraceApp: Sendable {
             message = nil
             messageExpiry = nil
         }
+        followHotspotScope()
         collectHotspotJobs()
         refreshHotspotsIfDue()
         refreshLatencyIfDue()
@@ -250,6 +253,8 @@ public struct TraceApp: Sendable {
             stream.jump(toStoreRow: row, store)
         case .printReport:
             requestPrintReport()
+        case .annotate:
+            requestAnnotate()
         case .showInTree:
             guard hotspotSource?.kind == .durations, let row = hotspots?.firstStoreRow() else {
                 say("the call tree shows function_graph calls: this trace has none")

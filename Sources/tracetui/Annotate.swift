@@ -1,6 +1,7 @@
 import ArgumentParser
 import TraceCapture
 import TraceModel
+import TraceTUI
 
 /// `tracetui annotate FILE SYMBOL`: the function's instructions with the share of its samples on each, source
 /// lines between them where the binary has debug info, like `perf annotate --stdio -s SYMBOL`.
@@ -54,5 +55,12 @@ struct Annotate: AsyncParsableCommand {
         let annotation = Annotation(symbol: symbol, dso: HotspotTable.shortDso(dso), disassembly: disassembly,
                                     offsets: offsets, samples: samples)
         printSafe(annotation.text(), terminator: "")
+    }
+}
+
+extension Annotate {
+    /// The viewer's `a` (hotspot view): objdump run by the capture layer, inside the app's annotate job.
+    static let viewerDisassembler: TraceTUI.Disassemble = { binary, symbol in
+        do { return try Disassembler.disassemble(binary, symbol: symbol) } catch { throw ValidationFailure("\(error)") }
     }
 }

@@ -92,6 +92,7 @@ struct Live: AsyncParsableCommand {
             }
             defer { screen.close() }
             var app = TraceApp(snapshot: session.snapshots.current)
+            app.disassembler = Annotate.viewerDisassembler
             // Sampling alone opens on the hotspot table, as perf top does.
             if instance == nil { app.openHotspotsWhenLive() }
             app.pinTasks(pins.tasks)

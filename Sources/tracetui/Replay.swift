@@ -97,6 +97,7 @@ enum Viewer {
         var app = TraceApp(snapshot: session.snapshots.current)
         app.system = system
         app.pinTasks(pins)
+        app.disassembler = Annotate.viewerDisassembler
         let box = session.snapshots
         box.onPublish(screen.waker.callAsFunction)
         signals.wakes(screen.waker)

@@ -75,6 +75,7 @@ struct Report: AsyncParsableCommand {
     @OptionGroup var inputFlags: InputFlags
 
     func run() async throws {
+        if sortsBySourceLine { return try await printSourceLines() }
         let input: TraceInput
         do {
             input = try inputFlags.open(file, populate: true)

@@ -41,6 +41,18 @@ struct HotspotKeysTests {
         #expect(view.rows.count == all)
     }
 
+    /// `L` steps the percent limit as `%` does (perf report --tui's key); the stream jump moved to `J`.
+    @Test func lStepsThePercentLimit() async {
+        var app = HotspotScreenTests.app()
+        await app.press(.char("3"))
+        await app.press(.char("L"))
+        #expect(app.hotspots?.percentLimit == 0.5)
+        #expect(app.focus == .hotspots)
+        await app.press(.char("%"))
+        #expect(app.hotspots?.percentLimit == 1)
+        #expect(Keymap.standard.command(for: .char("J"), in: .hotspots) == .showInStream)
+    }
+
     @Test func pPrintsTheTableAsReportDoes() async throws {
         var app = HotspotScreenTests.app()
         await app.press(.char("3"))

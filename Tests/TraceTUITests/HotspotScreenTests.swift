@@ -216,12 +216,12 @@ struct HotspotScreenTests {
         #expect(!rows[8].contains("building…"))
     }
 
-    @Test func lPutsTheStreamOnTheEntrysFirstSample() async {
+    @Test func jPutsTheStreamOnTheEntrysFirstSample() async {
         var app = Self.app()
         await app.press(.char("3"))
         // The fourth entry, idle_loop, is only in the third sample (at 1.002000).
         for _ in 0..<3 { await app.press(.char("j")) }
-        await app.press(.char("L"))
+        await app.press(.char("J"))
         #expect(app.focus == .stream)
         let canvas = Fixtures.render(&app, width: 80, height: 8)
         let selected = (0..<canvas.height).filter { canvas.roles(ofRow: $0).contains(.selected) }

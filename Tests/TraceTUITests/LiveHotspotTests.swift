@@ -77,6 +77,21 @@ struct LiveHotspotTests {
         #expect(await Self.refresh(&app, app.handle(.tick, at: .seconds(1) + .milliseconds(500))))
     }
 
+    /// Live, the table covers the stream's filter too: a new filter rebuilds it without new samples.
+    @Test func liveTableFollowsTheStreamFilter() async {
+        let text = Self.sample("spin", cpu: 0) + Self.sample("spin", cpu: 1) + Self.sample("idle", cpu: 0)
+        var app = TraceApp(snapshot: Self.snapshot(text, generation: 1))
+        #expect(await Self.refresh(&app, app.handle(.key(.char("3")), at: .seconds(1))))
+        #expect(app.hotspots?.table.totalCount == 3)
+        _ = app.handle(.key(.char("1")), at: .seconds(2))
+        _ = app.handle(.key(.char("f")), at: .seconds(2))
+        for c in "cpu == 1" { _ = app.handle(.key(.char(c)), at: .seconds(2)) }
+        _ = app.handle(.key(.enter), at: .seconds(2))
+        #expect(await Self.refresh(&app, app.handle(.key(.char("3")), at: .seconds(3))), "same store, new filter: rebuilt")
+        #expect(app.hotspots?.table.totalCount == 1, "CPU 1's sample")
+        #expect(!(await Self.refresh(&app, app.handle(.tick, at: .seconds(5)))), "nothing changed since")
+    }
+
     @Test func eventCountsRefreshLiveToo() async {
         let line = "            bash-100   [000] .....  1.000000: sched_switch: prev_comm=bash prev_pid=100\n"
         var app = TraceApp(snapshot: Self.snapshot(line, generation: 1, sampling: false))

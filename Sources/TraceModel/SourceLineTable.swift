@@ -1,0 +1,78 @@
+/// perf report's `--sort srcline`: the samples grouped by the source line of the instruction they hit (their
+/// innermost frame's `symbol+0xOFFSET`, which perf script prints), self weight only. The lines themselves come
+/// from the binaries' debug info (`SourceLineResolver` in the capture layer runs addr2line); a frame without
+/// one is named as perf names it, `symbol+OFFSET` in decimal.
+public enum SourceLineTable {
+    public struct Leaf: Sendable, Hashable {
+        public var symbol: String
+        /// Nil for a frame perf printed without an offset (`[unknown]`).
+        public var offset: UInt64?
+        public var dso: String
+    }
+
+    /// Per innermost frame, the weight of its samples (perf periods where the text has them), and the total.
+    public static func leaves(in store: EventStore) -> (weights: [Leaf: Int64], total: Int64) {
+        var weightOfFrame = [Int64](repeating: 0, count: store.symbols.count)
+        var total: Int64 = 0
+        for chunk in store.chunks {
+            let st = chunk.stacks
+            let all = chunk.storage.bytes, limit = chunk.base + chunk.length
+            for k in 0..<st.rows.count where st.starts[k] < st.starts[k + 1] {
+                let leaf = Int(st.frames[Int(st.starts[k])])
+                let row = Int(st.rows[k])
+                let from = chunk.base + Int(chunk.lineOffsets[row])
+                let head = UnsafeRawBufferPointer(rebasing: all[from..<min(limit, from + Int(chunk.payloadOffsets[row]))])
+                let w = Annotation.period(head, payload: head.count) ?? PerfSampleHeader(bytes: chunk.line(row))?.period ?? 1
+                weightOfFrame[leaf] &+= w
+                total &+= w
+            }
+        }
+        var out: [Leaf: Int64] = [:]
+        for f in weightOfFrame.indices where weightOfFrame[f] > 0 {
+            out[parse(store.symbols[f]), default: 0] &+= weightOfFrame[f]
+        }
+        return (out, total)
+    }
+
+    /// `hot_a+0x23 (/tmp/hot)` → hot_a, 0x23, /tmp/hot.
+    public static func parse(_ frame: String) -> Leaf {
+        let u = Array(frame.utf8)
+        var end = u.count, dso = ""
+        if u.last == 0x29, let open = lastIndex(of: [0x20, 0x28], in: u, before: u.count) {  // " ("
+            dso = String(decoding: u[(open + 2)..<(u.count - 1)], as: UTF8.self)
+            end = open
+        }
+        if let plus = lastIndex(of: [0x2B, 0x30, 0x78], in: u, before: end),  // "+0x"
+           let offset = UInt64(String(decoding: u[(plus + 3)..<end], as: UTF8.self), radix: 16) {
+            return Leaf(symbol: String(decoding: u[..<plus], as: UTF8.self), offset: offset, dso: dso)
+        }
+        return Leaf(symbol: String(decoding: u[..<end], as: UTF8.self), offset: nil, dso: dso)
+    }
+
+    private static func lastIndex(of needle: [UInt8], in u: [UInt8], before end: Int) -> Int? {
+        var i = end - needle.count
+        while i >= 0 {
+            if Array(u[i..<(i + needle.count)]) == needle { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// perf's name for a frame whose line is not known.
+    public static func fallback(_ leaf: Leaf) -> String {
+        leaf.offset.map { "\(leaf.symbol)+\($0)" } ?? leaf.symbol
+    }
+
+    /// The lines by weight (heaviest first, then by name), perf report --stdio's way: `    67.96%  hot.c:6`.
+    public static func text(_ weights: [String: Int64], total: Int64, percentLimit: Double = 0,
+                            title: String = "Source:Line") -> String {
+        var out = "# Overhead  \(title)\n# ........  \(String(repeating: ".", count: title.count))\n#\n"
+        for (line, w) in weights.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+            let pct = total > 0 ? Double(w) * 100 / Double(total) : 0
+            if percentLimit > 0, pct < percentLimit { continue }
+            let label = HotspotTable.fixed2(pct) + "%"
+            out += String(repeating: " ", count: max(0, 10 - label.count)) + label + "  " + line + "\n"
+        }
+        return out
+    }
+}

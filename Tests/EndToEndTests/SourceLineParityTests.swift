@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// `tracetui report --sort srcline` against `perf report --stdio --no-children --sort srcline` on a recording of
+/// hot.c made here (skipped with the reason where perf cannot record): the same lines for every entry of 1% or
+/// more, with the same shares within 0.1; and `--sort symbol_size` likewise for the user functions.
+@Suite struct SourceLineParityTests {
+    /// `    67.96%  hot.c:6` → line: percent (perf's IPC columns after a size are left out).
+    static func entries(_ text: String) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count >= 2, parts[0].hasSuffix("%"), let pct = Double(parts[0].dropLast()) else { continue }
+            out[String(parts[1]), default: 0] += pct
+        }
+        return out
+    }
+
+    @Test func recordingMadeHereMatchesPerfSrcline() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = Fixture.packageRoot.appendingPathComponent("Tests/record-hotspots.sh").path
+        let made = try CommandResult.run("/bin/bash", [script, dir], timeout: .seconds(120))
+        if made.status == 77 {
+            print("srcline comparison skipped: \(made.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            return
+        }
+        #expect(made.status == 0, "record-hotspots.sh: \(made.stderr)")
+        let perf = try CommandResult.run("/usr/bin/env", ["perf", "report", "-i", dir + "/hot.data", "--stdio", "--no-children",
+                                                          "--sort", "srcline", "-g", "none"], timeout: .seconds(120))
+        #expect(perf.status == 0, "perf report: \(perf.stderr)")
+        let theirs = Self.entries(perf.stdout).filter { $0.value >= 1 }
+        let run = try CommandResult.run(try Fixture.binary(), ["report", dir + "/hot.script.txt", "--sort", "srcline"],
+                                        timeout: .seconds(60))
+        #expect(run.status == 0, "\(run.stderr)")
+        let ours = Self.entries(run.stdout)
+        #expect(theirs.count >= 2, "perf's lines: \(theirs)")
+        #expect(theirs.keys.contains { $0.hasPrefix("hot.c:") }, "the hot loops' lines: \(theirs)")
+        for (line, pct) in theirs {
+            #expect(abs((ours[line] ?? -1) - pct) <= 0.1, "\(line): \(ours[line] ?? -1) vs perf's \(pct)")
+        }
+        #expect(Set(ours.filter { $0.value >= 1 }.keys) == Set(theirs.keys))
+
+        // perf's symbol_size, for the functions of hot.c: their sizes from the ELF symbol table (the kernel's are
+        // not read here: they fall under size 0), each function's share under its size.
+        let perfSizes = try CommandResult.run("/usr/bin/env", ["perf", "report", "-i", dir + "/hot.data", "--stdio",
+                                                               "--no-children", "--sort", "sym,symbol_size", "-g", "none"],
+                                              timeout: .seconds(120))
+        var theirSizes: [String: Double] = [:]
+        for line in perfSizes.stdout.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count >= 4, parts[1] == "[.]", parts[2] == "hot_a" || parts[2] == "hot_b",
+                  let pct = Double(parts[0].dropLast()) else { continue }
+            theirSizes[String(parts[3]), default: 0] += pct
+        }
+        let sizes = try CommandResult.run(try Fixture.binary(), ["report", dir + "/hot.script.txt", "--sort", "symbol_size"],
+                                          timeout: .seconds(60))
+        let ourSizes = Self.entries(sizes.stdout)
+        #expect(theirSizes.count == 2, "perf's sizes of hot_a and hot_b: \(theirSizes)")
+        for (size, pct) in theirSizes {
+            #expect(abs((ourSizes[size] ?? -1) - pct) <= 0.1, "size \(size): \(ourSizes[size] ?? -1) vs perf's \(pct)")
+        }
+    }
+}
