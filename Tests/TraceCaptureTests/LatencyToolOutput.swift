@@ -45,6 +45,18 @@ enum LatencyToolOutput {
         return out
     }
 
+    /// `perf trace -s`: per syscall the total (msec), for a summary of one thread.
+    static func perfTraceTotals(_ text: String) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            guard words.count >= 8, Int(words[1]) != nil, Int(words[2]) != nil, let total = Double(words[3]),
+                  words.last?.hasSuffix("%") == true else { continue }
+            out[String(words[0]), default: 0] += total
+        }
+        return out
+    }
+
     /// `trace-cmd report --profile`: each task's wakeup latency, `Event: sched_wakeup:0x… (count) Total: t Avg: a`.
     static func traceCmdWakeups(_ text: String) -> [Int32: (count: Int, average: Int64)] {
         var out: [Int32: (count: Int, average: Int64)] = [:]

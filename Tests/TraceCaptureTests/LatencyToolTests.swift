@@ -72,6 +72,9 @@ import TraceModel
                                                byPID: true)
     }
 
+    /// One recording, read by both: `perf trace record` of a command, `perf trace -i … -s` summarizing it, and
+    /// tracetui reading the same perf.data. (Two runs of the command, one traced by each, differed by a syscall
+    /// now and then.) Calls and errors equal per syscall, totals to the microsecond perf prints.
     @Test func recordedSyscallsMatchPerfTraceSummary() async throws {
         if let why = Self.tracepointsRefused { print("perf trace comparison skipped: \(why)"); return }
         let command = ["/bin/ls", "-d", "/nonexistent", "/tmp", "/etc/hostname"]
@@ -81,19 +84,22 @@ import TraceModel
             try? FileManager.default.removeItem(atPath: summary)
             try? FileManager.default.removeItem(atPath: data)
         }
-        let (ts, terr, _) = try Self.locked([Self.perf!, "trace", "-s", "-o", summary, "--"] + command)
-        guard ts == 0 || ts == 2 else { print("perf trace refused here: \(terr.suffix(300))"); return }
-        let (rs, rerr, _) = try Self.locked([Self.perf!, "record", "-q", "-o", data,
-                                             "-e", "raw_syscalls:sys_enter,raw_syscalls:sys_exit", "--"] + command)
-        // ls exits 2 (the missing path): perf record passes that on.
+        // ls exits 2 (the missing path): perf passes that on.
+        let (rs, rerr, _) = try Self.locked([Self.perf!, "trace", "record", "-q", "-o", data, "--"] + command)
         guard rs == 0 || rs == 2, FileManager.default.fileExists(atPath: data) else {
-            print("perf record of raw_syscalls refused here: \(rerr.suffix(300))")
+            print("perf trace record refused here: \(rerr.suffix(300))")
             return
         }
+        let (ts, terr, _) = try TraceDatTests.runCapturing([Self.perf!, "trace", "-i", data, "-s", "-o", summary])
+        guard ts == 0 else { print("perf trace -i -s refused here: \(terr.suffix(300))"); return }
+        let text = try String(contentsOfFile: summary, encoding: .utf8)
         let store = try await TraceInput(path: data).load()
         let report = store.latency(LatencyOptions(sections: [.syscalls]))
-        LatencyFixtureTests.expectSyscallsMatch(
-            LatencyToolOutput.perfTraceSummary(try String(contentsOfFile: summary, encoding: .utf8)), report.syscalls)
+        LatencyFixtureTests.expectSyscallsMatch(LatencyToolOutput.perfTraceSummary(text), report.syscalls)
+        for (name, totalMS) in LatencyToolOutput.perfTraceTotals(text) {
+            let ours = try #require(report.syscalls.first { $0.name == name }, "\(name)")
+            #expect(abs(Double(ours.duration.total) / 1e6 - totalMS) <= 0.0011, "\(name) total \(ours.duration.total) ns vs \(totalMS) ms")
+        }
     }
 
     @Test func recordedTraceDatWakeupsMatchTraceCmdProfile() async throws {
