@@ -34,7 +34,7 @@ public struct TraceApp: Sendable {
     /// An export is being written in the background (until `.exportFinished`).
     public internal(set) var exporting = false
     /// The snapshot's `callTreeVersion` the tree view was last given.
-    private var treeVersion = 0
+    var treeVersion = 0
     public internal(set) var focus: KeyContext = .stream
     /// The Enter panel, in front of the stream.
     public internal(set) var detail = DetailView()
@@ -52,7 +52,7 @@ public struct TraceApp: Sendable {
     var pending: [Effect] = []
     /// Live: the view stays where it is while the capture goes on (space); otherwise it follows the tail.
     public internal(set) var paused = false
-    private var evictedSeen = 0
+    var evictedSeen = 0
     /// Live `w`: a save is being written (a second waits for it).
     var saving = false
     /// What the last finished save said, repeated after the screen closes.
@@ -151,29 +151,6 @@ public struct TraceApp: Sendable {
     }
 
     mutating func emit(_ effect: Effect) { pending.append(effect) }
-
-    /// Takes the newest snapshot: new rows for the stream (filter and search go on over them), the live tree.
-    mutating func update(_ newSnapshot: TraceSnapshot) {
-        snapshot = newSnapshot
-        if newSnapshot.store.evictedRows != evictedSeen {
-            stream.storeEvicted(newSnapshot.store.evictedRows - evictedSeen, store: newSnapshot.store)
-            evictedSeen = newSnapshot.store.evictedRows
-        }
-        stream.update(newSnapshot.store, generation: newSnapshot.generation)
-        // Live: the calls that arrived since go into the open tree (not into an A–B range's tree).
-        if newSnapshot.callTreeVersion != treeVersion {
-            treeVersion = newSnapshot.callTreeVersion
-            if isLive, tree?.rowRange == nil, let calls = newSnapshot.callTree { tree?.refresh(with: calls) }
-        }
-        if isLive, !paused, focus == .stream, mode == .browsing, !detail.isOpen {
-            stream.moveCursor(to: stream.visibleCount(newSnapshot.store) - 1, newSnapshot.store)
-        }
-        timelineSnapshot()
-        if let pane = paneRequested, newSnapshot.progress.finished {
-            paneRequested = nil
-            open(pane)
-        }
-    }
 
     /// Runs a command as if its key was pressed.
     public mutating func perform(_ command: Command) -> [Effect] {
@@ -311,14 +288,6 @@ public struct TraceApp: Sendable {
             let outcome = panes.handle(command, ctx)
             return outcome.isUnhandled ? stream.handle(command, ctx) : outcome
         }
-    }
-
-    /// What the views are given: the data and the screen as the app sees it.
-    var viewContext: ViewContext {
-        let sample = systemSampleIndex()
-        return ViewContext(snapshot: snapshot, pageHeight: pageHeight, isLive: isLive, paused: paused, system: system,
-                           systemSample: (sample.0, sample.1), keymap: keymap, focus: focus,
-                           cursorRow: stream.selectedRow(store))
     }
 
     /// A message in the status bar, for three seconds.
