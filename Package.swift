@@ -1,9 +1,6 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// The commit `tracetui --version` names: git's answer when SwiftPM reads this manifest (a fresh clone's HEAD).
-let gitCommit = Context.gitInformation.map { $0.currentCommit + ($0.hasUncommittedChanges ? "-dirty" : "") } ?? "unknown"
-
 let package = Package(
     name: "tracetui",
     platforms: [.macOS(.v15)],
@@ -48,15 +45,16 @@ let package = Package(
                        providers: [.apt(["libncursesw5-dev"])]),
         // The only code that calls ncurses.
         .target(name: "Terminal", dependencies: ["Screen", "CNcurses"]),
-        // The build's git commit as a C string (SwiftPM passes values to C defines only).
-        .target(name: "CBuildInfo", cSettings: [.define("TRACETUI_GIT_COMMIT", to: "\"\(gitCommit)\"")]),
+        // The commit `tracetui --version` names, asked of git before every build (not cached with the manifest).
+        .plugin(name: "GitCommit", capability: .buildTool()),
         .executableTarget(
             name: "tracetui",
             dependencies: [
-                "TraceModel", "TraceCapture", "Screen", "TraceTUI", "Terminal", "CBuildInfo",
+                "TraceModel", "TraceCapture", "Screen", "TraceTUI", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            resources: [.copy("Resources/demo-trace.txt")]
+            resources: [.copy("Resources/demo-trace.txt")],
+            plugins: ["GitCommit"]
         ),
         .executableTarget(
             name: "tracetui-bench",

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CBuildInfo
 import Foundation
 import TraceModel
 
@@ -17,7 +16,7 @@ struct TraceTUICommand: AsyncParsableCommand {
 
     /// The release, and the git commit the binary was built from.
     static let release = "0.13.0"
-    static let version = "tracetui \(release) (commit \(String(cString: tracetui_git_commit())))"
+    static let version = "tracetui \(release) (commit \(buildCommit))"
 
     /// ArgumentParser's own main, but error messages (which quote file names and trace text) are printed with
     /// their control characters escaped (`SafeText`), never raw.
