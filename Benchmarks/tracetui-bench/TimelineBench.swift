@@ -46,7 +46,10 @@ enum TimelineBench {
               + "\(tl.cpus.count) CPUs")
         // Counted from the columns' lengths: the RSS of a process that just freed the parse's buffers says little.
         print("lanes: \(tl.laneBytes) bytes = \(String(format: "%.2f", Double(tl.laneBytes) / Double(switches))) B a switch "
-              + "(times 8 + task 4 + summaries)")
+              + "(times 8 + task 4 + summaries + irq overlay)")
+        let irqs = tl.cpus.reduce(0) { $0 + $1.irqCount }
+        print("irq overlay: \(irqs) handler intervals (\(String(format: "%.2f", Double(irqs) / Double(switches))) a switch) "
+              + "in a bit per bucket; cells read the handler rows again")
         // What the viewer's `7` builds: the lanes plus the four most frequent other events' lanes.
         let view = try await bestOf(runs) { () async throws(BenchError) -> Timeline in store.timeline(eventLanes: 4) }
         let eventTimes = view.value.events.reduce(0) { $0 + $1.times.count }

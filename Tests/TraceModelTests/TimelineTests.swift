@@ -131,9 +131,21 @@ import TraceModel
             + "<idle>-0 [001] d.h2. 1.000400: irq_handler_entry: irq=25 name=eth0\n"
             + "<idle>-0 [001] d.h2. 1.000450: irq_handler_exit: irq=25 ret=handled\n"
             + "<idle>-0 [001] d.h2. 1.000460: irq_handler_exit: irq=25 ret=handled\n"
-        let tl = Self.store(text).timeline()
-        #expect(tl.cpus[0].irqStarts == [1_000_600_000] && tl.cpus[0].irqEnds == [1_000_700_000])
-        #expect(tl.cpus[1].irqStarts == [1_000_400_000] && tl.cpus[1].irqEnds == [1_000_450_000])
+        // In time order, as a trace gives them: the handler rows are read again by a binary search on time.
+        func time(_ l: Substring) -> Double {
+            l.split(separator: " ").first { $0.hasSuffix(":") && $0.contains(".") }.flatMap { Double($0.dropLast()) } ?? 0
+        }
+        let lines = text.split(separator: "\n")
+        let sorted = lines.indices.sorted { (time(lines[$0]), $0) < (time(lines[$1]), $1) }.map { lines[$0] }
+            .joined(separator: "\n") + "\n"
+        let tl = Self.store(sorted).timeline()
+        let whole = (from: Int64(1_000_000_000), to: Int64(1_003_000_000))
+        #expect(tl.cpus[0].irqIntervals(from: whole.from, to: whole.to)?.map { [$0.start, $0.end] } == [[1_000_600_000, 1_000_700_000]])
+        #expect(tl.cpus[1].irqIntervals(from: whole.from, to: whole.to)?.map { [$0.start, $0.end] } == [[1_000_400_000, 1_000_450_000]])
+        // A window that starts inside the softirq still sees all of it, one that ends before it nothing.
+        #expect(tl.cpus[0].irqIntervals(from: 1_000_655_000, to: 1_000_656_000)?.map(\.start) == [1_000_600_000])
+        #expect(tl.cpus[0].irqIntervals(from: 1_000_000_000, to: 1_000_600_000)?.isEmpty == true)
+        #expect(tl.cpus.map(\.irqCount) == [1, 1])
         let cells = tl.cpus[0].cells(from: 1_000_000_000, width: 100_000, count: 10)
         #expect(cells.map(\.irq) == [false, false, false, false, false, false, true, false, false, false])
         let row = LaneGlyphs.cpuRow(tl.cpus[1].cells(from: 1_000_000_000, width: 100_000, count: 10), tl).map(\.char)

@@ -14,15 +14,20 @@ public struct CPULane: Sendable {
     private var pendingNext: Int32 = -1
     /// Switches whose `prev` is not the task the switch before put on the CPU.
     public private(set) var breaks = 0
-    /// Hard irq and softirq handler time on this CPU (outermost entry to its exit), in time order: the lane's
-    /// overlay.
-    public private(set) var irqStarts: [Int64] = []
-    public private(set) var irqEnds: [Int64] = []
+    /// Hard irq and softirq handler time on this CPU (outermost entry to its exit), in time order, while the lane
+    /// is built; `finish` turns them into the overlay and drops them.
+    private(set) var irqStarts: [Int64] = []
+    private(set) var irqEnds: [Int64] = []
+    /// Where handlers ran: the lane's overlay.
+    private(set) var overlay: IRQOverlay
     /// Open handlers (entries not exited yet) and since when.
     var irqDepth = 0
     var irqSince: Int64 = 0
 
-    init(cpu: Int) { self.cpu = cpu }
+    init(cpu: Int) {
+        self.cpu = cpu
+        overlay = IRQOverlay(cpu: cpu)
+    }
 
     /// Runs between two switches.
     public var runCount: Int { Swift.max(0, times.count - 1) }
@@ -62,25 +67,27 @@ public struct CPULane: Sendable {
         }
     }
 
-    /// Whether handler time overlaps [from, to).
-    public func hasIRQ(from: Int64, to: Int64) -> Bool {
-        var lo = 0, hi = irqEnds.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if irqEnds[mid] <= from { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < irqStarts.count && irqStarts[lo] < to
+    /// The handler intervals (outermost entry to exit) overlapping [from, to), read again from the store's rows;
+    /// nil when they are more than a frame may read.
+    public func irqIntervals(from: Int64, to: Int64) -> [(start: Int64, end: Int64)]? {
+        overlay.intervals(from: from, to: to)
     }
 
-    mutating func finish() {
+    /// Handler intervals the build found.
+    public var irqCount: Int { overlay.intervals }
+
+    mutating func finish(irqRows: IRQRows? = nil) {
         // Exact size: growth by doubling leaves up to half the capacity unused, and the lanes live as long as the view.
         times = times.withUnsafeBufferPointer { Array($0) }
         runTasks = runTasks.withUnsafeBufferPointer { Array($0) }
         summary = LaneSummary(times: times, runTasks: runTasks)
+        overlay = IRQOverlay(cpu: cpu, starts: irqStarts, ends: irqEnds, rows: irqRows)
+        irqStarts = []
+        irqEnds = []
     }
 
-    /// Bytes of the lane: its columns and summary.
-    public var bytes: Int { times.count * 12 + summary.bytes + irqStarts.count * 16 }
+    /// Bytes of the lane: its columns, summary and overlay.
+    public var bytes: Int { times.count * 12 + summary.bytes + overlay.bytes }
 
     /// The first switch at or after `t`.
     @inline(__always)
@@ -119,6 +126,7 @@ public struct CPULane: Sendable {
         guard width > 0, !times.isEmpty else { return out }
         var k0 = lowerBound(from)
         var accTasks: [Int32] = [], accTimes: [Int64] = []
+        let irq = overlay.cells(from: from, width: width, count: out.count)
         for c in 0..<out.count {
             let a = from &+ Int64(c) &* width, b = a &+ width
             var k1 = k0
@@ -155,7 +163,7 @@ public struct CPULane: Sendable {
             } else {
                 task = summary.dominant(from: a, to: b)
             }
-            out[c] = LaneCell(task: task, switches: switches, irq: !irqStarts.isEmpty && hasIRQ(from: a, to: b))
+            out[c] = LaneCell(task: task, switches: switches, irq: irq[c])
             k0 = k1
         }
         return out

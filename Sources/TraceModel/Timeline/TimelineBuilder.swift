@@ -181,7 +181,17 @@ struct TimelineBuilder {
         var tl = timeline
         tl.start = store.summary.firstTimestamp ?? 0
         tl.end = store.summary.lastTimestamp ?? tl.start
-        for k in lanes.indices { lanes[k].finish() }
+        var step = [Int8](repeating: 0, count: kinds.count)
+        for (id, kind) in kinds.enumerated() {
+            switch kind {
+            case .irqEntry, .softirqEntry: step[id] = 1
+            case .irqExit, .softirqExit: step[id] = -1
+            default: break
+            }
+        }
+        // A frame reads at most about 1.6 M handler rows across the lanes (a millisecond or two).
+        let rows = IRQRows(store: store, step: step, budget: Swift.max(50_000, 1_600_000 / Swift.max(1, lanes.count)))
+        for k in lanes.indices { lanes[k].finish(irqRows: rows) }
         tl.cpus = lanes.sorted { $0.cpu < $1.cpu }
         tl.taskPIDs = slots.pids
         tl.taskComms = slots.pids.indices.map { comm(of: $0) }

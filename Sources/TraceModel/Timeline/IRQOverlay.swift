@@ -1,0 +1,125 @@
+/// Hard irq and softirq handler time on one CPU lane: where the thin overlay is drawn.
+///
+/// Keeping every handler interval costs 16 bytes each, and a busy CPU takes two or three per switch: more than the
+/// whole lane. The store holds the handler rows anyway, so the overlay keeps only a bit per bucket (did a handler
+/// run in it) and the longest handler's duration, and reads the rows again for the cells it draws: exactly, when
+/// the window holds at most `budget` rows; from the bits (edge buckets counted whole) beyond that.
+struct IRQOverlay: Sendable {
+    let cpu: Int
+    /// Bucket `b` spans `origin + b << shift ..< origin + (b + 1) << shift`.
+    private(set) var shift = 0
+    private(set) var origin: Int64 = 0
+    private(set) var bits: [UInt64] = []
+    /// The longest handler (outermost entry to its exit): a scan that starts this long before a window sees the
+    /// entry of any handler still open at the window's start.
+    private(set) var longest: Int64 = 0
+    /// The store's rows, read again for exact cells.
+    private(set) var rows: IRQRows?
+    private(set) var intervals = 0
+
+    static let bucketsPerInterval = 4
+
+    init(cpu: Int) { self.cpu = cpu }
+
+    /// From the intervals the build found (dropped afterwards), and the rows to read them again from.
+    init(cpu: Int, starts: [Int64], ends: [Int64], rows: IRQRows?) {
+        self.cpu = cpu
+        self.rows = rows
+        intervals = starts.count
+        guard let first = starts.first, let last = ends.last else { return }
+        origin = first
+        let span = Swift.max(1, last - first)
+        let buckets = Swift.max(1, starts.count / Self.bucketsPerInterval)
+        while (Int64(1) << Int64(shift)) * Int64(buckets) < span, shift < 62 { shift += 1 }
+        bits = [UInt64](repeating: 0, count: (Int((span - 1) >> Int64(shift)) + 1 + 63) / 64)
+        for (s, e) in zip(starts, ends) {
+            longest = Swift.max(longest, e - s)
+            guard e > s else { continue }
+            for b in bucket(s)...bucket(e - 1) { bits[b >> 6] |= 1 << UInt64(b & 63) }
+        }
+    }
+
+    var isEmpty: Bool { intervals == 0 }
+
+    var bytes: Int { bits.count * 8 + 16 }
+
+    @inline(__always)
+    private func bucket(_ t: Int64) -> Int { Int((t - origin) >> Int64(shift)) }
+
+    /// Which of `count` cells of `width` ns from `from` a handler ran in.
+    func cells(from: Int64, width: Int64, count: Int) -> [Bool] {
+        var out = [Bool](repeating: false, count: Swift.max(0, count))
+        guard !isEmpty, width > 0, count > 0 else { return out }
+        let to = from &+ width &* Int64(count)
+        func mark(_ s: Int64, _ e: Int64) {
+            let a = Swift.max(s, from), b = Swift.min(e, to)
+            guard b > a else { return }
+            for c in Int((a - from) / width)...Int((b - 1 - from) / width) { out[c] = true }
+        }
+        if let rows, rows.intervals(cpu: cpu, from: from, to: to, longest: longest, mark) { return out }
+        // Too many rows to read for one frame: the buckets.
+        let nb = bits.count * 64
+        for c in 0..<out.count {
+            let a = from &+ Int64(c) &* width, b = a &+ width
+            guard b > origin else { continue }
+            let first = Swift.max(0, bucket(Swift.max(a, origin))), last = Swift.min(nb - 1, bucket(b - 1))
+            guard first <= last else { continue }
+            for k in first...last where bits[k >> 6] & (1 << UInt64(k & 63)) != 0 {
+                out[c] = true
+                break
+            }
+        }
+        return out
+    }
+
+    /// The handler intervals overlapping [from, to), read from the rows (nil: more rows than the budget).
+    func intervals(from: Int64, to: Int64) -> [(start: Int64, end: Int64)]? {
+        guard let rows else { return nil }
+        var out: [(start: Int64, end: Int64)] = []
+        guard rows.intervals(cpu: cpu, from: from, to: to, longest: longest, { out.append(($0, $1)) }) else { return nil }
+        return out
+    }
+}
+
+/// A store's handler rows: which events enter (+1) and leave (-1) a handler, and how many rows a frame may read.
+struct IRQRows: Sendable {
+    let store: EventStore
+    let step: [Int8]
+    let wanted: [Bool]
+    let budget: Int
+
+    init(store: EventStore, step: [Int8], budget: Int) {
+        self.store = store
+        self.step = step
+        wanted = step.map { $0 != 0 }
+        self.budget = budget
+    }
+
+    /// Calls `body` with each outermost handler interval on `cpu` that overlaps [from, to), as the build made
+    /// them: an exit with nothing open is ignored, an interval ending before the previous one is dropped. False
+    /// (nothing called) when the rows to read pass the budget.
+    func intervals(cpu: Int, from: Int64, to: Int64, longest: Int64, _ body: (Int64, Int64) -> Void) -> Bool {
+        // From `longest` before the window (the entry of a handler open at its start) to `longest` after it (the
+        // exit of one open at its end). Unmatched exits before the first entry are ignored, so depth counted from
+        // zero there is right again by the first handler that matters.
+        let a = store.firstRow(atOrAfter: from &- longest), b = store.firstRow(atOrAfter: to &+ longest &+ 1)
+        guard b - a <= budget else { return false }
+        var depth = 0, since: Int64 = 0, lastEnd = Int64.min
+        let c16 = UInt16(truncatingIfNeeded: cpu)
+        store.forEachRow(in: LatencyScope(rows: a..<b), wanted: wanted) { c, i, _ in
+            guard c.cpus[i] == c16 else { return }
+            let t = c.timestamps[i]
+            if step[Int(c.events[i])] > 0 {
+                if depth == 0 { since = t }
+                depth += 1
+            } else if depth > 0 {
+                depth -= 1
+                if depth == 0, t >= since, t >= lastEnd {
+                    lastEnd = t
+                    if t > from, since < to { body(since, t) }
+                }
+            }
+        }
+        return true
+    }
+}
