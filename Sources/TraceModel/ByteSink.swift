@@ -102,17 +102,22 @@ public struct ByteSink {
             byte(0x30 + UInt8(v))
             return
         }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var n = 0
-        var x = v
-        withUnsafeMutableBytes(of: &digits) { d in
-            while x > 0 {
-                d[23 - n] = 0x30 + UInt8(x % 10)
-                x /= 10
-                n += 1
-            }
-            bytes(UnsafeRawBufferPointer(rebasing: d[(24 - n)...]))
+        // Digits written backwards straight into the buffer: no copy through a scratch tuple.
+        var n = 1
+        var bound: Int64 = 10
+        while n < 19, v >= bound {
+            n += 1
+            bound &*= 10
         }
+        let p = reserve(n)
+        var x = v
+        var k = n
+        while k > 0 {
+            k -= 1
+            p[k] = 0x30 + UInt8(truncatingIfNeeded: x % 10)
+            x /= 10
+        }
+        storage.count += n
     }
 
     /// `ns` as µs with three decimals (`1234.567`): the unit of Chrome's `ts` and `dur`.

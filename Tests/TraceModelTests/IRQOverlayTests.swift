@@ -98,7 +98,10 @@ import Testing
         let rows = IRQRows(store: store, step: store.eventNames.map {
             $0.hasSuffix("_entry") && $0.contains("irq") ? 1 : $0.hasSuffix("_exit") && $0.contains("irq") ? -1 : 0
         }, budget: 0)
-        let overlay = IRQOverlay(cpu: 0, starts: truth.map(\.0), ends: truth.map(\.1), rows: rows)
+        let grid = IRQOverlay.grid(store)
+        var overlay = IRQOverlay(cpu: 0, origin: grid.origin, shift: grid.shift)
+        for (a, b) in truth { overlay.add(a, b) }
+        overlay.finish(rows: rows)
         let start = truth.first!.0, end = truth.last!.1
         for width: Int64 in [1000, 37_000, 500_000] {
             let count = Int((end - start) / width) + 1

@@ -14,19 +14,17 @@ public struct CPULane: Sendable {
     private var pendingNext: Int32 = -1
     /// Switches whose `prev` is not the task the switch before put on the CPU.
     public private(set) var breaks = 0
-    /// Hard irq and softirq handler time on this CPU (outermost entry to its exit), in time order, while the lane
-    /// is built; `finish` turns them into the overlay and drops them.
-    private(set) var irqStarts: [Int64] = []
-    private(set) var irqEnds: [Int64] = []
-    /// Where handlers ran: the lane's overlay.
+    /// Hard irq and softirq handler time on this CPU (outermost entry to its exit): the lane's overlay.
     private(set) var overlay: IRQOverlay
     /// Open handlers (entries not exited yet) and since when.
     var irqDepth = 0
     var irqSince: Int64 = 0
 
-    init(cpu: Int) {
+    var irqLastEnd = Int64.min
+
+    init(cpu: Int, irqGrid: (origin: Int64, shift: Int) = (0, 0)) {
         self.cpu = cpu
-        overlay = IRQOverlay(cpu: cpu)
+        overlay = IRQOverlay(cpu: cpu, origin: irqGrid.origin, shift: irqGrid.shift)
     }
 
     /// Runs between two switches.
@@ -60,9 +58,9 @@ public struct CPULane: Sendable {
             irqDepth += 1
         } else if irqDepth > 0 {
             irqDepth -= 1
-            if irqDepth == 0, t >= irqSince, t >= (irqEnds.last ?? t) {
-                irqStarts.append(irqSince)
-                irqEnds.append(t)
+            if irqDepth == 0, t >= irqSince, t >= irqLastEnd {
+                irqLastEnd = t
+                overlay.add(irqSince, t)
             }
         }
     }
@@ -81,9 +79,7 @@ public struct CPULane: Sendable {
         times = times.withUnsafeBufferPointer { Array($0) }
         runTasks = runTasks.withUnsafeBufferPointer { Array($0) }
         summary = LaneSummary(times: times, runTasks: runTasks)
-        overlay = IRQOverlay(cpu: cpu, starts: irqStarts, ends: irqEnds, rows: irqRows)
-        irqStarts = []
-        irqEnds = []
+        overlay.finish(rows: irqRows)
     }
 
     /// Bytes of the lane: its columns, summary and overlay.

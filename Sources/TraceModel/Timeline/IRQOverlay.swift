@@ -6,37 +6,51 @@
 /// the window holds at most `budget` rows; from the bits (edge buckets counted whole) beyond that.
 struct IRQOverlay: Sendable {
     let cpu: Int
-    /// Bucket `b` spans `origin + b << shift ..< origin + (b + 1) << shift`.
-    private(set) var shift = 0
-    private(set) var origin: Int64 = 0
+    /// Bucket `b` spans `origin + b << shift ..< origin + (b + 1) << shift`: one grid for every lane of a build,
+    /// fixed before it (about 64 of the store's rows a bucket), so intervals set their bits as they close.
+    let shift: Int
+    let origin: Int64
+    /// Up to the last bucket a handler ran in.
     private(set) var bits: [UInt64] = []
     /// The longest handler (outermost entry to its exit): a scan that starts this long before a window sees the
     /// entry of any handler still open at the window's start.
     private(set) var longest: Int64 = 0
     /// The store's rows, read again for exact cells.
-    private(set) var rows: IRQRows?
+    var rows: IRQRows?
     private(set) var intervals = 0
 
-    static let bucketsPerInterval = 4
-
-    init(cpu: Int) { self.cpu = cpu }
-
-    /// From the intervals the build found (dropped afterwards), and the rows to read them again from.
-    init(cpu: Int, starts: [Int64], ends: [Int64], rows: IRQRows?) {
+    init(cpu: Int, origin: Int64 = 0, shift: Int = 0) {
         self.cpu = cpu
+        self.origin = origin
+        self.shift = shift
+    }
+
+    /// The grid of a build over `store`: about `rowsPerBucket` rows a bucket over its time span.
+    static func grid(_ store: EventStore, rowsPerBucket: Int = 64) -> (origin: Int64, shift: Int) {
+        let origin = store.summary.firstTimestamp ?? 0
+        let span = Swift.max(1, (store.summary.lastTimestamp ?? origin) - origin)
+        let buckets = Int64(Swift.max(1, store.count / rowsPerBucket))
+        var shift = 0
+        while (Int64(1) << Int64(shift)) * buckets < span, shift < 62 { shift += 1 }
+        return (origin, shift)
+    }
+
+    /// A handler ran over [s, e).
+    mutating func add(_ s: Int64, _ e: Int64) {
+        intervals += 1
+        longest = Swift.max(longest, e - s)
+        guard e > s else { return }
+        let last = bucket(e - 1)
+        if last >> 6 >= bits.count { bits += [UInt64](repeating: 0, count: Swift.max(last >> 6 + 1 - bits.count, bits.count / 2)) }
+        for b in bucket(s)...last { bits[b >> 6] |= 1 << UInt64(b & 63) }
+    }
+
+    /// Exact size once built (growth leaves up to a third unused).
+    mutating func finish(rows: IRQRows?) {
         self.rows = rows
-        intervals = starts.count
-        guard let first = starts.first, let last = ends.last else { return }
-        origin = first
-        let span = Swift.max(1, last - first)
-        let buckets = Swift.max(1, starts.count / Self.bucketsPerInterval)
-        while (Int64(1) << Int64(shift)) * Int64(buckets) < span, shift < 62 { shift += 1 }
-        bits = [UInt64](repeating: 0, count: (Int((span - 1) >> Int64(shift)) + 1 + 63) / 64)
-        for (s, e) in zip(starts, ends) {
-            longest = Swift.max(longest, e - s)
-            guard e > s else { continue }
-            for b in bucket(s)...bucket(e - 1) { bits[b >> 6] |= 1 << UInt64(b & 63) }
-        }
+        var n = bits.count
+        while n > 0, bits[n - 1] == 0 { n -= 1 }
+        bits = Array(bits[0..<n])
     }
 
     var isEmpty: Bool { intervals == 0 }
@@ -44,7 +58,7 @@ struct IRQOverlay: Sendable {
     var bytes: Int { bits.count * 8 + 16 }
 
     @inline(__always)
-    private func bucket(_ t: Int64) -> Int { Int((t - origin) >> Int64(shift)) }
+    private func bucket(_ t: Int64) -> Int { Swift.max(0, Int((t &- origin) >> Int64(shift))) }
 
     /// Which of `count` cells of `width` ns from `from` a handler ran in.
     func cells(from: Int64, width: Int64, count: Int) -> [Bool] {

@@ -12,6 +12,8 @@ struct TimelineBuilder {
     /// CPU number → index in `lanes` (-1: none yet).
     var laneOfCPU: [Int] = []
     var lanes: [CPULane] = []
+    /// The irq overlays' bucket grid, the same for every lane.
+    let irqGrid: (origin: Int64, shift: Int)
 
     /// Per task slot: the row naming the task last and which field, to read its comm when done.
     var commRow: [Int] = []
@@ -37,6 +39,7 @@ struct TimelineBuilder {
         self.store = store
         kinds = LatencyEventKind.table(store.eventNames).kinds
         wanted = tasks
+        irqGrid = IRQOverlay.grid(store)
         useWaking = kinds.contains(.schedWaking)
         laneOfEvent = [Int](repeating: -1, count: store.eventNames.count)
         for id in EventLane.chosen(store, limit: limit) {
@@ -156,7 +159,7 @@ struct TimelineBuilder {
         if n >= laneOfCPU.count { laneOfCPU += [Int](repeating: -1, count: n + 1 - laneOfCPU.count) }
         if laneOfCPU[n] < 0 {
             laneOfCPU[n] = lanes.count
-            lanes.append(CPULane(cpu: n))
+            lanes.append(CPULane(cpu: n, irqGrid: irqGrid))
         }
         return laneOfCPU[n]
     }
