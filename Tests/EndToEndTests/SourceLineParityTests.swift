@@ -3,7 +3,8 @@ import Testing
 
 /// `tracetui report --sort srcline` against `perf report --stdio --no-children --sort srcline` on a recording of
 /// hot.c made here (skipped with the reason where perf cannot record): the same lines for every entry of 1% or
-/// more, with the same shares within 0.1; and `--sort symbol_size` likewise for the user functions.
+/// more, with the same shares within 0.1; and `--sort symbol_size`'s whole table likewise (user, loader and kernel
+/// functions).
 @Suite struct SourceLineParityTests {
     /// `    67.96%  hot.c:6` → line: percent (perf's IPC columns after a size are left out).
     static func entries(_ text: String) -> [String: Double] {
@@ -41,22 +42,18 @@ import Testing
         }
         #expect(Set(ours.filter { $0.value >= 1 }.keys) == Set(theirs.keys))
 
-        // perf's symbol_size, for the functions of hot.c: their sizes from the ELF symbol table (the kernel's are
-        // not read here: they fall under size 0), each function's share under its size.
+        // perf's symbol_size on every sample: user functions sized from their ELF symbol tables (the loader's
+        // from its separate debug file), kernel functions from /proc/kallsyms up to the next symbol, as perf does.
         let perfSizes = try CommandResult.run("/usr/bin/env", ["perf", "report", "-i", dir + "/hot.data", "--stdio",
-                                                               "--no-children", "--sort", "sym,symbol_size", "-g", "none"],
+                                                               "--no-children", "--sort", "symbol_size", "-g", "none"],
                                               timeout: .seconds(120))
-        var theirSizes: [String: Double] = [:]
-        for line in perfSizes.stdout.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count >= 4, parts[1] == "[.]", parts[2] == "hot_a" || parts[2] == "hot_b",
-                  let pct = Double(parts[0].dropLast()) else { continue }
-            theirSizes[String(parts[3]), default: 0] += pct
-        }
+        #expect(perfSizes.status == 0, "perf report: \(perfSizes.stderr)")
+        let theirSizes = Self.entries(perfSizes.stdout)
         let sizes = try CommandResult.run(try Fixture.binary(), ["report", dir + "/hot.script.txt", "--sort", "symbol_size"],
                                           timeout: .seconds(60))
         let ourSizes = Self.entries(sizes.stdout)
-        #expect(theirSizes.count == 2, "perf's sizes of hot_a and hot_b: \(theirSizes)")
+        #expect(theirSizes.count >= 2, "perf's sizes: \(theirSizes)")
+        #expect(Set(ourSizes.keys) == Set(theirSizes.keys), "ours \(ourSizes) vs perf's \(theirSizes)")
         for (size, pct) in theirSizes {
             #expect(abs((ourSizes[size] ?? -1) - pct) <= 0.1, "size \(size): \(ourSizes[size] ?? -1) vs perf's \(pct)")
         }

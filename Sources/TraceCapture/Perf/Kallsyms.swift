@@ -9,13 +9,15 @@ public final class Kallsyms: @unchecked Sendable {
     private var nameStart: [UInt32] = []
     private var nameLength: [UInt16] = []
     private var moduleOf: [UInt16] = []
+    /// Each symbol's line in the file.
+    private var fileOrder: [UInt32] = []
     private var text: [UInt8] = []
     /// `[kernel.kallsyms]` first, then `[module]` names.
     private(set) var modules: [String] = ["[kernel.kallsyms]"]
 
     public init(path: String = "/proc/kallsyms") {
         guard let bytes = Self.readAll(path) else { return }
-        var entries: [(UInt64, UInt32, UInt16, UInt16)] = []
+        var entries: [(UInt64, UInt32, UInt16, UInt16, UInt32)] = []
         entries.reserveCapacity(bytes.count / 40)
         var moduleIDs: [String: UInt16] = [:]
         text.reserveCapacity(bytes.count / 2)
@@ -54,7 +56,7 @@ public final class Kallsyms: @unchecked Sendable {
                 }
                 let start = UInt32(text.count)
                 text.append(contentsOf: UnsafeBufferPointer(rebasing: b[ns..<ne]))
-                entries.append((addr, start, UInt16(min(ne - ns, Int(UInt16.max))), module))
+                entries.append((addr, start, UInt16(min(ne - ns, Int(UInt16.max))), module, UInt32(entries.count)))
             }
         }
         entries.sort { $0.0 < $1.0 }
@@ -62,6 +64,7 @@ public final class Kallsyms: @unchecked Sendable {
         nameStart = entries.map(\.1)
         nameLength = entries.map(\.2)
         moduleOf = entries.map(\.3)
+        fileOrder = entries.map(\.4)
     }
 
     public var count: Int { addresses.count }
@@ -83,6 +86,26 @@ public final class Kallsyms: @unchecked Sendable {
     }
 
     public func address(_ index: Int) -> UInt64 { addresses[index] }
+
+    /// The symbol's size as perf counts it: up to the next symbol at a higher address (nil for the last one).
+    public func size(_ index: Int) -> UInt64? {
+        var k = index + 1
+        while k < addresses.count, addresses[k] == addresses[index] { k += 1 }
+        return k < addresses.count ? addresses[k] - addresses[index] : nil
+    }
+
+    /// Each name's first symbol in the file's order (static functions of several files share a name; perf
+    /// kallsyms answers with the first too).
+    public func indexByName() -> [String: Int] {
+        var out: [String: Int] = [:]
+        out.reserveCapacity(addresses.count)
+        for k in addresses.indices {
+            let name = name(k)
+            if let seen = out[name], fileOrder[seen] < fileOrder[k] { continue }
+            out[name] = k
+        }
+        return out
+    }
 
     /// `[kernel.kallsyms]`, or the module in brackets.
     public func dso(_ index: Int) -> String { modules[Int(moduleOf[index])] }

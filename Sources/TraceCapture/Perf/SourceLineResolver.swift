@@ -36,15 +36,31 @@ public enum SourceLineResolver {
         return out
     }
 
-    /// perf's `symbol_size`: each leaf's function size from its binary's symbol table (`nm -S`), nil where
-    /// the binary, the symbol or its size is not to be had (the kernel's are not read).
-    public static func sizes(_ leaves: [SourceLineTable.Leaf]) -> [SourceLineTable.Leaf: UInt64] {
+    /// perf's `symbol_size`: each leaf's function size from its binary's symbol table (`nm -S`), a kernel
+    /// function's from `/proc/kallsyms` (up to the next symbol, as perf computes it: the running kernel's, so right
+    /// for recordings of this boot, as perf's are), nil where the binary, the symbol or its size is not to be had.
+    public static func sizes(_ leaves: [SourceLineTable.Leaf], kallsyms: String = "/proc/kallsyms") -> [SourceLineTable.Leaf: UInt64] {
         var out: [SourceLineTable.Leaf: UInt64] = [:]
+        // The kernel and its modules (`[nf_tables]`); not the user-space mappings perf also brackets.
+        let user: Set<String> = ["[unknown]", "[vdso]", "[vsyscall]", "[vvar]", "[heap]", "[stack]"]
+        let kernelLeaves = leaves.filter { HotspotTable.isKernel($0.dso) || ($0.dso.hasPrefix("[") && !user.contains($0.dso)) }
+        if !kernelLeaves.isEmpty {
+            let kernel = Kallsyms(path: kallsyms)
+            let byName = kernel.indexByName()
+            for l in kernelLeaves {
+                guard let k = byName[l.symbol], let size = kernel.size(k) else { continue }
+                if l.dso.hasPrefix("[kernel") ? kernel.dso(k) == "[kernel.kallsyms]" : kernel.dso(k) == l.dso { out[l] = size }
+            }
+        }
         var table: [String: [String: UInt64]] = [:]
         for l in leaves where !HotspotTable.isKernel(l.dso) && l.dso.hasPrefix("/") && access(l.dso, R_OK) == 0 {
             if table[l.dso] == nil {
                 var sizes: [String: UInt64] = [:]
-                for args in [["-S", "--defined-only", l.dso], ["-S", "--defined-only", "-D", l.dso]] {
+                var runs = [["-S", "--defined-only", l.dso], ["-S", "--defined-only", "-D", l.dso]]
+                // A stripped library's local functions (the loader's) are in its separate debug file, where perf
+                // finds them too.
+                if let debug = debugFile(of: l.dso) { runs.append(["-S", "--defined-only", debug]) }
+                for args in runs {
                     guard let text = run("nm", args) else { continue }
                     for line in text.split(separator: "\n") {
                         let parts = line.split(separator: " ")
@@ -59,10 +75,23 @@ public enum SourceLineResolver {
         return out
     }
 
-    /// The defined functions' addresses (`nm --defined-only`), the first of a name kept.
+    /// The binary's separate debug file by its build id (`/usr/lib/debug/.build-id/xx/rest.debug`), where one is
+    /// installed.
+    static func debugFile(of binary: String) -> String? {
+        guard let notes = run("readelf", ["-n", binary]),
+              let line = notes.split(separator: "\n").first(where: { $0.contains("Build ID:") }),
+              let id = line.split(separator: " ").last.map(String.init), id.count > 2,
+              id.allSatisfy(\.isHexDigit) else { return nil }
+        let path = "/usr/lib/debug/.build-id/\(id.prefix(2))/\(id.dropFirst(2)).debug"
+        return access(path, R_OK) == 0 ? path : nil
+    }
+
+    /// The defined functions' addresses (`nm --defined-only`, then the debug file's), the first of a name kept.
     static func addresses(of binary: String) -> [String: UInt64] {
         var out: [String: UInt64] = [:]
-        for name in [["--defined-only", binary], ["--defined-only", "-D", binary]] {
+        var runs = [["--defined-only", binary], ["--defined-only", "-D", binary]]
+        if let debug = debugFile(of: binary) { runs.append(["--defined-only", debug]) }
+        for name in runs {
             guard let text = run("nm", name) else { continue }
             for line in text.split(separator: "\n") {
                 let parts = line.split(separator: " ")
