@@ -16,9 +16,6 @@ struct AnnotateRequest: Sendable {
         guard samples > 0, let dso else {
             return AnnotateResult(symbol: symbol, failure: "no samples with \(symbol)+0x… as their innermost frame: nothing to annotate")
         }
-        if HotspotTable.isKernel(dso) {
-            return AnnotateResult(symbol: symbol, failure: "\(symbol) is kernel code (\(dso)): tracetui reads no kernel image (/proc/kcore, vmlinux), so it is not annotated")
-        }
         guard let disassemble else {
             return AnnotateResult(symbol: symbol, failure: "no disassembler here: `tracetui annotate FILE \(symbol)` prints it")
         }

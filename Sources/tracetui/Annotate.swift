@@ -10,7 +10,9 @@ struct Annotate: AsyncParsableCommand {
         abstract: "Annotate a function like `perf annotate --stdio`: samples per instruction, source lines between.",
         discussion: """
             Reads perf.data or perf script text; disassembles with objdump (binutils), as perf does. Kernel \
-            functions are not annotated (the kernel image is not read).
+            functions come from a vmlinux with symbols (--vmlinux, or where perf looks for one), else from the \
+            running kernel's memory (/proc/kcore at the /proc/kallsyms address): right for recordings of this \
+            machine since its last boot.
             """)
 
     @Argument(help: "perf.data or perf script text.")
@@ -25,6 +27,15 @@ struct Annotate: AsyncParsableCommand {
     @Option(help: "The objdump to run.")
     var objdump: String?
 
+    @Option(help: "The kernel image with symbols, for kernel functions.")
+    var vmlinux: String?
+
+    @Option(help: ArgumentHelp("Where kernel memory is read (default /proc/kcore).", visibility: .hidden))
+    var kcore = "/proc/kcore"
+
+    @Option(help: "The kernel's symbol table (default /proc/kallsyms), as perf report --kallsyms.")
+    var kallsyms = "/proc/kallsyms"
+
     @OptionGroup var inputFlags: InputFlags
 
     func run() async throws {
@@ -38,14 +49,21 @@ struct Annotate: AsyncParsableCommand {
         guard samples > 0, let dso else {
             throw ValidationFailure("no samples in \(symbol) (perf samples whose innermost frame is \(symbol)+0x…)")
         }
-        if HotspotTable.isKernel(dso) {
-            printSafe("\(symbol) is kernel code (\(dso)): tracetui does not read the kernel image, so it is not annotated")
-            return
-        }
+        let kernel = HotspotTable.isKernel(dso)
         let text: String
         do {
-            text = try Disassembler.disassemble(binary ?? dso, symbol: symbol, objdump: objdump)
+            if kernel {
+                text = try KernelImage.disassemble(symbol, KernelImage.Sources(vmlinux: vmlinux, kcore: kcore, kallsyms: kallsyms),
+                                                   objdump: objdump)
+            } else {
+                text = try Disassembler.disassemble(binary ?? dso, symbol: symbol, objdump: objdump)
+            }
         } catch {
+            // One line saying why, as perf annotate does when it finds no image of the kernel.
+            if kernel {
+                printSafe(error.description)
+                return
+            }
             throw ValidationFailure(error.description)
         }
         let disassembly = Disassembly(objdump: text, symbol: symbol)
@@ -61,6 +79,9 @@ struct Annotate: AsyncParsableCommand {
 extension Annotate {
     /// The viewer's `a` (hotspot view): objdump run by the capture layer, inside the app's annotate job.
     static let viewerDisassembler: TraceTUI.Disassemble = { binary, symbol in
-        do { return try Disassembler.disassemble(binary, symbol: symbol) } catch { throw ValidationFailure("\(error)") }
+        do {
+            if HotspotTable.isKernel(binary) { return try KernelImage.disassemble(symbol) }
+            return try Disassembler.disassemble(binary, symbol: symbol)
+        } catch { throw ValidationFailure("\(error)") }
     }
 }

@@ -12,6 +12,11 @@ public enum Disassembler {
 
     /// objdump's text for `symbol` in `binary`.
     public static func disassemble(_ binary: String, symbol: String, objdump: String? = nil) throws(CaptureError) -> String {
+        try run(["-d", "-l", "-S", "--no-show-raw-insn", "--disassemble=\(symbol)", binary], objdump: objdump, reading: binary)
+    }
+
+    /// objdump with `arguments`, its output; `reading` names the file in errors.
+    static func run(_ arguments: [String], objdump: String?, reading binary: String) throws(CaptureError) -> String {
         guard let tool = objdump ?? objdumpPath() else {
             throw CaptureError("objdump is not installed: install binutils to annotate")
         }
@@ -20,7 +25,7 @@ public enum Disassembler {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-d", "-l", "-S", "--no-show-raw-insn", "--disassemble=\(symbol)", binary]
+        process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
