@@ -66,12 +66,32 @@ public enum SourceLineTable {
     /// The lines by weight (heaviest first, then by name), perf report --stdio's way: `    67.96%  hot.c:6`.
     public static func text(_ weights: [String: Int64], total: Int64, percentLimit: Double = 0,
                             title: String = "Source:Line") -> String {
-        var out = "# Overhead  \(title)\n# ........  \(String(repeating: ".", count: title.count))\n#\n"
-        for (line, w) in weights.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+        text(Dictionary(uniqueKeysWithValues: weights.map { ([$0.key], $0.value) }), titles: [title], total: total,
+             percentLimit: percentLimit)
+    }
+
+    /// Several columns (`--sort sym,srcline`): each padded to its widest value or title, as perf pads them.
+    public static func text(_ weights: [[String]: Int64], titles: [String], total: Int64, percentLimit: Double = 0) -> String {
+        // Ties by the cells as perf compares them: a symbol by its name, not its `[k]`/`[.]` mark.
+        func plain(_ key: [String]) -> [String] {
+            key.map { $0.hasPrefix("[k] ") || $0.hasPrefix("[.] ") ? String($0.dropFirst(4)) : $0 }
+        }
+        let rows = weights.sorted { $0.value > $1.value || ($0.value == $1.value && plain($0.key).lexicographicallyPrecedes(plain($1.key))) }
+            .filter { percentLimit <= 0 || (total > 0 && Double($0.value) * 100 / Double(total) >= percentLimit) }
+        var widths = titles.map(\.count)
+        for (key, _) in rows { for (i, v) in key.enumerated() where i < widths.count { widths[i] = max(widths[i], v.count) } }
+        func joined(_ cells: [String]) -> String {
+            var line = ""
+            for (i, c) in cells.enumerated() {
+                line += i + 1 < cells.count ? c + String(repeating: " ", count: widths[i] - c.count) + "  " : c
+            }
+            return line
+        }
+        var out = "# Overhead  " + joined(titles) + "\n# ........  " + joined(titles.indices.map { String(repeating: ".", count: widths[$0]) }) + "\n#\n"
+        for (key, w) in rows {
             let pct = total > 0 ? Double(w) * 100 / Double(total) : 0
-            if percentLimit > 0, pct < percentLimit { continue }
             let label = HotspotTable.fixed2(pct) + "%"
-            out += String(repeating: " ", count: max(0, 10 - label.count)) + label + "  " + line + "\n"
+            out += String(repeating: " ", count: max(0, 10 - label.count)) + label + "  " + joined(key) + "\n"
         }
         return out
     }

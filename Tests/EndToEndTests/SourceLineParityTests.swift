@@ -58,4 +58,55 @@ import Testing
             #expect(abs((ourSizes[size] ?? -1) - pct) <= 0.1, "size \(size): \(ourSizes[size] ?? -1) vs perf's \(pct)")
         }
     }
+
+    /// Rows of `--sort` with several columns: the percentage and the cells (perf cuts a long srcline to its
+    /// column: the cell is compared as a prefix there).
+    static func rows(_ text: String) -> [(pct: Double, cells: [String])] {
+        text.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#") else { return nil }
+            var parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard parts.count >= 2, parts[0].hasSuffix("%"), let pct = Double(parts[0].dropLast()) else { return nil }
+            parts.removeFirst()
+            // `[.] name` is one cell; perf's trailing IPC columns (`-  -`) are not cells.
+            var cells: [String] = []
+            var k = 0
+            while k < parts.count {
+                if (parts[k] == "[.]" || parts[k] == "[k]"), k + 1 < parts.count {
+                    cells.append(parts[k] + " " + parts[k + 1])
+                    k += 2
+                } else {
+                    if parts[k] != "-" { cells.append(parts[k]) }
+                    k += 1
+                }
+            }
+            return (pct, cells)
+        }
+    }
+
+    @Test func severalKeysWithSrclineAndSymbolSizeMatchPerf() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = Fixture.packageRoot.appendingPathComponent("Tests/record-hotspots.sh").path
+        let made = try CommandResult.run("/bin/bash", [script, dir], timeout: .seconds(120))
+        if made.status == 77 {
+            print("several-key comparison skipped: \(made.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
+            return
+        }
+        #expect(made.status == 0, "record-hotspots.sh: \(made.stderr)")
+        for keys in ["sym,srcline", "dso,sym,symbol_size", "srcline,dso"] {
+            let perf = try CommandResult.run("/usr/bin/env", ["perf", "report", "-i", dir + "/hot.data", "--stdio", "--no-children",
+                                                              "--sort", keys, "-g", "none"], timeout: .seconds(120))
+            #expect(perf.status == 0, "perf report --sort \(keys): \(perf.stderr)")
+            let run = try CommandResult.run(try Fixture.binary(), ["report", dir + "/hot.script.txt", "--sort", keys],
+                                            timeout: .seconds(60))
+            #expect(run.status == 0, "\(run.stderr)")
+            let theirs = Self.rows(perf.stdout), ours = Self.rows(run.stdout)
+            #expect(theirs.count >= 3 && theirs.count == ours.count, "--sort \(keys): perf \(theirs.count) rows, ours \(ours.count)")
+            for (k, row) in theirs.enumerated() where k < ours.count {
+                let mine = ours[k]
+                let same = row.cells.count == mine.cells.count && zip(row.cells, mine.cells).allSatisfy { mine in mine.1.hasPrefix(mine.0) }
+                #expect(same && abs(row.pct - mine.pct) <= 0.1, "--sort \(keys) row \(k): perf \(row) vs \(mine)")
+            }
+        }
+    }
 }
