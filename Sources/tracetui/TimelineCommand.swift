@@ -60,24 +60,60 @@ struct TimelineCommand: AsyncParsableCommand {
             return t
         }
         let selection: TimelineTasks = format == .json && tasks.isEmpty ? .all : .pids(Set(tasks))
-        let tl = store.timeline(tasks: selection)
-        let window = TimelineFormat.Window(from: try time(from, tl.start), to: try time(to, tl.end), width: width,
+        let start = store.summary.firstTimestamp ?? 0, end = store.summary.lastTimestamp ?? start
+        let window = TimelineFormat.Window(from: try time(from, start), to: try time(to, end), width: width,
                                            pids: tasks.isEmpty ? (format == .json ? nil : []) : tasks)
         guard window.to > window.from else { throw ValidationFailure("--to must be after --from") }
         switch format {
-        case .text: printSafe(TimelineFormat.text(tl, window, clock: clock), terminator: "")
-        case .svg: print(TimelineFormat.svg(tl, window), terminator: "")
-        case .json:
-            var sink = ByteSink { bytes in
-                // Straight to fd 1: the JSON of a big trace is hundreds of MB.
-                var done = 0
-                while done < bytes.count, let base = bytes.baseAddress {
-                    let n = write(1, base + done, bytes.count - done)
-                    if n <= 0 { if errno == EINTR { continue }; return }
-                    done += n
-                }
-            }
-            TimelineFormat.json(tl, window, to: &sink)
+        case .text: printSafe(TimelineFormat.text(store.timeline(tasks: selection), window, clock: clock), terminator: "")
+        case .svg: print(TimelineFormat.svg(store.timeline(tasks: selection), window), terminator: "")
+        case .json: await Self.json(store, selection, window)
         }
+    }
+
+    /// fd 1, whole: the JSON of a big trace is hundreds of MB.
+    static func writeOut(_ bytes: UnsafeRawBufferPointer) {
+        var done = 0
+        while done < bytes.count, let base = bytes.baseAddress {
+            let n = write(1, base + done, bytes.count - done)
+            if n <= 0 { if errno == EINTR { continue }; return }
+            done += n
+        }
+    }
+
+    /// The JSON on both cores: the CPU lanes alone are built and their runs written while the whole timeline
+    /// (every task's lane) is built beside them; then the task lanes' intervals are formatted in two halves at
+    /// once, the second into memory and written after the first. The bytes are `TimelineFormat.json`'s.
+    static func json(_ store: EventStore, _ selection: TimelineTasks, _ window: TimelineFormat.Window) async {
+        let whole = Task.detached { store.timeline(tasks: selection) }
+        var sink = ByteSink { writeOut($0) }
+        let lanes = await Task.detached { store.timeline(tasks: .none) }.value
+        // The slots (and so the comms) are the same in both builds: both name tasks in the same row order.
+        TimelineFormat.jsonCPUs(lanes, window, comms: TimelineFormat.jsonComms(lanes), to: &sink)
+        let tl = await whole.value
+        let comms = TimelineFormat.jsonComms(tl)
+        // Split where half the intervals are behind.
+        let counts = tl.taskLanes.map(\.count)
+        var half = 0, behind = 0
+        let total = counts.reduce(0, +)
+        while half < counts.count, behind * 2 < total {
+            behind += counts[half]
+            half += 1
+        }
+        let second = Task.detached { () -> [UInt8] in
+            var out: [UInt8] = []
+            var memory = ByteSink { out.append(contentsOf: $0) }
+            var first = false
+            TimelineFormat.jsonTasks(tl, window, comms: comms, lanes: half..<tl.taskLanes.count, first: &first, to: &memory)
+            memory.finish()
+            return out
+        }
+        var first = true
+        TimelineFormat.jsonTasks(tl, window, comms: comms, lanes: 0..<half, first: &first, to: &sink)
+        sink.finish()
+        let rest = await second.value
+        // Its entries each begin with ",\n": the first one's comma goes when the first half wrote nothing.
+        rest.withUnsafeBytes { writeOut(first && !$0.isEmpty ? UnsafeRawBufferPointer(rebasing: $0.dropFirst()) : $0) }
+        TimelineFormat.jsonEnd(tl, window, to: &sink)
     }
 }

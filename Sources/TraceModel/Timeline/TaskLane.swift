@@ -27,6 +27,19 @@ public enum TaskState: UInt8, Sendable, CaseIterable {
         }
     }
 
+    /// `name` without a `String`, for the JSON writer's hot loop.
+    var staticName: StaticString {
+        switch self {
+        case .running: return "running"
+        case .runnable: return "runnable"
+        case .sleeping: return "sleeping"
+        case .blocked: return "blocked"
+        case .stopped: return "stopped"
+        case .dead: return "dead"
+        case .other: return "other"
+        }
+    }
+
     /// The state a task switched out in `letter` is in (`R`, `R+`: preempted, still runnable).
     static func switchedOut(_ letter: UInt8) -> TaskState {
         switch letter {

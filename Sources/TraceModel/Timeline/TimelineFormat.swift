@@ -20,7 +20,19 @@ public enum TimelineFormat {
     /// "start_ns", "end_ns"}]}` plus `lost` marks and `notes`: one `cpus` entry per run between two switches on a
     /// CPU (idle runs have pid 0), by CPU then time; `tasks` by pid then time, `cpu` null unless running.
     public static func json(_ tl: Timeline, _ w: Window, to sink: inout ByteSink) {
-        let comms: [[UInt8]] = tl.taskComms.map { Array($0.utf8) }
+        let comms = jsonComms(tl)
+        jsonCPUs(tl, w, comms: comms, to: &sink)
+        var first = true
+        jsonTasks(tl, w, comms: comms, lanes: tl.taskLanes.indices, first: &first, to: &sink)
+        jsonEnd(tl, w, to: &sink)
+    }
+
+    /// The comms as bytes, by task slot.
+    public static func jsonComms(_ tl: Timeline) -> [[UInt8]] { tl.taskComms.map { Array($0.utf8) } }
+
+    /// `{"cpus": [ … ],\n"tasks": [`: the runs of every CPU lane (they depend only on the CPU lanes, so a build of
+    /// those alone may write them while the task lanes are still being built).
+    public static func jsonCPUs(_ tl: Timeline, _ w: Window, comms: [[UInt8]], to sink: inout ByteSink) {
         sink.ascii("{\"cpus\": [")
         var first = true
         for lane in tl.cpus {
@@ -49,8 +61,13 @@ public enum TimelineFormat {
             }
         }
         sink.ascii("],\n\"tasks\": [")
-        first = true
-        for lane in tl.taskLanes where w.pids?.contains(lane.pid) ?? true {
+    }
+
+    /// The intervals of the task lanes `lanes` (indices into `tl.taskLanes`) that the window asks for; `first`:
+    /// no entry written before these.
+    public static func jsonTasks(_ tl: Timeline, _ w: Window, comms: [[UInt8]], lanes: Range<Int>, first: inout Bool,
+                                 to sink: inout ByteSink) {
+        for lane in tl.taskLanes[lanes] where w.pids?.contains(lane.pid) ?? true {
             var k = lane.firstEnding(after: w.from)
             while k < lane.count, lane.starts[k] < w.to {
                 let s = Swift.max(w.from, lane.starts[k]), e = Swift.min(w.to, lane.ends[k])
@@ -62,7 +79,7 @@ public enum TimelineFormat {
                     sink.ascii(", \"comm\": ")
                     comms[Int(lane.slot)].withUnsafeBytes { sink.jsonString($0) }
                     sink.ascii(", \"state\": \"")
-                    sink.text(lane.states[k].name)
+                    sink.ascii(lane.states[k].staticName)
                     sink.ascii("\", \"cpu\": ")
                     if lane.cpus[k] >= 0 { sink.int(Int64(lane.cpus[k])) } else { sink.ascii("null") }
                     sink.ascii(", \"start_ns\": ")
@@ -75,8 +92,12 @@ public enum TimelineFormat {
                 k += 1
             }
         }
+    }
+
+    /// `],\n"lost": […],\n"notes": […]}`.
+    public static func jsonEnd(_ tl: Timeline, _ w: Window, to sink: inout ByteSink) {
         sink.ascii("],\n\"lost\": [")
-        first = true
+        var first = true
         for mark in tl.lost where mark.time >= w.from && mark.time <= w.to {
             sink.ascii(first ? "" : ", ")
             first = false
