@@ -14,8 +14,12 @@ public final class EventChunk: Sendable {
     let flags: [UInt16]
     let payloadOffsets: [UInt16]
     let stacks: StackTable
+    /// The host every row of the chunk came from: a chunk is one piece of one host's text, so the host
+    /// column costs nothing per row (index into `EventStore.hostNames`).
+    public let host: UInt16
 
     init(_ p: ParsedPiece) {
+        host = p.host
         storage = p.storage
         base = p.base
         length = p.length
