@@ -101,7 +101,7 @@ struct Live: AsyncParsableCommand {
             var app = TraceApp(snapshot: session.snapshots.current)
             app.disassembler = Annotate.viewerDisassembler
             // Sampling alone opens on the hotspot table, as perf top does.
-            if instance == nil { app.openHotspotsWhenLive() }
+            if instance == nil, remote == nil { app.openHotspotsWhenLive() }
             app.pinTasks(pins.tasks)
             let box = session.snapshots
             box.onPublish(screen.waker.callAsFunction)

@@ -78,8 +78,11 @@ struct RecordStream {
         let why = broken ? " (stdout closed)" : responder?.hungUp == true ? " (stdin closed)"
             : signals.signalName.map { " (\($0))" } ?? ""
         let lost = max(losses.overrun + losses.dropped, reader.missed)
-        FileHandle.standardError.write(Data(("tracetui: \(reader.events) events (\(written) bytes) written to stdout, "
-            + "\(lost) lost; \(instance.name) removed\(why)\n").utf8))
+        // write(2), not FileHandle: stderr may be a closed pipe by now (the connection dropped), and
+        // FileHandle traps on EPIPE.
+        let said = Array(("tracetui: \(reader.events) events (\(written) bytes) written to stdout, "
+            + "\(lost) lost; \(instance.name) removed\(why)\n").utf8)
+        said.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
     }
 
     /// False when stdout is gone (EPIPE) or refuses the bytes.

@@ -35,7 +35,12 @@ final class PipedProcess: @unchecked Sendable {
         sigemptyset(&defaults)
         for s in [SIGPIPE, SIGINT, SIGTERM, SIGHUP] { sigaddset(&defaults, s) }
         posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
+        // Nothing blocked either: a thread that blocks signals (a dispatch worker) would pass its mask on, and ssh
+        // would then ignore the SIGTERM that ends it.
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var env = Self.currentEnvironment()
         for (k, v) in environment { env.append("\(k)=\(v)") }
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]

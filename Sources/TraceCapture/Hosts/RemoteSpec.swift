@@ -40,7 +40,8 @@ public struct RemoteSpec: Sendable {
         }
         remote += [binary ?? remoteCommand, "record", "-o", "-", "--clock-queries"] + recordArguments
         var line = remote.map(Self.quoted).joined(separator: " ")
-        if let binary { line += "; status=$?; rm -f \(Self.quoted(binary)); exit $status" }
+        // The shell outlives a dropped connection to remove the copy: a write to the dead channel must not end it.
+        if let binary { line = "trap '' PIPE HUP; " + line + "; status=$?; rm -f \(Self.quoted(binary)); exit $status" }
         return ["ssh"] + Self.baseOptions + sshOptions + [host, line]
     }
 
