@@ -24,6 +24,7 @@ extension CaptureSession {
         var rows = 0
         var lastTime = [Int64](repeating: 0, count: hosts.count)
         var dropped = [Int](repeating: 0, count: hosts.count)
+        var hostRows = [Int](repeating: 0, count: hosts.count)
         func absorb(_ k: Int, _ batch: HostBatch) -> Int {
             var bytes = 0
             for _ in 0..<batch.gaps {
@@ -35,6 +36,7 @@ extension CaptureSession {
                 piece.shiftTimes(by: batch.offset)
                 if let t = piece.latestTime { lastTime[k] = max(lastTime[k], t) }
                 rows += piece.rowCount
+                hostRows[k] += piece.rowCount
                 bytes += r.range.count
                 feed.absorb(piece, into: &store)
             }
@@ -45,7 +47,11 @@ extension CaptureSession {
             status.events = rows
             status.missed = Int(store.summary.lostInLines) + dropped.reduce(0, +)
             status.evicted = store.evictedRows
-            status.hosts = hosts.map(\.status)
+            status.hosts = hosts.indices.map { k in
+                var h = hosts[k].status
+                h.rows = hostRows[k]
+                return h
+            }
             if final { status.running = false }
             let snapshot = store
             let current = status

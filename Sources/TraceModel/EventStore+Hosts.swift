@@ -27,6 +27,7 @@ extension ParsedPiece {
     /// viewer's has its events put back on the viewer's time line (what it counted moves too).
     public mutating func shiftTimes(by offset: Int64) {
         guard offset != 0 else { return }
+        timeShift &+= offset
         timestamps.withUnsafeMutableBufferPointer { t in
             for k in t.indices { t[k] &-= offset }
         }

@@ -129,6 +129,7 @@ struct Live: AsyncParsableCommand {
         let final = session.snapshots.current
         let store = final.store
         if let savedAtQuit { FileHandle.standardError.write(Data("tracetui: \(savedAtQuit)\n".utf8)) }
+        if let remote { HostReport.say(remote, statuses: final.live?.hosts ?? []) }
         if let s = final.sampling {
             FileHandle.standardError.write(Data("tracetui: \(s.samples) samples, \(s.lost) lost records\n".utf8))
         }

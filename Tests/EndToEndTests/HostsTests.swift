@@ -97,6 +97,19 @@ extension EndToEnd {
                 s.text.contains("● live") && (s.text.contains(" host1 ") || s.text.contains(" host2 "))
             }
             #expect(!rows.text.contains("host1: ") && !rows.text.contains("host2: "), "\(rows.text)")
+            // `w` keeps the hosts: a directory with a file per host and the index.
+            let saved = lab.directory + "/saved"
+            try session.send("w")
+            try await session.waitFor("save to:")
+            try session.send("C-u")
+            try session.type(saved)
+            try session.send("Enter")
+            try await session.waitUntil("the saved message") { $0.text.contains("saved ") && $0.text.contains("hosts to") }
+            let index = try String(contentsOfFile: saved + "/hosts.index", encoding: .utf8)
+            #expect(["host1", "host2", "host3"].allSatisfy { index.contains("host \($0) \($0).txt ") }, "\(index)")
+            // The dropped connection left a lost-events row on host3, where its events stop.
+            let host3 = try String(contentsOfFile: saved + "/host3.txt", encoding: .utf8)
+            #expect(host3.hasSuffix("[LOST EVENTS]\n"), "host3's saved lines end: \(host3.suffix(200))")
             try await session.quitAndExpectRestoredTerminal()
             #expect(LiveTracing.deadInstances.isEmpty, "left behind: \(LiveTracing.deadInstances)")
             // Every copy removed by the remote shell once its capture ended.

@@ -1,4 +1,5 @@
 import Foundation
+import TraceModel
 
 /// The index of a recording from several hosts (`record --host … -o DIR`): one line per host with its file and
 /// its clock offset, so that a replay puts every host's events on one time line.
@@ -63,5 +64,32 @@ public struct HostIndex: Sendable, Equatable {
     /// A file name for a host: its name with anything odd replaced.
     public static func fileName(forHost host: String) -> String {
         String(host.map { $0.isLetter || $0.isNumber || "-_.".contains($0) ? $0 : "_" }) + ".txt"
+    }
+}
+
+extension HostIndex {
+    /// Saves a store of several hosts as `record --host` does: `dir` gets a file per host (its lines as the host
+    /// wrote them, on its own clock) and the index with the offset its rows were moved by.
+    public static func save(_ store: EventStore, to dir: String) throws(CaptureError) -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw CaptureError("cannot make \(dir): \(error.localizedDescription)")
+        }
+        var entries: [Entry] = []
+        var rows = 0
+        for (id, host) in store.hostNames.enumerated() {
+            let chunks = store.chunks.filter { Int($0.host) == id }
+            let file = fileName(forHost: host)
+            try TraceWriter.write(chunks, to: dir + "/" + file)
+            rows += chunks.reduce(0) { $0 + $1.count }
+            entries.append(Entry(host: host, file: file, offset: chunks.last?.timeShift ?? 0, uncertainty: nil))
+        }
+        do {
+            try HostIndex(directory: dir, entries: entries).save()
+        } catch {
+            throw CaptureError("cannot write \(dir)/\(fileName): \(error.localizedDescription)")
+        }
+        return "saved \(rows) rows of \(entries.count) hosts to \(dir)/ (a file per host and \(fileName))"
     }
 }
