@@ -27,9 +27,6 @@ extension CaptureSession {
         var hostRows = [Int](repeating: 0, count: hosts.count)
         func absorb(_ k: Int, _ batch: HostBatch) -> Int {
             var bytes = 0
-            for _ in 0..<batch.gaps {
-                feed.absorb(ParsedPiece.gap(host: ids[k], at: lastTime[k]), into: &store)
-            }
             for r in batch.ranges {
                 var piece = feed.parse(r)
                 piece.host = ids[k]
@@ -39,6 +36,10 @@ extension CaptureSession {
                 hostRows[k] += piece.rowCount
                 bytes += r.range.count
                 feed.absorb(piece, into: &store)
+            }
+            // After the text: a connection's last lines are queued before it counts as lost.
+            for _ in 0..<batch.gaps {
+                feed.absorb(ParsedPiece.gap(host: ids[k], at: lastTime[k]), into: &store)
             }
             dropped[k] = batch.dropped
             return bytes
