@@ -29,6 +29,7 @@ struct Record: AsyncParsableCommand {
 
     func run() async throws {
         if !hosts.isEmpty {
+            guard command.isEmpty else { throw ValidationFailure("--host does not run a command on the hosts; give -p PID") }
             return try await RecordHosts(capture: capture, hosts: hosts, directory: output, duration: duration).run()
         }
         if output == "-" {
