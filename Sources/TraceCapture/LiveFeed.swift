@@ -22,6 +22,11 @@ struct LiveFeed {
         absorb(parser.parse(text.block, range: text.range), into: &store)
     }
 
+    /// The text's rows, not yet appended (a host's, to be tagged and moved onto the viewer's clock first).
+    func parse(_ text: RawEventReader.TextRange) -> ParsedPiece {
+        parser.parse(text.block, range: text.range)
+    }
+
     mutating func absorb(_ piece: ParsedPiece, into store: inout EventStore) {
         store.append(piece)
         if !piece.graph.isEmpty {

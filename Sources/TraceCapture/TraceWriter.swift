@@ -14,6 +14,7 @@ public enum TraceWriter {
     /// they are all it holds, else beside it in `path.perf`. Says what went where.
     @discardableResult
     public static func save(_ store: EventStore, to path: String) throws(CaptureError) -> String {
+        if store.hasSeveralHosts { return try HostIndex.save(store, to: path) }
         let isSample: (EventChunk) -> Bool = { $0.storage is SampleTextBlock }
         let samples = store.chunks.filter(isSample).reduce(0) { $0 + $1.count }
         let events = store.count - samples

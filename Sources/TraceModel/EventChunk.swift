@@ -14,8 +14,15 @@ public final class EventChunk: Sendable {
     let flags: [UInt16]
     let payloadOffsets: [UInt16]
     let stacks: StackTable
+    /// The host every row of the chunk came from: a chunk is one piece of one host's text, so the host
+    /// column costs nothing per row (index into `EventStore.hostNames`).
+    public let host: UInt16
+    /// The clock offset subtracted from the text's times (`ParsedPiece.shiftTimes`).
+    public let timeShift: Int64
 
     init(_ p: ParsedPiece) {
+        host = p.host
+        timeShift = p.timeShift
         storage = p.storage
         base = p.base
         length = p.length

@@ -14,6 +14,8 @@ public struct EventStore: Sendable {
     private var symbolInterner = ByteInterner()
     public private(set) var symbols: [String] = []
     public private(set) var summary = TraceSummary()
+    /// The hosts rows came from, by id (`EventChunk.host`); empty for a trace of one machine.
+    public internal(set) var hostNames: [String] = []
     public private(set) var bytesParsed = 0
 
     public init() {
@@ -153,7 +155,7 @@ public struct EventStore: Sendable {
         let (c, i) = locate(row)
         return EventRow(index: row, timestamp: c.timestamps[i], task: c.tasks[i], event: c.events[i],
                         cpu: c.cpus[i] == 0xFFFF ? nil : Int(c.cpus[i]), flags: EventFlags(raw: c.flags[i]),
-                        payloadOffset: Int(c.payloadOffsets[i]))
+                        payloadOffset: Int(c.payloadOffsets[i]), host: c.host)
     }
 
     public func timestamp(_ row: Int) -> Int64 {
@@ -212,6 +214,8 @@ public struct EventRow: Sendable, Equatable {
     public var cpu: Int?
     public var flags: EventFlags
     public var payloadOffset: Int
+    /// Index into `EventStore.hostNames` (0 when the trace has no hosts).
+    public var host: UInt16 = 0
 
     public var isEvent: Bool { SpecialEvent.isEvent(event) }
 }

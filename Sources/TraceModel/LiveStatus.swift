@@ -17,6 +17,8 @@ public struct LiveStatus: Sendable, Equatable {
     public var enabledEvents: [String] = []
     /// Every event the kernel offers, `system:event` (the picker's list).
     public var availableEvents: [String] = []
+    /// The remote hosts of a capture over ssh (empty for this machine alone).
+    public var hosts: [HostStatus] = []
 
     public init() {}
 

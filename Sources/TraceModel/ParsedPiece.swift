@@ -22,6 +22,10 @@ public struct ParsedPiece: Sendable {
     var header = TraceHeader()
     /// function_graph lines taken apart for the call tree (rows kept only).
     public internal(set) var graph = GraphOps()
+    /// The host the rows came from (an index into `EventStore.hostNames`; 0 for a single-machine trace).
+    public var host: UInt16 = 0
+    /// How far `shiftTimes` moved the times from the text's (ns; the text keeps the host's own clock).
+    public internal(set) var timeShift: Int64 = 0
 
     public var rowCount: Int { lineOffsets.count }
 

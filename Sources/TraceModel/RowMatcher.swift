@@ -5,7 +5,7 @@ public struct RowMatcher {
     private var root: Node
     private let source: FilterExpression
     /// The common columns a filter may name; anything else is an event field.
-    public static let columns = ["event", "name", "comm", "pid", "tgid", "cpu", "task", "time", "ts", "flags", "line"]
+    public static let columns = ["event", "name", "comm", "pid", "tgid", "cpu", "task", "time", "ts", "flags", "line", "host"]
 
     public init(_ expression: FilterExpression, store: EventStore) throws(FilterSyntaxError) {
         self.store = store
@@ -95,6 +95,8 @@ public struct RowMatcher {
         case or(Box, Box)
         case not(Box)
         case eventIn(IDSet)
+        /// The rows of these hosts (`host == db1`); the id is the chunk's, so this reads no row.
+        case hostIn(IDSet)
         case taskTest(TaskTest)
         case number(column: NumericColumn, op: FilterOperator, value: Int64)
         case field(key: [UInt8], test: ValueTest)
@@ -135,6 +137,10 @@ public struct RowMatcher {
                     return .number(column: .time, op: op, value: v)
                 case "line":
                     return .lineTest(test)
+                case "host":
+                    var ids = IDSet(count: max(1, store.hostNames.count))
+                    for (i, name) in store.hostNames.enumerated() where test.matches(name) { ids.insert(i) }
+                    return .hostIn(ids)
                 default:
                     return .field(key: Array(field.utf8), test: test)
                 }
@@ -148,6 +154,7 @@ public struct RowMatcher {
             case .not(let a): return !a.node.evaluate(row, store: store)
             case .constant(let v): return v
             case .eventIn(let ids): return ids.contains(Int(store.eventID(row)))
+            case .hostIn(let ids): return ids.contains(Int(store.locate(row).chunk.host))
             case .taskTest(let t):
                 let r = store.row(row)
                 guard r.isEvent else { return false }

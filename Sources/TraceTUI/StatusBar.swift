@@ -70,7 +70,23 @@ public struct StatusBar {
         }
         if live.evicted > 0 { parts.append((" evicted \(grouped(live.evicted)) oldest", .statusAccent)) }
         if let w = live.warnings.first { parts.append((" \(w)", .error)) }
+        for host in live.hosts { parts.append(hostPart(host)) }
         return parts
+    }
+
+    /// One remote host: its clock offset ± half the round trip when it runs, else why not.
+    static func hostPart(_ host: HostStatus) -> (String, Role) {
+        switch host.state {
+        case .running:
+            return (" \(host.name) \(host.offsetText ?? "offset ?")", .status)
+        case .connecting:
+            return (" \(host.name) connecting…", .status)
+        case .stopped:
+            return (" \(host.name) stopped", .status)
+        case .failed(let retry):
+            let again = retry.map { " (retry in \($0)s)" } ?? ""
+            return (" \(host.name): \(host.reason ?? "failed")\(again)", .error)
+        }
     }
 
     /// Left parts in order, the message (or the idle hint) on the right; a message always shows whole,

@@ -1,9 +1,11 @@
 import Screen
 import TraceModel
 
-/// The stream's columns — time, cpu, task-pid, event, details — sized for the screen's width;
-/// narrow screens drop the task, then the cpu, then the time column.
+/// The stream's columns — host (when several), time, cpu, task-pid, event, details — sized for the screen's
+/// width; narrow screens drop the task, then the cpu, then the time column.
 struct StreamColumns {
+    /// The host column: only when rows came from several hosts (0 otherwise).
+    var hostWidth = 0
     var timeWidth: Int
     var cpuWidth: Int
     var taskWidth: Int
@@ -30,10 +32,15 @@ struct StreamColumns {
         cpuWidth = cpu
         taskWidth = task
         eventWidth = event
+        if store.hasSeveralHosts, width - used() >= 32 {
+            hostWidth = min(12, max(4, store.hostNames.map(\.count).max() ?? 4))
+        }
     }
 
-    private func columnStarts(x: Int) -> (time: Int, cpu: Int, task: Int, event: Int, details: Int) {
+    private func columnStarts(x: Int) -> (host: Int, time: Int, cpu: Int, task: Int, event: Int, details: Int) {
         var c = x
+        let host = c
+        if hostWidth > 0 { c += hostWidth + 1 }
         let time = c
         if timeWidth > 0 { c += timeWidth + 1 }
         let cpu = c
@@ -42,11 +49,12 @@ struct StreamColumns {
         if taskWidth > 0 { c += taskWidth + 1 }
         let event = c
         if eventWidth > 0 { c += eventWidth + 1 }
-        return (time, cpu, task, event, c)
+        return (host, time, cpu, task, event, c)
     }
 
     func drawHeader(into canvas: inout Canvas, y: Int, x: Int, limit: Int) {
         let s = columnStarts(x: x + 1)
+        if hostWidth > 0 { canvas.put(pad("HOST", hostWidth, right: false), x: s.host, y: y, role: .header, limit: limit) }
         if timeWidth > 0 { canvas.put(pad("TIME", timeWidth, right: true), x: s.time, y: y, role: .header, limit: limit) }
         if cpuWidth > 0 { canvas.put("CPU", x: s.cpu, y: y, role: .header, limit: limit) }
         if taskWidth > 0 { canvas.put(pad("TASK-PID", taskWidth, right: true), x: s.task, y: y, role: .header, limit: limit) }
@@ -59,6 +67,9 @@ struct StreamColumns {
         let r = store.row(row)
         let s = columnStarts(x: x)
         let role = Int(r.event) < roles.count ? roles[Int(r.event)] : .eventOther
+        if hostWidth > 0 {
+            canvas.put(pad(store.hostName(r.host), hostWidth, right: false), x: s.host, y: y, role: .cpu, limit: limit)
+        }
         guard r.isEvent else {
             // Lost, unparsed and buffer-started rows show their own text across the row.
             let text = store.lineText(row).trimmingLeadingSpaces()

@@ -33,6 +33,7 @@ struct Live: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayOptions
     @OptionGroup var pins: TaskPins
+    @OptionGroup var hosts: HostFlags
 
     @MainActor
     func run() async throws {
@@ -42,7 +43,9 @@ struct Live: AsyncParsableCommand {
         }
         try capture.validateSampling()
         let sampling = capture.sampling
-        let tracing = capture.wantsTracepoints
+        // With --host the events come from the hosts' captures over ssh (HostFlags); none are traced here.
+        let remote = hosts.isEmpty ? nil : try hosts.captures(capture)
+        let tracing = capture.wantsTracepoints && remote == nil
         let root = tracing ? try LiveSetup.tracefsRoot() : ""
         guard isatty(0) != 0, isatty(1) != 0 else {
             throw ValidationFailure("live mode needs a terminal; use `tracetui record -o FILE` to capture without one")
@@ -55,7 +58,8 @@ struct Live: AsyncParsableCommand {
         let sampleText = try sampling.map(LiveSetup.startSampling)
         let instance = tracing ? try LiveSetup.start(root: root, options: capture.options) : nil
         defer { instance?.destroy() }
-        let session = CaptureSession(sourceName: instance.map { "live " + $0.name } ?? "live sampling")
+        let session = CaptureSession(sourceName: remote.map { _ in "live " + hosts.host.joined(separator: ", ") }
+                                     ?? instance.map { "live " + $0.name } ?? "live sampling")
         let keep = self.keep, maxBytes = memoryMb << 20
         let pretty = capture.pretty, text = capture.text
         let frame = Duration.milliseconds(1000 / max(1, min(fps, 100)))
@@ -64,6 +68,9 @@ struct Live: AsyncParsableCommand {
                 if let instance {
                     group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text,
                                                    publishEvery: frame) }
+                }
+                if let remote {
+                    group.addTask { await session.live(hosts: remote, keep: keep, maxBytes: maxBytes, publishEvery: frame) }
                 }
                 if let sampleText {
                     group.addTask { await session.sample(sampleText, keep: keep, maxBytes: maxBytes, standalone: instance == nil) }
@@ -94,7 +101,7 @@ struct Live: AsyncParsableCommand {
             var app = TraceApp(snapshot: session.snapshots.current)
             app.disassembler = Annotate.viewerDisassembler
             // Sampling alone opens on the hotspot table, as perf top does.
-            if instance == nil { app.openHotspotsWhenLive() }
+            if instance == nil, remote == nil { app.openHotspotsWhenLive() }
             app.pinTasks(pins.tasks)
             let box = session.snapshots
             box.onPublish(screen.waker.callAsFunction)
@@ -122,10 +129,11 @@ struct Live: AsyncParsableCommand {
         let final = session.snapshots.current
         let store = final.store
         if let savedAtQuit { FileHandle.standardError.write(Data("tracetui: \(savedAtQuit)\n".utf8)) }
+        if let remote { HostReport.say(remote, statuses: final.live?.hosts ?? []) }
         if let s = final.sampling {
             FileHandle.standardError.write(Data("tracetui: \(s.samples) samples, \(s.lost) lost records\n".utf8))
         }
-        if instance != nil, let live = final.live {
+        if instance != nil || remote != nil, let live = final.live {
             // One line after the screen is gone: what was read and lost (the benchmark reads it too).
             let elapsed = ContinuousClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

@@ -9,7 +9,7 @@ struct Record: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Capture to an ftrace text file without the UI (until COMMAND exits, or Ctrl-C).")
 
-    @Option(name: [.customShort("o"), .long], help: "The ftrace text file to write.")
+    @Option(name: [.customShort("o"), .long], help: "The ftrace text file to write; - streams it to stdout; with --host, a directory (a file per host and hosts.index).")
     var output: String
 
     @OptionGroup var capture: CaptureFlags
@@ -23,7 +23,19 @@ struct Record: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "A command to run and trace (with its children).")
     var command: [String] = []
 
+    @OptionGroup var hosts: HostFlags
+
+    @Flag(help: .hidden) var clockQueries = false
+
     func run() async throws {
+        if !hosts.isEmpty {
+            guard command.isEmpty else { throw ValidationFailure("--host does not run a command on the hosts; give -p PID") }
+            return try await RecordHosts(capture: capture, hosts: hosts, directory: output, duration: duration).run()
+        }
+        if output == "-" {
+            guard command.isEmpty else { throw ValidationFailure("-o - does not run a command; give -p PID") }
+            return try await RecordStream(capture: capture, duration: duration, clockQueries: clockQueries).run()
+        }
         try capture.validateSampling()
         let tracing = capture.wantsTracepoints
         let root = tracing ? try LiveSetup.tracefsRoot() : ""

@@ -77,9 +77,11 @@ enum Viewer {
     static func run(paths: [String], title: String, display: DisplayOptions, system: ProcHistory? = nil,
                     pins: [Int32] = []) async throws {
         guard !paths.isEmpty else { throw ValidationFailure("no trace file given") }
+        // A recording from several hosts (`record --host … -o DIR`): its directory or its hosts.index.
+        let hosts = paths.count == 1 ? HostIndex.load(paths[0]) : nil
         var inputs: [TraceInput] = []
         do {
-            for path in paths { inputs.append(try TraceInput(path: path)) }
+            for path in hosts.map({ h in h.entries.map(h.path(of:)) }) ?? paths { inputs.append(try TraceInput(path: path)) }
         } catch {
             throw ValidationFailure(error.description)
         }
@@ -87,7 +89,9 @@ enum Viewer {
         let name = paths.count == 1 ? (title as NSString).lastPathComponent
             : paths.map { ($0 as NSString).lastPathComponent }.joined(separator: " + ")
         let session = CaptureSession(sourceName: name)
-        let loading = Task.detached { await session.replay(inputs) }
+        let loading = Task.detached {
+            if let hosts { await session.replay(hosts: hosts, inputs: inputs) } else { await session.replay(inputs) }
+        }
         defer { loading.cancel() }
 
         let signals = StopSignals.install()

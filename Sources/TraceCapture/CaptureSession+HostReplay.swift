@@ -1,0 +1,48 @@
+import TraceModel
+
+extension CaptureSession {
+    /// Opens a recording from several hosts (`HostIndex`): each host's file is parsed, its rows tagged with the
+    /// host and moved onto one clock by the host's offset. Hosts follow each other in the store (the stream
+    /// shows one host's rows, then the next's); times, filters and the timeline use the aligned times.
+    public func replay(hosts index: HostIndex, inputs: [TraceInput]) async {
+        let started = ContinuousClock.now
+        let total = inputs.reduce(0) { $0 + $1.byteCount }
+        var before = 0
+        var failures: [String] = []
+        for (entry, input) in zip(index.entries, inputs) {
+            let id = store.hostID(named: entry.host)
+            do {
+                try await input.parse(keepRows: true) { piece, done in
+                    var p = piece
+                    p.host = id
+                    p.shiftTimes(by: entry.offset)
+                    store.append(p)
+                    let snapshot = store
+                    let progress = LoadProgress(bytesDone: before + done, bytesTotal: total,
+                                                seconds: Self.elapsedSeconds(since: started))
+                    snapshots.publish {
+                        $0.store = snapshot
+                        $0.progress = progress
+                    }
+                }
+            } catch {
+                failures.append("\(entry.host): \(error.description)")
+            }
+            before += input.byteCount
+        }
+        let snapshot = store
+        let tree = CallTree.hasCalls(snapshot) ? CallTree(store: snapshot) : nil
+        let seconds = Self.elapsedSeconds(since: started)
+        snapshots.publish {
+            $0.store = snapshot
+            $0.callTree = tree
+            if !failures.isEmpty { $0.error = failures.joined(separator: "; ") }
+            $0.progress = LoadProgress(bytesDone: total, bytesTotal: total, seconds: seconds, finished: true)
+        }
+    }
+
+    static func elapsedSeconds(since started: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}
