@@ -3,7 +3,7 @@
 ///
 /// ```
 /// B <stats 0|1|-> [error]                                       starts the sample's inventory
-/// b <id> <run_cnt> <run_time_ns> <pid|-> <type> <tag> <name> <comm> <attach,attach…>
+/// b <id> <run_cnt> <run_time_ns> <pid|-> <type> <tag> <name> <comm> <attach,attach…|-> <map id,map id…|->
 /// y <id> <key_size> <value_size> <max_entries> <memory|-> <type> <name>
 /// ```
 /// Text fields are escaped (`%20` space, `%25` percent, `%2C` comma, `-` empty) so each stays one token.
@@ -15,7 +15,8 @@ public enum BpfSidecar {
         for p in inv.programs {
             out += "b \(p.id) \(p.runCount) \(p.runTimeNs) \(p.loadedBy.map { String($0.pid) } ?? "-") "
             out += "\(escape(p.type)) \(escape(p.tag)) \(escape(p.name)) \(escape(p.loadedBy?.comm ?? "")) "
-            out += (p.attach.isEmpty ? "-" : p.attach.map(escape).joined(separator: ",")) + "\n"
+            out += (p.attach.isEmpty ? "-" : p.attach.map(escape).joined(separator: ",")) + " "
+            out += (p.mapIDs.isEmpty ? "-" : p.mapIDs.map(String.init).joined(separator: ",")) + "\n"
         }
         for m in inv.maps {
             out += "y \(m.id) \(m.keySize) \(m.valueSize) \(m.maxEntries) \(m.memoryBytes.map(String.init) ?? "-") "
@@ -44,6 +45,7 @@ public enum BpfSidecar {
             if tokens.count > 9, tokens[9] != "-" {
                 p.attach = tokens[9].split(separator: ",").map { unescape(String($0)) }
             }
+            if tokens.count > 10 { p.mapIDs = tokens[10].split(separator: ",").compactMap { UInt32($0) } }
             i.programs.append(p)
             inv = i
         case "y":
