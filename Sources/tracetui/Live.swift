@@ -33,6 +33,7 @@ struct Live: AsyncParsableCommand {
 
     @OptionGroup var display: DisplayOptions
     @OptionGroup var pins: TaskPins
+    @OptionGroup var bpf: BpfFlags
 
     @MainActor
     func run() async throws {
@@ -52,6 +53,8 @@ struct Live: AsyncParsableCommand {
         let signals = StopSignals.install()
         CrashGuard.install()
         CrashGuard.addCleanup(ActiveInstances.emergencyCleanup)
+        let bpfSession = try bpf.start()
+        defer { bpfSession.stop() }
         let sampleText = try sampling.map(LiveSetup.startSampling)
         let instance = tracing ? try LiveSetup.start(root: root, options: capture.options) : nil
         defer { instance?.destroy() }
@@ -74,7 +77,7 @@ struct Live: AsyncParsableCommand {
         let procHistory = ProcHistoryBox()
         // perf counters per CPU ride along with each sample (the counters table in the panes).
         let sampler = ProcSampler(interval: .milliseconds(Int64(max(100, (procInterval * 1000).rounded()))),
-                                  counters: true)
+                                  counters: true, bpf: true)
         sampler.start { procHistory.append($0) }
         defer { sampler.stop() }
         // Frames drawn, said on exit with the rate: the benchmark checks the UI kept drawing under load.
