@@ -52,7 +52,7 @@ struct BpfModelTests {
         let text = ProcSidecar.header(pageSize: 4096) + ProcSidecar.encode(s)
         let decoded = text.utf8.withContiguousStorageIfAvailable { ProcSidecar.decode(UnsafeRawBufferPointer($0)) } ?? nil
         var expected = inv
-        expected.monotonic = 0  // the sample's T line carries the time
+        expected.monotonic = 5_000_000  // the sample's T line carries the time
         #expect(decoded?.samples.first?.bpf == expected)
     }
 

@@ -50,7 +50,11 @@ public final class ProcSampler: Sendable {
                 if counters {
                     sample.counters = counting?.read() ?? CounterReading(events: CounterEvent.systemWide, error: countingError)
                 }
-                if let bpfReader { sample.bpf = bpfReader.read() }
+                if let bpfReader {
+                    // On the sample's clock: the intervals are the /proc ones, as a replay of the sidecar sees them.
+                    sample.bpf = bpfReader.read()
+                    sample.bpf?.monotonic = sample.monotonic
+                }
                 deliver(sample)
                 next = next.advanced(by: interval)
                 let now = clock.now

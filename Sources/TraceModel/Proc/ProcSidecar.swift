@@ -81,7 +81,10 @@ public enum ProcSidecar {
             let kind = bytes[t[0].lowerBound]
             func nums(_ from: Int) -> [UInt64] { t.dropFirst(from).map { text.uint($0) ?? 0 } }
             if kind == UInt8(ascii: "T") {
-                if let c = current { out.samples.append(c) }
+                if var c = current {
+                    c.bpf?.monotonic = c.monotonic
+                    out.samples.append(c)
+                }
                 var s = ProcSample()
                 // Times past Int64 are read as 0, like a missing one.
                 if t.count >= 3 {
@@ -162,7 +165,10 @@ public enum ProcSidecar {
             current = s
         }
         guard valid else { return nil }
-        if let c = current { out.samples.append(c) }
+        if var c = current {
+            c.bpf?.monotonic = c.monotonic
+            out.samples.append(c)
+        }
         return out
     }
 }
