@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,5 +195,73 @@ static inline const char *tt_bpf_prog_type_str(__u32 t) { return libbpf_bpf_prog
 static inline const char *tt_bpf_map_type_str(__u32 t) { return libbpf_bpf_map_type_str((enum bpf_map_type)t); }
 static inline const char *tt_bpf_link_type_str(__u32 t) { return libbpf_bpf_link_type_str((enum bpf_link_type)t); }
 static inline const char *tt_bpf_attach_type_str(__u32 t) { return libbpf_bpf_attach_type_str((enum bpf_attach_type)t); }
+
+/* `tracetui --bpf OBJ`: opens, loads and attaches every program of an object by its section name. On any failure
+   everything is detached and closed again (nothing half-attached) and NULL comes back with the reason in `msg`:
+   libbpf's error, and for a load the verifier's log (libbpf asks the kernel for it when a load fails). */
+struct tt_bpf_loaded {
+    struct bpf_object *obj;
+    struct bpf_link *links[64];
+    int nlinks;
+};
+
+static inline int tt_bpf_silent(enum libbpf_print_level level, const char *fmt, va_list args) {
+    (void)level; (void)fmt; (void)args;
+    return 0;
+}
+
+static inline void tt_bpf_unload(struct tt_bpf_loaded *l) {
+    if (!l) return;
+    for (int i = 0; i < l->nlinks; i++) bpf_link__destroy(l->links[i]);
+    bpf_object__close(l->obj);
+    free(l);
+}
+
+static inline struct tt_bpf_loaded *tt_bpf_load_object(const char *path, char *msg, size_t msgsize) {
+    size_t log_size = 1 << 20;
+    char *log = calloc(1, log_size);
+    msg[0] = 0;
+    libbpf_set_print(tt_bpf_silent);
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .kernel_log_buf = log, .kernel_log_size = log_size);
+    struct bpf_object *obj = bpf_object__open_file(path, &opts);
+    long err = libbpf_get_error(obj);
+    if (!obj || err) {
+        snprintf(msg, msgsize, "%s: not a BPF object libbpf can open (%s)", path, strerror(err ? (int)-err : errno));
+        free(log);
+        return NULL;
+    }
+    if (bpf_object__load(obj)) {
+        int e = errno;
+        size_t n = snprintf(msg, msgsize, "%s: the kernel refused to load it (%s)", path, strerror(e));
+        /* The verifier's own words: the log of the program that failed (libbpf keeps one per program). */
+        struct bpf_program *p;
+        bpf_object__for_each_program(p, obj) {
+            size_t len = 0;
+            const char *plog = bpf_program__log_buf(p, &len);
+            if (plog && plog[0] && n < msgsize)
+                n += snprintf(msg + n, msgsize - n, "\nverifier log of %s:\n%s", bpf_program__name(p), plog);
+        }
+        if (log[0] && n < msgsize) snprintf(msg + n, msgsize - n, "\nverifier log:\n%s", log);
+        bpf_object__close(obj);
+        free(log);
+        return NULL;
+    }
+    free(log);
+    struct tt_bpf_loaded *l = calloc(1, sizeof *l);
+    l->obj = obj;
+    struct bpf_program *p;
+    bpf_object__for_each_program(p, obj) {
+        struct bpf_link *link = bpf_program__attach(p);
+        long lerr = libbpf_get_error(link);
+        if (!link || lerr || l->nlinks == 64) {
+            snprintf(msg, msgsize, "%s: cannot attach %s (section %s): %s", path, bpf_program__name(p),
+                     bpf_program__section_name(p), strerror(lerr ? (int)-lerr : errno));
+            tt_bpf_unload(l);
+            return NULL;
+        }
+        l->links[l->nlinks++] = link;
+    }
+    return l;
+}
 
 #endif

@@ -61,12 +61,13 @@ struct Live: AsyncParsableCommand {
         let session = CaptureSession(sourceName: instance.map { "live " + $0.name } ?? "live sampling")
         let keep = self.keep, maxBytes = memoryMb << 20
         let pretty = capture.pretty, text = capture.text
+        let printk = bpf.readsPrintk ? root : nil
         let frame = Duration.milliseconds(1000 / max(1, min(fps, 100)))
         let capturing = Task.detached {
             await withTaskGroup(of: Void.self) { group in
                 if let instance {
                     group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text,
-                                                   publishEvery: frame) }
+                                                   printk: printk, publishEvery: frame) }
                 }
                 if let sampleText {
                     group.addTask { await session.sample(sampleText, keep: keep, maxBytes: maxBytes, standalone: instance == nil) }
