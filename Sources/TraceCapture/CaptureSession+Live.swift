@@ -31,8 +31,7 @@ extension CaptureSession {
                      notes: [String] = [],
                      idle: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33)) async {
         var status = LiveStatus()
-        status.warnings = instance?.warnings ?? []
-        status.warnings = notes + status.warnings
+        status.warnings = notes + (instance?.warnings ?? [])
         status.availableEvents = instance?.availableEvents() ?? []
         status.enabledEvents = instance?.enabledEvents() ?? []
         snapshots.publish {
