@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "CByteScan"),
         .target(name: "TraceModel", dependencies: ["CByteScan"]),
         // Side effects: files, tracefs, /proc, the capture actor.
-        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceDat", "CTracefs", "CPerfEvent", "CElf",
+        .target(name: "TraceCapture", dependencies: ["TraceModel", "CZlib", "CZstd", "CTraceDat", "CTracefs", "CPerfEvent", "CElf", "CBpf",
                                                      .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // trace.dat records formatted without printf (the live reader's formatter), in C beside libtracecmd.
         .target(name: "CTraceDat", dependencies: ["CTraceCmd", "CTracefs"]),
@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CPerfEvent", path: "Sources/CPerfEvent"),
         // elfutils' libelf: symbol tables of sampled binaries (what perf uses), and libstdc++'s demangler.
         .systemLibrary(name: "CElf", path: "Sources/CElf", providers: [.apt(["libelf-dev"])]),
+        // libbpf: the loaded BPF programs, links and maps (the BPF pane), and loading a session's own object.
+        .systemLibrary(name: "CBpf", path: "Sources/CBpf", pkgConfig: "libbpf", providers: [.apt(["libbpf-dev"])]),
         // The terminal's vocabulary as plain values: Canvas, Cell, Role, Key, Theme.
         .target(name: "Screen"),
         // The app: state, views, commands, keymap; renders into a Canvas.

@@ -9,6 +9,10 @@ struct Bench {
             try await SamplingBench.run(seconds: seconds)
             return
         }
+        if let seconds = options.bpfCostSeconds {
+            BpfCostBench.run(seconds: seconds)
+            return
+        }
         if let seconds = options.procCostSeconds {
             try await ProcCostBench.run(seconds: seconds, interval: options.procInterval)
             return

@@ -19,6 +19,8 @@ struct BenchOptions {
     /// Seconds to run the /proc sampling cost comparison for (nil: not run); it runs alone.
     var procCostSeconds: Int?
     var procInterval = 1.0
+    /// Seconds of the BPF pane's refresh cost comparison (nil: not run); it runs alone (Benchmarks/bpf-cost.sh).
+    var bpfCostSeconds: Int?
     /// Seconds of each sampling run for the sampling cost figures (nil: not run); they run alone.
     var samplingSeconds: Int?
     /// Samples aggregated for the hotspot figure.
@@ -67,6 +69,8 @@ struct BenchOptions {
           cat trace_pipe and trace-cmd record -B side by side under one dd syscall load
           --proc-cost S [--proc-interval I]  only the /proc sampling cost: tracetui dstat, dstat and htop side by
                         side for S seconds at one sample every I seconds (default 1), each one's utime+stime
+          --bpf-cost S  only the BPF pane's refresh (root; Benchmarks/bpf-cost.sh loads 50 programs first): the
+                        BPF listing once a second for S seconds in process beside `bpftool prog show` once a second
           --sampling S  only the sampling figures (root): 999 Hz on every CPU under a tracetui-spin per core for
                         S seconds — tracetui record, the live path in process, perf record -a -g + perf report
                         --stdio side by side — and 1 M samples aggregated into the hotspot table
@@ -114,6 +118,11 @@ struct BenchOptions {
                     throw BenchError("--proc-cost needs a positive whole number of seconds")
                 }
                 procCostSeconds = v
+            case "--bpf-cost":
+                guard let v = rest.popFirst().flatMap({ Int($0) }), v > 0 else {
+                    throw BenchError("--bpf-cost needs a positive whole number of seconds")
+                }
+                bpfCostSeconds = v
             case "--proc-interval":
                 guard let v = rest.popFirst().flatMap({ Double($0) }), v >= 0.1 else {
                     throw BenchError("--proc-interval needs seconds, at least 0.1")

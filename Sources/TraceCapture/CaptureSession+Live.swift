@@ -5,11 +5,14 @@ extension CaptureSession {
     /// Streams an instance's events into the store until the task is cancelled: drains the ring buffers,
     /// parses the new lines, publishes, then sleeps a few milliseconds (a poll per event would wake the
     /// reader for every event and cost more than the events).
+    /// `printk`: the tracefs root whose top-level trace_pipe is read too (`PrintkReader`).
     public func live(_ instance: TraceInstance, keep: Int, maxBytes: Int = 1 << 30, pretty: Bool = false, text: Bool = false,
+                     printk: String? = nil,
                      drainInterval: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33)) async {
-        let reader: any LiveReader
+        var reader: any LiveReader
         do {
             reader = text ? try TextPipeReader(instance: instance) : RawEventReader(instance: instance, pretty: pretty)
+            if let printk { reader = try PrintkReader(wrapping: reader, tracefs: printk) }
         } catch {
             snapshots.publish { $0.error = error.description }
             return
@@ -17,16 +20,18 @@ extension CaptureSession {
         defer { reader.close() }
         // The reader drains on a thread of its own; this task parses what it queued, appends and publishes.
         await live(from: DrainThread(reader: reader, interval: drainInterval), instance: instance, keep: keep,
-                   maxBytes: maxBytes, idle: drainInterval, publishEvery: publishEvery)
+                   maxBytes: maxBytes, notes: printk == nil ? [] : [PrintkReader.statusNote], idle: drainInterval,
+                   publishEvery: publishEvery)
     }
 
     /// The capture loop over any source of live text (the kernel's, or a test's): parses what the source
     /// queued, appends it, grows the call tree, publishes (at most every `publishEvery`: the viewer draws no
     /// faster, and each publish wakes it); `instance` supplies the kernel's loss counts.
     public func live(from source: any LiveTextSource, instance: TraceInstance?, keep: Int, maxBytes: Int = 1 << 30,
+                     notes: [String] = [],
                      idle: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33)) async {
         var status = LiveStatus()
-        status.warnings = instance?.warnings ?? []
+        status.warnings = notes + (instance?.warnings ?? [])
         status.availableEvents = instance?.availableEvents() ?? []
         status.enabledEvents = instance?.enabledEvents() ?? []
         snapshots.publish {

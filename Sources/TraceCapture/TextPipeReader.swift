@@ -15,9 +15,14 @@ public final class TextPipeReader: LiveReader, @unchecked Sendable {
     /// The kernel reports its losses inline (`[LOST N EVENTS]`), counted by the parser.
     public var missed: Int { 0 }
 
-    public init(instance: TraceInstance) throws(CaptureError) {
-        fd = open(instance.dir + "/trace_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw CaptureError("cannot open \(instance.dir)/trace_pipe: \(String(cString: strerror(errno)))") }
+    public convenience init(instance: TraceInstance) throws(CaptureError) {
+        try self.init(path: instance.dir + "/trace_pipe")
+    }
+
+    /// Any trace_pipe (`--printk` reads the top-level one).
+    public init(path: String) throws(CaptureError) {
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw CaptureError("cannot open \(path): \(String(cString: strerror(errno)))") }
     }
 
     /// Must run before the instance is removed (an open trace_pipe keeps it busy).

@@ -71,6 +71,7 @@ extension Command {
         case .printReport: return "print the table as `tracetui report` does to a file (callchains, limit)"
         case .annotate: return "annotate the entry's function: samples per instruction, hottest first (H/Tab next hot line, Esc back)"
         case .showLatency: return "latency: scheduling delay, syscalls, irq, block I/O"
+        case .showBpf: return "BPF pane: loaded programs, their cost, maps (again: back)"
         }
     }
 }

@@ -28,6 +28,8 @@ public enum Command: String, Sendable, CaseIterable {
     case showLatency
     // The timeline's.
     case showTimeline, pinTask, aggregateRange, pickTasks
+    // The BPF pane.
+    case showBpf
 }
 
 /// Where a binding applies: everywhere, or only while one kind of view has the focus.

@@ -105,6 +105,7 @@ public struct Keymap: Sendable {
         KeyBinding(keys: [.char("5")], command: .showSystemPanes,
                    section: "View"),
         KeyBinding(keys: [.char("6")], command: .showLatency, section: "View"),
+        KeyBinding(keys: [.char("8")], command: .showBpf, section: "View"),
         KeyBinding(keys: [.left], command: .scrollLeft, help: "previous section", section: "Latency", context: .latency),
         KeyBinding(keys: [.right], command: .scrollRight, help: "next section", section: "Latency", context: .latency),
         KeyBinding(keys: [.enter, .char("+")], command: .toggleNode,

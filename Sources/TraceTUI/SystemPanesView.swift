@@ -4,7 +4,8 @@ import TraceModel
 /// How busy the machine was at one sample: CPU bars per core, memory, disks, network, system counters —
 /// or the same history as dstat's scrolling table. Draws a `ProcHistory` at a sample index; never reads /proc.
 public struct SystemPanesView: Sendable {
-    public enum Mode: Sendable { case panes, table }
+    /// `bpf`: the BPF pane (key 8) at the same sample.
+    public enum Mode: Sendable { case panes, table, bpf }
     public var mode: Mode = .panes
 
     public init() {}
@@ -40,6 +41,7 @@ public struct SystemPanesView: Sendable {
         switch mode {
         case .panes: renderPanes(history, index, note: note, into: &canvas, in: rect)
         case .table: renderTable(history, index, into: &canvas, in: rect)
+        case .bpf: BpfPane.render(history, index, note: note, into: &canvas, in: rect)
         }
     }
 
@@ -177,6 +179,7 @@ public struct SystemPanesView: Sendable {
                 Self.sparkline(series, max: nil, into: &c, x: col, y: y)
             }
         }
+        if let bpf = BpfPane.summary(h, i) { line { c, y in c.put(bpf, x: x, y: y, role: .normal, limit: x + w) } }
     }
 
     /// The disks' columns: bytes and operations a second, how busy, how long a request waited.
@@ -298,6 +301,6 @@ extension SystemPanesView: TraceView {
     }
 
     public func status(_ ctx: ViewContext, width: Int) -> StatusLine {
-        StatusLine([(" system panes", .statusAccent)] + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused))
+        StatusLine([(mode == .bpf ? " BPF" : " system panes", .statusAccent)] + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused))
     }
 }

@@ -215,6 +215,8 @@ public struct TraceApp: Sendable {
             open(.latency)
         case .showTimeline:
             openTimeline()
+        case .showBpf:
+            toggleBpfPane()
         case .showInStream where focus == .timeline:
             timelineShowInStream()
         case .pinTask where focus == .stream:

@@ -10,6 +10,10 @@ struct Cleanup: ParsableCommand {
     @Option(help: .hidden)
     var afterExitOf: Int32?
 
+    /// The watchdog of a `--bpf-stats` session: put back the sysctl it owes, leave instances to the other watchdog.
+    @Flag(help: .hidden)
+    var bpfStatsOnly = false
+
     func run() throws {
         // Instances and probes live in tracefs, which only root may change.
         if geteuid() != 0 {
@@ -17,6 +21,8 @@ struct Cleanup: ParsableCommand {
         }
         if let pid = afterExitOf {
             Watchdog.wait(for: pid)
+            BpfStatsSwitch.restoreLeftovers(onlyPid: pid)
+            if bpfStatsOnly { return }
         }
         let root = try LiveSetup.tracefsRoot()
         if afterExitOf != nil {
@@ -27,6 +33,7 @@ struct Cleanup: ParsableCommand {
     }
 
     static func removeLeftovers() throws {
+        for line in BpfStatsSwitch.restoreLeftovers() { print(line) }
         let root = try LiveSetup.tracefsRoot()
         let removed = TraceInstance.reap(root: root, onlyDead: true)
         if removed.isEmpty {

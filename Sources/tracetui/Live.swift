@@ -34,6 +34,7 @@ struct Live: AsyncParsableCommand {
     @OptionGroup var display: DisplayOptions
     @OptionGroup var pins: TaskPins
     @OptionGroup var hosts: HostFlags
+    @OptionGroup var bpf: BpfFlags
 
     @MainActor
     func run() async throws {
@@ -55,6 +56,8 @@ struct Live: AsyncParsableCommand {
         let signals = StopSignals.install()
         CrashGuard.install()
         CrashGuard.addCleanup(ActiveInstances.emergencyCleanup)
+        let bpfSession = try bpf.start()
+        defer { bpfSession.stop() }
         let sampleText = try sampling.map(LiveSetup.startSampling)
         let instance = tracing ? try LiveSetup.start(root: root, options: capture.options) : nil
         defer { instance?.destroy() }
@@ -62,12 +65,13 @@ struct Live: AsyncParsableCommand {
                                      ?? instance.map { "live " + $0.name } ?? "live sampling")
         let keep = self.keep, maxBytes = memoryMb << 20
         let pretty = capture.pretty, text = capture.text
+        let printk = bpf.readsPrintk ? root : nil
         let frame = Duration.milliseconds(1000 / max(1, min(fps, 100)))
         let capturing = Task.detached {
             await withTaskGroup(of: Void.self) { group in
                 if let instance {
                     group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text,
-                                                   publishEvery: frame) }
+                                                   printk: printk, publishEvery: frame) }
                 }
                 if let remote {
                     group.addTask { await session.live(hosts: remote, keep: keep, maxBytes: maxBytes, publishEvery: frame) }
@@ -81,7 +85,7 @@ struct Live: AsyncParsableCommand {
         let procHistory = ProcHistoryBox()
         // perf counters per CPU ride along with each sample (the counters table in the panes).
         let sampler = ProcSampler(interval: .milliseconds(Int64(max(100, (procInterval * 1000).rounded()))),
-                                  counters: true)
+                                  counters: true, bpf: true)
         sampler.start { procHistory.append($0) }
         defer { sampler.stop() }
         // Frames drawn, said on exit with the rate: the benchmark checks the UI kept drawing under load.

@@ -10,7 +10,7 @@ struct TraceTUICommand: AsyncParsableCommand {
         abstract: "A terminal UI for Linux ftrace logs: stream, filter, search, inspect.",
         version: TraceTUICommand.version,
         subcommands: [Live.self, Replay.self, Stat.self, Graph.self, Report.self, Annotate.self, Dump.self, Dstat.self, Demo.self,
-                      Keys.self, Record.self, Cleanup.self, Latency.self, TimelineCommand.self],
+                      Keys.self, Record.self, Cleanup.self, Latency.self, TimelineCommand.self, BpfCommand.self],
         defaultSubcommand: Live.self
     )
 

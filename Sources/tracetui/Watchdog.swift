@@ -6,7 +6,7 @@ import TraceCapture
 /// then removes what a dead tracetui left (`tracetui cleanup --after-exit-of PID`). It runs in its own
 /// session so the terminal's Ctrl-C and hangup do not reach it.
 enum Watchdog {
-    static func spawn() {
+    static func spawn(_ extra: [String] = []) {
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)
         defer { posix_spawnattr_destroy(&attr) }
@@ -16,7 +16,7 @@ enum Watchdog {
         defer { posix_spawn_file_actions_destroy(&actions) }
         for fd: Int32 in [0, 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
         let exe = Self.executable()
-        let args = [exe, "cleanup", "--after-exit-of", String(getpid())]
+        let args = [exe, "cleanup", "--after-exit-of", String(getpid())] + extra
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0

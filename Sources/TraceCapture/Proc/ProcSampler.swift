@@ -13,22 +13,26 @@ public final class ProcSampler: Sendable {
     public let root: String
     public let interval: Duration
     public let counters: Bool
+    /// List the loaded BPF programs and maps with each sample (`BpfReader`: the BPF pane).
+    public let bpf: Bool
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     /// `interval` is clamped to at least 100 ms.
-    public init(root: String = "/proc", interval: Duration = .seconds(1), counters: Bool = false) {
+    public init(root: String = "/proc", interval: Duration = .seconds(1), counters: Bool = false, bpf: Bool = false) {
         self.root = root
         self.interval = max(interval, .milliseconds(100))
         self.counters = counters
+        self.bpf = bpf
     }
 
     deinit { stop() }
 
     /// Starts sampling at once (the first sample is delivered immediately); a second start restarts.
     public func start(_ deliver: @escaping @Sendable (ProcSample) -> Void) {
-        let root = self.root, interval = self.interval, counters = self.counters
+        let root = self.root, interval = self.interval, counters = self.counters, bpf = self.bpf
         let t = Task.detached(priority: .utility) {
             let reader = ProcReader(root: root)
+            let bpfReader = bpf ? BpfReader(procRoot: root) : nil
             // Not permitted (not root) is said in the panes, not thrown: the /proc panes work anyway.
             var counting: PerfCounters?
             var countingError: String?
@@ -45,6 +49,11 @@ public final class ProcSampler: Sendable {
                 var sample = reader.read()
                 if counters {
                     sample.counters = counting?.read() ?? CounterReading(events: CounterEvent.systemWide, error: countingError)
+                }
+                if let bpfReader {
+                    // On the sample's clock: the intervals are the /proc ones, as a replay of the sidecar sees them.
+                    sample.bpf = bpfReader.read()
+                    sample.bpf?.monotonic = sample.monotonic
                 }
                 deliver(sample)
                 next = next.advanced(by: interval)

@@ -16,6 +16,8 @@ public struct ProcSample: Sendable, Equatable {
     /// perf_event_open counters read with the sample (live panes only: context switches, migrations, faults,
     /// cycles and instructions per CPU); nil when not counted.
     public var counters: CounterReading?
+    /// The BPF programs and maps loaded at the sample (the BPF pane); nil when not listed.
+    public var bpf: BpfInventory?
 
     public init() {}
 

@@ -15,6 +15,7 @@
 /// p <cpu|memory|io> some_avg10 some_avg60 some_avg300 some_total [full_avg10 full_avg60 full_avg300 full_total]
 /// K <cpu> <cpu> …                  perf counters read with the sample: the CPUs, then one k line per event
 /// k <event> value enabled running [value enabled running …]   one triple per CPU of K (none: not supported)
+/// B, b, y                          the BPF programs and maps (see `BpfSidecar`)
 /// ```
 public enum ProcSidecar {
     public static let magic = "tracetui-proc"
@@ -50,6 +51,7 @@ public enum ProcSidecar {
                 out += "\n"
             }
         }
+        if let b = s.bpf { out += BpfSidecar.encode(b) }
         return out
     }
 
@@ -79,7 +81,10 @@ public enum ProcSidecar {
             let kind = bytes[t[0].lowerBound]
             func nums(_ from: Int) -> [UInt64] { t.dropFirst(from).map { text.uint($0) ?? 0 } }
             if kind == UInt8(ascii: "T") {
-                if let c = current { out.samples.append(c) }
+                if var c = current {
+                    c.bpf?.monotonic = c.monotonic
+                    out.samples.append(c)
+                }
                 var s = ProcSample()
                 // Times past Int64 are read as 0, like a missing one.
                 if t.count >= 3 {
@@ -152,13 +157,18 @@ public enum ProcSidecar {
                     }
                 }
                 s.counters = c
+            case UInt8(ascii: "B"), UInt8(ascii: "b"), UInt8(ascii: "y"):
+                _ = BpfSidecar.decode(t.map { text.string($0) }, into: &s.bpf)
             default:
                 break
             }
             current = s
         }
         guard valid else { return nil }
-        if let c = current { out.samples.append(c) }
+        if var c = current {
+            c.bpf?.monotonic = c.monotonic
+            out.samples.append(c)
+        }
         return out
     }
 }
