@@ -295,14 +295,22 @@ extension EndToEnd {
             try await session.quitAndExpectRestoredTerminal()
         }
 
-        @Test func demoOpensTheBundledTrace() async throws {
+        /// The demo opens on the dashboard: the stream with the recording's events and, below it, the system
+        /// panes fed by its /proc sidecar; its CPU samples fill the hotspot table (`3`).
+        @Test func demoOpensTheBundledRecordingOnTheDashboard() async throws {
             let session = try TmuxSession()
             defer { session.close() }
             try session.launch("demo")
-            let screen = try await session.waitFor("demo-trace.txt")
-            #expect(screen.status.contains("demo-trace.txt"), "status: \(screen.status)")
+            let screen = try await session.waitFor("System at")
+            #expect(screen.status.contains("demo-trace.txt.zst"), "status: \(screen.status)")
             #expect(screen.header.contains("EVENT"))
-            #expect(!screen.eventRows.isEmpty)
+            #expect(screen.eventRows.contains { $0.contains("sched_switch") }, "\(screen)")
+            #expect(screen.contains("Mem"), "the memory pane from the sidecar:\n\(screen)")
+            #expect(!screen.status.contains("unparsed"), "the samples are read as samples: \(screen.status)")
+            try session.send("3")
+            let hotspots = try await session.waitFor("swift-frontend")
+            #expect(hotspots.contains("Symbol") || hotspots.contains("SYMBOL") || hotspots.contains("symbol"),
+                    "the hotspot table of the recording's samples:\n\(hotspots)")
             try await session.quitAndExpectRestoredTerminal()
         }
     }
