@@ -5,6 +5,7 @@
 # system libraries it links, as dpkg-shlibdeps finds them.   bash packaging/build-deb.sh [OUTDIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mkdir -p "${1:-.}"
 outdir=$(realpath "${1:-.}")
 
 swift build -c release --static-swift-stdlib --product tracetui

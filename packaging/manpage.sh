@@ -9,8 +9,9 @@ out=$1
 binary=${2:-}
 date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
 
-# The plugin builds the package's products (debug, reused when already built) and runs generate-manual on them.
-swift package --allow-writing-to-package-directory generate-manual --date "$date" \
+# The plugin builds the package's products and runs generate-manual on them: in debug, which the tests have built
+# already (its default, release, would relink .build/release/tracetui without --static-swift-stdlib).
+swift package --allow-writing-to-package-directory generate-manual --configuration debug --date "$date" \
     --authors "the tracetui authors" >/dev/null
 generated=$(find .build/plugins -path '*GenerateManual*' -name tracetui.1 -newer Package.swift | head -n 1)
 [[ -n $generated ]] || generated=$(find .build/plugins -path '*GenerateManual*' -name tracetui.1 | head -n 1)
@@ -22,11 +23,11 @@ escape() { sed -e 's/\\/\\e/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"; }
 
 {
     # generate-manual ends with its AUTHORS section: ours go before it, in the order man-pages(7) gives.
-    awk '/^\.Sh AUTHORS/ { exit } { print }' "$generated"
+    awk '/^\.Sh AUTHORS/ { exit } /^$/ { print ".Pp"; next } { print }' "$generated"
     echo ".Sh KEYS"
     echo "In the viewer; the same list as the ? screen and"
     echo ".Nm tracetui keys ."
-    echo ".Bl -tag -width Ds"
+    echo ".Bl -tag -width Ds -compact"
     "$binary" keys | awk -F' \\| ' 'NR > 2 {
         keys = $1; sub(/^\| */, "", keys); gsub(/`/, "", keys)
         action = $3; sub(/ *\|$/, "", action)
