@@ -2,7 +2,8 @@
 # Installs tracetui without a package, as `make install` would: the binary (Swift runtime linked in), the themes,
 # the demo recording, the man page and the bash, zsh and fish completions.
 #   bash packaging/install.sh [PREFIX=/usr/local] [DESTDIR=] [BINARY=path/to/tracetui]
-# Without BINARY it builds one (release, --static-swift-stdlib). PREFIX=~/.local needs no root. What it
+# Without BINARY it builds one (release, --static-swift-stdlib); the man page needs the debug build too (the
+# argument parser's generate-manual plugin runs on it: minutes on a fresh clone). PREFIX=~/.local needs no root. What it
 # installed is listed in PREFIX/share/tracetui/installed-files; `packaging/uninstall.sh PREFIX=…` removes it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
