@@ -55,7 +55,7 @@ let package = Package(
                 "TraceModel", "TraceCapture", "Screen", "TraceTUI", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            resources: [.copy("Resources/demo-trace.txt")],
+            resources: [.copy("Resources/demo")],
             plugins: ["GitCommit"]
         ),
         .executableTarget(
@@ -72,6 +72,6 @@ let package = Package(
         // The ncurses backend on a pseudo-terminal of the test's own.
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Screen", "CNcurses"]),
         .testTarget(name: "TraceTUITests", dependencies: ["TraceTUI", "TraceModel", "Screen"]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: ["TraceModel"]),
     ]
 )

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-60}
-SAMPLE=${2:-Sources/tracetui/Resources/demo-trace.txt}
+SAMPLE=${2:-Sources/tracetui/Resources/demo/demo-trace.txt.zst}
 WARM=${WARM:-3}
 BIN=${BIN:-.build/release/tracetui}
 [ -x "$BIN" ] || swift build -c release --product tracetui >/dev/null

@@ -70,13 +70,14 @@ public actor CaptureSession {
         // perf script rows and ftrace lines need different parsers: each kind is merged on its own timeline and
         // parsed as its own text, the samples after the events.
         let names = inputs.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path }
-        let samples = inputs.indices.filter { inputs[$0].format.isPerfScript }
-        let events = inputs.indices.filter { !inputs[$0].format.isPerfScript }
+        let kinds = inputs.map(\.contentFormat)
+        let samples = inputs.indices.filter { kinds[$0].isPerfScript }
+        let events = inputs.indices.filter { !kinds[$0].isPerfScript }
         let groups = [events, samples].filter { !$0.isEmpty }
         var notes: [String] = []
         let texts = groups.map { group -> [UInt8] in
             let merged = TimelineMerge.merge(group.map { stores[$0] }, names: group.map { names[$0] },
-                                             perfScript: inputs[group[0]].format.isPerfScript)
+                                             perfScript: kinds[group[0]].isPerfScript)
             if let note = merged.note { notes.append(note) }
             return merged.text
         }

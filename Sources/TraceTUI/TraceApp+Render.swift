@@ -15,6 +15,8 @@ extension TraceApp {
         var detail: Rect?
         /// The detail panel's lines, taken apart once per layout.
         var detailLines: [(key: String, value: String)]?
+        /// The hotspot table under the stream on the dashboard (`TraceApp+DashboardHotspots`).
+        var hotspots: Rect?
     }
 
     func screenLayout(_ bounds: Rect) -> ScreenLayout {
@@ -30,21 +32,22 @@ extension TraceApp {
                 (main, panesRect) = (split.rest, split.bottom)
             }
         }
-        var listRect = main
+        let (streamArea, hotspotsRect) = dashboardSplit(main)
+        var listRect = streamArea
         var detailRect: Rect?
         let detailLines = focus == .stream ? detail.lines(viewContext) : nil
         if detail.state == .fullScreen, detailLines != nil {
-            listRect = Rect(x: main.x, y: main.y, width: main.width, height: 0)
-            detailRect = main
-        } else if detail.state == .panel, main.height >= 8, let lines = detailLines {
+            listRect = Rect(x: streamArea.x, y: streamArea.y, width: streamArea.width, height: 0)
+            detailRect = streamArea
+        } else if detail.state == .panel, streamArea.height >= 8, let lines = detailLines {
             // As tall as the event needs, leaving at least a third of the screen to the list.
             let wanted = lines.count + 2
-            let split = main.splitBottom(min(max(main.height / 2, wanted), main.height * 2 / 3))
+            let split = streamArea.splitBottom(min(max(streamArea.height / 2, wanted), streamArea.height * 2 / 3))
             listRect = split.rest
             detailRect = split.bottom
         }
         return ScreenLayout(main: main, status: statusRect, panes: panesRect, list: listRect, detail: detailRect,
-                            detailLines: detailLines)
+                            detailLines: detailLines, hotspots: hotspotsRect)
     }
 
     /// Lays out for a screen of `width` × `height` and draws it.
@@ -73,6 +76,7 @@ extension TraceApp {
         case .stream, .global, .live: break
         }
         if let rect = l.detail { detail.layout(in: rect, ctx) }
+        if let rect = l.hotspots { hotspots?.layout(in: rect, ctx) }
         switch mode {
         case .picker(var view):
             view.layout(in: l.main, ctx)
@@ -103,6 +107,7 @@ extension TraceApp {
         case .hotspots, .flame, .timeline: renderBuilding(into: &canvas, in: l.main)
         default: stream.render(into: &canvas, in: l.list, ctx)
         }
+        if let rect = l.hotspots { hotspots?.render(into: &canvas, in: rect, ctx) }
         if let rect = l.detail { detail.render(into: &canvas, in: rect, ctx) }
         renderStatus(into: &canvas, in: l.status, ctx)
         switch mode {

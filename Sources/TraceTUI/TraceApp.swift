@@ -131,6 +131,7 @@ public struct TraceApp: Sendable {
             messageExpiry = nil
         }
         followHotspotScope()
+        requestDashboardHotspots()
         collectHotspotJobs()
         refreshHotspotsIfDue()
         refreshLatencyIfDue()

@@ -7,9 +7,10 @@ import TraceModel
 struct Dump: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write a trace as folded stacks (flamegraph.pl, speedscope), Chrome trace-event JSON (Perfetto, "
-            + "chrome://tracing), CSV, a flame graph SVG, or a gzipped pprof profile (go tool pprof).")
+            + "chrome://tracing), CSV, a flame graph SVG, or a gzipped pprof profile (go tool pprof).",
+        discussion: InputHelp.formats)
 
-    @Argument(help: "A trace: ftrace / trace-cmd / perf script text, trace.dat, Chrome JSON, .gz / .zst, folded stacks.")
+    @Argument(help: "A trace file (any format below).")
     var file: String
 
     @Option(help: "folded, chrome, csv, svg or pprof")

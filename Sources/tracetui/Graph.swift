@@ -5,7 +5,8 @@ import TraceModel
 /// `tracetui graph FILE`: the function_graph calls merged by call path, like `uftrace graph`.
 struct Graph: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the function_graph call-path tree of a log (no UI), like `uftrace graph`.")
+        abstract: "Print the function_graph call-path tree of a log (no UI), like `uftrace graph`.",
+        discussion: InputHelp.formats)
 
     @Argument(help: "A function_graph text log (the `trace` file, `trace_pipe` output or trace-cmd report text).")
     var file: String

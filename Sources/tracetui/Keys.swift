@@ -1,7 +1,7 @@
 import ArgumentParser
 import TraceTUI
 
-/// `tracetui keys`: the key table in Markdown, the same list the `?` screen shows (README uses it).
+/// `tracetui keys`: the key table in Markdown, the same list the `?` screen shows (docs/keys.md holds it).
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the key bindings as a Markdown table.")
 

@@ -8,14 +8,19 @@ struct Latency: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print scheduling, syscall, irq and block I/O latency of a trace (no UI).",
         discussion: """
-            sched     per task (by comm as `perf sched latency`, --by pid per thread): run time, switches, average \
+            sched: per task (by comm as `perf sched latency`, --by pid per thread), run time, switches, average \
             and maximum delay from wakeup (or preemption) to the sched_switch that runs it, and time runnable, \
-            sleeping (S) and blocked (D)
-            syscalls  per syscall and per task as `perf trace -s`: calls, errors, total, min, avg, max, stddev %
-            irq       per hard irq and softirq vector: count, total and maximum handler time
-            block     per device: I/Os, bytes, issue-to-completion latency
-            Every row also has p50/p90/p99 and a log2 histogram (--histogram; always in JSON). Reads every format \
-            tracetui reads, perf.data too (through `perf script`).
+            sleeping (S) and blocked (D).
+
+            syscalls: per syscall and per task as `perf trace -s`, calls, errors, total, min, avg, max, stddev %.
+
+            irq: per hard irq and softirq vector, count, total and maximum handler time.
+
+            block: per device, I/Os, bytes, issue-to-completion latency.
+
+            Every row also has p50/p90/p99 and a log2 histogram (--histogram; always in JSON).
+
+            \(InputHelp.formats)
             """)
 
     @Argument(help: "Trace files (ftrace text, trace.dat, trace-cmd report, perf script text, perf.data, …); several are merged on one timeline as replay merges them.")

@@ -8,10 +8,11 @@ import TraceTUI
 
 /// `tracetui replay FILE`: open a saved ftrace log in the full-screen viewer.
 struct Replay: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Open a saved ftrace text log in the viewer.")
+    static let configuration = CommandConfiguration(
+        abstract: "Open saved traces in the full-screen viewer.",
+        discussion: InputHelp.formats)
 
-    @Argument(help: ArgumentHelp("Trace files: ftrace / trace-cmd report / uftrace text, trace.dat, Chrome JSON, .gz / .zst. "
-                                 + "Several files are merged on one timeline when their clocks agree."))
+    @Argument(help: ArgumentHelp("Trace files (any format below); several are merged on one timeline when their clocks agree."))
     var files: [String]
 
     @Option(help: "/proc samples to show in the system panes (key 5); default: FILE.proc when it exists. FILE.perf (record's samples) is opened with FILE too.")
@@ -75,7 +76,7 @@ enum Viewer {
 
     @MainActor
     static func run(paths: [String], title: String, display: DisplayOptions, system: ProcHistory? = nil,
-                    pins: [Int32] = []) async throws {
+                    pins: [Int32] = [], dashboard: Bool = false) async throws {
         guard !paths.isEmpty else { throw ValidationFailure("no trace file given") }
         // A recording from several hosts (`record --host … -o DIR`): its directory or its hosts.index.
         let hosts = paths.count == 1 ? HostIndex.load(paths[0]) : nil
@@ -101,6 +102,7 @@ enum Viewer {
         var app = TraceApp(snapshot: session.snapshots.current)
         app.system = system
         app.pinTasks(pins)
+        if dashboard { _ = app.perform(.toggleDashboard) }
         app.disassembler = Annotate.viewerDisassembler
         let box = session.snapshots
         box.onPublish(screen.waker.callAsFunction)

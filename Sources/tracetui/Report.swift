@@ -9,9 +9,11 @@ struct Report: AsyncParsableCommand {
         discussion: """
             perf script text and stacks give samples (children and self), function_graph calls give \
             durations (calls, total, self, avg, max, min), other logs event counts.
+
+            \(InputHelp.formats)
             """)
 
-    @Argument(help: "perf script text, an ftrace log (stacks, function_graph) or folded stacks.")
+    @Argument(help: "A trace file (any format below): samples with stacks, function_graph calls or other events.")
     var file: String
 
     @Option(help: """

@@ -7,16 +7,18 @@ import TraceModel
 /// counters, as `perf stat -- COMMAND` prints them (the `--` tells the two apart).
 struct Stat: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print a summary of an ftrace log (no UI), or run a command and count it like perf stat.",
+        abstract: "Print a summary of a trace (no UI), or run a command and count it like perf stat.",
         discussion: """
-            tracetui stat FILE            the log's tracer, CPUs, events per CPU and per name, lost events
-            tracetui stat -- COMMAND ...  run COMMAND (with its children) under perf_event_open counters and print
-                                          task-clock, context switches, migrations, page faults, cycles and
-                                          instructions with IPC where the CPU has them, like `perf stat`; the
-                                          summary goes to stderr (or -o FILE) and the exit code is the command's
+            tracetui stat FILE: the trace's tracer, CPUs, events per CPU and per name, lost events.
+
+            tracetui stat -- COMMAND ...: run COMMAND (with its children) under perf_event_open counters and print \
+            task-clock, context switches, migrations, page faults, cycles and instructions with IPC where the CPU \
+            has them, like `perf stat`; the summary goes to stderr (or -o FILE) and the exit code is the command's.
+
+            \(InputHelp.formats)
             """)
 
-    @Argument(help: "An ftrace text log.")
+    @Argument(help: "A trace file (any format below).")
     var file: String?
 
     @Option(help: "text or json")

@@ -41,8 +41,9 @@ enum ThemeLoader {
     static func searchDirectories() -> [String] {
         var dirs: [String] = []
         if let env = ProcessInfo.processInfo.environment["TRACETUI_THEMES"] { dirs.append(env) }
-        // From the executable up: finds <repo>/Themes for `swift run` and `.build/…/tracetui`.
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // From the executable up: finds <repo>/Themes for `swift run` and `.build/…/tracetui`, and
+        // PREFIX/share/tracetui/themes for PREFIX/bin/tracetui (found on PATH, where argv[0] is a bare name).
+        var dir = InstalledFiles.executableDirectory
         for _ in 0..<6 {
             dirs.append(dir.appendingPathComponent("Themes").path)
             dirs.append(dir.appendingPathComponent("share/tracetui/themes").path)

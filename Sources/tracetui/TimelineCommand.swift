@@ -10,12 +10,16 @@ struct TimelineCommand: AsyncParsableCommand {
         commandName: "timeline",
         abstract: "Print the per-CPU and per-task timeline of a trace's sched_switch events (no UI).",
         discussion: """
-            text  the lanes as the viewer draws them (one row per CPU, one per --task), to paste into a bug report
-            json  {"cpus": [{"cpu", "start_ns", "end_ns", "pid", "comm"}], "tasks": [{"pid", "comm", "state", \
+            text: the lanes as the viewer draws them (one row per CPU, one per --task), to paste into a bug report.
+
+            json: {"cpus": [{"cpu", "start_ns", "end_ns", "pid", "comm"}], "tasks": [{"pid", "comm", "state", \
             "cpu", "start_ns", "end_ns"}], "lost": [{"time_ns", "cpu"}], "notes": […]}: one cpus entry per run \
             between two switches on a CPU (idle has pid 0); tasks' state is running (cpu set), runnable, sleeping, \
-            blocked, stopped, dead or other; times in ns of the trace clock, clipped to --from/--to
-            svg   the text picture as a vector image
+            blocked, stopped, dead or other; times in ns of the trace clock, clipped to --from/--to.
+
+            svg: the text picture as a vector image.
+
+            \(InputHelp.formats)
             """)
 
     @Argument(help: "A trace file (ftrace text, trace.dat, trace-cmd report, perf script text, perf.data, …).")

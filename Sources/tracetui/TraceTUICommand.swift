@@ -7,7 +7,7 @@ import TraceModel
 struct TraceTUICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracetui",
-        abstract: "A terminal UI for Linux ftrace logs: stream, filter, search, inspect.",
+        abstract: "A terminal trace explorer for Linux: ftrace, trace.dat, perf, uftrace; live or saved.",
         version: TraceTUICommand.version,
         subcommands: [Live.self, Replay.self, Stat.self, Graph.self, Report.self, Annotate.self, Dump.self, Dstat.self, Demo.self,
                       Keys.self, Record.self, Cleanup.self, Latency.self, TimelineCommand.self, BpfCommand.self],
