@@ -17,10 +17,7 @@ public struct CPULane: Sendable {
     /// Hard irq and softirq handler time on this CPU (outermost entry to its exit): the lane's overlay.
     private(set) var overlay: IRQOverlay
     /// Open handlers (entries not exited yet) and since when.
-    var irqDepth = 0
-    var irqSince: Int64 = 0
-
-    var irqLastEnd = Int64.min
+    var irqNesting = HandlerNesting()
 
     init(cpu: Int, irqGrid: (origin: Int64, shift: Int) = (0, 0)) {
         self.cpu = cpu
@@ -50,19 +47,9 @@ public struct CPULane: Sendable {
 
     var last: Int64? { times.last }
 
-    /// A handler entry (`irq_handler_entry`, `softirq_entry`) or exit; an exit with nothing open (the trace began
-    /// inside the handler) is ignored.
+    /// A handler entry (`irq_handler_entry`, `softirq_entry`) or exit.
     mutating func irq(entry: Bool, at t: Int64) {
-        if entry {
-            if irqDepth == 0 { irqSince = t }
-            irqDepth += 1
-        } else if irqDepth > 0 {
-            irqDepth -= 1
-            if irqDepth == 0, t >= irqSince, t >= irqLastEnd {
-                irqLastEnd = t
-                overlay.add(irqSince, t)
-            }
-        }
+        if let (s, e) = irqNesting.step(entry: entry, at: t) { overlay.add(s, e) }
     }
 
     /// The handler intervals (outermost entry to exit) overlapping [from, to), read again from the store's rows;

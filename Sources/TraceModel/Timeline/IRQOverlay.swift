@@ -118,22 +118,36 @@ struct IRQRows: Sendable {
         // zero there is right again by the first handler that matters.
         let a = store.firstRow(atOrAfter: from &- longest), b = store.firstRow(atOrAfter: to &+ longest &+ 1)
         guard b - a <= budget else { return false }
-        var depth = 0, since: Int64 = 0, lastEnd = Int64.min
+        var nesting = HandlerNesting()
         let c16 = UInt16(truncatingIfNeeded: cpu)
         store.forEachRow(in: LatencyScope(rows: a..<b), wanted: wanted) { c, i, _ in
-            guard c.cpus[i] == c16 else { return }
-            let t = c.timestamps[i]
-            if step[Int(c.events[i])] > 0 {
-                if depth == 0 { since = t }
-                depth += 1
-            } else if depth > 0 {
-                depth -= 1
-                if depth == 0, t >= since, t >= lastEnd {
-                    lastEnd = t
-                    if t > from, since < to { body(since, t) }
-                }
-            }
+            guard c.cpus[i] == c16,
+                  let (since, t) = nesting.step(entry: step[Int(c.events[i])] > 0, at: c.timestamps[i]) else { return }
+            if t > from, since < to { body(since, t) }
         }
         return true
+    }
+}
+
+/// Nested handler entries and exits on one CPU, to the outermost intervals: an exit with nothing open (the trace
+/// began inside the handler) is ignored, as is an interval ending before the previous one (rows out of order).
+struct HandlerNesting: Sendable {
+    private var depth = 0
+    private var since: Int64 = 0
+    private var lastEnd = Int64.min
+
+    /// The outermost interval this entry or exit closes.
+    @inline(__always)
+    mutating func step(entry: Bool, at t: Int64) -> (Int64, Int64)? {
+        if entry {
+            if depth == 0 { since = t }
+            depth += 1
+            return nil
+        }
+        guard depth > 0 else { return nil }
+        depth -= 1
+        guard depth == 0, t >= since, t >= lastEnd else { return nil }
+        lastEnd = t
+        return (since, t)
     }
 }

@@ -15,17 +15,7 @@ public enum TaskState: UInt8, Sendable, CaseIterable {
     /// Any other letter (`P` parked, `W`, `K`, …).
     case other
 
-    public var name: String {
-        switch self {
-        case .running: return "running"
-        case .runnable: return "runnable"
-        case .sleeping: return "sleeping"
-        case .blocked: return "blocked"
-        case .stopped: return "stopped"
-        case .dead: return "dead"
-        case .other: return "other"
-        }
-    }
+    public var name: String { "\(staticName)" }
 
     /// `name` without a `String`, for the JSON writer's hot loop.
     var staticName: StaticString {
