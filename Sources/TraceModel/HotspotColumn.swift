@@ -100,7 +100,8 @@ extension HotspotTable {
     }
 
     static func fixed2(_ v: Double) -> String {
-        let scaled = Int64((v * 100).rounded())
+        // Ties to even, as printf("%.2f") rounds an exact half (perf prints 65.625 % as 65.62).
+        let scaled = Int64((v * 100).rounded(.toNearestOrEven))
         let whole = scaled / 100, frac = scaled % 100
         return "\(whole)." + (frac < 10 ? "0" : "") + String(frac)
     }

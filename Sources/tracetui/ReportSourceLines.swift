@@ -34,7 +34,9 @@ extension Report {
             switch key {
             case "srcline": return lines[leaf] ?? SourceLineTable.fallback(leaf)
             // perf's symbol_size: the size of the function the sample hit (0 where it is not known).
-            case "symbol_size", "sym_size": return sizes[leaf].map { String($0) } ?? "0"
+            // (`unknown` where perf resolved no symbol at all).
+            case "symbol_size", "sym_size":
+                return leaf.symbol == "[unknown]" ? "unknown" : sizes[leaf].map { String($0) } ?? "0"
             case "dso": return fullPath ? leaf.dso : HotspotTable.shortDso(leaf.dso)
             default: return (HotspotTable.isKernel(leaf.dso) ? "[k] " : "[.] ") + leaf.symbol
             }

@@ -27,6 +27,11 @@ public enum SourceLineResolver {
             for (i, l) in asked.enumerated() where i < lines.count {
                 // `/src/hot.c:6 (discriminator 3)` → hot.c:6; `??:0` / `??:?` → unknown.
                 let where_ = lines[i].split(separator: " ").first.map(String.init) ?? ""
+                // No file and no line (an assembly entry point such as the loader's _start): perf prints `:0`.
+                if where_.hasPrefix(":") {
+                    out[l] = ":0"
+                    continue
+                }
                 guard !where_.hasPrefix("??"), let colon = where_.lastIndex(of: ":"),
                       where_[where_.index(after: colon)...] != "?", where_[where_.index(after: colon)...] != "0" else { continue }
                 let file = where_[..<colon].split(separator: "/").last.map(String.init) ?? ""
@@ -62,10 +67,29 @@ public enum SourceLineResolver {
                 if let debug = debugFile(of: l.dso) { runs.append(["-S", "--defined-only", debug]) }
                 for args in runs {
                     guard let text = run("nm", args) else { continue }
+                    // A symbol without a size (nm prints none) reaches the next symbol's address, as perf fixes
+                    // such ends up.
+                    var unsized: [(String, UInt64)] = []
+                    var starts: [UInt64] = []
                     for line in text.split(separator: "\n") {
                         let parts = line.split(separator: " ")
-                        guard parts.count == 4, "tTwW".contains(parts[2]), let size = UInt64(parts[1], radix: 16) else { continue }
-                        if sizes[String(parts[3])] == nil { sizes[String(parts[3])] = size }
+                        if parts.count == 4, "tTwW".contains(parts[2]), let a = UInt64(parts[0], radix: 16),
+                           let size = UInt64(parts[1], radix: 16) {
+                            starts.append(a)
+                            if sizes[String(parts[3])] == nil { sizes[String(parts[3])] = size }
+                        } else if parts.count == 3, "tTwW".contains(parts[1]), let a = UInt64(parts[0], radix: 16) {
+                            starts.append(a)
+                            unsized.append((String(parts[2]), a))
+                        }
+                    }
+                    starts.sort()
+                    for (name, a) in unsized where sizes[name] == nil {
+                        var lo = 0, hi = starts.count
+                        while lo < hi {
+                            let mid = (lo + hi) / 2
+                            if starts[mid] <= a { lo = mid + 1 } else { hi = mid }
+                        }
+                        if lo < starts.count { sizes[name] = starts[lo] - a }
                     }
                 }
                 table[l.dso] = sizes
