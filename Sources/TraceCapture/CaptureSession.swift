@@ -81,7 +81,15 @@ public actor CaptureSession {
             if let note = merged.note { notes.append(note) }
             return merged.text
         }
-        if groups.count > 1 { notes.append("perf samples are shown after the events (a different kind of text)") }
+        // Said when the user put the two kinds together; not for the samples `record` writes beside its events
+        // (`FILE.perf` next to `FILE`), which always come that way (a red line on the demo's first screen, too).
+        let sidecars = samples.allSatisfy { k in
+            events.contains { e in
+                let base = inputs[e].path.replacingOccurrences(of: ".zst", with: "").replacingOccurrences(of: ".gz", with: "")
+                return inputs[k].path.hasPrefix(base + ".perf")
+            }
+        }
+        if groups.count > 1, !sidecars { notes.append("perf samples are shown after the events (a different kind of text)") }
         stores = []
         let textBytes = max(1, texts.reduce(0) { $0 + $1.count })
         for text in texts {
