@@ -59,14 +59,17 @@ struct Live: AsyncParsableCommand {
         let keep = self.keep, maxBytes = memoryMb << 20
         let pretty = capture.pretty, text = capture.text
         let frame = Duration.milliseconds(1000 / max(1, min(fps, 100)))
+        // Samples beside tracepoints go into the store in time order: on one clock (mono, CLOCK_MONOTONIC) only.
+        let merge = instance != nil && sampleText != nil && capture.options.clock == "mono" ? LiveSampleMerge() : nil
         let capturing = Task.detached {
             await withTaskGroup(of: Void.self) { group in
                 if let instance {
                     group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text,
-                                                   publishEvery: frame) }
+                                                   publishEvery: frame, merge: merge) }
                 }
                 if let sampleText {
-                    group.addTask { await session.sample(sampleText, keep: keep, maxBytes: maxBytes, standalone: instance == nil) }
+                    group.addTask { await session.sample(sampleText, keep: keep, maxBytes: maxBytes, standalone: instance == nil,
+                                                     merge: merge) }
                 }
             }
         }
