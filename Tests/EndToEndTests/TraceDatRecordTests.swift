@@ -63,6 +63,11 @@ extension EndToEnd {
             }
             #expect(recorders.allSatisfy { !$0.isRunning && $0.terminationStatus == 0 })
 
+            // record's text with both CPUs busy: one time order.
+            let lines = try String(contentsOfFile: directory + "/rec.txt", encoding: .utf8).split(separator: "\n")
+            let times = lines.compactMap { $0.firstMatch(of: #/\] [\w.]{5} (\d+\.\d+): /#).flatMap { Self.nanoseconds(String($0.output.1)) } }
+            #expect(times.count > 200_000)
+            #expect(zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }, "record's text steps back")
             let dat = try Self.stat(directory + "/rec.dat")
             let text = try Self.stat(directory + "/rec.txt")
             let report = try Self.report(directory + "/rec.dat")
