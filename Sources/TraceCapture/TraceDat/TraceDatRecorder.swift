@@ -23,8 +23,9 @@ public final class TraceDatRecorder: LiveReader, @unchecked Sendable {
     public var events: Int { Int(totals.events) }
     public var missed: Int { Int(totals.missed) }
     public var pages: Int { Int(totals.pages) }
-    /// Pages read per CPU in a row before the next CPU's turn.
+    /// Pages read per CPU in a row before the next CPU's turn, written in one write.
     static let batch: Int32 = 64
+    private var batchBuffer: UnsafeMutableRawPointer?
 
     /// `directory`: where the CPU files are made (the target's, so `finish` copies within one filesystem).
     public init(instance: TraceInstance, directory: String) throws(CaptureError) {
@@ -43,6 +44,7 @@ public final class TraceDatRecorder: LiveReader, @unchecked Sendable {
     }
 
     deinit {
+        batchBuffer?.deallocate()
         close()
         for s in slots { Glibc.close(s.fd) }
         seen.deallocate()
@@ -73,8 +75,12 @@ public final class TraceDatRecorder: LiveReader, @unchecked Sendable {
         let fds = slots.map(\.fd)
         var lastTick = ContinuousClock.now
         guard let reader else { return [] }
+        let batch = batchBuffer ?? UnsafeMutableRawPointer.allocate(byteCount: Int(Self.batch) * pageSize, alignment: 4096)
+        batchBuffer = batch
+        let page = Int32(pageSize)
         fds.withUnsafeBufferPointer { fdp in
-            while totals.error == 0, tt_cpu_reader_copy_pages(reader, fdp.baseAddress, Self.batch, seen, &totals) > 0 {
+            while totals.error == 0,
+                  tt_cpu_reader_copy_pages(reader, fdp.baseAddress, Self.batch, batch, page, seen, &totals) > 0 {
                 let now = ContinuousClock.now
                 if now - lastTick >= RawEventReader.tickInterval {
                     lastTick = now
@@ -102,17 +108,12 @@ public final class TraceDatRecorder: LiveReader, @unchecked Sendable {
         let (header, _) = layout.layout.header(cpuSizes: sizes)
         let file = try AtomicFile(path: path)
         header.withUnsafeBytes { file.write($0) }
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 4096)
-        defer { chunk.deallocate() }
         for cpu in 0..<sizes.count {
-            guard let fd = slots.first(where: { $0.cpu == cpu })?.fd else { continue }
-            var offset = 0
-            while offset < sizes[cpu] {
-                let n = pread(fd, chunk.baseAddress, min(chunk.count, sizes[cpu] - offset), off_t(offset))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { throw CaptureError("cannot read back CPU \(cpu)'s pages: \(String(cString: strerror(errno)))") }
-                file.write(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
-                offset += n
+            guard let fd = slots.first(where: { $0.cpu == cpu })?.fd, file.failure == 0 else { continue }
+            let e = tt_copy_file(fd, file.fd, Int64(sizes[cpu]))
+            if e != 0 {
+                file.abandon()
+                throw CaptureError("cannot write \(path): \(String(cString: strerror(e)))")
             }
         }
         try file.commit()
