@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Live capture under a syscall load, one run, the readers side by side (issue 5's figures):
 #   tracetui record (raw ring buffers → ftrace text), the tracetui live viewer (same + parsing into the store +
-#   drawing, in tmux), `cat trace_pipe` (the kernel formats text), and `trace-cmd record -B` (binary pages).
+#   drawing, in tmux), `tracetui record -o x.dat` (the kernel's pages unchanged into a trace.dat),
+#   `cat trace_pipe` (the kernel formats text), and `trace-cmd record -B` (binary pages).
 # Each reader gets a fresh load offering RATE events/s (default 1 200 000: read(2)s of one byte at half that
 # rate, Benchmarks/paced-syscalls.c; RATE=0: the unpaced `dd bs=1`), traces raw_syscalls + sched_switch of the
 # load's pid in an instance of its own with an 8 MB per-CPU buffer, for SECS seconds. Reports events read,
@@ -73,6 +74,18 @@ read -r ev _ < <(sed -n 's/^tracetui: \([0-9]*\) events.*/\1 x/p' "$W/e1")
 lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$W/e1")
 read -r u s < "$W/t1" || true
 row "tracetui record" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
+
+# 1b. tracetui record -o x.dat: pages copied, counted, written at the end (the copy into the file is in the CPU time)
+start_load
+/usr/bin/time -o "$W/t1b" -f "%U %S" "$BIN" record -o "$W/x.dat" --buffer-kb $BUF -p $LOAD \
+    -e 'raw_syscalls:*' -e sched:sched_switch --duration "$SECS" 2> "$W/e1b" || true
+stop_load
+read -r ev _ < <(sed -n 's/^tracetui: \([0-9]*\) events.*/\1 x/p' "$W/e1b")
+lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$W/e1b")
+read -r u s < "$W/t1b" || true
+row "tracetui record -o x.dat" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
+echo "    $(stat -c %s "$W/x.dat" 2>/dev/null || echo 0) bytes in x.dat"
+rm -f "$W/x.dat"
 
 # 2. tracetui live viewer, drawing in tmux
 start_load

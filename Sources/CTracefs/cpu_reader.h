@@ -21,6 +21,9 @@ struct tt_cpu_stream {
     unsigned long long ts;
     /* Losses the kernel reported before the loaded page, given to its first record. */
     long long missed;
+    /* The reader's count of reads when the loaded page was read, and when the buffer was last found empty:
+       every record of a page read before a CPU was found empty is older than anything that CPU records later. */
+    unsigned long long page_read, empty_read;
 };
 
 /* Event ids below this are looked up in a table; others (none on current kernels) through libtraceevent. */
@@ -29,22 +32,27 @@ struct tt_cpu_stream {
 struct tt_cpu_reader {
     struct tep_handle *tep;
     int count;
+    /* Reads so far, across CPUs: orders the reads in time. */
+    unsigned long long reads;
     struct tt_cpu_stream *cpus;
     struct tep_event *events[TT_EVENT_CACHE];
 };
 
 /* Moves `c` to its next record, reading the CPU's next page when the loaded one is done. */
-static inline void tt_cpu_advance(struct tt_cpu_stream *c) {
+static inline void tt_cpu_advance(struct tt_cpu_stream *c, unsigned long long *reads) {
     if (c->data) {
         c->data = kbuffer_next_event(c->kbuf, &c->ts);
         if (c->data) return;
     }
     for (;;) {
         int n = tracefs_cpu_read(c->tcpu, c->page, true);
+        unsigned long long read = ++*reads;
         if (n <= 0) {
             c->data = NULL;
+            c->empty_read = read;
             return;
         }
+        c->page_read = read;
         if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0) continue;
         int missed = kbuffer_missed_events(c->kbuf);
         /* -1: the kernel lost events before this page without counting them; at least one was lost. */
@@ -101,13 +109,17 @@ static inline struct tep_event *tt_cpu_reader_event(struct tt_cpu_reader *r, str
 }
 
 /* Hands every record the buffers hold now to `callback`, oldest first across CPUs, until they are empty or
-   the callback returns non-zero; records not yet handed over stay for the next call. Returns how many. */
+   the callback returns non-zero; records not yet handed over stay for the next call. Returns how many.
+   One time-ordered stream across calls too: a record is handed over only once every CPU without a record
+   loaded was found empty after the record's page was read (else that CPU is read again first), since a CPU
+   found empty at time T records only events newer than T. Without it a CPU found empty at the start of a pass
+   filled while the others' later pages were handed over, and the stream stepped back by up to a pass. */
 static inline long tt_cpu_reader_drain(struct tt_cpu_reader *r,
                                        int (*callback)(struct tep_event *, struct tep_record *, int, void *),
                                        void *context) {
     long handed = 0;
     for (int i = 0; i < r->count; i++)
-        if (!r->cpus[i].data) tt_cpu_advance(&r->cpus[i]);
+        if (!r->cpus[i].data) tt_cpu_advance(&r->cpus[i], &r->reads);
     for (;;) {
         struct tt_cpu_stream *next = NULL;
         for (int i = 0; i < r->count; i++) {
@@ -115,6 +127,16 @@ static inline long tt_cpu_reader_drain(struct tt_cpu_reader *r,
             if (c->data && (!next || c->ts < next->ts)) next = c;
         }
         if (!next) return handed;
+        /* At most one read per idle CPU per page of the busy ones. */
+        int reread = 0;
+        for (int i = 0; i < r->count; i++) {
+            struct tt_cpu_stream *c = &r->cpus[i];
+            if (!c->data && c->empty_read < next->page_read) {
+                tt_cpu_advance(c, &r->reads);
+                reread = 1;
+            }
+        }
+        if (reread) continue;
         struct tep_record record = {0};
         record.ts = next->ts;
         record.cpu = next->cpu;
@@ -127,7 +149,7 @@ static inline long tt_cpu_reader_drain(struct tt_cpu_reader *r,
         if (event) next->missed = 0;
         int stop = event ? callback(event, &record, next->cpu, context) : 0;
         handed++;
-        tt_cpu_advance(next);
+        tt_cpu_advance(next, &r->reads);
         if (stop) return handed;
     }
 }

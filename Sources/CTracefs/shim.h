@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "fastformat.h"
 #include "cpu_reader.h"
+#include "page_copy.h"
 
 /* Where formatted lines go: a block of bytes the Swift side owns. When fewer than `reserve` bytes are
    left, `flush` is called (from inside the iteration) so Swift can hand the block to the parser and give

@@ -6,22 +6,25 @@ extension CaptureSession {
     /// parses the new lines, publishes, then sleeps a few milliseconds (a poll per event would wake the
     /// reader for every event and cost more than the events).
     /// `printk`: the tracefs root whose top-level trace_pipe is read too (`PrintkReader`).
+    /// `merge`: samples taken beside the tracepoints (`sample(…, merge:)`) go into the store in time order.
     public func live(_ instance: TraceInstance, keep: Int, maxBytes: Int = 1 << 30, pretty: Bool = false, text: Bool = false,
                      printk: String? = nil,
-                     drainInterval: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33)) async {
+                     drainInterval: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33),
+                     merge: LiveSampleMerge? = nil) async {
         var reader: any LiveReader
         do {
             reader = text ? try TextPipeReader(instance: instance) : RawEventReader(instance: instance, pretty: pretty)
             if let printk { reader = try PrintkReader(wrapping: reader, tracefs: printk) }
         } catch {
             snapshots.publish { $0.error = error.description }
+            _ = merge?.finish()
             return
         }
         defer { reader.close() }
         // The reader drains on a thread of its own; this task parses what it queued, appends and publishes.
         await live(from: DrainThread(reader: reader, interval: drainInterval), instance: instance, keep: keep,
                    maxBytes: maxBytes, notes: printk == nil ? [] : [PrintkReader.statusNote], idle: drainInterval,
-                   publishEvery: publishEvery)
+                   publishEvery: publishEvery, merge: merge)
     }
 
     /// The capture loop over any source of live text (the kernel's, or a test's): parses what the source
@@ -29,7 +32,8 @@ extension CaptureSession {
     /// faster, and each publish wakes it); `instance` supplies the kernel's loss counts.
     public func live(from source: any LiveTextSource, instance: TraceInstance?, keep: Int, maxBytes: Int = 1 << 30,
                      notes: [String] = [],
-                     idle: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33)) async {
+                     idle: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33),
+                     merge: LiveSampleMerge? = nil) async {
         var status = LiveStatus()
         status.warnings = notes + (instance?.warnings ?? [])
         status.availableEvents = instance?.availableEvents() ?? []
@@ -63,6 +67,21 @@ extension CaptureSession {
             }
             lastPublish = clock.now
         }
+        /// Into the store, through the merge with the samples when there is one.
+        func absorb(_ r: RawEventReader.TextRange) {
+            guard let merge else { return feed.absorb(r, into: &store) }
+            merge.add(r)
+            absorbMerged(final: false)
+        }
+        func absorbMerged(final: Bool) {
+            guard let merge else { return }
+            for item in merge.take(final: final) {
+                switch item {
+                case .text(let r): feed.absorb(r, into: &store)
+                case .samples(let piece): feed.absorb(piece, into: &store)
+                }
+            }
+        }
         var leftover: [RawEventReader.TextRange] = []
         while !Task.isCancelled {
             drain.prepare()
@@ -76,9 +95,15 @@ extension CaptureSession {
                     leftover.append(r)
                     continue
                 }
-                feed.absorb(r, into: &store)
+                absorb(r)
                 unpublished = true
                 if clock.now - lastPublish >= publishEvery { publish() }
+            }
+            if let merge {
+                // Samples wait for the tracepoints to be read past them, even when no new text came.
+                if !Task.isCancelled, batch.caughtUp > 0 { merge.textCaughtUp(to: batch.caughtUp) }
+                absorbMerged(final: false)
+                unpublished = true
             }
             let elapsed = clock.now - windowStart
             let statsDue = elapsed >= .milliseconds(500)
@@ -122,7 +147,7 @@ extension CaptureSession {
             finished = batch.finished
             for r in leftover {
                 if clock.now < deadline {
-                    feed.absorb(r, into: &store)
+                    absorb(r)
                 } else {
                     dropped += r.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
                 }
@@ -133,6 +158,8 @@ extension CaptureSession {
                 usleep(2_000)
             }
         }
+        // The last of the two sources to end puts in what the merge still holds (the sampling task, if it is later).
+        if merge?.finish() == true { absorbMerged(final: true) }
         status.running = false
         status.events = events
         status.missed = max(missed, Int(store.summary.lostInLines)) + dropped

@@ -7,8 +7,9 @@ extension CaptureSession {
     /// are read, the records ordered across CPUs, the samples symbolized into perf script text and parsed
     /// into rows (the same rows `tracetui replay perf.txt` makes). Runs beside `live` on the same actor, or
     /// alone (`standalone`: it then also publishes the live status the viewer's live keys need).
+    /// `merge`: beside tracepoints, the samples go to the live loop, which puts them in the store in time order.
     public func sample(_ text: SampleText, keep: Int, maxBytes: Int = 1 << 30, standalone: Bool,
-                       drainInterval: Duration = .milliseconds(50)) async {
+                       drainInterval: Duration = .milliseconds(50), merge: LiveSampleMerge? = nil) async {
         let parser = PerfScriptParser(keepRows: true)
         var status = SamplingStatus(event: text.sampler.options.event.name, frequency: text.sampler.options.frequency)
         status.standalone = standalone
@@ -44,9 +45,14 @@ extension CaptureSession {
                 if standalone { $0.live = l }
             }
         }
+        func drain(final: Bool = false) -> [UInt8] {
+            guard let merge else { return text.drain(final: final) }
+            merge.addSamples(text.drainTimed(final: final))
+            return []
+        }
         text.sampler.enable()
         while !Task.isCancelled {
-            let added = absorb(text.drain())
+            let added = absorb(drain())
             let elapsed = clock.now - windowStart
             let statsDue = elapsed >= .milliseconds(500)
             if statsDue {
@@ -59,7 +65,17 @@ extension CaptureSession {
             if added || statsDue { publish() }
             try? await Task.sleep(for: drainInterval)
         }
-        _ = absorb(text.drain(final: true))
+        _ = absorb(drain(final: true))
+        if let merge, merge.finish() {
+            // The tracepoints ended first: what the merge holds goes in here, in order.
+            let lines = PieceParser(tracer: nil, keepRows: true)
+            for item in merge.take(final: true) {
+                switch item {
+                case .text(let r): store.append(lines.parse(r.block, range: r.range))
+                case .samples(let piece): store.append(piece)
+                }
+            }
+        }
         text.sampler.close()
         status.running = false
         live.running = false

@@ -21,6 +21,8 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
         /// Lines not queued because the parse fell too far behind.
         var dropped = 0
         var finished = false
+        /// CLOCK_MONOTONIC (ns) when the last pass that emptied the buffers began (0: none yet).
+        var caughtUp: Int64 = 0
     }
     /// Text waiting for the parse, at most: past it (a machine too busy to parse as fast as the reader reads)
     /// new text is dropped and counted as lost rather than growing memory without bound.
@@ -61,16 +63,21 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
                 q.ranges.removeAll(keepingCapacity: true)
                 q.bytes = 0
             }
-            return LiveTextBatch(ranges: q.ranges, events: q.events, missed: q.missed + q.dropped, finished: q.finished)
+            var batch = LiveTextBatch(ranges: q.ranges, events: q.events, missed: q.missed + q.dropped, finished: q.finished)
+            batch.caughtUp = q.caughtUp
+            return batch
         }
     }
 
-    private func push(_ ranges: [RawEventReader.TextRange]) {
+    /// `caughtUp`: these ranges end a pass that emptied the buffers and began then (set with them, in one lock,
+    /// so that no one sees the time before the text).
+    private func push(_ ranges: [RawEventReader.TextRange], caughtUp: Int64? = nil) {
         let events = reader.events, missed = reader.missed
         let size = ranges.reduce(0) { $0 + $1.range.count }
         let full = queue.withLock { q in
             q.events = events
             q.missed = missed
+            if let caughtUp { q.caughtUp = caughtUp }
             guard q.bytes + size <= Self.queueLimit else { return true }
             q.ranges += ranges
             q.bytes += size
@@ -94,13 +101,14 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
             // Under a load that refills the buffers as fast as they drain one pass does not end by itself:
             // its text is queued every tick.
             var bytes = 0
+            let passStart = Int64(clamping: PerfSampler.now())
             let ranges = reader.drain { [self] partial in
                 bytes += partial.reduce(0) { $0 + $1.range.count }
                 push(partial)
                 return stopping.load(ordering: .relaxed)
             }
             bytes += ranges.reduce(0) { $0 + $1.range.count }
-            push(ranges)
+            push(ranges, caughtUp: stopping.load(ordering: .relaxed) ? nil : passStart)
             pause = bytes < Self.quietBytes ? min(pause * 2, Self.slowest) : interval
             var want = timespec(tv_sec: Int(pause.components.seconds),
                                 tv_nsec: Int(pause.components.attoseconds / 1_000_000_000))
@@ -140,6 +148,9 @@ public struct LiveTextBatch: Sendable {
     public var missed: Int
     /// The source has stopped and everything it read is in this or an earlier batch.
     public var finished: Bool
+    /// CLOCK_MONOTONIC (ns) when the last pass that emptied the buffers began: no record older is still to come
+    /// (0: not known). Lets samples merge by time on the `mono` trace clock.
+    public var caughtUp: Int64 = 0
 
     public init(ranges: [RawEventReader.TextRange], events: Int, missed: Int, finished: Bool) {
         self.ranges = ranges

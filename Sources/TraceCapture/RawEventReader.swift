@@ -116,7 +116,8 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         sink.pointee.context = Unmanaged.passUnretained(self).toOpaque()
         lastTick = ContinuousClock.now
         withoutActuallyEscaping(progress ?? { _ in false }) { handler in
-            self.progress = handler
+            // Without a `progress` the text stays for the return (a tick would hand it to nobody).
+            self.progress = progress == nil ? nil : handler
             cpus.withLock { reader in
                 if let reader { _ = tt_drain(reader, sink) }
             }

@@ -67,17 +67,20 @@ struct Live: AsyncParsableCommand {
         let pretty = capture.pretty, text = capture.text
         let printk = bpf.readsPrintk ? root : nil
         let frame = Duration.milliseconds(1000 / max(1, min(fps, 100)))
+        // Samples beside tracepoints go into the store in time order: on one clock (mono, CLOCK_MONOTONIC) only.
+        let merge = instance != nil && sampleText != nil && capture.options.clock == "mono" ? LiveSampleMerge() : nil
         let capturing = Task.detached {
             await withTaskGroup(of: Void.self) { group in
                 if let instance {
                     group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text,
-                                                   printk: printk, publishEvery: frame) }
+                                                   printk: printk, publishEvery: frame, merge: merge) }
                 }
                 if let remote {
                     group.addTask { await session.live(hosts: remote, keep: keep, maxBytes: maxBytes, publishEvery: frame) }
                 }
                 if let sampleText {
-                    group.addTask { await session.sample(sampleText, keep: keep, maxBytes: maxBytes, standalone: instance == nil) }
+                    group.addTask { await session.sample(sampleText, keep: keep, maxBytes: maxBytes, standalone: instance == nil,
+                                                     merge: merge) }
                 }
             }
         }

@@ -7,9 +7,9 @@ import TraceModel
 /// `tracetui record -o FILE [flags] [-- COMMAND ARGS]`: capture without a UI, like `trace-cmd record`.
 struct Record: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Capture to an ftrace text file without the UI (until COMMAND exits, or Ctrl-C).")
+        abstract: "Capture to an ftrace text file, or a trace-cmd trace.dat (-o NAME.dat), without the UI (until COMMAND exits, or Ctrl-C).")
 
-    @Option(name: [.customShort("o"), .long], help: "The ftrace text file to write; - streams it to stdout; with --host, a directory (a file per host and hosts.index).")
+    @Option(name: [.customShort("o"), .long], help: "The file to write: NAME.dat a trace.dat (the kernel's pages, as trace-cmd record writes), else ftrace text; - streams text to stdout; with --host, a directory (a file per host and hosts.index).")
     var output: String
 
     @OptionGroup var capture: CaptureFlags
@@ -63,15 +63,21 @@ struct Record: AsyncParsableCommand {
         let samplePath = tracing ? output + ".perf" : output
         // Written beside the targets and renamed into place at the end: a full disk leaves no file cut mid-line
         // (unless --keep-partial asks for what fits).
-        let file = tracing ? try Self.create(output) : nil
+        // `.dat`: the ring-buffer pages as read, in a trace.dat written at the end (`TraceDatRecorder`).
+        let dat = tracing && output.hasSuffix(".dat")
+        let file = tracing && !dat ? try Self.create(output) : nil
         let sampleFile = sampleText != nil ? try Self.create(samplePath) : nil
         sampleText?.sampler.enable()
         child?.release()
         var reader: (any LiveReader)?
         if let instance {
             do {
-                reader = capture.text ? try TextPipeReader(instance: instance)
-                                      : RawEventReader(instance: instance, pretty: capture.pretty, recycle: true)
+                if dat {
+                    reader = try TraceDatRecorder(instance: instance, directory: Self.directory(of: output))
+                } else {
+                    reader = capture.text ? try TextPipeReader(instance: instance)
+                                          : RawEventReader(instance: instance, pretty: capture.pretty, recycle: true)
+                }
             } catch {
                 throw ValidationFailure(error.description)
             }
@@ -128,6 +134,10 @@ struct Record: AsyncParsableCommand {
                 })
             }
             writeSamples(final: false)
+            if let datError = (reader as? TraceDatRecorder)?.writeError, datError != 0, failure == nil {
+                diskFull = datError == ENOSPC || datError == EDQUOT
+                failure = ValidationFailure("cannot write beside \(output): \(String(cString: strerror(datError)))")
+            }
             if let failure { try finishAfterFailure(failure) }
         }
         while !signals.isRaised {
@@ -148,6 +158,10 @@ struct Record: AsyncParsableCommand {
         writeSamples(final: true)
         if let failure { try finishAfterFailure(failure) }
         do {
+            if let recorder = reader as? TraceDatRecorder {
+                try recorder.finish(to: output)
+                written = recorder.pages * recorder.pageSize
+            }
             try file?.commit()
             try sampleFile?.commit()
         } catch {
@@ -169,6 +183,10 @@ struct Record: AsyncParsableCommand {
             FileHandle.standardError.write(Data("tracetui: \(sampleText.samplesWritten) samples written to \(samplePath) (perf script text), \(sampleText.sampler.lost) lost\n".utf8))
         }
         if let child, !child.hasExited() { child.terminate() }
+    }
+
+    private static func directory(of path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
     }
 
     private static func create(_ path: String) throws -> AtomicFile {

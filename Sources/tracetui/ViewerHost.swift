@@ -20,6 +20,12 @@ final class ViewerHost: AppHost {
 
     func perform(_ effect: Effect, jobs: JobRunner) {
         switch effect {
+        case .save(let path, _) where path.hasSuffix(".dat"):
+            // The extension chooses the format, and a trace.dat holds the kernel's pages, which the viewer does not keep.
+            jobs.start(Job(key: "save") { _ in
+                .saved("not saved: a .dat holds the kernel's ring-buffer pages, which the viewer does not keep — "
+                       + "save as text (any other name), or record one with `tracetui record -o \(path)`")
+            })
         case .save(let path, let store):
             // The capture goes on meanwhile; the file holds the store as it was when asked.
             let history = proc?.current.history

@@ -24,8 +24,26 @@ public final class SampleText: @unchecked Sendable {
         return Self.text(of: records, symbolizer: symbolizer, event: sampler.options.event.name, written: &samplesWritten)
     }
 
+    /// One drain's samples as text, where each starts and its time (ns), and the time the rings were read up to
+    /// (`cutoff`: no later drain brings an older sample): what merging them with tracepoints by time needs.
+    public func drainTimed(final: Bool = false) -> (text: [UInt8], starts: [(offset: Int, time: UInt64)], cutoff: UInt64) {
+        let cutoff = PerfSampler.now()
+        sampler.drain(into: &queue)
+        let records = final ? queue.takeAll() : queue.take(upTo: cutoff)
+        var starts: [(offset: Int, time: UInt64)]? = []
+        let text = Self.text(of: records, symbolizer: symbolizer, event: sampler.options.event.name,
+                             written: &samplesWritten, starts: &starts)
+        return (text, starts ?? [], final ? UInt64.max : cutoff)
+    }
+
     /// Records in time order → text (the symbolizer follows the non-sample records as they come).
     public static func text(of records: [PerfRecord], symbolizer: Symbolizer, event: String, written: inout Int) -> [UInt8] {
+        var starts: [(offset: Int, time: UInt64)]? = nil
+        return text(of: records, symbolizer: symbolizer, event: event, written: &written, starts: &starts)
+    }
+
+    static func text(of records: [PerfRecord], symbolizer: Symbolizer, event: String, written: inout Int,
+                     starts: inout [(offset: Int, time: UInt64)]?) -> [UInt8] {
         var out: [UInt8] = []
         for r in records {
             guard r.kind == .sample else {
@@ -33,6 +51,7 @@ public final class SampleText: @unchecked Sendable {
                 continue
             }
             if out.isEmpty { out.reserveCapacity(records.count * 400) }
+            starts?.append((out.count, r.time))
             PerfScriptWriter.appendSample(to: &out, comm: symbolizer.comm(pid: r.pid, tid: r.tid), pid: r.pid,
                                           tid: r.tid, cpu: r.cpu, timeNanoseconds: r.time, period: r.period,
                                           event: event, frames: symbolizer.frames(of: r))
