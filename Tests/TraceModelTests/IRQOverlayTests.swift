@@ -114,4 +114,34 @@ import Testing
         #expect(overlay.intervals(from: start, to: end) == nil)
         #expect(overlay.bytes < truth.count * 16 / 8)
     }
+
+    /// Within the run budget every cell names the task that ran longest in it (the lower slot on a tie), at every
+    /// zoom: checked against a sum over every run for each cell.
+    @Test(arguments: [4, 5] as [UInt64])
+    func cellsNameTheTaskThatRanLongest(seed: UInt64) throws {
+        let store = EventStore(parsing: OwnedBytes(Array(Self.trace(seed: seed).utf8)))
+        let tl = store.timeline()
+        var rng = FunctionGraphRandom(seed: seed)
+        for lane in tl.cpus {
+            #expect(lane.runCount > 20)
+            for _ in 0..<150 {
+                let width = Int64(1 + rng.below(rng.below(2) == 0 ? 400_000 : 3_000_000))
+                let count = 1 + rng.below(100)
+                let from = tl.start - 20_000 + Int64(rng.below(Int(tl.end - tl.start)))
+                let cells = lane.cells(from: from, width: width, count: count)
+                for c in 0..<count {
+                    let a = from + Int64(c) * width, b = a + width
+                    var time: [Int32: Int64] = [:]
+                    for j in 0..<lane.runCount where lane.runTasks[j] >= 0 {
+                        let s = max(a, lane.times[j]), e = min(b, lane.times[j + 1])
+                        if e > s { time[lane.runTasks[j], default: 0] += e - s }
+                    }
+                    let longest = time.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? -1
+                    let switches = lane.times.filter { $0 >= a && $0 < b }.count
+                    #expect(cells[c].task == longest && cells[c].switches == switches,
+                            "cpu \(lane.cpu) cell \(c) of \(count) × \(width) from \(from)")
+                }
+            }
+        }
+    }
 }

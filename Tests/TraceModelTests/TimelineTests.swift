@@ -75,7 +75,7 @@ import TraceModel
         let fine = lane.cells(from: 999_900_000, width: 100_000, count: 7)
         #expect(fine.map { tl.pid($0.task) } == [-1, 10, 20, 20, 20, 20, 10])
         // The summary answers the same as the exact count where cells hold many switches.
-        let summary = lane.cells(from: 1_000_000_000, width: 2_000_000, count: 1, exactLimit: 0)
+        let summary = lane.cells(from: 1_000_000_000, width: 2_000_000, count: 1, exactLimit: 0, exactRuns: 0)
         #expect(summary == whole)
     }
 

@@ -10,6 +10,8 @@ public struct CPULane: Sendable {
     /// Task slot of each run; the last entry is -1 (no closing switch yet).
     public private(set) var runTasks: [Int32] = []
     var summary = LaneSummary.empty
+    /// One more than the largest task slot of a run: the exact cells' table size.
+    private(set) var slotBound = 0
     /// The task the last switch put on the CPU.
     private var pendingNext: Int32 = -1
     /// Switches whose `prev` is not the task the switch before put on the CPU.
@@ -66,6 +68,7 @@ public struct CPULane: Sendable {
         times = times.withUnsafeBufferPointer { Array($0) }
         runTasks = runTasks.withUnsafeBufferPointer { Array($0) }
         summary = LaneSummary(times: times, runTasks: runTasks)
+        slotBound = Int((runTasks.max() ?? -1) + 1)
         overlay.finish(rows: irqRows)
     }
 
@@ -102,14 +105,20 @@ public struct CPULane: Sendable {
     }
 
     /// What `count` cells of `width` ns from `from` show: the task that ran longest in each cell and how many
-    /// switches fall in it. Exact when a cell holds few switches, from the summary when it holds many: a cell costs
-    /// two binary searches plus at most `exactLimit` runs.
-    public func cells(from: Int64, width: Int64, count: Int, exactLimit: Int = 16) -> [LaneCell] {
+    /// switches fall in it. Exact whenever the window holds at most `exactRuns` runs (each run is read once, a
+    /// few ns); beyond that, exact for cells of at most `exactLimit` switches and from the summary for the others.
+    public func cells(from: Int64, width: Int64, count: Int, exactLimit: Int = 16,
+                      exactRuns: Int = 500_000) -> [LaneCell] {
         var out = [LaneCell](repeating: LaneCell(task: -1, switches: 0), count: Swift.max(0, count))
         guard width > 0, !times.isEmpty else { return out }
         var k0 = lowerBound(from)
-        var accTasks: [Int32] = [], accTimes: [Int64] = []
         let irq = overlay.cells(from: from, width: width, count: out.count)
+        let end = from &+ width &* Int64(out.count)
+        if lowerBound(end) - k0 <= exactRuns {
+            exactCells(&out, from: from, width: width, first: k0, irq: irq)
+            return out
+        }
+        var accTasks: [Int32] = [], accTimes: [Int64] = []
         for c in 0..<out.count {
             let a = from &+ Int64(c) &* width, b = a &+ width
             var k1 = k0
@@ -150,6 +159,46 @@ public struct CPULane: Sendable {
             k0 = k1
         }
         return out
+    }
+}
+
+extension CPULane {
+    /// Every cell exact: the runs overlapping the window read once, each task's time in a cell summed in a table
+    /// by task slot (the tie to the lower slot, as the per-cell count does).
+    func exactCells(_ out: inout [LaneCell], from: Int64, width: Int64, first k0: Int, irq: [Bool]) {
+        var acc = [Int64](repeating: 0, count: slotBound)
+        var touched: [Int32] = []
+        var j = Swift.max(0, k0 - 1)
+        var k = k0
+        for c in 0..<out.count {
+            let a = from &+ Int64(c) &* width, b = a &+ width
+            var k1 = k
+            while k1 < times.count, times[k1] < b { k1 += 1 }
+            // Runs overlapping [a, b): from the one holding `a` to the last starting before `b`.
+            while j + 1 < times.count, times[j + 1] <= a { j += 1 }
+            var r = j
+            while r < runCount, times[r] < b {
+                let s = Swift.max(a, times[r]), e = Swift.min(b, times[r + 1])
+                let t = runTasks[r]
+                if e > s, t >= 0 {
+                    if acc[Int(t)] == 0 { touched.append(t) }
+                    acc[Int(t)] &+= e - s
+                }
+                r += 1
+            }
+            var task: Int32 = -1, best: Int64 = 0
+            for t in touched {
+                let v = acc[Int(t)]
+                if v > best || (v == best && t < task) {
+                    best = v
+                    task = t
+                }
+                acc[Int(t)] = 0
+            }
+            touched.removeAll(keepingCapacity: true)
+            out[c] = LaneCell(task: task, switches: k1 - k, irq: irq[c])
+            k = k1
+        }
     }
 }
 
