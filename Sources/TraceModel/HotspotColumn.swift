@@ -92,7 +92,12 @@ extension HotspotTable {
         let sym = label(.symbol, of: entry)
         let dso = label(.dso, of: entry)
         if dso.isEmpty { return sym }
-        return (Self.isKernel(dso) ? "[k] " : "[.] ") + sym
+        return Self.markedSymbol(sym, dso: dso)
+    }
+
+    /// `[k] name` for kernel code, `[.] name` for user code: how perf prints a symbol.
+    public static func markedSymbol(_ sym: String, dso: String) -> String {
+        (isKernel(dso) ? "[k] " : "[.] ") + sym
     }
 
     public static func isKernel(_ dso: String) -> Bool {

@@ -38,7 +38,7 @@ extension Report {
             case "symbol_size", "sym_size":
                 return leaf.symbol == "[unknown]" ? "unknown" : sizes[leaf].map { String($0) } ?? "0"
             case "dso": return fullPath ? leaf.dso : HotspotTable.shortDso(leaf.dso)
-            default: return (HotspotTable.isKernel(leaf.dso) ? "[k] " : "[.] ") + leaf.symbol
+            default: return HotspotTable.markedSymbol(leaf.symbol, dso: leaf.dso)
             }
         }
         var rows: [[String]: Int64] = [:]

@@ -1,3 +1,4 @@
+import CElf
 import Foundation
 import TraceModel
 
@@ -63,36 +64,32 @@ public enum KernelImage {
         return text.replacingOccurrences(of: "<.data>:", with: "<\(symbol)>:")
     }
 
-    /// `count` bytes of kernel memory at `address`, through the ELF core file's program headers.
+    /// `count` bytes of kernel memory at `address`: the PT_LOAD segment holding it found with libelf (as
+    /// `ELFSymbolTable` reads segments; ELF_C_READ, since kcore cannot be mapped whole), its bytes read in place.
     static func read(_ path: String, address: UInt64, count: Int) throws(CaptureError) -> [UInt8] {
+        guard elf_version(UInt32(EV_CURRENT)) != UInt32(EV_NONE) else { throw CaptureError("libelf is unusable") }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CaptureError("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        func pread(_ n: Int, at offset: UInt64) -> [UInt8]? {
-            var out = [UInt8](repeating: 0, count: n)
-            let got = out.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress, n, off_t(Int64(bitPattern: offset))) }
-            return got == n ? out : nil
-        }
-        func u16(_ b: [UInt8], _ o: Int) -> Int { Int(b[o]) | Int(b[o + 1]) << 8 }
-        func u32(_ b: [UInt8], _ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(b[o + $1]) << (8 * UInt32($1)) } }
-        func u64(_ b: [UInt8], _ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(b[o + $1]) << (8 * UInt64($1)) } }
-        guard let header = pread(64, at: 0), header[0..<4] == [0x7F, 0x45, 0x4C, 0x46], header[4] == 2, header[5] == 1 else {
-            throw CaptureError("\(path) is not a 64-bit little-endian ELF file")
-        }
-        let phoff = u64(header, 32), phentsize = u16(header, 54), phnum = u16(header, 56)
-        guard phentsize >= 56, phnum > 0, let table = pread(phentsize * phnum, at: phoff) else {
+        guard let elf = elf_begin(fd, ELF_C_READ, nil) else { throw CaptureError("\(path) is not an ELF file") }
+        defer { elf_end(elf) }
+        var phnum = 0
+        guard elf_kind(elf) == ELF_K_ELF, elf_getphdrnum(elf, &phnum) == 0 else {
             throw CaptureError("\(path) has no program headers")
         }
         for i in 0..<phnum {
-            let o = i * phentsize
-            guard u32(table, o) == 1 else { continue }  // PT_LOAD
-            let offset = u64(table, o + 8), vaddr = u64(table, o + 16), filesz = u64(table, o + 32)
-            guard address >= vaddr, address - vaddr < filesz else { continue }
-            let n = Int(min(UInt64(count), filesz - (address - vaddr)))
-            guard let bytes = pread(n, at: offset + (address - vaddr)) else {
+            var ph = GElf_Phdr()
+            guard gelf_getphdr(elf, Int32(i), &ph) != nil, ph.p_type == UInt32(PT_LOAD),
+                  address >= ph.p_vaddr, address - ph.p_vaddr < ph.p_filesz else { continue }
+            let n = Int(min(UInt64(count), ph.p_filesz - (address - ph.p_vaddr)))
+            var out = [UInt8](repeating: 0, count: n)
+            let got = out.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress, n, off_t(Int64(bitPattern: ph.p_offset + (address - ph.p_vaddr))))
+            }
+            guard got == n else {
                 throw CaptureError("cannot read \(n) bytes at 0x\(String(address, radix: 16)) from \(path)")
             }
-            return bytes
+            return out
         }
         throw CaptureError("0x\(String(address, radix: 16)) is in no segment of \(path)")
     }
