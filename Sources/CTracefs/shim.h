@@ -11,6 +11,7 @@
 #include "fastformat.h"
 #include "cpu_reader.h"
 #include "page_copy.h"
+#include "rows.h"
 
 /* Where formatted lines go: a block of bytes the Swift side owns. When fewer than `reserve` bytes are
    left, `flush` is called (from inside the iteration) so Swift can hand the block to the parser and give
@@ -34,14 +35,18 @@ struct tt_sink {
     /* The last task seen on each CPU: consecutive records are mostly the same task, so its name is looked up
        (two binary searches) only when the task changes. */
     struct tt_task_cache cache;
-    /* Whether the last event seen takes the fast path (ftrace's own events do not). */
-    struct tep_event *last_event;
-    int last_fast;
     /* Called every 4096 records: under a load the kernel refills the buffers as fast as they drain and one
        iteration would never end; the tick lets the caller publish and ask to stop (non-zero). */
     int (*tick)(void *context);
     unsigned int since_tick;
     struct tep_format_field *prev_comm, *prev_pid, *next_comm, *next_pid, *child_comm, *child_pid, *exec_filename;
+    /* 1: each record's columns go to `rows` too (the live viewer's store), not only its line. */
+    int keep_rows;
+    struct tt_rows rows;
+    /* Per event id: 0 not yet known, 1 the fast formatter, 2 its own printed form (ftrace's events); and the
+       name's length. Syscall pairs alternate events every record: a one-entry cache missed every time. */
+    unsigned char fast_by_id[TT_EVENT_CACHE];
+    unsigned char name_len_by_id[TT_EVENT_CACHE];
 };
 
 static inline void tt_sink_prepare(struct tt_sink *s) {
@@ -97,7 +102,7 @@ static inline void tt_sink_init(struct tt_sink *s) {
     trace_seq_init(&s->seq);
     tt_task_cache_clear(&s->cache);
 }
-static inline void tt_sink_destroy(struct tt_sink *s) { trace_seq_destroy(&s->seq); }
+static inline void tt_sink_destroy(struct tt_sink *s) { trace_seq_destroy(&s->seq); tt_rows_free(&s->rows); }
 
 /* One record as an ftrace text line, `comm-pid [cpu] flags sec.usec: name: info`, the form the kernel's
    `trace` file uses, so the existing text parser reads live events exactly as it reads saved logs. */
@@ -105,6 +110,7 @@ static inline int tt_sink_record_one(struct tep_event *event, struct tep_record 
     struct tt_sink *s = (struct tt_sink *)context;
     (void)event; (void)cpu;
     if (record->missed_events > 0) {
+        if (s->keep_rows) tt_rows_add_text(&s->rows, s->len);
         s->missed += (unsigned long long)record->missed_events;
         int n = snprintf(s->buf + s->len, s->cap - s->len, "CPU:%d [LOST %lld EVENTS]\n", record->cpu,
                          (long long)record->missed_events);
@@ -124,20 +130,47 @@ static inline int tt_sink_record_one(struct tep_event *event, struct tep_record 
     }
     char *out = s->buf + s->len;
     size_t n;
-    if (event != s->last_event) {
-        /* ftrace's own events (print, kernel_stack, function) only have their printed form. */
-        s->last_event = event;
-        s->last_fast = !s->pretty && !(event->flags & TEP_EVENT_FL_ISFTRACE) && strcmp(event->system, "ftrace") != 0;
+    int fast;
+    size_t name_len;
+    if (event->id >= 0 && event->id < TT_EVENT_CACHE) {
+        unsigned char *known = &s->fast_by_id[event->id];
+        if (!*known) {
+            /* ftrace's own events (print, kernel_stack, function) only have their printed form. */
+            *known = (!s->pretty && !(event->flags & TEP_EVENT_FL_ISFTRACE) && strcmp(event->system, "ftrace") != 0)
+                         ? 1 : 2;
+            size_t len = strlen(event->name);
+            s->name_len_by_id[event->id] = (unsigned char)(len < 255 ? len : 0);
+        }
+        fast = *known == 1;
+        name_len = s->name_len_by_id[event->id];
+        if (!name_len) name_len = strlen(event->name);
+    } else {
+        fast = !s->pretty && !(event->flags & TEP_EVENT_FL_ISFTRACE) && strcmp(event->system, "ftrace") != 0;
+        name_len = strlen(event->name);
     }
-    if (s->last_fast) {
+    if (fast) {
+        char *o = tt_fast_prefix(s->tep, record, out, &s->cache, 0);
+        o = tt_put(o, event->name, name_len);
+        *o++ = ':';
+        size_t colon_end = (size_t)(o - out);
         /* Strings were written with newlines replaced: no scan needed. */
-        n = (size_t)(tt_fast_line(s->tep, event, record, out, s->reserve - 2, s->prev_state, &s->cache) - out);
+        n = (size_t)(tt_fast_fields(event, record, out, o, s->reserve - 2, s->prev_state) - out);
+        if (s->keep_rows) {
+            const unsigned char *data = (const unsigned char *)record->data;
+            int pid = (int)tt_sign(tt_load(data + 4, 4), 4);
+            size_t comm_len = tt_task_cache_hit(&s->cache, record->cpu, pid) ? s->cache.len[record->cpu]
+                                                                              : strlen(tep_data_comm_from_pid(s->tep, pid));
+            tt_rows_add(&s->rows, s->len, (long long)record->ts, pid, event->id, record->cpu,
+                        tt_pack_flags(data[2], data[3]), n > colon_end ? colon_end + 1 : colon_end, comm_len);
+        }
         out[n] = '\n';
         s->len += n + 1;
         s->events++;
         if (s->cap - s->len < s->reserve) s->flush(s->context);
         return 0;
-    } else if (strcmp(event->name, "kernel_stack") == 0 || strcmp(event->name, "user_stack") == 0) {
+    }
+    if (s->keep_rows) tt_rows_add_text(&s->rows, s->len);
+    if (strcmp(event->name, "kernel_stack") == 0 || strcmp(event->name, "user_stack") == 0) {
         /* The kernel's form: `<stack trace>` after the timestamp, then one ` => frame` line each, which the
            parser attaches to the event before it. */
         trace_seq_reset(&s->seq);

@@ -71,7 +71,9 @@ extension CaptureSession {
             let lines = PieceParser(tracer: nil, keepRows: true)
             for item in merge.take(final: true) {
                 switch item {
-                case .text(let r): store.append(lines.parse(r.block, range: r.range))
+                case .text(let r):
+                    store.append(r.decoded.map { lines.parse(r.block, range: r.range, decoded: $0) }
+                        ?? lines.parse(r.block, range: r.range))
                 case .samples(let piece): store.append(piece)
                 }
             }

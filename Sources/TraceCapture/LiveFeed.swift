@@ -19,12 +19,14 @@ struct LiveFeed {
     }
 
     mutating func absorb(_ text: RawEventReader.TextRange, into store: inout EventStore) {
-        absorb(parser.parse(text.block, range: text.range), into: &store)
+        absorb(parse(text), into: &store)
     }
 
     /// The text's rows, not yet appended (a host's, to be tagged and moved onto the viewer's clock first).
+    /// From the records' columns when the reader kept them, else from the text.
     func parse(_ text: RawEventReader.TextRange) -> ParsedPiece {
-        parser.parse(text.block, range: text.range)
+        if let decoded = text.decoded { return parser.parse(text.block, range: text.range, decoded: decoded) }
+        return parser.parse(text.block, range: text.range)
     }
 
     mutating func absorb(_ piece: ParsedPiece, into store: inout EventStore) {

@@ -95,8 +95,8 @@ public final class LiveSampleMerge: @unchecked Sendable {
             }
             let split = Self.firstLine(in: r, after: time)
             if split > r.range.lowerBound {
-                taken.append(RawEventReader.TextRange(block: r.block, range: r.range.lowerBound..<split))
-                text[0] = RawEventReader.TextRange(block: r.block, range: split..<r.range.upperBound)
+                taken.append(r.slice(r.range.lowerBound..<split))
+                text[0] = r.slice(split..<r.range.upperBound)
             }
             break
         }

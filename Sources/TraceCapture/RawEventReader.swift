@@ -39,6 +39,8 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     /// The per-CPU descriptors and page buffers, open from `init` to `close` (nil after).
     private let cpus = Mutex<UnsafeMutablePointer<tt_cpu_reader>?>(nil)
     private var parsedEnd = 0
+    /// The kernel's event names by id, when the records' columns are kept (`DecodedRows`).
+    private var typeNames: EventTypeNames?
     private var ranges: [TextRange] = []
     public private(set) var events = 0
     public private(set) var missed = 0
@@ -64,6 +66,11 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         sink.pointee.reserve = Self.reserve
         tt_sink_prepare(sink)
         sink.pointee.pretty = pretty ? 1 : 0
+        // The viewer's rows come from the records' columns; `record` only writes the text.
+        if !recycle, !pretty {
+            sink.pointee.keep_rows = 1
+            typeNames = Self.typeNames(instance.tep)
+        }
         sink.pointee.flush = { context in
             Unmanaged<RawEventReader>.fromOpaque(context!).takeUnretainedValue().blockFull()
         }
@@ -91,11 +98,19 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     public struct TextRange: Sendable {
         public var block: LiveBlock
         public var range: Range<Int>
+        /// The columns of the records the text was formatted from, when the reader kept them.
+        public var decoded: DecodedRows?
         public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: block.bytes[range]) }
 
-        public init(block: LiveBlock, range: Range<Int>) {
+        public init(block: LiveBlock, range: Range<Int>, decoded: DecodedRows? = nil) {
             self.block = block
             self.range = range
+            self.decoded = decoded
+        }
+
+        /// The part of the text in `part` (whole lines), with its rows' columns.
+        public func slice(_ part: Range<Int>) -> TextRange {
+            TextRange(block: block, range: part, decoded: decoded?.rows(in: part))
         }
     }
 
@@ -132,8 +147,51 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
 
     private func parsePending() {
         guard sink.pointee.len > parsedEnd else { return }
-        ranges.append(TextRange(block: block, range: parsedEnd..<sink.pointee.len))
+        ranges.append(TextRange(block: block, range: parsedEnd..<sink.pointee.len, decoded: takeRows()))
         parsedEnd = sink.pointee.len
+    }
+
+    /// The columns the sink kept since the last call (nil when it keeps none, or ran out of memory for them:
+    /// the text is then parsed).
+    private func takeRows() -> DecodedRows? {
+        guard let typeNames else { return nil }
+        defer {
+            sink.pointee.rows.count = 0
+            sink.pointee.rows.failed = 0
+        }
+        guard sink.pointee.rows.failed == 0 else { return nil }
+        let rows = sink.pointee.rows
+        let n = rows.count
+        var out = DecodedRows(names: typeNames)
+        func copy<T>(_ p: UnsafeMutablePointer<T>?) -> [T] {
+            guard let p, n > 0 else { return [] }
+            return Array(UnsafeBufferPointer(start: p, count: n))
+        }
+        out.offsets = copy(rows.offset)
+        out.timestamps = copy(rows.ts)
+        out.pids = copy(rows.pid)
+        out.events = copy(rows.event)
+        out.cpus = copy(rows.cpu)
+        out.flags = copy(rows.flags)
+        out.payloads = copy(rows.payload)
+        out.commLengths = copy(rows.comm_len)
+        return out
+    }
+
+    /// Every event type's name by id (`DecodedRows.names`).
+    private static func typeNames(_ tep: OpaquePointer?) -> EventTypeNames {
+        var names: [[UInt8]] = []
+        if let tep {
+            for k in 0..<max(0, Int(tep_get_events_count(tep))) {
+                guard let event = tep_get_event(tep, Int32(k)) else { continue }
+                let id = Int(event.pointee.id)
+                if id >= 0, id < Int(UInt16.max) {
+                    if id >= names.count { names += Array(repeating: [], count: id + 1 - names.count) }
+                    if let name = event.pointee.name { names[id] = Array(String(cString: name).utf8) }
+                }
+            }
+        }
+        return EventTypeNames(names)
     }
 
     /// Called from inside the iteration every few thousand records.

@@ -209,45 +209,53 @@ public struct PieceParser: Sendable {
                 appendRow(&piece, offset: offset, task: unknownTask, event: SpecialEvent.bufferStarted.rawValue,
                           cpu: r.cpu, flags: EventFlags.absent, payload: 0)
             case .event:
-                stackTarget = -1
                 if r.tornPrefix { piece.counts.tornLines += 1 }
-                if r.hasTimestamp {
-                    if !sawTimestamp {
-                        sawTimestamp = true
-                        piece.rowsBeforeFirstTimestamp = keepRows ? piece.lineOffsets.count : 0
-                        piece.counts.firstTimestamp = r.timestamp
-                        piece.counts.clock = r.clock
-                    }
-                    lastTimestamp = r.timestamp
-                    piece.counts.lastTimestamp = r.timestamp
-                    piece.counts.earliestTimestamp = min(piece.counts.earliestTimestamp ?? .max, r.timestamp)
-                    piece.counts.latestTimestamp = max(piece.counts.latestTimestamp ?? .min, r.timestamp)
-                }
                 // Counting alone (`stat`) needs no task table.
                 let task = keepRows && r.pid >= 0 ? taskID(r, line: line, piece: &piece) : unknownTask
                 let event = knownEvent ?? eventID(r.name, line: line, piece: &piece)
-                byEvent[Int(event)] += 1
-                if r.cpu >= 0 {
-                    let cpu = Int(r.cpu)
-                    if cpu >= byCPU.count {
-                        byCPU += Array(repeating: 0, count: cpu + 1 - byCPU.count)
-                        lastEventRowByCPU += Array(repeating: -1, count: cpu + 1 - lastEventRowByCPU.count)
-                    }
-                    byCPU[cpu] += 1
+                addEvent(r.hasTimestamp ? r.timestamp : nil, clock: r.clock, task: task, event: event, cpu: r.cpu,
+                         flags: r.flags, payload: r.payloadStart, line: line, offset: offset, into: &piece)
+            }
+        }
+
+        /// An event row, from its text or from the record it was formatted from.
+        @inline(__always)
+        mutating func addEvent(_ timestamp: Int64?, clock: TimestampClock?, task: UInt32, event: UInt16, cpu: Int32,
+                               flags: UInt16, payload: Int, line: LineBytes, offset: Int,
+                               into piece: inout ParsedPiece) {
+            stackTarget = -1
+            if let timestamp {
+                if !sawTimestamp {
+                    sawTimestamp = true
+                    piece.rowsBeforeFirstTimestamp = keepRows ? piece.lineOffsets.count : 0
+                    piece.counts.firstTimestamp = timestamp
+                    piece.counts.clock = clock
                 }
-                if keepRows {
-                    let row = Int32(piece.lineOffsets.count)
-                    lastEventRow = row
-                    if r.cpu >= 0 { lastEventRowByCPU[Int(r.cpu)] = row }
+                lastTimestamp = timestamp
+                piece.counts.lastTimestamp = timestamp
+                piece.counts.earliestTimestamp = min(piece.counts.earliestTimestamp ?? .max, timestamp)
+                piece.counts.latestTimestamp = max(piece.counts.latestTimestamp ?? .min, timestamp)
+            }
+            byEvent[Int(event)] += 1
+            if cpu >= 0 {
+                let c = Int(cpu)
+                if c >= byCPU.count {
+                    byCPU += Array(repeating: 0, count: c + 1 - byCPU.count)
+                    lastEventRowByCPU += Array(repeating: -1, count: c + 1 - lastEventRowByCPU.count)
                 }
-                appendRow(&piece, offset: offset, task: task, event: event, cpu: r.cpu, flags: r.flags,
-                          payload: r.payloadStart)
-                if keepRows {
-                    if graphEvents.contains(event) {
-                        piece.graph.add(line, payload: r.payloadStart, row: piece.lineOffsets.count - 1)
-                    } else if event == contextSwitchEvent {
-                        piece.graph.addTaskSwitch(line, payload: r.payloadStart, row: piece.lineOffsets.count - 1)
-                    }
+                byCPU[c] += 1
+            }
+            if keepRows {
+                let row = Int32(piece.lineOffsets.count)
+                lastEventRow = row
+                if cpu >= 0 { lastEventRowByCPU[Int(cpu)] = row }
+            }
+            appendRow(&piece, offset: offset, task: task, event: event, cpu: cpu, flags: flags, payload: payload)
+            if keepRows {
+                if graphEvents.contains(event) {
+                    piece.graph.add(line, payload: payload, row: piece.lineOffsets.count - 1)
+                } else if event == contextSwitchEvent {
+                    piece.graph.addTaskSwitch(line, payload: payload, row: piece.lineOffsets.count - 1)
                 }
             }
         }
@@ -294,19 +302,25 @@ public struct PieceParser: Sendable {
         /// before hashing.
         @inline(__always)
         mutating func taskID(_ r: ParsedLine, line: LineBytes, piece: inout ParsedPiece) -> UInt32 {
-            let n = r.commEnd - r.commStart
-            let cpu = Int(r.cpu)
-            if cpu >= 0, cpu < lastTaskByCPU.count, lastTaskByCPU[cpu].pid == r.pid {
+            taskID(commStart: r.commStart, commEnd: r.commEnd, pid: r.pid, tgid: r.tgid, cpu: Int(r.cpu), line: line,
+                   piece: &piece)
+        }
+
+        @inline(__always)
+        mutating func taskID(commStart: Int, commEnd: Int, pid: Int32, tgid: Int32, cpu: Int, line: LineBytes,
+                             piece: inout ParsedPiece) -> UInt32 {
+            let n = commEnd - commStart
+            if cpu >= 0, cpu < lastTaskByCPU.count, lastTaskByCPU[cpu].pid == pid {
                 let cached = lastTaskByCPU[cpu]
-                if cached.matches(line.p + r.commStart, n) { return cached.id }
+                if cached.matches(line.p + commStart, n) { return cached.id }
             }
-            let id = piece.taskNames.intern(line.p + r.commStart, n, extra: Int64(r.pid))
-            if Int(id) == piece.taskTgids.count { piece.taskTgids.append(r.tgid) }
+            let id = piece.taskNames.intern(line.p + commStart, n, extra: Int64(pid))
+            if Int(id) == piece.taskTgids.count { piece.taskTgids.append(tgid) }
             if cpu >= 0, cpu < 4096 {
                 if cpu >= lastTaskByCPU.count {
                     lastTaskByCPU += Array(repeating: CachedTask(), count: cpu + 1 - lastTaskByCPU.count)
                 }
-                lastTaskByCPU[cpu] = CachedTask(id: id, pid: r.pid, line: line, start: r.commStart, length: n)
+                lastTaskByCPU[cpu] = CachedTask(id: id, pid: pid, line: line, start: commStart, length: n)
             }
             return id
         }

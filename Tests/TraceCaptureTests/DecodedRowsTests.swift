@@ -1,0 +1,72 @@
+import Foundation
+import Glibc
+import Testing
+@testable import TraceCapture
+import TraceModel
+
+/// The live viewer's rows come from the records' columns, taken as the reader formats each record, instead of
+/// from parsing the text back: they must be the rows the text parser makes of the same text, row for row.
+@Suite("Rows from the records' columns", .serialized)
+struct DecodedRowsTests {
+    @Test(.enabled(if: LiveCaptureTests.available))
+    func rowsFromColumnsEqualRowsParsedFromTheText() async throws {
+        let root = try Tracefs.locate()
+        let instance = try TraceInstance(root: root)
+        defer { instance.destroy() }
+        // The load's own pid only: a reader tracing its own reads would never find the buffers empty.
+        let load = Process()
+        load.executableURL = URL(fileURLWithPath: "/bin/sh")
+        load.arguments = ["-c", "sleep 1; exec dd if=/dev/zero of=/dev/null bs=1 count=20000 status=none"]
+        try load.run()
+        defer { if load.isRunning { load.terminate() } }
+        var options = LiveOptions()
+        options.events = ["sched:sched_switch", "sched:sched_wakeup", "raw_syscalls:sys_enter",
+                          "raw_syscalls:sys_exit", "sched:sched_process_exec"]
+        options.pids = [load.processIdentifier]
+        try instance.start(options)
+        let reader = RawEventReader(instance: instance)
+        defer { reader.close() }
+        // Lines the kernel formats itself (ftrace's `print`, from trace_marker) take the text parser's path
+        // between the columns' rows.
+        let marker = open(instance.dir + "/trace_marker", O_WRONLY)
+        defer { if marker >= 0 { close(marker) } }
+        var fromColumns = EventStore(), fromText = EventStore()
+        let parser = PieceParser(tracer: nil, keepRows: true)
+        var ranges = 0, markers = 0
+        for round in 0..<1000 {
+            for k in 0..<3 where marker >= 0 {
+                if "tracetui marker \(round).\(k) with = and spaces".withCString({ write(marker, $0, strlen($0)) }) > 0 {
+                    markers += 1
+                }
+            }
+            try await Task.sleep(for: .milliseconds(5))
+            for r in reader.drain() {
+                let decoded = try #require(r.decoded, "the viewer's reader keeps the columns")
+                fromColumns.append(parser.parse(r.block, range: r.range, decoded: decoded))
+                fromText.append(parser.parse(r.block, range: r.range))
+                ranges += 1
+            }
+            if !load.isRunning { break }
+        }
+        #expect(ranges > 0)
+        #expect(fromColumns.count == fromText.count)
+        #expect(fromColumns.count > 1000, "\(fromColumns.count) rows")
+        #expect(fromColumns.summary.byEvent == fromText.summary.byEvent)
+        #expect(fromColumns.summary.byCPU == fromText.summary.byCPU)
+        #expect(markers >= 10 && fromText.summary.byEvent["print"] == markers, "\(markers) markers: \(fromText.summary.byEvent)")
+        #expect((fromText.summary.byEvent["sys_enter"] ?? 0) > 0)
+        var differences: [String] = []
+        for k in 0..<min(fromColumns.count, fromText.count) {
+            let a = fromColumns.row(k), b = fromText.row(k)
+            let same = a.timestamp == b.timestamp && a.cpu == b.cpu && a.flags == b.flags
+                && a.payloadOffset == b.payloadOffset
+                && fromColumns.eventNames[Int(a.event)] == fromText.eventNames[Int(b.event)]
+                && fromColumns.taskLabel(a.task) == fromText.taskLabel(b.task)
+                && fromColumns.taskTGIDs[Int(a.task)] == fromText.taskTGIDs[Int(b.task)]
+            if !same, differences.count < 5 {
+                differences.append("row \(k): \(fromText.lineText(k))\n columns: \(a) \(fromColumns.taskLabel(a.task))\n text: \(b) \(fromText.taskLabel(b.task))")
+            }
+        }
+        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+    }
+}
