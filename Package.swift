@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "ScreenTests", dependencies: ["Screen"]),
         // The ncurses backend on a pseudo-terminal of the test's own.
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "Screen", "CNcurses"]),
-        .testTarget(name: "TraceTUITests", dependencies: ["TraceTUI", "TraceModel", "Screen"]),
+        .testTarget(name: "TraceTUITests", dependencies: ["TraceTUI", "TraceModel", "Screen", "TraceCapture"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TraceModel"]),
     ]
 )

@@ -45,7 +45,7 @@ public final class EventChunk: Sendable {
 
     /// Bytes of the columns (what the store costs beyond the text it points into).
     public var columnBytes: Int {
-        count * 24 + stacks.rows.count * 8 + stacks.frames.count * 4
+        count * 24 + stacks.rows.count * 16 + stacks.frames.count * 4
     }
 
     /// The bytes of row `i`'s line, without its newline.

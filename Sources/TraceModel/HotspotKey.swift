@@ -4,6 +4,20 @@ public enum HotspotKey: String, CaseIterable, Sendable {
     /// perf's `parent`: the innermost frame of the callchain whose function matches the parent pattern
     /// (perf's default `^sys_|^do_page_fault`, `-p`), `[other]` when none does.
     case parent
+    /// perf's `srcline`: the source line of the instruction a sample hit (self weight only, as perf's table).
+    case srcline
+    /// perf's `symbol_size` (`sym_size`): the size of the function a sample hit, from its binary's symbol table.
+    case symbolSize = "symbol_size"
+
+    /// Keys a sample's innermost frame and address decide (perf's srcline and symbol_size with the symbol and
+    /// shared object beside them): a table by them is built from the leaves, its lines and sizes looked up in
+    /// the binaries (`SourceLineTable`).
+    public static let leafKeys: Set<HotspotKey> = [.srcline, .symbolSize, .symbol, .dso]
+
+    /// Whether a table by `keys` is a leaf table: only leaf keys, srcline or symbol_size among them.
+    public static func isLeafTable(_ keys: [HotspotKey]) -> Bool {
+        !keys.isEmpty && keys.allSatisfy(leafKeys.contains) && keys.contains { $0 == .srcline || $0 == .symbolSize }
+    }
 
     /// perf's default parent pattern.
     public static let defaultParentPattern = "^sys_|^do_page_fault"
@@ -17,6 +31,7 @@ public enum HotspotKey: String, CaseIterable, Sendable {
             switch name {
             case "sym": key = .symbol
             case "tid", "thread": key = .pid
+            case "sym_size": key = .symbolSize
             default: key = HotspotKey(rawValue: name)
             }
             guard let key else { return nil }
@@ -34,13 +49,16 @@ public enum HotspotKey: String, CaseIterable, Sendable {
         case .symbol: return "Symbol"
         case .event: return "Event"
         case .parent: return "Parent symbol"
+        case .srcline: return "Source:Line"
+        case .symbolSize: return "Symbol size"
         }
     }
 
     /// The groupings `s` steps through in the view, per kind of source.
     public static func presets(for kind: HotspotTable.Kind) -> [[HotspotKey]] {
         switch kind {
-        case .samples: return [[.comm, .dso, .symbol], [.symbol], [.dso, .symbol], [.dso], [.comm], [.pid, .symbol], [.cpu]]
+        case .samples: return [[.comm, .dso, .symbol], [.symbol], [.dso, .symbol], [.dso], [.comm], [.pid, .symbol], [.cpu],
+                               [.srcline], [.symbolSize], [.parent, .symbol]]
         case .durations: return [[.symbol], [.symbol, .comm], [.symbol, .cpu], [.comm], [.cpu]]
         case .events: return [[.event], [.comm], [.pid], [.cpu], [.event, .comm]]
         }

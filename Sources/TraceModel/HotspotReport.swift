@@ -42,7 +42,8 @@ public enum HotspotReport {
         out += "# " + cols.map { $0.fit($0.title) }.joined(separator: "  ") + "\n"
         out += "# " + cols.map { String(repeating: ".", count: $0.width) }.joined(separator: "  ") + "\n"
         out += "#\n"
-        let chains = table.kind == .samples ? options.callchain.flatMap { o in options.samples.map { (o, $0) } } : nil
+        // A srcline / symbol_size table has no callchains under its entries (perf's has none under a line either).
+        let chains = table.kind == .samples && !table.isLeafTable ? options.callchain.flatMap { o in options.samples.map { (o, $0) } } : nil
         // No branch of a chain reaches the threshold under an entry below it: those are not walked.
         let minimum = Double(table.total) * options.chainThreshold / 100
         for e in entries {

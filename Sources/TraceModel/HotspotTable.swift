@@ -34,38 +34,38 @@ public struct HotspotTable: Sendable {
     /// Samples only: perf's children column (cumulated callchain weight) is computed and shown.
     public let children: Bool
     /// Per key, per entry: the value's id (a name id, or the pid / cpu number itself).
-    public private(set) var keyValues: [[UInt32]]
-    private var names: [HotspotKey: [String]]
+    public internal(set) var keyValues: [[UInt32]]
+    var names: [HotspotKey: [String]]
     /// Samples: self weight. Durations: self time (ns). Events: count.
-    public private(set) var selfValue: [Int64] = []
+    public internal(set) var selfValue: [Int64] = []
     /// Samples: children weight. Durations: total time (ns).
-    public private(set) var childrenValue: [Int64] = []
+    public internal(set) var childrenValue: [Int64] = []
     /// Samples: samples where the entry is the leaf. Durations: calls. Events: count.
-    public private(set) var countValue: [Int64] = []
-    public private(set) var maxValue: [Int64] = []
-    public private(set) var minValue: [Int64] = []
+    public internal(set) var countValue: [Int64] = []
+    public internal(set) var maxValue: [Int64] = []
+    public internal(set) var minValue: [Int64] = []
     /// Durations: the longest and shortest self time of one call (uftrace's `--avg-self`).
-    public private(set) var maxSelfValue: [Int64] = []
-    public private(set) var minSelfValue: [Int64] = []
+    public internal(set) var maxSelfValue: [Int64] = []
+    public internal(set) var minSelfValue: [Int64] = []
     /// Durations: columns of self time per call (avg, min, max) in place of total and self, as `uftrace report
     /// --avg-self` prints them.
     public var avgSelf = false
     /// The 100% of the percent columns: all samples' weight (or all events).
-    public private(set) var total: Int64 = 0
-    public private(set) var totalCount = 0
+    public internal(set) var total: Int64 = 0
+    public internal(set) var totalCount = 0
     /// Whether sample weights are perf periods.
-    public private(set) var weighted = false
+    public internal(set) var weighted = false
     /// The filter in force (applied when the table was built and by `order`).
-    public private(set) var filter = HotspotFilter()
+    public internal(set) var filter = HotspotFilter()
     /// Visible entries, in sort order.
-    public private(set) var order: [Int32] = []
-    public private(set) var sortColumn: SortColumn
+    public internal(set) var order: [Int32] = []
+    public internal(set) var sortColumn: SortColumn
 
     public var entryCount: Int { selfValue.count }
     /// Shared objects by their whole path; false: by their file name, as perf prints them (`--full-path`).
     public var fullPaths = false
     /// Equal entries are ordered by this (first appearance); empty: by entry index.
-    private var tieOrder: [Int64] = []
+    var tieOrder: [Int64] = []
 
     init(kind: Kind, keys: [HotspotKey], children: Bool) {
         self.kind = kind
@@ -239,7 +239,8 @@ public struct HotspotTable: Sendable {
     }
 
     private static func sampleKeys(_ keys: [HotspotKey]) -> [HotspotKey] {
-        let k = keys.filter { $0 != .event }
+        // srcline and symbol_size come from the leaves (`init(leaves:)`), not from the aggregation.
+        let k = keys.filter { $0 != .event && $0 != .srcline && $0 != .symbolSize }
         return k.isEmpty ? HotspotKey.defaults(for: .samples) : k
     }
 
@@ -265,7 +266,7 @@ public struct HotspotTable: Sendable {
             case .cpu: keyValues[k] = e.cpu.map { UInt32($0) }
             case .dso: keyValues[k] = e.sym.map { plan.symDso[Int($0)] }
             case .symbol: keyValues[k] = e.sym.map { plan.symFunc[Int($0)] }
-            case .event: keyValues[k] = Array(repeating: 0, count: e.sym.count)
+            case .event, .srcline, .symbolSize: keyValues[k] = Array(repeating: 0, count: e.sym.count)
             case .parent: keyValues[k] = e.parent
             }
         }

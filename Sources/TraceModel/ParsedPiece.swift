@@ -68,13 +68,19 @@ struct StackTable: Sendable {
     var rows: [Int32] = []
     var starts: [Int32] = [0]
     var frames: [UInt32] = []
+    /// Per stack (parallel to `rows`): the sample's address, its innermost frame's as perf script prints it
+    /// (map-relative in a user binary, what addr2line takes; the kernel's own address), 0 where the text has none
+    /// (ftrace stacks). One per sample, not per frame: 8 bytes a frame would triple the frames' column, and only
+    /// the innermost frame's address decides a source line or a symbol size.
+    var leafAddresses: [UInt64] = []
 
     var count: Int { rows.count }
 
-    mutating func append(frame: UInt32, toRow row: Int32) {
+    mutating func append(frame: UInt32, toRow row: Int32, address: UInt64 = 0) {
         if rows.last != row {
             rows.append(row)
             starts.append(starts.last ?? 0)
+            leafAddresses.append(address)
         }
         frames.append(frame)
         starts[starts.count - 1] += 1
@@ -88,6 +94,16 @@ struct StackTable: Sendable {
         }
         guard lo < rows.count, rows[lo] == row else { return nil }
         return frames[Int(starts[lo])..<Int(starts[lo + 1])]
+    }
+
+    /// The index of row `row`'s stack in `rows`, nil when the row has none.
+    func stackIndex(ofRow row: Int32) -> Int? {
+        var lo = 0, hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if rows[mid] < row { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < rows.count && rows[lo] == row ? lo : nil
     }
 }
 

@@ -60,7 +60,7 @@ public struct PerfScriptParser: Sendable {
                 // Tracepoint records right-align the comm (`            perf  5154 [000] …`), so a line indented
                 // with spaces may be a header; perf indents frames with a tab.
                 if first == 0 || line[0] != Byte.tab { header = PerfSampleHeader(line) }
-                if header == nil, let frame = PerfFrame.symbolStart(line) {
+                if header == nil, let (frame, address) = PerfFrame.parse(line) {
                     piece.counts.stackFrames += 1
                     guard sampleRow >= 0 else { continue }
                     if !sampleHasFrames {
@@ -70,7 +70,7 @@ public struct PerfScriptParser: Sendable {
                     if keepRows {
                         let e = line.trimmedEnd(line.count)
                         let symbol = piece.symbols.intern(line.p + frame, max(0, e - frame))
-                        piece.stacks.append(frame: symbol, toRow: sampleRow)
+                        piece.stacks.append(frame: symbol, toRow: sampleRow, address: address)
                     }
                     continue
                 }
@@ -251,6 +251,25 @@ enum PerfFrame {
         guard i > a, i < line.count, Byte.isSpace(line[i]) else { return nil }
         i = line.skipSpaces(from: i)
         return i < line.count ? i : nil
+    }
+
+    /// Where the symbol starts and the frame's address (the hex digits read as they are scanned; an address
+    /// past 16 digits keeps its low 64 bits), when the line is a frame.
+    @inline(__always)
+    static func parse(_ line: LineBytes) -> (symbol: Int, address: UInt64)? {
+        var i = line.skipSpaces(from: 0)
+        let a = i
+        var address: UInt64 = 0
+        while i < line.count {
+            let c = line[i]
+            let v: UInt8
+            if Byte.isDigit(c) { v = c &- 0x30 } else if (c | 0x20) &- 0x61 < 6 { v = (c | 0x20) &- 0x57 } else { break }
+            address = address &<< 4 | UInt64(v)
+            i += 1
+        }
+        guard i > a, i < line.count, Byte.isSpace(line[i]) else { return nil }
+        i = line.skipSpaces(from: i)
+        return i < line.count ? (i, address) : nil
     }
 
     @inline(__always)

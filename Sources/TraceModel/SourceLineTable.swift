@@ -8,30 +8,52 @@ public enum SourceLineTable {
         /// Nil for a frame perf printed without an offset (`[unknown]`).
         public var offset: UInt64?
         public var dso: String
+        /// The sample's address as perf script printed it (map-relative in a user binary), nil where the text
+        /// has none: what finds the line of a function its binary's own symbol table lacks (the loader's).
+        public var address: UInt64?
+
+        public init(symbol: String, offset: UInt64?, dso: String, address: UInt64? = nil) {
+            self.symbol = symbol
+            self.offset = offset
+            self.dso = dso
+            self.address = address
+        }
     }
 
     /// Per innermost frame, the weight of its samples (perf periods where the text has them), and the total.
     public static func leaves(in store: EventStore) -> (weights: [Leaf: Int64], total: Int64) {
-        var weightOfFrame = [Int64](repeating: 0, count: store.symbols.count)
+        // By frame and address: a frame's text names one address of its binary, but `[unknown]` frames differ
+        // only by theirs.
+        var weightOf: [FrameAddress: Int64] = [:]
         var total: Int64 = 0
         for chunk in store.chunks {
             let st = chunk.stacks
             let all = chunk.storage.bytes, limit = chunk.base + chunk.length
             for k in 0..<st.rows.count where st.starts[k] < st.starts[k + 1] {
-                let leaf = Int(st.frames[Int(st.starts[k])])
+                let leaf = st.frames[Int(st.starts[k])]
                 let row = Int(st.rows[k])
                 let from = chunk.base + Int(chunk.lineOffsets[row])
                 let head = UnsafeRawBufferPointer(rebasing: all[from..<min(limit, from + Int(chunk.payloadOffsets[row]))])
                 let w = Annotation.period(head, payload: head.count) ?? PerfSampleHeader(bytes: chunk.line(row))?.period ?? 1
-                weightOfFrame[leaf] &+= w
+                weightOf[FrameAddress(frame: leaf, address: st.leafAddresses[k]), default: 0] &+= w
                 total &+= w
             }
         }
         var out: [Leaf: Int64] = [:]
-        for f in weightOfFrame.indices where weightOfFrame[f] > 0 {
-            out[parse(store.symbols[f]), default: 0] &+= weightOfFrame[f]
-        }
+        for (fa, w) in weightOf { out[leaf(store.symbols[Int(fa.frame)], address: fa.address), default: 0] &+= w }
         return (out, total)
+    }
+
+    struct FrameAddress: Hashable {
+        var frame: UInt32
+        var address: UInt64
+    }
+
+    /// A frame's text and its address (0: none printed) as a leaf.
+    static func leaf(_ frame: String, address: UInt64) -> Leaf {
+        var l = parse(frame)
+        l.address = address == 0 ? nil : address
+        return l
     }
 
     /// `hot_a+0x23 (/tmp/hot)` → hot_a, 0x23, /tmp/hot.
@@ -58,9 +80,14 @@ public enum SourceLineTable {
         return nil
     }
 
-    /// perf's name for a frame whose line is not known.
+    /// perf's name for a frame whose line is not known: `symbol+OFFSET` (decimal); without a symbol, in a known
+    /// binary, `dash[12dc6]` (its file name and the address in hex), as perf's srcline names it.
     public static func fallback(_ leaf: Leaf) -> String {
-        leaf.offset.map { "\(leaf.symbol)+\($0)" } ?? leaf.symbol
+        if let offset = leaf.offset { return "\(leaf.symbol)+\(offset)" }
+        if leaf.symbol == "[unknown]", let address = leaf.address, !leaf.dso.isEmpty, !leaf.dso.hasPrefix("[") {
+            return HotspotTable.shortDso(leaf.dso) + "[" + String(address, radix: 16) + "]"
+        }
+        return leaf.symbol
     }
 
     /// The lines by weight (heaviest first, then by name), perf report --stdio's way: `    67.96%  hot.c:6`.

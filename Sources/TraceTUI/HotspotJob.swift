@@ -11,6 +11,8 @@ public struct HotspotJob: Sendable {
     /// Which request of its view this is: a result for an older one is dropped.
     let generation: Int
     let work: Work
+    /// A table by srcline or symbol_size is built from the store's leaves (`withLeaves`).
+    var leaves: LeafTable?
 
     enum Work: Sendable {
         /// `3` / `4` the first time: the source of the whole trace (unless known), then the pane's data.
@@ -45,6 +47,9 @@ public struct HotspotJob: Sendable {
             if pane == .flame { return HotspotJobResult(job: self, value: .opened(source, table: nil, flame: source.flame())) }
             return HotspotJobResult(job: self, value: .opened(source, table: await source.buildTable(), flame: nil))
         case .table(let source, let keys, let filter):
+            if HotspotKey.isLeafTable(keys), let leaves {
+                return HotspotJobResult(job: self, value: .table(leaves.build(source: source, keys: keys, filter: filter)))
+            }
             return HotspotJobResult(job: self, value: .table(await source.buildTable(keys: keys, filter: filter)))
         case .chains(let source, let table, let entries, let callers):
             var built: [(String, StackTree)] = []

@@ -16,6 +16,8 @@ public struct HotspotRefresh: Sendable {
         let generation: Int
         /// The stream's filter and A–B range the live table covers (`TraceApp.liveHotspotScope`).
         var scope = HotspotScope()
+        /// Looks up source lines and sizes for a srcline / symbol_size table (nil: named as perf names unknowns).
+        var resolve: ResolveLeaves?
     }
 
     let source: HotspotSource
@@ -33,7 +35,10 @@ public struct HotspotRefresh: Sendable {
     public static func build(_ r: Request) -> HotspotRefresh {
         let source = HotspotSource(store: r.store, callTree: r.callTree).scoped(r.scope, store: r.store)
         var table: HotspotTable
-        if source.kind == r.kind, let keys = r.keys {
+        if source.kind == r.kind, let keys = r.keys, HotspotKey.isLeafTable(keys) {
+            table = LeafTable(store: r.store, resolve: r.resolve).build(source: source, keys: keys, filter: r.filter)
+            if let c = r.sortColumn, table.sortColumns.contains(c) { table.sort(by: c) }
+        } else if source.kind == r.kind, let keys = r.keys {
             table = source.table(keys: keys, children: true, filter: r.filter)
             if let c = r.sortColumn, table.sortColumns.contains(c) { table.sort(by: c) }
         } else {

@@ -198,6 +198,8 @@ struct HotspotView {
         }
     }
 
+    static let noLeafChains = "no callchains by source line or symbol size (s changes the sort)"
+
     // MARK: - commands
 
     mutating func handle(_ command: Command, pageHeight: Int) -> ViewOutcome {
@@ -206,6 +208,7 @@ struct HotspotView {
         case .toggleNode, .expandChildren, .collapseChildren:
             guard let e = selectedEntry else { return .handled }
             guard source.kind == .samples else { return .message("no callchains: durations and counts have none") }
+            guard !table.isLeafTable else { return .message(Self.noLeafChains) }
             let key = stableKey(e)
             let open = command == .toggleNode ? !unfolded.contains(key) : command == .expandChildren
             if open { unfolded.insert(key) } else { unfolded.remove(key) }
@@ -213,6 +216,7 @@ struct HotspotView {
             rebuild(keepCursor: open)
         case .expandAll:
             guard source.kind == .samples else { return .message("no callchains: durations and counts have none") }
+            guard !table.isLeafTable else { return .message(Self.noLeafChains) }
             // Unfolding every entry of a huge table would build thousands of chains: the first 200 do.
             for e in table.order.prefix(200) { unfolded.insert(stableKey(Int(e))) }
             rebuild(keepCursor: true)
@@ -278,7 +282,10 @@ struct HotspotView {
         guard let e = selectedEntry else { return nil }
         switch source {
         case .samples(let s):
-            let sym = table.value(.symbol, of: e)
+            // A srcline / symbol_size table names its symbols itself: found among the samples' by name.
+            let sym = table.isLeafTable ? table.value(.symbol, of: e).map { _ in
+                s.functionNames.firstIndex(of: table.label(.symbol, of: e)).map(UInt32.init) ?? .max
+            } : table.value(.symbol, of: e)
             for i in 0..<s.count where s.sampleRow[i] >= 0 {
                 let f = s.frames(of: i)
                 if let sym { if !f.contains(where: { s.locationFunction[Int($0)] == sym }) { continue } }
@@ -327,7 +334,8 @@ struct HotspotView {
         }
         let (header, body) = rest.splitTop(1)
         canvas.fill(header, role: .header)
-        let columns = HotspotColumnFit.fit(self.columns, width: rect.width, mark: source.kind == .samples ? 2 : 0)
+        let columns = HotspotColumnFit.fit(self.columns, width: rect.width,
+                                         mark: source.kind == .samples && !table.isLeafTable ? 2 : 0)
         let heading = columns.map { $0.fit($0.title) }.joined(separator: "  ")
         canvas.put(" " + heading, x: header.x, y: header.y, role: .header, limit: header.maxX)
         if rows.isEmpty {
@@ -347,7 +355,7 @@ struct HotspotView {
                 for (k, col) in columns.enumerated() {
                     let role: Role = col.key == nil ? (k == 0 ? .time : .normal) : col.key == .symbol ? .eventFunction
                         : col.key == .dso ? .cpu : .task
-                    if col.key == .symbol, source.kind == .samples {
+                    if col.key == .symbol, source.kind == .samples, !table.isLeafTable {
                         let mark = unfolded.contains(stableKey(e)) ? "- " : "+ "
                         x = canvas.put(mark, x: x, y: y, role: .dim, limit: body.maxX)
                     }

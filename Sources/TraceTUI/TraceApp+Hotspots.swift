@@ -20,7 +20,7 @@ extension TraceApp {
         let jobs = view.takeJobs()
         guard !jobs.isEmpty else { return }
         hotspots = view
-        for job in jobs {
+        for job in jobs.map({ $0.withLeaves(store: store, resolve: leafResolver) }) {
             jobGeneration += 1
             // A table replaces the one being built; callchains of other entries build side by side.
             let key = job.isTable ? "hotspots.table" : "hotspots.chains.\(jobGeneration)"
@@ -91,11 +91,12 @@ extension TraceApp {
         refreshing = true
         refreshStarted = now
         let view = hotspots
-        let request = HotspotRefresh.Request(store: snapshot.store, callTree: snapshot.callTree, kind: view?.source.kind,
+        var request = HotspotRefresh.Request(store: snapshot.store, callTree: snapshot.callTree, kind: view?.source.kind,
                                              keys: view?.keys, filter: view?.filter ?? HotspotFilter(),
                                              sortColumn: view?.table.sortColumn, unfolded: view?.unfoldedKeys ?? [],
                                              callers: view?.callers ?? true, wantsFlame: focus == .flame,
                                              generation: snapshot.generation, scope: liveHotspotScope)
+        request.resolve = leafResolver
         let job = HotspotJob(generation: snapshot.generation, work: .refresh(request))
         emit(.run(Job(key: "hotspots.refresh") { _ in .hotspots(await job.run()) }))
     }

@@ -68,6 +68,8 @@ public struct TraceApp: Sendable {
     var hotspots: HotspotView?
     /// Runs objdump for `a` in the hotspot view (the capture layer's; nil: annotate says it cannot).
     public var disassembler: Disassemble?
+    /// Looks up source lines and function sizes for the hotspot table's srcline / symbol_size keys (`LeafTable`).
+    public var leafResolver: ResolveLeaves?
     /// Key 7, built off the UI thread the first time it is shown (`TraceApp+Timeline`).
     var timeline: TimelineView?
     /// Pids whose state lanes the timeline shows (`--task`, `p`, the picker), kept before it is first built.

@@ -107,6 +107,7 @@ struct Live: AsyncParsableCommand {
             defer { screen.close() }
             var app = TraceApp(snapshot: session.snapshots.current)
             app.disassembler = Annotate.viewerDisassembler
+            app.leafResolver = { leaves, keys in SourceLineResolver.details(leaves, keys: keys) }
             // Sampling alone opens on the hotspot table, as perf top does.
             if instance == nil, remote == nil { app.openHotspotsWhenLive() }
             app.pinTasks(pins.tasks)

@@ -104,6 +104,7 @@ enum Viewer {
         app.pinTasks(pins)
         if dashboard { _ = app.perform(.toggleDashboard) }
         app.disassembler = Annotate.viewerDisassembler
+        app.leafResolver = { leaves, keys in SourceLineResolver.details(leaves, keys: keys) }
         let box = session.snapshots
         box.onPublish(screen.waker.callAsFunction)
         signals.wakes(screen.waker)

@@ -17,7 +17,8 @@ struct Report: AsyncParsableCommand {
     var file: String
 
     @Option(help: """
-        Sort keys, perf's syntax: comm,dso,symbol,pid,cpu (event for event counts); a metric among them orders \
+        Sort keys, perf's syntax: comm,dso,symbol,pid,cpu,parent (event for event counts), srcline and \
+        symbol_size (with sym and dso only); a metric among them orders \
         the table: self, total, call, avg, max, avg-self, children (uftrace's --sort self).
         """)
     var sort: String?
@@ -94,11 +95,16 @@ struct Report: AsyncParsableCommand {
                 } else if let m = HotspotTable.SortColumn.parse(part) {
                     if metric == nil { metric = m }
                 } else {
-                    throw ValidationFailure("unknown sort key in '\(sort)' (comm, dso, symbol, pid, cpu, event; "
+                    throw ValidationFailure("unknown sort key in '\(sort)' (comm, dso, symbol, pid, cpu, event, parent, "
+                                            + "srcline, symbol_size; "
                                             + "self, total, call, avg, max, avg-self, children)")
                 }
             }
             keys = parsed.isEmpty ? nil : parsed
+            // srcline and symbol_size are decided by the innermost frame (sortsBySourceLine took those tables).
+            if parsed.contains(where: { $0 == .srcline || $0 == .symbolSize }) {
+                throw ValidationFailure("--sort \(sort): srcline and symbol_size combine with sym and dso only")
+            }
         }
         let source: HotspotSource
         do {

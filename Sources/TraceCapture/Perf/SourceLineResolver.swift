@@ -9,7 +9,7 @@ public enum SourceLineResolver {
     /// missing, or the code is the kernel's.
     public static func resolve(_ leaves: [SourceLineTable.Leaf]) -> [SourceLineTable.Leaf: String] {
         var byDso: [String: [SourceLineTable.Leaf]] = [:]
-        for l in leaves where l.offset != nil && !HotspotTable.isKernel(l.dso) && l.dso.hasPrefix("/") {
+        for l in leaves where (l.offset != nil || l.address != nil) && !HotspotTable.isKernel(l.dso) && l.dso.hasPrefix("/") {
             byDso[l.dso, default: []].append(l)
         }
         var out: [SourceLineTable.Leaf: String] = [:]
@@ -18,9 +18,17 @@ public enum SourceLineResolver {
             var asked: [SourceLineTable.Leaf] = []
             var args = ["-e", dso]
             for l in items {
-                guard let start = symbols[l.symbol], let offset = l.offset else { continue }
+                // The symbol's start plus the offset; else the sample's own address, which perf script prints
+                // relative to the binary's mapping — the address addr2line takes (a function the binary's symbol
+                // table lacks, such as the loader's local ones, still has its line).
+                if let start = symbols[l.symbol], let offset = l.offset {
+                    args.append("0x" + String(start &+ offset, radix: 16))
+                } else if let address = l.address {
+                    args.append("0x" + String(address, radix: 16))
+                } else {
+                    continue
+                }
                 asked.append(l)
-                args.append("0x" + String(start &+ offset, radix: 16))
             }
             guard !asked.isEmpty, let text = run("addr2line", args) else { continue }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -39,6 +47,12 @@ public enum SourceLineResolver {
             }
         }
         return out
+    }
+
+    /// What the leaf keys among `keys` need: the source lines for srcline, the function sizes for symbol_size.
+    public static func details(_ leaves: [SourceLineTable.Leaf], keys: [HotspotKey]) -> SourceLineTable.Details {
+        SourceLineTable.Details(lines: keys.contains(.srcline) ? resolve(leaves) : [:],
+                                sizes: keys.contains(.symbolSize) ? sizes(leaves) : [:])
     }
 
     /// perf's `symbol_size`: each leaf's function size from its binary's symbol table (`nm -S`), a kernel
