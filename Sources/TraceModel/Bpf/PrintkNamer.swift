@@ -1,8 +1,9 @@
 /// Names the program that printed a `bpf_trace_printk` line, where it can be known: from the format strings the
 /// `--bpf` object's programs pass to `bpf_trace_printk` (found in their instructions when loaded).
 ///
-/// The rule: a line is named `[prog NAME]` when its message matches a format string of exactly one program of the
-/// object (literal text equal, each conversion — `%d`, `%llu`, `%s`, `%pI4`… — standing for any text). Lines that
+/// The rule: a line is named `[prog NAME]` when its whole message matches a format string of exactly one program of
+/// the object: literal text equal, `%s` standing for any text, `%c` for one character, and every other conversion
+/// (`%d`, `%llu`, `%x`, `%p`, `%pI4`…) for one word without spaces. Lines that
 /// match no format (other programs', `trace_printk`'s) or the formats of two programs are left as they are. A
 /// program outside the object printing text that matches one of its formats would be named wrongly: put
 /// something distinctive in the formats.
@@ -17,13 +18,18 @@ public struct PrintkNamer: Sendable, Equatable {
         }
     }
 
-    /// A format as literal pieces between conversions: the message matches when they appear in order, the first
-    /// at the start (unless a conversion leads) and the last at the end (unless one trails).
+    /// A format as literal text and conversions: `%s` stands for any text, every other conversion for one word
+    /// (a run without spaces: a number, a pointer, an address), `%c` for one character.
+    enum Element: Sendable, Equatable {
+        case literal([UInt8])
+        case word
+        case any
+        case char
+    }
+
     struct Pattern: Sendable, Equatable {
         var program: String
-        var pieces: [[UInt8]]
-        var anchoredStart: Bool
-        var anchoredEnd: Bool
+        var elements: [Element]
     }
 
     let patterns: [Pattern]
@@ -38,29 +44,35 @@ public struct PrintkNamer: Sendable, Equatable {
         var text = Array(f.format.utf8)
         // trace_printk ends every line with one newline whether the format has it or not.
         while text.last == 0x0A { text.removeLast() }
-        var pieces: [[UInt8]] = [[]]
+        var elements: [Element] = []
+        var literal: [UInt8] = []
+        func flush() {
+            if !literal.isEmpty { elements.append(.literal(literal)) }
+            literal = []
+        }
         var i = 0
-        var startsWithConversion = false, endsWithConversion = false
         while i < text.count {
             let c = text[i]
             if c == UInt8(ascii: "%"), i + 1 < text.count, text[i + 1] == UInt8(ascii: "%") {
-                pieces[pieces.count - 1].append(c)
+                literal.append(c)
                 i += 2
-                endsWithConversion = false
-                continue
-            }
-            guard c == UInt8(ascii: "%") else {
-                pieces[pieces.count - 1].append(c)
+            } else if c == UInt8(ascii: "%"), i + 1 < text.count {
+                flush()
+                let end = conversionEnd(text, i + 1)
+                let letter = text[max(i + 1, min(end, text.count) - 1)]
+                if let p = text[(i + 1)..<end].firstIndex(of: UInt8(ascii: "p")) {
+                    elements.append(text[(p + 1)..<end].contains(UInt8(ascii: "s")) ? .any : .word)
+                } else {
+                    elements.append(letter == UInt8(ascii: "s") ? .any : letter == UInt8(ascii: "c") ? .char : .word)
+                }
+                i = end
+            } else {
+                literal.append(c)
                 i += 1
-                endsWithConversion = false
-                continue
             }
-            if i == 0 { startsWithConversion = true }
-            i = conversionEnd(text, i + 1)
-            pieces.append([])
-            endsWithConversion = true
         }
-        return Pattern(program: f.program, pieces: pieces, anchoredStart: !startsWithConversion, anchoredEnd: !endsWithConversion)
+        flush()
+        return Pattern(program: f.program, elements: elements)
     }
 
     /// The index after a conversion whose flags start at `i`: flags, width, precision, length, then the letter
@@ -80,25 +92,34 @@ public struct PrintkNamer: Sendable, Equatable {
         return i
     }
 
+    /// Whether the whole message matches (backtracking over the conversions: formats hold a few).
     static func matches(_ p: Pattern, _ m: ArraySlice<UInt8>) -> Bool {
-        var pieces = p.pieces[...]
-        var rest = m
-        if p.anchoredStart, let first = pieces.first {
-            guard rest.starts(with: first) else { return false }
-            rest = rest.dropFirst(first.count)
-            pieces = pieces.dropFirst()
+        matches(p.elements[...], m)
+    }
+
+    private static func matches(_ e: ArraySlice<Element>, _ m: ArraySlice<UInt8>) -> Bool {
+        guard let first = e.first else { return m.isEmpty }
+        let rest = e.dropFirst()
+        switch first {
+        case .literal(let l):
+            return m.starts(with: l) && matches(rest, m.dropFirst(l.count))
+        case .char:
+            return !m.isEmpty && matches(rest, m.dropFirst())
+        case .word:
+            var end = m.startIndex
+            while end < m.endIndex, m[end] != UInt8(ascii: " ") {
+                end += 1
+                if matches(rest, m[end...]) { return true }
+            }
+            return false
+        case .any:
+            var end = m.startIndex
+            while true {
+                if matches(rest, m[end...]) { return true }
+                guard end < m.endIndex else { return false }
+                end += 1
+            }
         }
-        if p.anchoredEnd, let last = pieces.last {
-            guard rest.count >= last.count, rest.suffix(last.count).elementsEqual(last) else { return false }
-            rest = rest.dropLast(last.count)
-            pieces = pieces.dropLast()
-        }
-        // The middle pieces in order, each at its first place: the leftmost choice never loses a later match.
-        for piece in pieces where !piece.isEmpty {
-            guard let at = firstIndex(of: piece, in: rest) else { return false }
-            rest = rest[(at + piece.count)...]
-        }
-        return true
     }
 
     static func firstIndex(of needle: [UInt8], in hay: ArraySlice<UInt8>) -> Int? {
