@@ -198,15 +198,37 @@ static inline const char *tt_bpf_attach_type_str(__u32 t) { return libbpf_bpf_at
 
 /* `tracetui --bpf OBJ`: opens, loads and attaches every program of an object by its section name. On any failure
    everything is detached and closed again (nothing half-attached) and NULL comes back with the reason in `msg`:
-   libbpf's error, and for a load the verifier's log (libbpf asks the kernel for it when a load fails). */
+   libbpf's error and warnings, and for a load the verifier's log (libbpf asks the kernel for it when a load fails).
+   `perf_event` sections have no target in their name, so libbpf cannot attach them itself: each gets a software
+   cpu-clock event per online CPU at TT_BPF_PERF_FREQ Hz (perf_event_open, then bpf_program__attach_perf_event; the
+   link owns the event's fd and closes it when destroyed). */
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
+
+#define TT_BPF_PERF_FREQ 99
+#define TT_BPF_MAX_LINKS 1024
+
 struct tt_bpf_loaded {
     struct bpf_object *obj;
-    struct bpf_link *links[64];
+    struct bpf_link *links[TT_BPF_MAX_LINKS];
     int nlinks;
 };
 
-static inline int tt_bpf_silent(enum libbpf_print_level level, const char *fmt, va_list args) {
-    (void)level; (void)fmt; (void)args;
+/* libbpf's warnings of the current load, kept to say why something failed (libbpf prints them otherwise). A static
+   local, not a global: Swift's importer emits the header's inline functions but not its variables. */
+struct tt_bpf_warning_buf { char text[4096]; size_t len; };
+static inline struct tt_bpf_warning_buf *tt_bpf_warning_buf(void) {
+    static struct tt_bpf_warning_buf buf;
+    return &buf;
+}
+#define tt_bpf_warnings (tt_bpf_warning_buf()->text)
+#define tt_bpf_warnings_len (tt_bpf_warning_buf()->len)
+
+static inline int tt_bpf_collect(enum libbpf_print_level level, const char *fmt, va_list args) {
+    if (level != LIBBPF_WARN || tt_bpf_warnings_len >= sizeof tt_bpf_warnings - 1) return 0;
+    int n = vsnprintf(tt_bpf_warnings + tt_bpf_warnings_len, sizeof tt_bpf_warnings - tt_bpf_warnings_len, fmt, args);
+    if (n > 0) tt_bpf_warnings_len += (size_t)n;
+    if (tt_bpf_warnings_len > sizeof tt_bpf_warnings - 1) tt_bpf_warnings_len = sizeof tt_bpf_warnings - 1;
     return 0;
 }
 
@@ -217,16 +239,56 @@ static inline void tt_bpf_unload(struct tt_bpf_loaded *l) {
     free(l);
 }
 
+static inline size_t tt_bpf_say_warnings(char *msg, size_t msgsize, size_t n) {
+    if (tt_bpf_warnings_len && n < msgsize) n += snprintf(msg + n, msgsize - n, "\n%s", tt_bpf_warnings);
+    return n;
+}
+
+/* One cpu-clock event per online CPU, each with the program attached; 0 or -errno. */
+static inline int tt_bpf_attach_perf_event(struct bpf_program *p, struct tt_bpf_loaded *l) {
+    int ncpu = libbpf_num_possible_cpus();
+    int attached = 0;
+    for (int cpu = 0; cpu < ncpu; cpu++) {
+        struct perf_event_attr attr;
+        memset(&attr, 0, sizeof attr);
+        attr.size = sizeof attr;
+        attr.type = PERF_TYPE_SOFTWARE;
+        attr.config = PERF_COUNT_SW_CPU_CLOCK;
+        attr.freq = 1;
+        attr.sample_freq = TT_BPF_PERF_FREQ;
+        int fd = (int)syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ENODEV) continue; /* a possible CPU that is not online */
+            return -errno;
+        }
+        if (l->nlinks == TT_BPF_MAX_LINKS) { close(fd); return -E2BIG; }
+        struct bpf_link *link = bpf_program__attach_perf_event(p, fd);
+        long err = libbpf_get_error(link);
+        if (!link || err) { close(fd); return err ? (int)err : -errno; }
+        l->links[l->nlinks++] = link;
+        attached++;
+    }
+    return attached ? 0 : -ENODEV;
+}
+
+static inline int tt_bpf_is_kprobe(const char *section) {
+    return strncmp(section, "kprobe", 6) == 0 || strncmp(section, "kretprobe", 9) == 0;
+}
+
 static inline struct tt_bpf_loaded *tt_bpf_load_object(const char *path, char *msg, size_t msgsize) {
     size_t log_size = 1 << 20;
     char *log = calloc(1, log_size);
     msg[0] = 0;
-    libbpf_set_print(tt_bpf_silent);
+    tt_bpf_warnings[0] = 0;
+    tt_bpf_warnings_len = 0;
+    libbpf_set_print(tt_bpf_collect);
     LIBBPF_OPTS(bpf_object_open_opts, opts, .kernel_log_buf = log, .kernel_log_size = log_size);
     struct bpf_object *obj = bpf_object__open_file(path, &opts);
     long err = libbpf_get_error(obj);
     if (!obj || err) {
-        snprintf(msg, msgsize, "%s: not a BPF object libbpf can open (%s)", path, strerror(err ? (int)-err : errno));
+        size_t n = snprintf(msg, msgsize, "%s: not a BPF object libbpf can open (%s)", path,
+                            strerror(err ? (int)-err : errno));
+        tt_bpf_say_warnings(msg, msgsize, n);
         free(log);
         return NULL;
     }
@@ -241,7 +303,8 @@ static inline struct tt_bpf_loaded *tt_bpf_load_object(const char *path, char *m
             if (plog && plog[0] && n < msgsize)
                 n += snprintf(msg + n, msgsize - n, "\nverifier log of %s:\n%s", bpf_program__name(p), plog);
         }
-        if (log[0] && n < msgsize) snprintf(msg + n, msgsize - n, "\nverifier log:\n%s", log);
+        if (log[0] && n < msgsize) n += snprintf(msg + n, msgsize - n, "\nverifier log:\n%s", log);
+        tt_bpf_say_warnings(msg, msgsize, n);
         bpf_object__close(obj);
         free(log);
         return NULL;
@@ -251,17 +314,39 @@ static inline struct tt_bpf_loaded *tt_bpf_load_object(const char *path, char *m
     l->obj = obj;
     struct bpf_program *p;
     bpf_object__for_each_program(p, obj) {
-        struct bpf_link *link = bpf_program__attach(p);
-        long lerr = libbpf_get_error(link);
-        if (!link || lerr || l->nlinks == 64) {
-            snprintf(msg, msgsize, "%s: cannot attach %s (section %s): %s", path, bpf_program__name(p),
-                     bpf_program__section_name(p), strerror(lerr ? (int)-lerr : errno));
+        const char *section = bpf_program__section_name(p);
+        int aerr = 0;
+        if (bpf_program__type(p) == BPF_PROG_TYPE_PERF_EVENT) {
+            aerr = tt_bpf_attach_perf_event(p, l);
+        } else if (l->nlinks == TT_BPF_MAX_LINKS) {
+            aerr = -E2BIG;
+        } else {
+            struct bpf_link *link = bpf_program__attach(p);
+            long lerr = libbpf_get_error(link);
+            if (!link || lerr) aerr = lerr ? (int)lerr : -errno;
+            else l->links[l->nlinks++] = link;
+        }
+        if (aerr) {
+            size_t n = snprintf(msg, msgsize, "%s: cannot attach %s (section %s): %s", path, bpf_program__name(p),
+                                section, strerror(-aerr));
+            if (tt_bpf_is_kprobe(section) && access("/sys/bus/event_source/devices/kprobe", F_OK) != 0
+                && access("/sys/kernel/tracing/kprobe_events", F_OK) != 0 && n < msgsize)
+                n += snprintf(msg + n, msgsize - n, "\nthis kernel has no kprobes for BPF (no kprobe PMU in "
+                              "/sys/bus/event_source/devices, no kprobe_events in tracefs: CONFIG_KPROBE_EVENTS is off)");
+            n += snprintf(msg + n, n < msgsize ? msgsize - n : 0,
+                          "\nnothing of the object is attached: the programs attached before it were detached again");
+            tt_bpf_say_warnings(msg, msgsize, n);
             tt_bpf_unload(l);
             return NULL;
         }
-        l->links[l->nlinks++] = link;
     }
     return l;
+}
+
+/* A map's fd by id (-errno on failure), for reading its entries. */
+static inline int tt_bpf_map_fd(__u32 id) {
+    int fd = bpf_map_get_fd_by_id(id);
+    return fd < 0 ? -errno : fd;
 }
 
 #endif

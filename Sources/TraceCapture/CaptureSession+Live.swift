@@ -5,16 +5,17 @@ extension CaptureSession {
     /// Streams an instance's events into the store until the task is cancelled: drains the ring buffers,
     /// parses the new lines, publishes, then sleeps a few milliseconds (a poll per event would wake the
     /// reader for every event and cost more than the events).
-    /// `printk`: the tracefs root whose top-level trace_pipe is read too (`PrintkReader`).
+    /// `printk`: the tracefs root whose top-level trace_pipe is read too (`PrintkReader`); `printkNames` names the
+    /// `--bpf` object's programs' lines.
     /// `merge`: samples taken beside the tracepoints (`sample(…, merge:)`) go into the store in time order.
     public func live(_ instance: TraceInstance, keep: Int, maxBytes: Int = 1 << 30, pretty: Bool = false, text: Bool = false,
-                     printk: String? = nil,
+                     printk: String? = nil, printkNames: PrintkNamer? = nil,
                      drainInterval: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33),
                      merge: LiveSampleMerge? = nil) async {
         var reader: any LiveReader
         do {
             reader = text ? try TextPipeReader(instance: instance) : RawEventReader(instance: instance, pretty: pretty)
-            if let printk { reader = try PrintkReader(wrapping: reader, tracefs: printk) }
+            if let printk { reader = try PrintkReader(wrapping: reader, tracefs: printk, namer: printkNames) }
         } catch {
             snapshots.publish { $0.error = error.description }
             _ = merge?.finish()

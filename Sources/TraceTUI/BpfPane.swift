@@ -96,9 +96,18 @@ enum BpfPane {
             y += 1
         }
         let rows = rows(h, i)
+        // --bpf: the object's map entries take the lower half (all of what the lists leave, up to that).
+        var bottom = rect.maxY
+        if !inv.values.isEmpty {
+            let lists = rows.count + 2 + (inv.maps.isEmpty ? 0 : inv.maps.count + 1)
+            let half = (rect.maxY - y) / 2
+            let top = y + min(max(half, rect.maxY - y - valueLineCount(inv)), lists)
+            bottom = max(y + min(3, rect.maxY - y), top)
+            renderValues(inv, into: &canvas, in: Rect(x: x, y: bottom, width: w, height: rect.maxY - bottom))
+        }
         // Maps take what the programs leave, at least a third of the pane when there are some.
-        let mapRows = inv.maps.isEmpty ? 0 : min(inv.maps.count + 1, max(2, (rect.maxY - y) / 3))
-        let programEnd = rect.maxY - mapRows
+        let mapRows = inv.maps.isEmpty ? 0 : min(inv.maps.count + 1, max(2, (bottom - y) / 3))
+        let programEnd = bottom - mapRows
         guard y < programEnd else { return }
         canvas.fill(Rect(x: x, y: y, width: w, height: 1), role: .header)
         let head = " " + programTable.header() + " history"
@@ -125,12 +134,12 @@ enum BpfPane {
             }
             y += 1
         }
-        guard mapRows > 0, y < rect.maxY else { return }
+        guard mapRows > 0, y < bottom else { return }
         canvas.fill(Rect(x: x, y: y, width: w, height: 1), role: .header)
         canvas.put(" " + mapTable.header(), x: x, y: y, role: .header, limit: x + w)
         y += 1
-        for (k, m) in inv.maps.enumerated() where y < rect.maxY {
-            if y == rect.maxY - 1, k < inv.maps.count - 1 {
+        for (k, m) in inv.maps.enumerated() where y < bottom {
+            if y == bottom - 1, k < inv.maps.count - 1 {
                 canvas.put(" +\(inv.maps.count - k) more", x: x, y: y, role: .dim, limit: x + w)
                 break
             }

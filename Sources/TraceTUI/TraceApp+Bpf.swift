@@ -10,3 +10,10 @@ extension TraceApp {
         panes.mode = .bpf
     }
 }
+
+extension TraceApp {
+    /// `--bpf OBJ` refused (a bad object, the verifier, an attach): the reason in a scrollable panel.
+    public mutating func showBpfRefusal(_ text: String) {
+        mode = .panel(TextPanelView(title: "BPF object not loaded", text: text))
+    }
+}

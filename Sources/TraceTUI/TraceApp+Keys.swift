@@ -17,6 +17,9 @@ extension TraceApp {
         case .picker(var view):
             if overlay(&view, key) { mode = .picker(view) }
             return
+        case .panel(var view):
+            if overlay(&view, key) { mode = .panel(view) }
+            return
         case .prompt(let kind, var editor):
             let outcome = editor.apply(key)
             switch outcome {

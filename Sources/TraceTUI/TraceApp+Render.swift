@@ -84,6 +84,9 @@ extension TraceApp {
         case .help(var view):
             view.layout(in: l.main, ctx)
             mode = .help(view)
+        case .panel(var view):
+            view.layout(in: l.main, ctx)
+            mode = .panel(view)
         case .exportMenu, .prompt, .browsing:
             break
         }
@@ -114,6 +117,7 @@ extension TraceApp {
         case .exportMenu(let view): view.render(into: &canvas, in: l.main, ctx)
         case .picker(let view): view.render(into: &canvas, in: l.main, ctx)
         case .help(let view): view.render(into: &canvas, in: l.main, ctx)
+        case .panel(let view): view.render(into: &canvas, in: l.main, ctx)
         case .prompt, .browsing: break
         }
     }

@@ -14,6 +14,8 @@ public struct TraceApp: Sendable {
         case exportMenu(ExportMenuView)
         /// Live: the event picker.
         case picker(EventPicker)
+        /// A scrollable text panel (`--bpf`: why the object was not loaded).
+        case panel(TextPanelView)
     }
 
     public enum PromptKind: String, Sendable {

@@ -66,6 +66,7 @@ struct Live: AsyncParsableCommand {
         let keep = self.keep, maxBytes = memoryMb << 20
         let pretty = capture.pretty, text = capture.text
         let printk = bpf.readsPrintk ? root : nil
+        let printkNames = bpfSession.object.map { PrintkNamer($0.printkFormats) }
         let frame = Duration.milliseconds(1000 / max(1, min(fps, 100)))
         // Samples beside tracepoints go into the store in time order: on one clock (mono, CLOCK_MONOTONIC) only.
         let merge = instance != nil && sampleText != nil && capture.options.clock == "mono" ? LiveSampleMerge() : nil
@@ -73,7 +74,8 @@ struct Live: AsyncParsableCommand {
             await withTaskGroup(of: Void.self) { group in
                 if let instance {
                     group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text,
-                                                   printk: printk, publishEvery: frame, merge: merge) }
+                                                   printk: printk, printkNames: printkNames, publishEvery: frame,
+                                                   merge: merge) }
                 }
                 if let remote {
                     group.addTask { await session.live(hosts: remote, keep: keep, maxBytes: maxBytes, publishEvery: frame) }
@@ -88,7 +90,7 @@ struct Live: AsyncParsableCommand {
         let procHistory = ProcHistoryBox()
         // perf counters per CPU ride along with each sample (the counters table in the panes).
         let sampler = ProcSampler(interval: .milliseconds(Int64(max(100, (procInterval * 1000).rounded()))),
-                                  counters: true, bpf: true)
+                                  counters: true, bpf: true, bpfValues: bpfSession.object?.mapIDs ?? [])
         sampler.start { procHistory.append($0) }
         defer { sampler.stop() }
         // Frames drawn, said on exit with the rate: the benchmark checks the UI kept drawing under load.
@@ -111,6 +113,7 @@ struct Live: AsyncParsableCommand {
             // Sampling alone opens on the hotspot table, as perf top does.
             if instance == nil, remote == nil { app.openHotspotsWhenLive() }
             app.pinTasks(pins.tasks)
+            if let refusal = bpfSession.refusal { app.showBpfRefusal(refusal) }
             let box = session.snapshots
             box.onPublish(screen.waker.callAsFunction)
             procHistory.onAppend(screen.waker.callAsFunction)
@@ -158,6 +161,11 @@ struct Live: AsyncParsableCommand {
             } catch {
                 throw ValidationFailure(error.description)
             }
+        }
+        if let refusal = bpfSession.refusal {
+            // Said again below the prompt, and in the exit status, for scripts.
+            FileHandle.standardError.write(Data("tracetui: --bpf: \(refusal)\n".utf8))
+            if signals.signalName == nil { throw ExitCode(1) }
         }
         if let name = signals.signalName, let number = signals.signalNumber {
             print("tracetui: stopped by \(name)" + (instance.map { "; \($0.name) removed" } ?? ""))

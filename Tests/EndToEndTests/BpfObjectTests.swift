@@ -49,7 +49,14 @@ extension EndToEnd {
             let object = try BpfTools.compile("refused", into: dir)
             let session = try TmuxSession(width: 200, height: 50)
             defer { session.close() }
-            _ = try session.launchUnderSh("--bpf", object, in: dir)
+            _ = try session.launchUnderSh("--bpf", object, "-e", "sched:sched_process_exec", in: dir)
+            // The viewer opens with the reason in a panel
+            let panel = try await session.waitFor("BPF object not loaded")
+            #expect(panel.contains("the kernel refused to load it"), "\(panel.lines.joined(separator: "\n"))")
+            #expect(try Self.loaded("tt_refused") == 0)
+            try session.send("q")
+            try await session.waitFor("● live")
+            try session.send("q")
             let outcome = try await session.shOutcome()
             #expect(outcome.status == 1)
             let text = outcome.screen.lines.joined(separator: "\n")

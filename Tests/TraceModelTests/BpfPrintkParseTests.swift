@@ -65,3 +65,41 @@ struct PrintkMergeTests {
         #expect(merged.utf8.count == instance.utf8.count + printk.utf8.count)
     }
 }
+
+/// Replay of what `bpftool prog tracelog` and `cat trace_pipe` saved (captured on kernel 6.18 with
+/// Tests/Fixtures/bpf/hist.bpf.c loaded; the tracelog also caught another test's tt_openat lines still in the buffer).
+struct BpfSavedPrintkTests {
+    static func fixture(_ name: String) throws -> [UInt8] {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/bpf/" + name).path
+        return Array(try String(contentsOfFile: path, encoding: .utf8).utf8)
+    }
+
+    func parse(_ bytes: [UInt8]) -> EventStore {
+        var store = EventStore()
+        store.append(PieceParser().parse(OwnedBytes(bytes), range: 0..<bytes.count))
+        return store
+    }
+
+    @Test(arguments: [("bpftool-tracelog.txt", 31), ("trace-pipe.txt", 5)])
+    func savedPrintkOutputReplaysLineForLine(file: String, lines: Int) throws {
+        let bytes = try Self.fixture(file)
+        let store = parse(bytes)
+        // every line is an event named bpf_trace_printk with the program's message, in time order
+        #expect(store.count == lines && store.summary.unparsed == 0)
+        let text = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+        for row in 0..<store.count {
+            #expect(store.eventNames[Int(store.eventID(row))] == "bpf_trace_printk")
+            #expect(text[row].hasSuffix("bpf_trace_printk: " + store.payloadText(row)), "\(text[row])")
+        }
+        #expect((1..<store.count).allSatisfy { store.timestamp($0) >= store.timestamp($0 - 1) })
+        // and the object's formats name its own lines, never another program's
+        let namer = PrintkNamer([.init(program: "tt_hist_openat", format: "tt_hist mode %llu slot %u"),
+                                 .init(program: "tt_work_calls", format: "tt_work called")])
+        for line in PrintkMerge.lines(bytes) {
+            let named = String(decoding: namer.name(line), as: UTF8.self)
+            let ours = named.contains("tt_calls-")
+            #expect(named.contains("[prog tt_") == ours, "\(named)")
+        }
+    }
+}

@@ -74,3 +74,90 @@ struct BpfPaneScreenTests {
         #expect(app.focus != .system && app.panes.mode == .panes)
     }
 }
+
+/// `--bpf`: the object's map entries under the lists, and the panel a refusal opens.
+@Suite("BPF pane values and refusal panel")
+struct BpfValuesScreenTests {
+    static func history() -> ProcHistory {
+        ProcHistory((0..<4).map { k in
+            var s = SystemFixtures.sample(k)
+            var inv = BpfPaneScreenTests.inventory(k)
+            inv.maps.append(BpfMap(id: 7, type: "array", name: "tt_hist", keySize: 4, valueSize: 8, maxEntries: 64))
+            var counts = [UInt64](repeating: 0, count: 64)
+            counts[0] = UInt64(k); counts[2] = 3; counts[6] = 7 * UInt64(k + 1); counts[9] = 2
+            inv.values = [
+                BpfMapValuesScreen.array(counts, id: 7),
+                BpfMapValuesScreen.array([41, UInt64(k)], id: 3),
+            ]
+            s.bpf = inv
+            return s
+        })
+    }
+
+    @Test func theObjectsMapsAreDrawnUnderTheLists() {
+        let c = BpfPaneScreenTests.render(Self.history(), width: 140, height: 30)
+        Golden.check(c, "bpf-pane-values-140x30")
+        #expect(c.text.contains("        64 -> 127        : 28       |****************************************|"), "\n\(c.text)")
+        #expect(c.text.contains("map 3 tt_count (array): 2 entries"), "\n\(c.text)")
+    }
+
+    @Test func aShortPaneKeepsTheListsAndSaysWhatIsCut() {
+        let c = BpfPaneScreenTests.render(Self.history(), width: 100, height: 14)
+        Golden.check(c, "bpf-pane-values-100x14")
+        #expect(c.text.contains("more lines"), "\n\(c.text)")
+        #expect(c.text.contains("tt_openat"), "\n\(c.text)")
+    }
+
+    static let refusal = """
+        /tmp/x/half.bpf.o: the kernel refused to load it (Permission denied)
+        verifier log:
+        0: R1=ctx() R10=fp0
+        ; int tt_half_bad(void *ctx) @ half.bpf.c:19
+        0: (b7) r1 = 0                        ; R1=0
+        1: (63) *(u32 *)(r10 -4) = r1         ; R1=0 R10=fp0 fp-8=0000????
+        2: (bf) r2 = r10                      ; R2=fp0 R10=fp0
+        3: (07) r2 += -4                      ; R2=fp-4
+        4: (18) r1 = 0xffff888122660c00       ; R1=map_ptr(map=tt_half,ks=4,vs=8)
+        6: (85) call bpf_map_lookup_elem#1    ; R0=map_value_or_null(id=1,map=tt_half,ks=4,vs=8)
+        7: (79) r0 = *(u64 *)(r0 +0)
+        R0 invalid mem access 'map_value_or_null'
+        processed 7 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0
+        \tlibbpf: prog 'tt_half_bad': failed to load: -13
+        """
+
+    @Test func aRefusalOpensAScrollablePanel() {
+        var app = Fixtures.app()
+        app.showBpfRefusal(Self.refusal)
+        let c = Fixtures.render(&app, width: 100, height: 12)
+        Golden.check(c, "bpf-refusal-100x12")
+        #expect(c.text.contains("BPF object not loaded — j/k PgUp/PgDn scroll, Esc closes"), "\n\(c.text)")
+        #expect(c.text.contains("↓ 5 more"), "\n\(c.text)")
+        // j scrolls to the verifier's message; End shows the last line
+        _ = app.handle(.char("j"))
+        _ = app.handle(.char("G"))
+        let end = Fixtures.render(&app, width: 100, height: 12)
+        #expect(end.text.contains("R0 invalid mem access 'map_value_or_null'"), "\n\(end.text)")
+        #expect(end.text.contains("        libbpf: prog 'tt_half_bad'"), "\n\(end.text)")
+        #expect(!end.text.contains("more "), "\n\(end.text)")
+        // and Esc closes it
+        _ = app.handle(.escape)
+        #expect(app.mode == .browsing)
+    }
+
+    @Test func tinyRefusalPanelWrapsItsLines() {
+        var app = Fixtures.app()
+        app.showBpfRefusal(Self.refusal)
+        let c = Fixtures.render(&app, width: 20, height: 6)
+        Golden.check(c, "bpf-refusal-20x6")
+        #expect(c.text.contains("/tmp/x/half.bpf."), "\n\(c.text)")
+    }
+}
+
+enum BpfMapValuesScreen {
+    static func array(_ counts: [UInt64], id: UInt32) -> BpfMapValues {
+        BpfMapValues(mapID: id, entries: counts.enumerated().map { k, v in
+            .init(key: (0..<4).map { UInt8(truncatingIfNeeded: k >> (8 * $0)) },
+                  value: (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) })
+        })
+    }
+}

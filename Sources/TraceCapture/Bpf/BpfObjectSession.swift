@@ -2,7 +2,7 @@ import CBpf
 import Glibc
 
 /// `tracetui --bpf OBJ`: a BPF object of the user's, loaded and every program attached by its section name
-/// (`tracepoint/…`, `kprobe/…`, `uprobe/…`) through libbpf, for the session.
+/// (`tracepoint/…`, `kprobe/…`, `uprobe/…`; `perf_event` on a 99 Hz cpu-clock event a CPU) through libbpf, for the session.
 ///
 /// Nothing outlives the process: the programs and links are held by this process's fds only (never pinned), so
 /// the kernel detaches and unloads them when it exits however it exits, SIGKILL included; `close` does it at once.
@@ -38,6 +38,9 @@ public final class BpfObjectSession: @unchecked Sendable {
         }
         return ids
     }
+
+    /// The libbpf object while it is loaded.
+    var object: OpaquePointer? { loaded?.pointee.obj }
 
     /// Detaches and unloads everything (once).
     public func close() {

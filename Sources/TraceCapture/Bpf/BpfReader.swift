@@ -18,6 +18,9 @@ public final class BpfReader {
     /// lookup by id is the dearest call here, ~2.7 µs a map).
     private var knownMaps: [UInt32: BpfMap] = [:]
     private var statsFd: Int32
+    /// `--bpf`: the maps whose entries each inventory carries (the object's own), and their readers.
+    public var valuesOf: [UInt32] = []
+    private var mapReaders: [UInt32: BpfMapReader] = [:]
 
     public init(procRoot: String = "/proc") {
         self.procRoot = procRoot
@@ -54,6 +57,7 @@ public final class BpfReader {
         }
         inv.programs = programs
         inv.maps = readMaps()
+        inv.values = readValues(inv)
         return inv
     }
 
@@ -142,6 +146,14 @@ public final class BpfReader {
         case Int(BPF_LINK_TYPE_TRACING.rawValue): return "tracing \(attachType)"
         default:
             return tt_bpf_link_type_str(raw.type).map { String(cString: $0) } ?? "link type \(raw.type)"
+        }
+    }
+
+    private func readValues(_ inv: BpfInventory) -> [BpfMapValues] {
+        valuesOf.compactMap { id in
+            guard let map = inv.map(id: id) else { return nil }
+            if mapReaders[id] == nil { mapReaders[id] = BpfMapReader(map: map) }
+            return mapReaders[id]?.read()
         }
     }
 

@@ -13,8 +13,12 @@ public final class PrintkReader: LiveReader, @unchecked Sendable {
     /// What the status bar says while it reads (the first of the live warnings).
     public static let statusNote = "--printk: reading the shared top-level trace buffer (consumes it)"
 
-    public init(wrapping inner: any LiveReader, tracefs root: String) throws(CaptureError) {
+    /// `--bpf`: names the object's programs' lines (`PrintkNamer`).
+    private let namer: PrintkNamer?
+
+    public init(wrapping inner: any LiveReader, tracefs root: String, namer: PrintkNamer? = nil) throws(CaptureError) {
         self.inner = inner
+        self.namer = namer.flatMap { $0.isEmpty ? nil : $0 }
         pipe = try TextPipeReader(path: root + "/trace_pipe")
     }
 
@@ -31,7 +35,8 @@ public final class PrintkReader: LiveReader, @unchecked Sendable {
         let printk = pipe.drain(progress: nil)
         guard !printk.isEmpty else { return own }
         let a = own.flatMap { PrintkMerge.lines(Array($0.bytes)) }
-        let b = printk.flatMap { PrintkMerge.lines(Array($0.bytes)) }
+        var b = printk.flatMap { PrintkMerge.lines(Array($0.bytes)) }
+        if let namer { b = b.map(namer.name) }
         printkLines += b.count
         let merged = PrintkMerge.merge(a, b)
         let block = LiveBlock(copying: merged)

@@ -15,14 +15,18 @@ public final class ProcSampler: Sendable {
     public let counters: Bool
     /// List the loaded BPF programs and maps with each sample (`BpfReader`: the BPF pane).
     public let bpf: Bool
+    /// `--bpf`: the maps whose entries go with each BPF listing (the object's own maps).
+    public let bpfValues: [UInt32]
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     /// `interval` is clamped to at least 100 ms.
-    public init(root: String = "/proc", interval: Duration = .seconds(1), counters: Bool = false, bpf: Bool = false) {
+    public init(root: String = "/proc", interval: Duration = .seconds(1), counters: Bool = false, bpf: Bool = false,
+                bpfValues: [UInt32] = []) {
         self.root = root
         self.interval = max(interval, .milliseconds(100))
         self.counters = counters
         self.bpf = bpf
+        self.bpfValues = bpfValues
     }
 
     deinit { stop() }
@@ -30,9 +34,11 @@ public final class ProcSampler: Sendable {
     /// Starts sampling at once (the first sample is delivered immediately); a second start restarts.
     public func start(_ deliver: @escaping @Sendable (ProcSample) -> Void) {
         let root = self.root, interval = self.interval, counters = self.counters, bpf = self.bpf
+        let bpfValues = self.bpfValues
         let t = Task.detached(priority: .utility) {
             let reader = ProcReader(root: root)
             let bpfReader = bpf ? BpfReader(procRoot: root) : nil
+            bpfReader?.valuesOf = bpfValues
             // Not permitted (not root) is said in the panes, not thrown: the /proc panes work anyway.
             var counting: PerfCounters?
             var countingError: String?

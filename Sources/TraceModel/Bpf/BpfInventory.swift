@@ -8,6 +8,8 @@ public struct BpfInventory: Sendable, Equatable {
     public var statsEnabled: Bool?
     /// Why nothing could be listed (not root, a kernel without BPF); nil when the listing worked.
     public var error: String?
+    /// `--bpf`: the entries of the object's maps, read with the inventory (`BpfReader.valuesOf`).
+    public var values: [BpfMapValues] = []
 
     public init(monotonic: Int64 = 0, programs: [BpfProgram] = [], maps: [BpfMap] = [], statsEnabled: Bool? = nil,
                 error: String? = nil) {
@@ -27,4 +29,6 @@ public struct BpfInventory: Sendable, Equatable {
         }
         return lo < programs.count && programs[lo].id == id ? programs[lo] : nil
     }
+
+    public func map(id: UInt32) -> BpfMap? { maps.first { $0.id == id } }
 }

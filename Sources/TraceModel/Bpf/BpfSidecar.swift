@@ -5,6 +5,8 @@
 /// B <stats 0|1|-> [error]                                       starts the sample's inventory
 /// b <id> <run_cnt> <run_time_ns> <pid|-> <type> <tag> <name> <comm> <attach,attach…|-> <map id,map id…|->
 /// y <id> <key_size> <value_size> <max_entries> <memory|-> <type> <name>
+/// E <map id> <truncated 0|1> [error]                            --bpf: the entries of one of the object's maps
+/// e <key hex> <value hex>                                       one entry of the map of the E before it
 /// ```
 /// Text fields are escaped (`%20` space, `%25` percent, `%2C` comma, `-` empty) so each stays one token.
 public enum BpfSidecar {
@@ -21,6 +23,10 @@ public enum BpfSidecar {
         for m in inv.maps {
             out += "y \(m.id) \(m.keySize) \(m.valueSize) \(m.maxEntries) \(m.memoryBytes.map(String.init) ?? "-") "
             out += "\(escape(m.type)) \(escape(m.name))\n"
+        }
+        for v in inv.values {
+            out += "E \(v.mapID) \(v.truncated ? 1 : 0)" + (v.error.map { " " + escape($0) } ?? "") + "\n"
+            for e in v.entries { out += "e \(hex(e.key)) \(hex(e.value))\n" }
         }
         return out
     }
@@ -55,10 +61,47 @@ public enum BpfSidecar {
                                  maxEntries: UInt32(clamping: num(4)),
                                  memoryBytes: tokens.count > 5 ? UInt64(tokens[5]) : nil))
             inv = i
+        case "E":
+            guard var i = inv else { return true }
+            i.values.append(BpfMapValues(mapID: UInt32(clamping: num(1)), truncated: num(2) == 1,
+                                         error: tokens.count > 3 ? text(3) : nil))
+            inv = i
+        case "e":
+            guard var i = inv, !i.values.isEmpty else { return true }
+            i.values[i.values.count - 1].entries.append(.init(key: unhex(tokens.count > 1 ? tokens[1] : ""),
+                                                              value: unhex(tokens.count > 2 ? tokens[2] : "")))
+            inv = i
         default:
             return false
         }
         return true
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        if bytes.isEmpty { return "-" }
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Hex digits back to bytes; a malformed pair reads as 0 (kept, never dropped).
+    static func unhex(_ s: String) -> [UInt8] {
+        guard s != "-" else { return [] }
+        let u = Array(s.utf8)
+        func nibble(_ c: UInt8) -> UInt8 {
+            switch c {
+            case 48...57: c - 48
+            case 97...102: c - 87
+            case 65...70: c - 55
+            default: 0
+            }
+        }
+        return stride(from: 0, to: u.count - 1, by: 2).map { nibble(u[$0]) << 4 | nibble(u[$0 + 1]) }
     }
 
     static func escape(_ s: String) -> String {

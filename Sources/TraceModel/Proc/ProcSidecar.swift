@@ -15,7 +15,7 @@
 /// p <cpu|memory|io> some_avg10 some_avg60 some_avg300 some_total [full_avg10 full_avg60 full_avg300 full_total]
 /// K <cpu> <cpu> …                  perf counters read with the sample: the CPUs, then one k line per event
 /// k <event> value enabled running [value enabled running …]   one triple per CPU of K (none: not supported)
-/// B, b, y                          the BPF programs and maps (see `BpfSidecar`)
+/// B, b, y, E, e                    the BPF programs and maps, --bpf's map entries (see `BpfSidecar`)
 /// ```
 public enum ProcSidecar {
     public static let magic = "tracetui-proc"
@@ -157,7 +157,7 @@ public enum ProcSidecar {
                     }
                 }
                 s.counters = c
-            case UInt8(ascii: "B"), UInt8(ascii: "b"), UInt8(ascii: "y"):
+            case UInt8(ascii: "B"), UInt8(ascii: "b"), UInt8(ascii: "y"), UInt8(ascii: "E"), UInt8(ascii: "e"):
                 _ = BpfSidecar.decode(t.map { text.string($0) }, into: &s.bpf)
             default:
                 break

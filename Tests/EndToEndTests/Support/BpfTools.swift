@@ -29,15 +29,41 @@ enum BpfTools {
     }()
 
     /// Compiles `Tests/Fixtures/bpf/NAME.bpf.c` into `dir`; returns the object's path.
-    static func compile(_ name: String, into dir: String) throws -> String {
+    static func compile(_ name: String, into dir: String, defines: [String] = []) throws -> String {
         let out = dir + "/\(name).bpf.o"
         var arch = utsname()
         uname(&arch)
         let machine = withUnsafeBytes(of: arch.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let r = try CommandResult.run(clang!, ["-O2", "-g", "-target", "bpf", "-I/usr/include/\(machine)-linux-gnu",
-                                               "-c", fixtures + "/\(name).bpf.c", "-o", out], timeout: .seconds(60))
+        let r = try CommandResult.run(clang!, ["-O2", "-g", "-target", "bpf", "-I/usr/include/\(machine)-linux-gnu"]
+                                               + defines.map { "-D" + $0 } + ["-c", fixtures + "/\(name).bpf.c", "-o", out], timeout: .seconds(60))
         guard r.status == 0 else { throw E2EError("clang \(name).bpf.c: \(r.stderr)") }
         return out
+    }
+
+    /// Builds `tt_calls.c` (the --bpf tests' helper process) into `dir`.
+    static func callsHelper(into dir: String) throws -> String {
+        let out = dir + "/tt_calls"
+        let r = try CommandResult.run(gcc!, ["-O0", fixtures + "/tt_calls.c", "-o", out], timeout: .seconds(60))
+        guard r.status == 0 else { throw E2EError("gcc tt_calls.c: \(r.stderr)") }
+        return out
+    }
+
+    /// `bpftool map show -j`: the id of the map named `name`, if one is loaded.
+    static func mapID(named name: String) throws -> Int? {
+        let r = try CommandResult.run(bpftool!, ["map", "show", "-j"])
+        let list = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]] ?? []
+        return list.first { $0["name"] as? String == name }.flatMap { ($0["id"] as? NSNumber)?.intValue }
+    }
+
+    /// `bpftool map dump id ID -j` as (key, value) pairs of little-endian integers read from its raw bytes.
+    static func dump(map id: Int) throws -> [(key: UInt64, value: UInt64)] {
+        let r = try CommandResult.run(bpftool!, ["map", "dump", "id", String(id), "-j"])
+        let list = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]] ?? []
+        func number(_ any: Any?) -> UInt64 {
+            let bytes = (any as? [String] ?? []).compactMap { UInt8($0.dropFirst(2), radix: 16) }
+            return bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        }
+        return list.map { (number($0["key"]), number($0["value"])) }
     }
 
     /// Builds the loader helper (`loader.c`) into `dir`.
