@@ -71,6 +71,24 @@ extension EndToEnd {
             defer { session.close() }
             try session.launch("replay", out)
             try await session.waitFor("HOST")
+            // The hosts saw the same events: 2 s in, their rows interleave in one time order, not one host after
+            // another.
+            func shown(_ s: ScreenText) -> [(String, Int64)] {
+                s.lines.compactMap { line -> (String, Int64)? in
+                    guard let m = line.firstMatch(of: #/^ (host\d) +(\d+)\.(\d{6}) /#) else { return nil }
+                    return (String(m.output.1), Int64(m.output.2)! * 1_000_000 + Int64(m.output.3)!)
+                }
+            }
+            try session.send("t")
+            try session.type("+2")
+            try session.send("Enter")
+            let merged = try await session.waitUntil("rows of several hosts on screen") { s in
+                Set(shown(s).map(\.0)).count >= 2
+            }
+            let shownRows = shown(merged)
+            #expect(shownRows.count >= 6, "\(merged.text)")
+            #expect(shownRows.map(\.1) == shownRows.map(\.1).sorted(), "\(merged.text)")
+            #expect(Set(shownRows.map(\.0)).count >= 2, "one host after another: \(merged.text)")
             try session.send("f")
             try session.type("host == host2")
             try session.send("Enter")
