@@ -66,7 +66,8 @@ extension CaptureSession {
             guard merge.pendingRows > 0 else { return }
             var limit = Int64.max
             if !all {
-                for k in hosts.indices where hosts[k].status.state == .running {
+                // A host connecting again is waited for too: its first rows may be older than the others' latest.
+                for k in hosts.indices where [.running, .connecting].contains(hosts[k].status.state) {
                     limit = min(limit, merge.latest(ofHost: ids[k]) ?? .min)
                 }
                 let due = clock.now - Self.holdBound

@@ -12,6 +12,8 @@ public struct CallTreeBuilder: Sendable {
     var laneOfThread: [UInt32: Int] = [:]
     /// Lanes of hosts other than the first, by host, cpu and thread (`lane(host:cpu:thread:)`).
     var laneOfHost: [UInt64: Int] = [:]
+    /// Only these hosts' lines are read (a host scope); nil: all.
+    var hosts: Set<UInt16>?
     /// Calls to make room for in each new lane.
     let expectedCallsPerLane: Int
     /// Calls nest per thread whatever the CPU (Chrome JSON: a thread's calls may move between CPUs).
@@ -84,6 +86,7 @@ public struct CallTreeBuilder: Sendable {
             guard lo < hi else { continue }
             var ops = GraphOps()
             for i in lo..<hi {
+                if let hosts, !hosts.contains(chunk.host(at: i)) { continue }
                 let event = Int(chunk.events[i])
                 guard graphEvents.contains(event) || event == switchEvent else { continue }
                 let raw = chunk.line(i)
