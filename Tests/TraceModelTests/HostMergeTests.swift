@@ -89,6 +89,22 @@ struct HostMergeTests {
     }
 }
 
+extension HostMergeTests {
+    @Test func aFilterOnTheHostAloneScopesTheCalls() {
+        var store = EventStore()
+        let web = store.hostID(named: "web1"), db = store.hostID(named: "db1")
+        var merge = HostMerge()
+        merge.add(piece(Self.text(comm: "web", pid: 100, cpu: 0, start: 1_000_000_000, step: 10, n: 3), host: web), into: &store)
+        merge.add(piece(Self.text(comm: "db", pid: 200, cpu: 0, start: 1_000_000_005, step: 10, n: 3), host: db), into: &store)
+        merge.releaseAll(into: &store)
+        #expect(HotspotSource.hostsNamed(by: "host == db1", in: store) == [db])
+        #expect(HotspotSource.hostsNamed(by: "host =~ ^web || host == nope", in: store) == [web])
+        #expect(HotspotSource.hostsNamed(by: "!(host == web1)", in: store) == [db])
+        // Any other test leaves the calls alone, as before.
+        #expect(HotspotSource.hostsNamed(by: "host == db1 && cpu == 0", in: store) == nil)
+    }
+}
+
 extension String {
     fileprivate func leftPadded(_ n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
 }
