@@ -33,7 +33,7 @@ public func tracetuiFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         // that makes the detector choose their parser.
         fuzzText(bytes)
     case .chrome:
-        if let text = try? ChromeTraceReader.ftraceText(bytes) { fuzzText(text.withUnsafeBytes { $0 }, copy: text) }
+        if let text = try? ChromeTraceReader.ftraceText(bytes) { text.withUnsafeBytes { fuzzText($0, copy: text) } }
     case .folded:
         let parsed = FoldedStacks.parse(bytes)
         let source = HotspotSource(samples: parsed.samples)
@@ -89,9 +89,10 @@ extension FuzzTarget {
 
 /// Everything a command does with a text log: the store, the summary, the call tree, the stacks and their outputs.
 func fuzzText(_ bytes: UnsafeRawBufferPointer, copy: [UInt8]? = nil) {
-    let storage = OwnedBytes(copy ?? Array(bytes))
-    let store = EventStore(parsing: storage)
-    _ = TraceSummary(parsing: copy ?? Array(bytes))
+    // Copies by memcpy (OwnedBytes' generic initializer walks a collection byte by byte).
+    let array = copy ?? Array(bytes)
+    let store = EventStore(parsing: OwnedBytes(copying: bytes))
+    _ = TraceSummary(parsing: array)
     let source = HotspotSource(store: store)
     _ = source.table()
     _ = source.folded()
@@ -103,9 +104,11 @@ func fuzzText(_ bytes: UnsafeRawBufferPointer, copy: [UInt8]? = nil) {
         if FlameGraphSVG.frameCount(stacks) < 2_000 { _ = FlameGraphSVG().render(stacks) }
     }
     // The exporters on one input in four: under ASan they cost more than the parse, and the parse is the target.
-    guard (copy ?? Array(bytes)).count % 4 == 0 else { return }
+    guard array.count % 4 == 0 else { return }
     for format in [ExportFormat.chrome, .csv] {
-        var sink = ByteSink(threshold: 1 << 16) { _ in }
+        // A small threshold: the sink's buffer is allocated (and poisoned by ASan) per input, and flushing
+        // often is a path of its own worth fuzzing.
+        var sink = ByteSink(threshold: 1 << 12) { _ in }
         _ = try? Exporter.write(format, store: store, tree: source.calls, to: &sink)
         sink.finish()
     }

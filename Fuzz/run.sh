@@ -23,7 +23,7 @@ bin=$out/tracetui-fuzz
 mkdir -p "$out/CByteScan" "$out/crashes"
 
 sources=$(find Sources/TraceModel Fuzz -name '*.swift' | sort)
-if [[ ! -x $bin ]] || [[ -n $(find $sources Sources/CByteScan -newer "$bin" | head -1) ]]; then
+if [[ ! -x $bin ]] || { [[ -z ${FUZZ_NO_REBUILD:-} ]] && [[ -n $(find $sources Sources/CByteScan -newer "$bin" | head -1) ]]; }; then
     cat >"$out/CByteScan/module.modulemap" <<MAP
 module CByteScan { header "$PWD/Sources/CByteScan/include/byte_scan.h" export * }
 MAP
@@ -40,13 +40,16 @@ fi
 
 # trace.dat goes through libtracecmd from C (CTraceDat, the code replay uses): its own small binary.
 datbin=$out/tracedat-fuzz
-if [[ ! -x $datbin ]] || [[ -n $(find Fuzz/tracedat_fuzz.c Sources/CTraceDat -newer "$datbin" | head -1) ]]; then
+if [[ ! -x $datbin ]] || { [[ -z ${FUZZ_NO_REBUILD:-} ]] && [[ -n $(find Fuzz/tracedat_fuzz.c Sources/CTraceDat -newer "$datbin" | head -1) ]]; }; then
     # shellcheck disable=SC2046
     clang -O1 -g -fsanitize=fuzzer,address -I Sources/CTraceDat/include $(pkg-config --cflags libtracecmd) \
         Fuzz/tracedat_fuzz.c Sources/CTraceDat/trace_dat.c $(pkg-config --libs libtracecmd) -o "$datbin" 2>&1 \
         | grep -v "Cannot export local symbol" || true
     [[ -x $datbin ]] || { echo "trace.dat fuzz build failed"; exit 1; }
 fi
+
+# FUZZ_BUILD_ONLY=1: build both binaries and stop (Fuzz/campaign.sh builds once before running targets side by side).
+[[ -n ${FUZZ_BUILD_ONLY:-} ]] && exit 0
 
 # Seeds per target: which sample folders and seed files feed it.
 seed_dirs() {
@@ -97,7 +100,9 @@ for t in "${targets[@]}"; do
     runs=${FUZZ_RUNS:-}
     [[ $t == tracedat && -n ${FUZZ_DAT_RUNS:-} ]] && runs=$FUZZ_DAT_RUNS
     [[ -n $runs ]] && limit=(-runs="$runs" -seed="${FUZZ_SEED:-1}")
-    SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$target_bin" "$corpus" "${limit[@]}" -max_len=$max_len -rss_limit_mb=2048 \
+    # malloc_context_size: ASan records 30 frames of stack per allocation by default, a fifth of a small input's
+    # time in the Swift readers (which allocate per name); 8 frames still name the allocating function.
+    ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=8} SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$target_bin" "$corpus" "${limit[@]}" -max_len=$max_len -rss_limit_mb=2048 \
         -malloc_limit_mb=$malloc_limit -detect_leaks=$leaks -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
         >"$log" 2>&1 || { status=1; echo "$t: CRASH (see $log and $out/crashes/)"; }
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

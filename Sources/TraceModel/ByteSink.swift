@@ -36,6 +36,15 @@ public struct ByteSink {
         storage = Storage(capacity: min(threshold, 1 << 20) + (64 << 10))
     }
 
+    /// A sink that only collects a small piece (one field, one quoted name) and never flushes: its buffer starts
+    /// small and grows as written. The exporters make one per distinct name; with the default initializer's
+    /// megabyte buffer, a call tree of many functions allocated (and freed) a megabyte per function.
+    init(collecting capacity: Int = 64) {
+        flush = { _ in }
+        threshold = .max
+        storage = Storage(capacity: max(1, capacity))
+    }
+
     /// What is buffered, as an array (for small sinks that collect rather than flush).
     var buffer: [UInt8] { Array(UnsafeBufferPointer(start: storage.p, count: storage.count)) }
 

@@ -36,7 +36,7 @@ public struct CSVWriter {
             let task = Int(chunk.tasks[i])
             if store.taskPIDs[task] >= 0 {
                 if taskNames[task] == nil {
-                    var s = ByteSink(threshold: .max) { _ in }
+                    var s = ByteSink(collecting: 64)
                     s.csvField(store.taskNames[task])
                     taskNames[task] = s.buffer
                 }

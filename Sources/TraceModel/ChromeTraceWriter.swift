@@ -72,7 +72,7 @@ public struct ChromeTraceWriter {
                 separator(&sink)
                 sink.ascii("{\"name\":")
                 if nameJSON[Int(event)] == nil {
-                    var s = ByteSink(threshold: .max) { _ in }
+                    var s = ByteSink(collecting: 64)
                     s.jsonString(store.eventNames[Int(event)])
                     nameJSON[Int(event)] = s.buffer
                 }
@@ -211,7 +211,7 @@ public struct ChromeTraceWriter {
         let starts = Self.callStarts(tree, store: store)
         let taskIDs = tree.taskNames.map(Self.pid(ofLabel:))
         var names: [[UInt8]] = tree.functionNames.map { name in
-            var s = ByteSink(threshold: .max) { _ in }
+            var s = ByteSink(collecting: 64)
             s.jsonString(name)
             return s.buffer
         }

@@ -289,7 +289,8 @@ public struct HotspotTable: Sendable {
         names[.comm] = tree.taskNames
         let useTask = seen.contains(.comm), useCPU = seen.contains(.cpu), useSym = seen.contains(.symbol)
         let taskFilter = filter.comm.flatMap { c in tree.taskNames.firstIndex(of: c) }.map(UInt32.init)
-        var entries = IDTable(capacity: 4096)
+        // Sized by the calls (at most one entry each): a small trace need not clear a 96 KB table.
+        var entries = IDTable(capacity: min(4096, tree.count))
         var isNew = false
         var entryF: [UInt32] = [], entryT: [UInt32] = [], entryC: [UInt16] = []
         // One record per entry, so a call updates one cache line; by function id directly when the
@@ -406,7 +407,7 @@ public struct HotspotTable: Sendable {
         names[.comm] = commNames
         let useEvent = keys.contains(.event), useComm = keys.contains(.comm)
         let usePID = keys.contains(.pid), useCPU = keys.contains(.cpu)
-        var entries = IDTable(capacity: 1024)
+        var entries = IDTable(capacity: min(1024, store.count))
         var isNew = false
         var eE: [UInt32] = [], eC: [UInt32] = [], eP: [UInt32] = [], eU: [UInt32] = []
         var counts: [Int64] = []

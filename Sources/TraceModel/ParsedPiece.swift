@@ -124,29 +124,6 @@ public struct TraceHeader: Sendable, Equatable {
         guard let a = entriesInBuffer, let b = entriesWritten, b > a else { return 0 }
         return b - a
     }
-
-    mutating func read(headerLine text: String) {
-        if let r = text.range(of: "# tracer: ") {
-            let name = text[r.upperBound...].trimmingCharacters(in: " \t")
-            if !name.isEmpty { tracer = name }
-        }
-        if let r = text.range(of: "entries-in-buffer/entries-written: ") {
-            let rest = text[r.upperBound...]
-            let parts = rest.split(whereSeparator: { $0 == "/" || $0 == " " || $0 == "\t" })
-            if parts.count >= 2, let a = Int(parts[0]), let b = Int(parts[1]) {
-                entriesInBuffer = a
-                entriesWritten = b
-            }
-        }
-        if let r = text.range(of: "#P:") {
-            let digits = text[r.upperBound...].prefix(while: { $0.isNumber })
-            if let n = Int(digits) { cpus = n }
-        }
-        if text.contains("TGID") { hasTgidColumn = true }
-        if text.hasPrefix(ChromeTraceReader.perThreadHeader) { callsPerThread = true }
-        // trace-cmd report's `cpus=8`.
-        if text.hasPrefix("cpus="), let n = Int(text.dropFirst(5).prefix(while: { $0.isNumber })) { cpus = n }
-    }
 }
 
 extension StringProtocol {

@@ -174,8 +174,7 @@ public struct PieceParser: Sendable {
             case .blank, .decoration:
                 return
             case .header:
-                piece.header.read(headerLine: String(decoding: UnsafeBufferPointer(start: line.p, count: line.count),
-                                                     as: UTF8.self))
+                piece.header.read(headerBytes: UnsafeRawBufferPointer(start: line.p, count: line.count))
                 return
             case .stackFrame:
                 piece.counts.stackFrames += 1

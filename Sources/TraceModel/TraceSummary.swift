@@ -95,8 +95,7 @@ public enum TraceHeaderScan {
             var i = start
             while i < end, Byte.isSpace(bytes[i]) { i += 1 }
             if i < end, bytes[i] == Byte.hash {
-                header.read(headerLine: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]),
-                                               as: UTF8.self))
+                header.read(headerBytes: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
             } else if i < end {
                 break
             }
