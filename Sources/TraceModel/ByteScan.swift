@@ -141,3 +141,18 @@ func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int)
     }
     return true
 }
+
+/// Calls `body` with each line of `p[from..<end]` (without its newline, or a CR before it) and the line's offset
+/// from `p`; a last line without a newline ends at `end`.
+@inline(__always)
+func forEachLine(_ p: UnsafePointer<UInt8>, from: Int, to end: Int, _ body: (LineBytes, Int) -> Void) {
+    var lineStart = from
+    while lineStart < end {
+        let nl = memchrBytes(p + lineStart, Byte.newline, end - lineStart)
+        let lineEnd = nl.map { $0 - p } ?? end
+        var len = lineEnd - lineStart
+        if len > 0, p[lineStart + len - 1] == Byte.cr { len -= 1 }
+        body(LineBytes(p + lineStart, len), lineStart)
+        lineStart = lineEnd + 1
+    }
+}

@@ -21,7 +21,9 @@ extension PieceParser {
                 // A type whose name the reader did not know (made after it started): its line is read instead.
                 if type == DecodedRows.text || Int(type) >= decoded.names.count || decoded.names.names[Int(type)].isEmpty {
                     let end = k + 1 < rows ? min(range.count, Int(offsets[k + 1]) - range.lowerBound) : range.count
-                    parseLines(start, from: offset, to: end, parser: parser, state: &state, piece: &piece)
+                    forEachLine(start, from: offset, to: end) { line, at in
+                        state.add(parser.parse(line), line: line, offset: at, into: &piece)
+                    }
                     continue
                 }
                 let commLength = Int(decoded.commLengths[k])
@@ -47,20 +49,6 @@ extension PieceParser {
         }
         state.finish(&piece)
         return piece
-    }
-
-    private func parseLines(_ start: UnsafePointer<UInt8>, from: Int, to end: Int, parser: FtraceLineParser,
-                            state: inout State, piece: inout ParsedPiece) {
-        var lineStart = from
-        while lineStart < end {
-            let nl = memchrBytes(start + lineStart, Byte.newline, end - lineStart)
-            let lineEnd = nl.map { $0 - start } ?? end
-            var len = lineEnd - lineStart
-            if len > 0, start[lineStart + len - 1] == Byte.cr { len -= 1 }
-            let line = LineBytes(start + lineStart, len)
-            state.add(parser.parse(line), line: line, offset: lineStart, into: &piece)
-            lineStart = lineEnd + 1
-        }
     }
 }
 

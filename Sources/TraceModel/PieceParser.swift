@@ -24,17 +24,9 @@ public struct PieceParser: Sendable {
         let start = base + range.lowerBound
         let end = range.count
         if keepRows { piece.reserveRows(Self.estimatedLines(start, end)) }
-        var lineStart = 0
         let parser = FtraceLineParser(decodesFlags: keepRows)
-        while lineStart < end {
-            let nl = memchrBytes(start + lineStart, Byte.newline, end - lineStart)
-            let lineEnd = nl.map { $0 - start } ?? end
-            var len = lineEnd - lineStart
-            if len > 0, start[lineStart + len - 1] == Byte.cr { len -= 1 }
-            let line = LineBytes(start + lineStart, len)
-            let parsed = parser.parse(line)
-            state.add(parsed, line: line, offset: lineStart, into: &piece)
-            lineStart = lineEnd + 1
+        forEachLine(start, from: 0, to: end) { line, offset in
+            state.add(parser.parse(line), line: line, offset: offset, into: &piece)
         }
         state.finish(&piece)
         return piece
