@@ -11,8 +11,7 @@ extension EventStore {
 
     /// The host of row `row` ("" for a trace of one machine).
     public func hostName(ofRow row: Int) -> String {
-        let (c, i) = locate(row)
-        return hostName(c.host(at: i))
+        hostName(locate(row).chunk.host)
     }
 
     public func hostName(_ id: UInt16) -> String {
