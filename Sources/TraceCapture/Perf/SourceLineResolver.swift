@@ -85,13 +85,14 @@ public enum SourceLineResolver {
                     // such ends up.
                     var unsized: [(String, UInt64)] = []
                     var starts: [UInt64] = []
+                    // `i`: a GNU indirect function (libc's strcpy, memcpy), a function to perf as to nm.
                     for line in text.split(separator: "\n") {
                         let parts = line.split(separator: " ")
-                        if parts.count == 4, "tTwW".contains(parts[2]), let a = UInt64(parts[0], radix: 16),
+                        if parts.count == 4, "tTwWi".contains(parts[2]), let a = UInt64(parts[0], radix: 16),
                            let size = UInt64(parts[1], radix: 16) {
                             starts.append(a)
                             if sizes[String(parts[3])] == nil { sizes[String(parts[3])] = size }
-                        } else if parts.count == 3, "tTwW".contains(parts[1]), let a = UInt64(parts[0], radix: 16) {
+                        } else if parts.count == 3, "tTwWi".contains(parts[1]), let a = UInt64(parts[0], radix: 16) {
                             starts.append(a)
                             unsized.append((String(parts[2]), a))
                         }
