@@ -113,16 +113,18 @@ static inline char *tt_task_state(char *o, unsigned long long state) {
     return o;
 }
 
-static inline char *tt_field(char *o, struct tep_format_field *f, size_t name_len, const unsigned char *data,
-                             int datalen, int is_prev_state) {
-    o = tt_put(o, f->name, name_len);
+/* One field as `name=value` from a record's bytes; the field's layout is passed apart from libtraceevent's
+   struct so a viewer can format kept records after the reader's tep handle is gone (lazyrecords.h). */
+static inline char *tt_field_raw(char *o, const char *name, size_t name_len, int offset, int size, int elementsize,
+                                 unsigned long flags, const unsigned char *data, int datalen, int is_prev_state) {
+    o = tt_put(o, name, name_len);
     *o++ = '=';
-    if (f->flags & TEP_FIELD_IS_DYNAMIC) {
-        unsigned int v = (unsigned int)tt_load(data + f->offset, 4);
+    if (flags & TEP_FIELD_IS_DYNAMIC) {
+        unsigned int v = (unsigned int)tt_load(data + offset, 4);
         int off = (int)(v & 0xffff), len = (int)(v >> 16);
-        if (f->flags & TEP_FIELD_IS_RELATIVE) off += f->offset + f->size;
+        if (flags & TEP_FIELD_IS_RELATIVE) off += offset + size;
         if (off + len > datalen) return o;
-        if (f->flags & TEP_FIELD_IS_STRING) return tt_str(o, (const char *)data + off, len);
+        if (flags & TEP_FIELD_IS_STRING) return tt_str(o, (const char *)data + off, len);
         *o++ = '{';
         for (int i = 0; i < len && i < 64; i++) {
             if (i) *o++ = ',';
@@ -131,49 +133,57 @@ static inline char *tt_field(char *o, struct tep_format_field *f, size_t name_le
         *o++ = '}';
         return o;
     }
-    if (f->offset + f->size > datalen) return o;
-    if (f->flags & TEP_FIELD_IS_ARRAY) {
-        if (f->flags & TEP_FIELD_IS_STRING) return tt_str(o, (const char *)data + f->offset, f->size);
-        int es = f->elementsize > 0 ? (int)f->elementsize : 1;
-        int n = f->size / es;
+    if (offset + size > datalen) return o;
+    if (flags & TEP_FIELD_IS_ARRAY) {
+        if (flags & TEP_FIELD_IS_STRING) return tt_str(o, (const char *)data + offset, size);
+        int es = elementsize > 0 ? elementsize : 1;
+        int n = size / es;
         *o++ = '{';
         for (int i = 0; i < n && i < 64; i++) {
             if (i) *o++ = ',';
-            o = tt_hex(o, tt_load(data + f->offset + i * es, es));
+            o = tt_hex(o, tt_load(data + offset + i * es, es));
         }
         *o++ = '}';
         return o;
     }
-    unsigned long long v = tt_load(data + f->offset, f->size);
+    unsigned long long v = tt_load(data + offset, size);
     if (is_prev_state) return tt_task_state(o, v);
-    if (f->flags & TEP_FIELD_IS_POINTER) return tt_hex(o, v);
-    if (f->flags & TEP_FIELD_IS_SIGNED) return tt_sdec(o, tt_sign(v, f->size));
-    if (f->size == 8) return tt_hex(o, v);
+    if (flags & TEP_FIELD_IS_POINTER) return tt_hex(o, v);
+    if (flags & TEP_FIELD_IS_SIGNED) return tt_sdec(o, tt_sign(v, size));
+    if (size == 8) return tt_hex(o, v);
     return tt_udec(o, v);
 }
 
-/* The columns before the event name, `comm-pid [cpu] flags sec.frac: `; returns their end. `nsec`: nine digits
-   of fraction (trace.dat keeps nanoseconds) instead of the six of the kernel's `trace` file. */
-static inline char *tt_fast_prefix(struct tep_handle *tep, struct tep_record *record, char *out,
-                                   struct tt_task_cache *cache, int nsec) {
-    const unsigned char *data = (const unsigned char *)record->data;
-    int pid = (int)tt_sign(tt_load(data + 4, 4), 4);  /* common_pid */
-    int cpu = record->cpu;
-    const char *comm;
-    size_t cl;
+static inline char *tt_field(char *o, struct tep_format_field *f, size_t name_len, const unsigned char *data,
+                             int datalen, int is_prev_state) {
+    return tt_field_raw(o, f->name, name_len, f->offset, f->size, (int)f->elementsize, f->flags, data, datalen,
+                        is_prev_state);
+}
+
+/* The name of the task `pid` last ran as on `cpu` (the cache), else as the tep handle knows it; its length, at
+   most 63, in `len`. */
+static inline const char *tt_task_comm(struct tep_handle *tep, struct tt_task_cache *cache, int cpu, int pid,
+                                       size_t *len) {
     if (tt_task_cache_hit(cache, cpu, pid)) {
-        comm = cache->comm[cpu];
-        cl = cache->len[cpu];
-    } else {
-        comm = tep_data_comm_from_pid(tep, pid);
-        cl = strlen(comm);
-        if (cl > 63) cl = 63;
-        if (cpu >= 0 && cpu < TT_CACHE_CPUS) {
-            cache->pid[cpu] = pid;
-            cache->len[cpu] = (unsigned char)cl;
-            memcpy(cache->comm[cpu], comm, cl);
-        }
+        *len = cache->len[cpu];
+        return cache->comm[cpu];
     }
+    const char *comm = tep_data_comm_from_pid(tep, pid);
+    size_t cl = strlen(comm);
+    if (cl > 63) cl = 63;
+    if (cpu >= 0 && cpu < TT_CACHE_CPUS) {
+        cache->pid[cpu] = pid;
+        cache->len[cpu] = (unsigned char)cl;
+        memcpy(cache->comm[cpu], comm, cl);
+    }
+    *len = cl;
+    return comm;
+}
+
+/* `comm-pid [cpu] flags sec.frac: ` from the record's parts; `flags` and `pc` are the entry's flags and preempt
+   count bytes. */
+static inline char *tt_prefix(char *out, const char *comm, size_t cl, int pid, int cpu, unsigned int flags,
+                              unsigned int pc, unsigned long long ts, int nsec) {
     char *o = out;
     o = tt_rpad(o, comm, cl, 16);
     *o++ = '-';
@@ -184,7 +194,6 @@ static inline char *tt_fast_prefix(struct tep_handle *tep, struct tep_record *re
     *o++ = (char)('0' + cpu / 100 % 10); *o++ = (char)('0' + cpu / 10 % 10); *o++ = (char)('0' + cpu % 10);
     *o++ = ']'; *o++ = ' ';
     /* Latency flags, as the kernel prints them: irqs-off, need-resched, hard/soft irq, preempt depth, migrate. */
-    unsigned int flags = data[2], pc = data[3];
     *o++ = tt_irqs_off_char(flags);
     *o++ = tt_need_resched_char(flags);
     int hard = flags & 0x08, soft = flags & 0x10, nmi = flags & 0x40;
@@ -192,7 +201,6 @@ static inline char *tt_fast_prefix(struct tep_handle *tep, struct tep_record *re
     *o++ = (pc & 0xf) ? "0123456789abcdef"[pc & 0xf] : '.';
     *o++ = ((pc >> 4) & 0xf) ? "0123456789abcdef"[(pc >> 4) & 0xf] : '.';
     *o++ = ' ';
-    unsigned long long ts = record->ts;
     unsigned long long sec = ts / 1000000000ULL, frac = ts % 1000000000ULL;
     char *t0 = o;
     o = tt_udec(o, sec);
@@ -207,6 +215,17 @@ static inline char *tt_fast_prefix(struct tep_handle *tep, struct tep_record *re
     for (unsigned long long d = nsec ? 100000000 : 100000; d; d /= 10) *o++ = (char)('0' + frac / d % 10);
     *o++ = ':'; *o++ = ' ';
     return o;
+}
+
+/* The columns before the event name, `comm-pid [cpu] flags sec.frac: `; returns their end. `nsec`: nine digits
+   of fraction (trace.dat keeps nanoseconds) instead of the six of the kernel's `trace` file. */
+static inline char *tt_fast_prefix(struct tep_handle *tep, struct tep_record *record, char *out,
+                                   struct tt_task_cache *cache, int nsec) {
+    const unsigned char *data = (const unsigned char *)record->data;
+    int pid = (int)tt_sign(tt_load(data + 4, 4), 4);  /* common_pid */
+    size_t cl;
+    const char *comm = tt_task_comm(tep, cache, record->cpu, pid, &cl);
+    return tt_prefix(out, comm, cl, pid, record->cpu, data[2], data[3], record->ts, nsec);
 }
 
 /* Every field of the event as ` name=value`, after `out`; returns the end. Fields that would not fit in `room`

@@ -7,6 +7,8 @@
 
 /* A row whose line (or lines: a stack trace) the text parser must read: ftrace's own events, lost markers. */
 #define TT_ROW_TEXT 0xFFFF
+/* The payload column of a record kept as bytes (lazyrecords.h): a formatted line's fields never start at 0. */
+#define TT_ROW_KEPT 0
 
 struct tt_rows {
     unsigned int *offset;     /* the line's start in the block */

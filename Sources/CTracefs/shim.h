@@ -12,6 +12,7 @@
 #include "cpu_reader.h"
 #include "page_copy.h"
 #include "rows.h"
+#include "lazyrecords.h"
 
 /* Where formatted lines go: a block of bytes the Swift side owns. When fewer than `reserve` bytes are
    left, `flush` is called (from inside the iteration) so Swift can hand the block to the parser and give
@@ -47,6 +48,9 @@ struct tt_sink {
        name's length. Syscall pairs alternate events every record: a one-entry cache missed every time. */
     unsigned char fast_by_id[TT_EVENT_CACHE];
     unsigned char name_len_by_id[TT_EVENT_CACHE];
+    /* Non-NULL: records of these types are kept as bytes, not formatted (the live viewer, lazyrecords.h); their
+       rows say payload 0. Owned by the caller. */
+    const struct tt_kept_types *kept;
 };
 
 static inline void tt_sink_prepare(struct tt_sink *s) {
@@ -147,6 +151,19 @@ static inline int tt_sink_record_one(struct tep_event *event, struct tep_record 
     } else {
         fast = !s->pretty && !(event->flags & TEP_EVENT_FL_ISFTRACE) && strcmp(event->system, "ftrace") != 0;
         name_len = strlen(event->name);
+    }
+    if (fast && s->kept && tt_kept_type_known(s->kept, event->id)) {
+        const unsigned char *data = (const unsigned char *)record->data;
+        int pid = (int)tt_sign(tt_load(data + 4, 4), 4);
+        size_t comm_len;
+        const char *comm = tt_task_comm(s->tep, &s->cache, record->cpu, pid, &comm_len);
+        if (s->keep_rows)
+            tt_rows_add(&s->rows, s->len, (long long)record->ts, pid, event->id, record->cpu,
+                        tt_pack_flags(data[2], data[3]), TT_ROW_KEPT, comm_len);
+        s->len += tt_kept_write(out, event->id, record, comm, comm_len);
+        s->events++;
+        if (s->cap - s->len < s->reserve) s->flush(s->context);
+        return 0;
     }
     if (fast) {
         char *o = tt_fast_prefix(s->tep, record, out, &s->cache, 0);

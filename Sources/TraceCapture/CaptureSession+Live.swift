@@ -14,7 +14,7 @@ extension CaptureSession {
                      merge: LiveSampleMerge? = nil) async {
         var reader: any LiveReader
         do {
-            reader = text ? try TextPipeReader(instance: instance) : RawEventReader(instance: instance, pretty: pretty)
+            reader = text ? try TextPipeReader(instance: instance) : RawEventReader(instance: instance, pretty: pretty, keepRecords: merge == nil && printk == nil)
             if let printk { reader = try PrintkReader(wrapping: reader, tracefs: printk, namer: printkNames) }
         } catch {
             snapshots.publish { $0.error = error.description }

@@ -84,7 +84,8 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
             return false
         }
         if full {
-            let lines = ranges.reduce(0) { $0 + $1.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+            // Rows the reader decoded (kept records have no newline), else lines.
+            let lines = ranges.reduce(0) { $0 + ($1.decoded?.count ?? $1.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }) }
             queue.withLock { $0.dropped += lines }
         }
     }

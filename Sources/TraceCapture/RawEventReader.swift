@@ -41,6 +41,8 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     private var parsedEnd = 0
     /// The kernel's event names by id, when the records' columns are kept (`DecodedRows`).
     private var typeNames: EventTypeNames?
+    /// Makes the lines of the records kept as bytes (`keepRecords`).
+    private var kept: KeptRecordFormatter?
     private var ranges: [TextRange] = []
     public private(set) var events = 0
     public private(set) var missed = 0
@@ -57,7 +59,9 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
 
     /// `recycle`: the caller consumes each drain's text before the next drain (record writes it out),
     /// so full blocks can be written over again. The viewer keeps them (its rows point into them).
-    public init(instance: TraceInstance, pretty: Bool = false, recycle: Bool = false) {
+    /// `keepRecords` (the viewer, when nothing reads its blocks as text): records go into the blocks as bytes and
+    /// their rows' lines are made when read (`KeptLines`); the ranges are then only for `LiveFeed`.
+    public init(instance: TraceInstance, pretty: Bool = false, recycle: Bool = false, keepRecords: Bool = false) {
         self.instance = instance
         self.recycle = recycle
         block = LiveBlock(capacity: Self.blockSize)
@@ -70,6 +74,10 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         if !recycle, !pretty {
             sink.pointee.keep_rows = 1
             typeNames = Self.typeNames(instance.tep)
+            if keepRecords, let formatter = KeptRecordFormatter(tep: instance.tep, root: instance.root, instanceDir: instance.dir) {
+                kept = formatter
+                sink.pointee.kept = UnsafePointer(formatter.types)
+            }
         }
         sink.pointee.flush = { context in
             Unmanaged<RawEventReader>.fromOpaque(context!).takeUnretainedValue().blockFull()
@@ -162,7 +170,7 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         guard sink.pointee.rows.failed == 0 else { return nil }
         let rows = sink.pointee.rows
         let n = rows.count
-        var out = DecodedRows(names: typeNames)
+        var out = DecodedRows(names: typeNames, kept: kept)
         func copy<T>(_ p: UnsafeMutablePointer<T>?) -> [T] {
             guard let p, n > 0 else { return [] }
             return Array(UnsafeBufferPointer(start: p, count: n))

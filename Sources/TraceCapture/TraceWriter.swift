@@ -35,7 +35,7 @@ public enum TraceWriter {
     static func write(_ chunks: [EventChunk], to path: String) throws(CaptureError) {
         let file = try AtomicFile(path: path)
         for chunk in chunks {
-            file.write(UnsafeRawBufferPointer(rebasing: chunk.storage.bytes[chunk.base..<(chunk.base + chunk.length)]))
+            chunk.forEachText { file.write($0) }
         }
         try file.commit()
     }

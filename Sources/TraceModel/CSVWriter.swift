@@ -47,7 +47,7 @@ public struct CSVWriter {
             if SpecialEvent.isEvent(event) {
                 sink.csvField(store.eventNames[Int(event)])
                 sink.byte(UInt8(ascii: ","))
-                sink.csvField(UnsafeRawBufferPointer(rebasing: line[min(Int(chunk.payloadOffsets[i]), line.count)...]))
+                sink.csvField(UnsafeRawBufferPointer(rebasing: line[min(chunk.payloadOffset(i), line.count)...]))
             } else {
                 // Lost-events markers and unparsed lines: the whole line is the detail.
                 sink.csvField(store.eventNames[Int(event)])

@@ -81,7 +81,7 @@ public struct CallTreeBuilder: Sendable {
                 let raw = chunk.line(i)
                 guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { continue }
                 let line = LineBytes(base, raw.count)
-                let payload = min(Int(chunk.payloadOffsets[i]), raw.count)
+                let payload = min(chunk.payloadOffset(i), raw.count)
                 if event == switchEvent {
                     ops.addTaskSwitch(line, payload: payload, row: i)
                 } else {

@@ -68,7 +68,7 @@ public struct ChromeTraceWriter {
                 usedTasks[Int(task)] = true
                 let cpu = chunk.cpus[i] == 0xFFFF ? -1 : Int(chunk.cpus[i])
                 let line = chunk.line(i)
-                let payload = UnsafeRawBufferPointer(rebasing: line[min(Int(chunk.payloadOffsets[i]), line.count)...])
+                let payload = UnsafeRawBufferPointer(rebasing: line[min(chunk.payloadOffset(i), line.count)...])
                 separator(&sink)
                 sink.ascii("{\"name\":")
                 if nameJSON[Int(event)] == nil {

@@ -19,15 +19,23 @@ public struct DecodedRows: Sendable {
     /// The comm's length: the line right-aligns it in 16 columns (a longer one starts the line).
     public var commLengths: [UInt8] = []
     public var names: EventTypeNames
+    /// Makes the lines of rows whose payload is `kept`: the reader kept their records as bytes at their offsets
+    /// (no text, no newline) instead of formatting them.
+    public var kept: (any KeptLineFormatter)?
+    /// The payload of a row whose record was kept as bytes.
+    public static let keptPayload: UInt16 = 0
 
-    public init(names: EventTypeNames) { self.names = names }
+    public init(names: EventTypeNames, kept: (any KeptLineFormatter)? = nil) {
+        self.names = names
+        self.kept = kept
+    }
 
     public var count: Int { offsets.count }
 
     /// The rows whose lines start in `range` (the offsets ascend).
     public func rows(in range: Range<Int>) -> DecodedRows {
         let lo = firstRow(atOrAfter: range.lowerBound), hi = firstRow(atOrAfter: range.upperBound)
-        var out = DecodedRows(names: names)
+        var out = DecodedRows(names: names, kept: kept)
         out.offsets = Array(offsets[lo..<hi])
         out.timestamps = Array(timestamps[lo..<hi])
         out.pids = Array(pids[lo..<hi])

@@ -19,6 +19,11 @@ public final class EventChunk: Sendable {
     public let host: UInt16
     /// The clock offset subtracted from the text's times (`ParsedPiece.shiftTimes`).
     public let timeShift: Int64
+    /// The lines of rows whose records a live reader kept as bytes (`keptRow` set in their line offset); nil
+    /// when every row has its line in the text.
+    let kept: KeptLines?
+    /// Marks a line offset as a kept record's (only in a chunk with `kept`: elsewhere the bit is the offset's).
+    static let keptRow: UInt32 = 1 << 31
 
     init(_ p: ParsedPiece) {
         host = p.host
@@ -35,6 +40,7 @@ public final class EventChunk: Sendable {
         flags = Self.trimmed(p.flags)
         payloadOffsets = Self.trimmed(p.payloadOffsets)
         stacks = p.stacks
+        kept = p.kept.map { KeptLines(formatter: $0) }
     }
 
     private static func trimmed<T>(_ a: [T]) -> [T] {
@@ -48,9 +54,30 @@ public final class EventChunk: Sendable {
         count * 24 + stacks.rows.count * 16 + stacks.frames.count * 4
     }
 
+    /// Bytes of the lines made so far from kept records.
+    public var keptLineBytes: Int { kept?.cachedBytes ?? 0 }
+
+    /// What makes the lines of the chunk's kept records (nil when it has none).
+    public var keptFormatter: (any KeptLineFormatter)? { kept?.formatter }
+
+    /// The kept record of row `i`, when its record was kept as bytes.
+    @inline(__always)
+    public func keptRecord(_ i: Int) -> UnsafeRawPointer? {
+        guard kept != nil, lineOffsets[i] & Self.keptRow != 0, let all = storage.bytes.baseAddress else { return nil }
+        return all + base + Int(lineOffsets[i] & ~Self.keptRow)
+    }
+
+    /// Where row `i`'s fields start in its line.
+    @inline(__always)
+    public func payloadOffset(_ i: Int) -> Int {
+        if let record = keptRecord(i), let kept { return kept.line(i, of: count, record: record).payload }
+        return Int(payloadOffsets[i])
+    }
+
     /// The bytes of row `i`'s line, without its newline.
     @inline(__always)
     func line(_ i: Int) -> UnsafeRawBufferPointer {
+        if let record = keptRecord(i), let kept { return kept.line(i, of: count, record: record).bytes }
         let all = storage.bytes
         let start = base + Int(lineOffsets[i])
         let limit = base + length
@@ -63,5 +90,54 @@ public final class EventChunk: Sendable {
         }
         if end > start, all[end - 1] == Byte.cr { end -= 1 }
         return UnsafeRawBufferPointer(rebasing: all[start..<end])
+    }
+}
+
+extension EventChunk {
+    /// The chunk's text as a log holds it, in order and in pieces of about a megabyte: the text as it is, each kept
+    /// record as its line and a newline (what `TraceWriter` saves). Kept records' lines are made into the piece,
+    /// not cached: saving a capture does not double what it holds.
+    public func forEachText(_ body: (UnsafeRawBufferPointer) -> Void) {
+        let all = storage.bytes
+        guard let kept, let start = all.baseAddress else {
+            body(UnsafeRawBufferPointer(rebasing: all[base..<(base + length)]))
+            return
+        }
+        let batch = 1 << 20, size = 2 * batch
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        var used = 0
+        func flush() {
+            if used > 0 { body(UnsafeRawBufferPointer(start: buffer, count: used)) }
+            used = 0
+        }
+        func add(_ bytes: UnsafeRawBufferPointer) {
+            if used + bytes.count > batch {
+                flush()
+                if bytes.count >= batch { return body(bytes) }
+            }
+            if let from = bytes.baseAddress { (buffer + used).copyMemory(from: from, byteCount: bytes.count) }
+            used += bytes.count
+        }
+        var cursor = base
+        for i in 0..<count where lineOffsets[i] & Self.keptRow != 0 {
+            let at = base + Int(lineOffsets[i] & ~Self.keptRow)
+            if at > cursor { add(UnsafeRawBufferPointer(rebasing: all[cursor..<at])) }
+            let record = start + at
+            let need = kept.formatter.lineBound(record) + 1
+            if used + need > size { flush() }
+            if need > size {
+                add(kept.line(i, of: count, record: record).bytes)
+                withUnsafeBytes(of: Byte.newline) { add($0) }
+            } else {
+                let n = min(kept.formatter.format(record, into: buffer + used).length, need - 1)
+                (buffer + used + n).storeBytes(of: Byte.newline, as: UInt8.self)
+                used += n + 1
+                if used >= batch { flush() }
+            }
+            cursor = at + kept.formatter.recordLength(record)
+        }
+        if base + length > cursor { add(UnsafeRawBufferPointer(rebasing: all[cursor..<(base + length)])) }
+        flush()
     }
 }

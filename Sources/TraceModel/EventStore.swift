@@ -155,7 +155,7 @@ public struct EventStore: Sendable {
         let (c, i) = locate(row)
         return EventRow(index: row, timestamp: c.timestamps[i], task: c.tasks[i], event: c.events[i],
                         cpu: c.cpus[i] == 0xFFFF ? nil : Int(c.cpus[i]), flags: EventFlags(raw: c.flags[i]),
-                        payloadOffset: Int(c.payloadOffsets[i]), host: c.host)
+                        payloadOffset: c.payloadOffset(i), host: c.host)
     }
 
     public func timestamp(_ row: Int) -> Int64 {
@@ -182,7 +182,7 @@ public struct EventStore: Sendable {
     public func payloadText(_ row: Int) -> String {
         let (c, i) = locate(row)
         let line = c.line(i)
-        let off = min(Int(c.payloadOffsets[i]), line.count)
+        let off = min(c.payloadOffset(i), line.count)
         return String(decoding: UnsafeRawBufferPointer(rebasing: line[off...]), as: UTF8.self)
     }
 

@@ -26,6 +26,8 @@ public struct ParsedPiece: Sendable {
     public var host: UInt16 = 0
     /// How far `shiftTimes` moved the times from the text's (ns; the text keeps the host's own clock).
     public internal(set) var timeShift: Int64 = 0
+    /// Makes the lines of rows whose records were kept as bytes (`EventChunk.kept`); nil when there are none.
+    var kept: (any KeptLineFormatter)?
 
     public var rowCount: Int { lineOffsets.count }
 

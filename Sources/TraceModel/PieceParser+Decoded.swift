@@ -13,6 +13,10 @@ extension PieceParser {
         // The kernel's event ids, mapped to the piece's as they first appear.
         var local = [UInt16](repeating: .max, count: decoded.names.count)
         let rows = decoded.count
+        // Read once: the formatter is an existential, and copying it per row cost a retain and a release.
+        let keeps = decoded.kept != nil
+        let commOffset = decoded.kept?.commOffset ?? 0
+        var keptRows = false
         decoded.offsets.withUnsafeBufferPointer { offsets in
             for k in 0..<rows {
                 let offset = Int(offsets[k]) - range.lowerBound
@@ -27,8 +31,16 @@ extension PieceParser {
                     continue
                 }
                 let commLength = Int(decoded.commLengths[k])
-                let commStart = max(0, 16 - commLength)
-                let line = LineBytes(start + offset, commStart + commLength)
+                var commStart = max(0, 16 - commLength)
+                var line = LineBytes(start + offset, commStart + commLength)
+                var at = offset
+                if keeps, decoded.payloads[k] == DecodedRows.keptPayload {
+                    // A record kept as bytes: the task's name is inside it; its line is made when it is read.
+                    commStart = 0
+                    line = LineBytes(start + offset + commOffset, commLength)
+                    at = offset | Int(EventChunk.keptRow)
+                    keptRows = true
+                }
                 let cpu = decoded.cpus[k] == 0xFFFF ? Int32(-1) : Int32(decoded.cpus[k])
                 let pid = decoded.pids[k]
                 let task = keepRows && pid >= 0
@@ -43,10 +55,11 @@ extension PieceParser {
                 // At the text's microseconds: the rows equal those of the saved text reopened, and sort among
                 // rows made from text (samples, printk lines) as those do.
                 state.addEvent(decoded.timestamps[k] / 1000 * 1000, clock: .seconds, task: task, event: event, cpu: cpu,
-                               flags: decoded.flags[k], payload: Int(decoded.payloads[k]), line: line, offset: offset,
+                               flags: decoded.flags[k], payload: Int(decoded.payloads[k]), line: line, offset: at,
                                into: &piece)
             }
         }
+        if keptRows { piece.kept = decoded.kept }
         state.finish(&piece)
         return piece
     }

@@ -55,7 +55,7 @@ public struct RowMatcher {
                 guard SpecialEvent.isEvent(ev), Int(ev) < looked.count, looked[Int(ev)] < 4 else { continue }
                 looked[Int(ev)] += 1
                 let line = chunk.line(i)
-                let payload = UnsafeRawBufferPointer(rebasing: line[min(Int(chunk.payloadOffsets[i]), line.count)...])
+                let payload = UnsafeRawBufferPointer(rebasing: line[min(chunk.payloadOffset(i), line.count)...])
                 for (k, key) in keys.enumerated() where !found[k] {
                     if EventFields.value(of: key, in: payload) != nil {
                         found[k] = true
@@ -176,7 +176,7 @@ public struct RowMatcher {
                 let (chunk, i) = store.locate(row)
                 guard SpecialEvent.isEvent(chunk.events[i]) else { return false }
                 let line = chunk.line(i)
-                let off = min(Int(chunk.payloadOffsets[i]), line.count)
+                let off = min(chunk.payloadOffset(i), line.count)
                 guard let value = EventFields.value(of: key, in: UnsafeRawBufferPointer(rebasing: line[off...])) else {
                     return false
                 }

@@ -20,11 +20,14 @@ final class ViewerHost: AppHost {
 
     func perform(_ effect: Effect, jobs: JobRunner) {
         switch effect {
-        case .save(let path, _) where path.hasSuffix(".dat"):
-            // The extension chooses the format, and a trace.dat holds the kernel's pages, which the viewer does not keep.
+        case .save(let path, let store) where path.hasSuffix(".dat"):
+            // The extension chooses the format: the records the viewer kept, as ring-buffer pages again.
             jobs.start(Job(key: "save") { _ in
-                .saved("not saved: a .dat holds the kernel's ring-buffer pages, which the viewer does not keep — "
-                       + "save as text (any other name), or record one with `tracetui record -o \(path)`")
+                do {
+                    return .saved(try KeptTraceDat.save(store, to: path))
+                } catch {
+                    return .saved("\(error)")
+                }
             })
         case .save(let path, let store):
             // The capture goes on meanwhile; the file holds the store as it was when asked.

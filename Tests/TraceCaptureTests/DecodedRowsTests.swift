@@ -1,8 +1,9 @@
 import Foundation
 import Glibc
+import CTracefs
 import Testing
 @testable import TraceCapture
-import TraceModel
+@testable import TraceModel
 
 /// The live viewer's rows come from the records' columns, taken as the reader formats each record, instead of
 /// from parsing the text back: they must be the rows the text parser makes of the same text, row for row.
@@ -65,6 +66,94 @@ struct DecodedRowsTests {
                 && fromColumns.taskTGIDs[Int(a.task)] == fromText.taskTGIDs[Int(b.task)]
             if !same, differences.count < 5 {
                 differences.append("row \(k): \(fromText.lineText(k))\n columns: \(a) \(fromColumns.taskLabel(a.task))\n text: \(b) \(fromText.taskLabel(b.task))")
+            }
+        }
+        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+    }
+
+    /// The viewer keeps records as bytes and makes a row's line when it is read: each line must be the one the
+    /// reader's formatter writes for that record, the rows the text parser makes of the saved text, and the
+    /// saved file the same text, in order, with the kernel's own lines (trace_marker) between.
+    @Test(.enabled(if: LiveCaptureTests.available))
+    func keptRecordsReadAsTheLinesTheFormatterWouldHaveWritten() async throws {
+        let root = try Tracefs.locate()
+        let instance = try TraceInstance(root: root)
+        defer { instance.destroy() }
+        let load = Process()
+        load.executableURL = URL(fileURLWithPath: "/bin/sh")
+        load.arguments = ["-c", "sleep 1; exec dd if=/dev/zero of=/dev/null bs=1 count=20000 status=none"]
+        try load.run()
+        defer { if load.isRunning { load.terminate() } }
+        var options = LiveOptions()
+        options.events = ["sched:sched_switch", "sched:sched_wakeup", "raw_syscalls:sys_enter",
+                          "raw_syscalls:sys_exit", "sched:sched_process_exec"]
+        options.pids = [load.processIdentifier]
+        try instance.start(options)
+        let reader = RawEventReader(instance: instance, keepRecords: true)
+        defer { reader.close() }
+        let marker = open(instance.dir + "/trace_marker", O_WRONLY)
+        defer { if marker >= 0 { close(marker) } }
+        var store = EventStore()
+        let parser = PieceParser(tracer: nil, keepRows: true)
+        var markers = 0
+        for round in 0..<1000 {
+            for k in 0..<3 where marker >= 0 {
+                if "tracetui marker \(round).\(k) kept".withCString({ write(marker, $0, strlen($0)) }) > 0 { markers += 1 }
+            }
+            try await Task.sleep(for: .milliseconds(5))
+            for r in reader.drain() {
+                let decoded = try #require(r.decoded, "the viewer's reader keeps the columns")
+                #expect(decoded.kept != nil)
+                store.append(parser.parse(r.block, range: r.range, decoded: decoded))
+            }
+            if !load.isRunning { break }
+        }
+        #expect(store.count > 1000, "\(store.count) rows")
+        #expect(store.summary.byEvent["print"] == markers)
+
+        // 1. Each kept row's line is the formatter's line for its record, with the comm the reader had then.
+        var kept = 0, switches = 0, mismatches: [String] = []
+        let out = UnsafeMutablePointer<CChar>.allocate(capacity: Int(TT_KEPT_ROOM))
+        defer { out.deallocate() }
+        var row = 0
+        for chunk in store.chunks {
+            defer { row += chunk.count }
+            guard chunk.kept != nil, let all = chunk.storage.bytes.baseAddress else { continue }
+            for i in 0..<chunk.count {
+                guard chunk.lineOffsets[i] & EventChunk.keptRow != 0 else { continue }
+                kept += 1
+                // sched_switch checks prev_state's letters.
+                if store.eventNames[Int(chunk.events[i])] == "sched_switch" { switches += 1 }
+                let record = all + chunk.base + Int(chunk.lineOffsets[i] & ~EventChunk.keptRow)
+                let n = tt_kept_reference_line(instance.tep, record, out)
+                let reference = String(decoding: UnsafeRawBufferPointer(start: out, count: n), as: UTF8.self)
+                if reference != store.lineText(row + i), mismatches.count < 5 {
+                    mismatches.append("row \(row + i)\n kept:      \(store.lineText(row + i))\n formatter: \(reference)")
+                }
+            }
+        }
+        #expect(kept > 1000 && kept < store.count, "\(kept) kept of \(store.count)")
+        #expect(switches > 0, "kept sched_switch rows")
+        #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+
+        // 2. The saved text is the lines in order; the text parser makes the same rows of it.
+        let path = NSTemporaryDirectory() + "tracetui-kept-\(getpid()).txt"
+        defer { unlink(path) }
+        try TraceWriter.write(store, to: path)
+        let saved = try MappedFile(path: path)
+        var reread = EventStore()
+        reread.append(parser.parse(saved, range: 0..<saved.bytes.count))
+        #expect(reread.count == store.count)
+        #expect(reread.summary.byEvent == store.summary.byEvent)
+        var differences: [String] = []
+        for k in 0..<min(reread.count, store.count) {
+            let a = store.row(k), b = reread.row(k)
+            let same = a.timestamp == b.timestamp && a.cpu == b.cpu && a.flags == b.flags
+                && a.payloadOffset == b.payloadOffset && store.lineText(k) == reread.lineText(k)
+                && store.eventNames[Int(a.event)] == reread.eventNames[Int(b.event)]
+                && store.taskLabel(a.task) == reread.taskLabel(b.task)
+            if !same, differences.count < 5 {
+                differences.append("row \(k): \(reread.lineText(k))\n kept: \(a) \(store.lineText(k))\n saved: \(b)")
             }
         }
         #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")

@@ -109,9 +109,30 @@ public enum SourceLineResolver {
                 }
                 table[l.dso] = sizes
             }
-            if let size = table[l.dso]?[l.symbol] { out[l] = size }
+            if let size = table[l.dso]?[l.symbol] {
+                out[l] = size
+            } else if l.symbol.hasSuffix("@plt"), let size = pltEntrySize(l.dso) {
+                // perf names each PLT stub `func@plt`, sized one entry; nm lists no such symbol.
+                out[l] = size
+            }
         }
         return out
+    }
+
+    /// Bytes of one PLT entry, as perf sizes its `func@plt` symbols: the entry size of `.plt.sec` where the binary
+    /// has one (the stubs callers jump to under IBT), else of `.plt`.
+    static func pltEntrySize(_ binary: String) -> UInt64? {
+        guard let text = run("readelf", ["-SW", binary]) else { return nil }
+        var found: [String: UInt64] = [:]
+        for line in text.split(separator: "\n") {
+            // `[13] .plt  PROGBITS  addr off size ES flags …`: ES is the sixth word after the `]`.
+            guard let close = line.firstIndex(of: "]") else { continue }
+            let words = line[line.index(after: close)...].split(separator: " ")
+            guard words.count >= 6, words[0] == ".plt" || words[0] == ".plt.sec", let es = UInt64(words[5], radix: 16), es > 0
+            else { continue }
+            found[String(words[0])] = es
+        }
+        return found[".plt.sec"] ?? found[".plt"]
     }
 
     /// The binary's separate debug file by its build id (`/usr/lib/debug/.build-id/xx/rest.debug`), where one is

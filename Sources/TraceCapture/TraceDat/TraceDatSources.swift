@@ -10,14 +10,20 @@ enum TraceDatSources {
     /// and ftrace's own, which trace-cmd always stores).
     static func layout(instance: TraceInstance, pageSize: Int, seenIDs: [Int], cpuCount: Int)
         -> (layout: TraceDatLayout, cpuCount: Int) {
+        layout(root: instance.root, instanceDir: instance.dir, events: wantedEvents(instance: instance, seenIDs: seenIDs),
+               pageSize: pageSize, cpuCount: cpuCount)
+    }
+
+    /// The layout for the formats of `events` (system, name), read from `root`; the clock and per-CPU stats from
+    /// `instanceDir` where it still is; `cmdlines` (`pid comm` lines) in place of the kernel's saved_cmdlines.
+    static func layout(root: String, instanceDir: String, events: [(String, String)], pageSize: Int, cpuCount: Int,
+                       cmdlines: [UInt8]? = nil) -> (layout: TraceDatLayout, cpuCount: Int) {
         var layout = TraceDatLayout(pageSize: pageSize)
-        let root = instance.root
         func bytes(_ path: String) -> [UInt8] { Array((Tracefs.read(path) ?? "").utf8) }
         layout.headerPage = bytes(root + "/events/header_page")
         layout.headerEvent = bytes(root + "/events/header_event")
         // Known paths only, no listing; under the shared lock all the same, as a probe's removal elsewhere must
         // not race with reading its files (`TracefsLock`).
-        let events = wantedEvents(instance: instance, seenIDs: seenIDs)
         TracefsLock.shared {
             var bySystem: [String: [[UInt8]]] = [:]
             var order: [String] = []
@@ -33,12 +39,12 @@ enum TraceDatSources {
             }
             layout.systems = order.map { ($0, bySystem[$0] ?? []) }
             layout.printkFormats = bytes(root + "/printk_formats")
-            layout.cmdlines = bytes(root + "/saved_cmdlines")
+            layout.cmdlines = cmdlines ?? bytes(root + "/saved_cmdlines")
         }
         layout.kallsyms = bytes("/proc/kallsyms")
         var stats: [(TraceDatLayout.Option, [UInt8])] = []
         for cpu in 0..<cpuCount {
-            if let text = Tracefs.read(instance.dir + "/per_cpu/cpu\(cpu)/stats") {
+            if let text = Tracefs.read(instanceDir + "/per_cpu/cpu\(cpu)/stats") {
                 stats.append((.cpuStat, TraceDatLayout.string("CPU: \(cpu)\n" + text)))
             }
         }
@@ -48,7 +54,7 @@ enum TraceDatSources {
             withUnsafeBytes(of: value) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         }
         layout.options = [(.cpuCount, TraceDatLayout.uint32(cpuCount))] + stats + [
-            (.traceClock, TraceDatLayout.string(Tracefs.read(instance.dir + "/trace_clock") ?? "[local]\n")),
+            (.traceClock, TraceDatLayout.string(Tracefs.read(instanceDir + "/trace_clock") ?? "[local]\n")),
             (.uname, TraceDatLayout.string("\(field(name.sysname)) \(field(name.nodename)) \(field(name.release)) \(field(name.version)) \(field(name.machine))")),
             (.version, TraceDatLayout.string("tracetui")),
         ]

@@ -65,7 +65,7 @@ extension EventChunk {
     @inline(__always)
     func payload(_ i: Int) -> UnsafeRawBufferPointer {
         let l = line(i)
-        let off = Swift.min(Int(payloadOffsets[i]), l.count)
+        let off = Swift.min(payloadOffset(i), l.count)
         return UnsafeRawBufferPointer(rebasing: l[off...])
     }
 }

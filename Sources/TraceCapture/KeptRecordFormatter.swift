@@ -1,0 +1,50 @@
+import CTracefs
+import TraceModel
+
+/// Makes the lines of the records the live reader kept as bytes (`lazyrecords.h`), from the event types' layouts
+/// copied out of the reader's tep handle: rows stay readable after the reader and its instance are gone.
+final class KeptRecordFormatter: KeptLineFormatter, @unchecked Sendable {
+    // Immutable once made; freed with the last chunk that holds a kept record.
+    let types: UnsafeMutablePointer<tt_kept_types>
+
+    /// Every event type the reader's tep handle knew (a trace.dat made of the records names their formats).
+    let eventTypes: [(id: Int, system: String, name: String)]
+    /// The tracefs root and instance the records came from.
+    let root: String, instanceDir: String
+
+    /// Nil when memory ran out (the reader then formats every record).
+    init?(tep: OpaquePointer?, root: String, instanceDir: String) {
+        guard let types = tt_kept_types_new(tep, Int32(TT_EVENT_CACHE)) else { return nil }
+        self.types = types
+        self.root = root
+        self.instanceDir = instanceDir
+        var list: [(id: Int, system: String, name: String)] = []
+        if let tep {
+            for k in 0..<max(0, Int(tep_get_events_count(tep))) {
+                guard let e = tep_get_event(tep, Int32(k)), let system = e.pointee.system, let name = e.pointee.name
+                else { continue }
+                list.append((Int(e.pointee.id), String(cString: system), String(cString: name)))
+            }
+        }
+        eventTypes = list.sorted { $0.id < $1.id }
+    }
+
+    deinit { tt_kept_types_free(types) }
+
+    static let headerSize = MemoryLayout<tt_kept_header>.size
+
+    func recordLength(_ record: UnsafeRawPointer) -> Int { tt_kept_length(record) }
+
+    var commOffset: Int { Self.headerSize }
+
+    func lineBound(_ record: UnsafeRawPointer) -> Int { tt_kept_bound(types, record) }
+
+    func format(_ record: UnsafeRawPointer, into out: UnsafeMutableRawPointer) -> (length: Int, payload: Int) {
+        var payload = 0
+        let n = tt_kept_format(types, record, out.assumingMemoryBound(to: CChar.self), &payload)
+        return (n, payload)
+    }
+
+    /// Whether records of event type `id` are kept.
+    func keeps(_ id: Int32) -> Bool { tt_kept_type_known(types, id) != 0 }
+}
