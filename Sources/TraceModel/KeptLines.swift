@@ -18,17 +18,26 @@ public protocol KeptLineFormatter: Sendable {
 /// a pointer handed out stays valid as long as one into the chunk's text would. Rows are read from any thread
 /// (the UI, jobs): one lock per chunk.
 final class KeptLines: Sendable {
-    /// Lines go into pages of this size (a longer line gets a page of its own).
+    /// Lines go into pages that double from `firstPage` up to `pageSize` (a longer line gets a page of its own):
+    /// most chunks only ever have a screenful of lines read (the stream's tail as it passes), and a large first
+    /// page for each of the thousands a long capture holds would cost more than their records.
+    static let firstPage = 8 << 10
     static let pageSize = 1 << 20
+    static let denseAfter = 512
     let formatter: any KeptLineFormatter
     private let cache: Mutex<Cache>
 
+    struct Made {
+        var address: UInt
+        var length: UInt32
+        var payload: UInt16
+    }
+
     struct Cache: ~Copyable {
-        /// Per row, once made: the line's address (0: not made yet), length and payload offset. Allocated at
-        /// the first line made, so a chunk nobody reads costs nothing.
-        var starts: [UInt] = []
-        var lengths: [UInt32] = []
-        var payloads: [UInt16] = []
+        /// Per row, once made: the line's address, length and payload offset. A few rows (a screenful of the
+        /// stream's tail) in a dictionary; past `denseAfter`, an array per row (a search reads every row).
+        var sparse: [Int32: Made] = [:]
+        var dense: [Made] = []
         var pages: [UnsafeMutableRawPointer] = []
         var next: UnsafeMutableRawPointer?
         var room = 0
@@ -49,16 +58,13 @@ final class KeptLines: Sendable {
         // Addresses cross the lock as integers (a pointer is not Sendable).
         let recordAddress = UInt(bitPattern: record)
         let made: (address: UInt, length: Int, payload: Int) = cache.withLock { c in
-            if c.starts.isEmpty {
-                c.starts = Array(repeating: 0, count: rows)
-                c.lengths = Array(repeating: 0, count: rows)
-                c.payloads = Array(repeating: 0, count: rows)
+            if let known = c.dense.isEmpty ? c.sparse[Int32(row)] : c.dense[row], known.address != 0 {
+                return (known.address, Int(known.length), Int(known.payload))
             }
-            if c.starts[row] != 0 { return (c.starts[row], Int(c.lengths[row]), Int(c.payloads[row])) }
             let record = UnsafeRawPointer(bitPattern: recordAddress)!
             let need = formatter.lineBound(record)
             if c.room < need {
-                let size = max(Self.pageSize, need)
+                let size = max(min(Self.pageSize, Self.firstPage << min(c.pages.count, 7)), need)
                 let page = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
                 c.pages.append(page)
                 c.next = page
@@ -70,10 +76,18 @@ final class KeptLines: Sendable {
             let length = min(line.length, need)
             c.next = at + length
             c.room -= length
-            c.starts[row] = UInt(bitPattern: at)
-            c.lengths[row] = UInt32(length)
-            c.payloads[row] = UInt16(clamping: line.payload)
-            return (UInt(bitPattern: at), length, line.payload)
+            let made = Made(address: UInt(bitPattern: at), length: UInt32(length), payload: UInt16(clamping: line.payload))
+            if !c.dense.isEmpty {
+                c.dense[row] = made
+            } else if c.sparse.count < Self.denseAfter {
+                c.sparse[Int32(row)] = made
+            } else {
+                c.dense = Array(repeating: Made(address: 0, length: 0, payload: 0), count: rows)
+                for (k, m) in c.sparse { c.dense[Int(k)] = m }
+                c.sparse = [:]
+                c.dense[row] = made
+            }
+            return (made.address, length, Int(made.payload))
         }
         return (UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: made.address), count: made.length),
                 made.payload)
@@ -81,6 +95,6 @@ final class KeptLines: Sendable {
 
     /// Bytes of the lines made so far (pages) and of their index.
     var cachedBytes: Int {
-        cache.withLock { $0.bytes + $0.starts.count * 14 }
+        cache.withLock { $0.bytes + $0.dense.count * MemoryLayout<Made>.stride + $0.sparse.count * 32 }
     }
 }
