@@ -11,22 +11,9 @@ import Testing
 struct DecodedRowsTests {
     @Test(.enabled(if: LiveCaptureTests.available))
     func rowsFromColumnsEqualRowsParsedFromTheText() async throws {
-        let root = try Tracefs.locate()
-        let instance = try TraceInstance(root: root)
-        defer { instance.destroy() }
-        // The load's own pid only: a reader tracing its own reads would never find the buffers empty.
-        let load = Process()
-        load.executableURL = URL(fileURLWithPath: "/bin/sh")
-        load.arguments = ["-c", "sleep 1; exec dd if=/dev/zero of=/dev/null bs=1 count=20000 status=none"]
-        try load.run()
-        defer { if load.isRunning { load.terminate() } }
-        var options = LiveOptions()
-        options.events = ["sched:sched_switch", "sched:sched_wakeup", "raw_syscalls:sys_enter",
-                          "raw_syscalls:sys_exit", "sched:sched_process_exec"]
-        options.pids = [load.processIdentifier]
-        try instance.start(options)
-        let reader = RawEventReader(instance: instance)
-        defer { reader.close() }
+        let traced = try TracedDD(keepRecords: false)
+        defer { traced.finish() }
+        let (instance, load, reader) = (traced.instance, traced.load, traced.reader)
         // Lines the kernel formats itself (ftrace's `print`, from trace_marker) take the text parser's path
         // between the columns' rows.
         let marker = open(instance.dir + "/trace_marker", O_WRONLY)
@@ -76,21 +63,9 @@ struct DecodedRowsTests {
     /// saved file the same text, in order, with the kernel's own lines (trace_marker) between.
     @Test(.enabled(if: LiveCaptureTests.available))
     func keptRecordsReadAsTheLinesTheFormatterWouldHaveWritten() async throws {
-        let root = try Tracefs.locate()
-        let instance = try TraceInstance(root: root)
-        defer { instance.destroy() }
-        let load = Process()
-        load.executableURL = URL(fileURLWithPath: "/bin/sh")
-        load.arguments = ["-c", "sleep 1; exec dd if=/dev/zero of=/dev/null bs=1 count=20000 status=none"]
-        try load.run()
-        defer { if load.isRunning { load.terminate() } }
-        var options = LiveOptions()
-        options.events = ["sched:sched_switch", "sched:sched_wakeup", "raw_syscalls:sys_enter",
-                          "raw_syscalls:sys_exit", "sched:sched_process_exec"]
-        options.pids = [load.processIdentifier]
-        try instance.start(options)
-        let reader = RawEventReader(instance: instance, keepRecords: true)
-        defer { reader.close() }
+        let traced = try TracedDD(keepRecords: true)
+        defer { traced.finish() }
+        let (instance, load, reader) = (traced.instance, traced.load, traced.reader)
         let marker = open(instance.dir + "/trace_marker", O_WRONLY)
         defer { if marker >= 0 { close(marker) } }
         var store = EventStore()
@@ -157,5 +132,40 @@ struct DecodedRowsTests {
             }
         }
         #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+    }
+}
+
+/// `dd` copying 20 000 bytes a byte at a time after `sleep 1`, traced in an instance of this process (scheduler
+/// events, raw syscalls, exec) and read by a live reader. The load's own pid only: a reader tracing its own reads
+/// would never find the buffers empty.
+final class TracedDD {
+    let instance: TraceInstance
+    let load = Process()
+    let reader: RawEventReader
+
+    /// `dd`: the path it is run as (the exec event's filename).
+    init(dd: String = "dd", keepRecords: Bool) throws {
+        instance = try TraceInstance(root: try Tracefs.locate())
+        load.executableURL = URL(fileURLWithPath: "/bin/sh")
+        load.arguments = ["-c", "sleep 1; exec \(dd) if=/dev/zero of=/dev/null bs=1 count=20000 status=none"]
+        do {
+            try load.run()
+            var options = LiveOptions()
+            options.events = ["sched:sched_switch", "sched:sched_wakeup", "raw_syscalls:sys_enter",
+                              "raw_syscalls:sys_exit", "sched:sched_process_exec"]
+            options.pids = [load.processIdentifier]
+            try instance.start(options)
+        } catch {
+            if load.isRunning { load.terminate() }
+            instance.destroy()
+            throw error
+        }
+        reader = RawEventReader(instance: instance, keepRecords: keepRecords)
+    }
+
+    func finish() {
+        reader.close()
+        if load.isRunning { load.terminate() }
+        instance.destroy()
     }
 }

@@ -18,21 +18,9 @@ struct KeptTraceDatTests {
         let dd = directory + "/dd"
         try FileManager.default.createSymbolicLink(atPath: dd, withDestinationPath: "/bin/dd")
 
-        let root = try Tracefs.locate()
-        let instance = try TraceInstance(root: root)
-        defer { instance.destroy() }
-        let load = Process()
-        load.executableURL = URL(fileURLWithPath: "/bin/sh")
-        load.arguments = ["-c", "sleep 1; exec \(dd) if=/dev/zero of=/dev/null bs=1 count=20000 status=none"]
-        try load.run()
-        defer { if load.isRunning { load.terminate() } }
-        var options = LiveOptions()
-        options.events = ["sched:sched_switch", "sched:sched_wakeup", "raw_syscalls:sys_enter",
-                          "raw_syscalls:sys_exit", "sched:sched_process_exec"]
-        options.pids = [load.processIdentifier]
-        try instance.start(options)
-        let reader = RawEventReader(instance: instance, keepRecords: true)
-        defer { reader.close() }
+        let traced = try TracedDD(dd: dd, keepRecords: true)
+        defer { traced.finish() }
+        let (instance, load, reader) = (traced.instance, traced.load, traced.reader)
         // One line the kernel formats itself: it has no kept record, and the answer must say it is left out.
         let marker = open(instance.dir + "/trace_marker", O_WRONLY)
         if marker >= 0 {
