@@ -19,6 +19,8 @@ public struct DecodedRows: Sendable {
     /// The comm's length: the line right-aligns it in 16 columns (a longer one starts the line).
     public var commLengths: [UInt8] = []
     public var names: EventTypeNames
+    /// The latency passes' values of the rows that have them (sparse, by row).
+    public var typed = TypedFields()
 
     public init(names: EventTypeNames) { self.names = names }
 
@@ -36,6 +38,7 @@ public struct DecodedRows: Sendable {
         out.flags = Array(flags[lo..<hi])
         out.payloads = Array(payloads[lo..<hi])
         out.commLengths = Array(commLengths[lo..<hi])
+        out.typed = typed.slice(lo, hi)
         return out
     }
 

@@ -14,6 +14,8 @@ public final class EventChunk: Sendable {
     let flags: [UInt16]
     let payloadOffsets: [UInt16]
     let stacks: StackTable
+    /// The latency passes' values, per row (live rows only).
+    let typed: TypedColumn?
     /// The host every row of the chunk came from: a chunk is one piece of one host's text, so the host
     /// column costs nothing per row (index into `EventStore.hostNames`).
     public let host: UInt16
@@ -35,6 +37,7 @@ public final class EventChunk: Sendable {
         flags = Self.trimmed(p.flags)
         payloadOffsets = Self.trimmed(p.payloadOffsets)
         stacks = p.stacks
+        typed = TypedColumn(p.typed, rowCount: p.rowCount)
     }
 
     private static func trimmed<T>(_ a: [T]) -> [T] {
@@ -45,7 +48,7 @@ public final class EventChunk: Sendable {
 
     /// Bytes of the columns (what the store costs beyond the text it points into).
     public var columnBytes: Int {
-        count * 24 + stacks.rows.count * 16 + stacks.frames.count * 4
+        count * 24 + stacks.rows.count * 16 + stacks.frames.count * 4 + (typed == nil ? 0 : count * TypedColumn.rowBytes)
     }
 
     /// The bytes of row `i`'s line, without its newline.

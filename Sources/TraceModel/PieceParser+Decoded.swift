@@ -13,6 +13,7 @@ extension PieceParser {
         // The kernel's event ids, mapped to the piece's as they first appear.
         var local = [UInt16](repeating: .max, count: decoded.names.count)
         let rows = decoded.count
+        var typedAt = 0
         decoded.offsets.withUnsafeBufferPointer { offsets in
             for k in 0..<rows {
                 let offset = Int(offsets[k]) - range.lowerBound
@@ -45,6 +46,7 @@ extension PieceParser {
                 state.addEvent(decoded.timestamps[k] / 1000 * 1000, clock: .seconds, task: task, event: event, cpu: cpu,
                                flags: decoded.flags[k], payload: Int(decoded.payloads[k]), line: line, offset: offset,
                                into: &piece)
+                if keepRows { decoded.typed.carry(&typedAt, row: k, to: &piece.typed, pieceRow: piece.rowCount - 1) }
             }
         }
         state.finish(&piece)

@@ -24,6 +24,7 @@ struct SyscallLatencyPass {
     var names: [String] = []
     var indexOfName: [String: Int32] = [:]
     var indexOfNR: [Int64: Int32] = [:]
+    var indexOfSmallNR: [Int32] = []
     var slots = TaskSlots()
     var pending: [Pending] = []
     /// The store's task id last seen for each thread slot (its comm).
@@ -67,10 +68,19 @@ struct SyscallLatencyPass {
         return k
     }
 
+    @inline(__always)
     private mutating func index(ofNR nr: Int64) -> Int32 {
+        // Numbers are small: an array read per call where a dictionary hashed every event.
+        if nr >= 0, nr < Int64(indexOfSmallNR.count), indexOfSmallNR[Int(nr)] >= 0 { return indexOfSmallNR[Int(nr)] }
         if let k = indexOfNR[nr] { return k }
         let k = index(of: SyscallTable.name(Int(nr)))
         indexOfNR[nr] = k
+        if nr >= 0, nr < 4096 {
+            if Int(nr) >= indexOfSmallNR.count {
+                indexOfSmallNR += [Int32](repeating: -1, count: Int(nr) + 1 - indexOfSmallNR.count)
+            }
+            indexOfSmallNR[Int(nr)] = k
+        }
         return k
     }
 
@@ -87,15 +97,30 @@ struct SyscallLatencyPass {
         store.forEachRow(in: scope, wanted: wanted) { c, i, storeRow in
             let row = base + storeRow
             let event = Int(c.events[i])
+            // Live rows carry their typed values (`TypedFields`); others are read from their text.
+            let typed = c.typed
+            let kind = typed?.kinds[i] ?? 0
             switch kinds[event] {
             case .sysEnter: enter(c, i, row, syscall: indexOfEvent[event])
-            case .sysExit: exit(c, i, row, syscall: indexOfEvent[event], scan: PayloadScan(c.payload(i)))
+            case .sysExit:
+                let ret = kind == TypedFields.Kind.ret.rawValue ? typed!.f1[i]
+                    : PayloadScan(c.payload(i)).syscallReturn() ?? 0
+                exit(c, i, row, syscall: indexOfEvent[event], failed: ret < 0)
             case .rawSysEnter:
-                let scan = PayloadScan(c.payload(i))
-                if let nr = Self.number(scan) { enter(c, i, row, syscall: index(ofNR: nr)) }
+                if kind == TypedFields.Kind.syscall.rawValue {
+                    enter(c, i, row, syscall: index(ofNR: typed!.f0[i]))
+                } else if let nr = Self.number(PayloadScan(c.payload(i))) {
+                    enter(c, i, row, syscall: index(ofNR: nr))
+                }
             case .rawSysExit:
-                let scan = PayloadScan(c.payload(i))
-                if let nr = Self.number(scan) { exit(c, i, row, syscall: index(ofNR: nr), scan: scan) }
+                if kind == TypedFields.Kind.syscall.rawValue {
+                    exit(c, i, row, syscall: index(ofNR: typed!.f0[i]), failed: typed!.f1[i] < 0)
+                } else {
+                    let scan = PayloadScan(c.payload(i))
+                    if let nr = Self.number(scan) {
+                        exit(c, i, row, syscall: index(ofNR: nr), failed: (scan.syscallReturn() ?? 0) < 0)
+                    }
+                }
             default: break
             }
         }
@@ -134,7 +159,7 @@ struct SyscallLatencyPass {
         pending[s] = Pending(syscall: syscall, start: c.timestamps[i], row: row)
     }
 
-    private mutating func exit(_ c: EventChunk, _ i: Int, _ row: Int, syscall: Int32, scan: PayloadScan) {
+    private mutating func exit(_ c: EventChunk, _ i: Int, _ row: Int, syscall: Int32, failed: Bool) {
         let s = slot(c, i)
         let p = pending[s]
         pending[s].syscall = -1
@@ -148,7 +173,6 @@ struct SyscallLatencyPass {
         } else {
             unmatchedExits += 1
         }
-        let failed = (scan.syscallReturn() ?? 0) < 0
         let k = Int(syscall)
         let pid = slots.pids[s]
         perSyscall[k].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
