@@ -79,3 +79,13 @@ import Testing
         #expect(nvme.ios == 1 && nvme.bytes == 65536 && nvme.latency.max == 2_000_000)
     }
 }
+
+@Suite struct TypedFieldsSliceTests {
+    @Test func aSliceKeepsTheEntriesOfItsRowsRenumbered() {
+        var t = TypedFields()
+        for (row, v) in [(1, 10), (4, 40), (5, 50), (9, 90)] { t.append(row: row, kind: 4, Int64(v), -Int64(v)) }
+        let s = t.slice(4, 9)
+        #expect(s.rows == [0, 1] && s.f0 == [40, 50] && s.f1 == [-40, -50] && s.kinds == [4, 4])
+        #expect(t.slice(6, 9).count == 0 && t.slice(0, 100).rows == [1, 4, 5, 9])
+    }
+}

@@ -36,18 +36,24 @@ public struct TypedFields: Sendable {
 
     /// The entries of rows `lo..<hi`, renumbered from `lo` (`DecodedRows.rows(in:)`).
     public func slice(_ lo: Int, _ hi: Int) -> TypedFields {
+        let a = first(atOrAfter: lo), b = first(atOrAfter: hi)
+        var out = TypedFields()
+        guard a < b else { return out }
+        let base = UInt32(truncatingIfNeeded: lo)
+        out.rows = rows[a..<b].map { $0 &- base }
+        out.kinds = Array(kinds[a..<b])
+        out.f0 = Array(f0[a..<b])
+        out.f1 = Array(f1[a..<b])
+        return out
+    }
+
+    private func first(atOrAfter row: Int) -> Int {
         var a = 0, b = rows.count
         while a < b {
             let m = (a + b) / 2
-            if Int(rows[m]) < lo { a = m + 1 } else { b = m }
+            if Int(rows[m]) < row { a = m + 1 } else { b = m }
         }
-        var out = TypedFields()
-        var k = a
-        while k < rows.count, Int(rows[k]) < hi {
-            out.append(row: Int(rows[k]) - lo, kind: kinds[k], f0[k], f1[k])
-            k += 1
-        }
-        return out
+        return a
     }
 
     @inline(__always)
