@@ -144,6 +144,23 @@ struct LatencyAccumulator {
         return a
     }
 
+    /// The accumulator `parts` would have been had every duration gone to one, in row order: the same durations,
+    /// and as worst occurrences the longest, the earlier first among equals (what `add` keeps).
+    static func union(_ parts: [LatencyAccumulator]) -> LatencyAccumulator {
+        guard parts.count > 1 else { return parts.first ?? LatencyAccumulator(keep: 0) }
+        var out = LatencyAccumulator(keep: parts[0].keep)
+        var all: [Int64] = []
+        all.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for p in parts { all += p.durations }
+        out.durations = sortedDurations(all[...])
+        out.sortedCount = out.durations.count
+        var worst = parts.flatMap(\.worst)
+        worst.sort { ($0.duration, $1.endRow, $1.startRow) > ($1.duration, $0.endRow, $0.startRow) }
+        out.worst = Array(worst.prefix(out.keep))
+        if out.worst.count == out.keep, let last = out.worst.last { out.worstFloor = last.duration }
+        return out
+    }
+
     mutating func merge(_ other: LatencyAccumulator) {
         durations.append(contentsOf: other.durations)
         for o in other.worst where o.duration > worstFloor || worst.count < keep { insertWorst(o) }
