@@ -13,6 +13,7 @@
 #include "page_copy.h"
 #include "rows.h"
 #include "lazyrecords.h"
+#include "latency_fields.h"
 
 /* Where formatted lines go: a block of bytes the Swift side owns. When fewer than `reserve` bytes are
    left, `flush` is called (from inside the iteration) so Swift can hand the block to the parser and give
@@ -44,6 +45,8 @@ struct tt_sink {
     /* 1: each record's columns go to `rows` too (the live viewer's store), not only its line. */
     int keep_rows;
     struct tt_rows rows;
+    /* The latency analysis' typed values of the kept rows that have them (latency_fields.h). */
+    struct tt_lat lat;
     /* Per event id: 0 not yet known, 1 the fast formatter, 2 its own printed form (ftrace's events); and the
        name's length. Syscall pairs alternate events every record: a one-entry cache missed every time. */
     unsigned char fast_by_id[TT_EVENT_CACHE];
@@ -106,7 +109,9 @@ static inline void tt_sink_init(struct tt_sink *s) {
     trace_seq_init(&s->seq);
     tt_task_cache_clear(&s->cache);
 }
-static inline void tt_sink_destroy(struct tt_sink *s) { trace_seq_destroy(&s->seq); tt_rows_free(&s->rows); }
+static inline void tt_sink_destroy(struct tt_sink *s) {
+    trace_seq_destroy(&s->seq); tt_rows_free(&s->rows); tt_lat_free(&s->lat);
+}
 
 /* One record as an ftrace text line, `comm-pid [cpu] flags sec.usec: name: info`, the form the kernel's
    `trace` file uses, so the existing text parser reads live events exactly as it reads saved logs. */
@@ -157,9 +162,11 @@ static inline int tt_sink_record_one(struct tep_event *event, struct tep_record 
         int pid = (int)tt_sign(tt_load(data + 4, 4), 4);
         size_t comm_len;
         const char *comm = tt_task_comm(s->tep, &s->cache, record->cpu, pid, &comm_len);
-        if (s->keep_rows)
+        if (s->keep_rows) {
             tt_rows_add(&s->rows, s->len, (long long)record->ts, pid, event->id, record->cpu,
                         tt_pack_flags(data[2], data[3]), TT_ROW_KEPT, comm_len);
+            if (!s->rows.failed) tt_lat_note(&s->lat, event, record, s->rows.count - 1);
+        }
         s->len += tt_kept_write(out, event->id, record, comm, comm_len);
         s->events++;
         if (s->cap - s->len < s->reserve) s->flush(s->context);
@@ -179,6 +186,7 @@ static inline int tt_sink_record_one(struct tep_event *event, struct tep_record 
                                                                               : strlen(tep_data_comm_from_pid(s->tep, pid));
             tt_rows_add(&s->rows, s->len, (long long)record->ts, pid, event->id, record->cpu,
                         tt_pack_flags(data[2], data[3]), n > colon_end ? colon_end + 1 : colon_end, comm_len);
+            if (!s->rows.failed) tt_lat_note(&s->lat, event, record, s->rows.count - 1);
         }
         out[n] = '\n';
         s->len += n + 1;

@@ -166,6 +166,8 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         defer {
             sink.pointee.rows.count = 0
             sink.pointee.rows.failed = 0
+            sink.pointee.lat.count = 0
+            sink.pointee.lat.failed = 0
         }
         guard sink.pointee.rows.failed == 0 else { return nil }
         let rows = sink.pointee.rows
@@ -183,6 +185,7 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         out.flags = copy(rows.flags)
         out.payloads = copy(rows.payload)
         out.commLengths = copy(rows.comm_len)
+        out.typed = Self.typed(sink.pointee.lat)
         return out
     }
 

@@ -24,6 +24,8 @@ public struct DecodedRows: Sendable {
     public var kept: (any KeptLineFormatter)?
     /// The payload of a row whose record was kept as bytes.
     public static let keptPayload: UInt16 = 0
+    /// The latency passes' values of the rows that have them (sparse, by row).
+    public var typed = TypedFields()
 
     public init(names: EventTypeNames, kept: (any KeptLineFormatter)? = nil) {
         self.names = names
@@ -44,6 +46,7 @@ public struct DecodedRows: Sendable {
         out.flags = Array(flags[lo..<hi])
         out.payloads = Array(payloads[lo..<hi])
         out.commLengths = Array(commLengths[lo..<hi])
+        out.typed = typed.slice(lo, hi)
         return out
     }
 

@@ -14,6 +14,8 @@ public final class EventChunk: Sendable {
     let flags: [UInt16]
     let payloadOffsets: [UInt16]
     let stacks: StackTable
+    /// The latency passes' values, per row (live rows only).
+    let typed: TypedColumn?
     /// The host every row of the chunk came from: a chunk is one piece of one host's text, so the host
     /// column costs nothing per row (index into `EventStore.hostNames`).
     public let host: UInt16
@@ -41,6 +43,7 @@ public final class EventChunk: Sendable {
         payloadOffsets = Self.trimmed(p.payloadOffsets)
         stacks = p.stacks
         kept = p.kept.map { KeptLines(formatter: $0) }
+        typed = TypedColumn(p.typed, rowCount: p.rowCount)
     }
 
     private static func trimmed<T>(_ a: [T]) -> [T] {
@@ -51,7 +54,7 @@ public final class EventChunk: Sendable {
 
     /// Bytes of the columns (what the store costs beyond the text it points into).
     public var columnBytes: Int {
-        count * 24 + stacks.rows.count * 16 + stacks.frames.count * 4
+        count * 24 + stacks.rows.count * 16 + stacks.frames.count * 4 + (typed == nil ? 0 : count * TypedColumn.rowBytes)
     }
 
     /// Bytes of the lines made so far from kept records.

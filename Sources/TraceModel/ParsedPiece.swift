@@ -11,6 +11,8 @@ public struct ParsedPiece: Sendable {
     var cpus: [UInt16] = []
     var flags: [UInt16] = []
     var payloadOffsets: [UInt16] = []
+    /// Typed values of the latency passes' rows, from a live reader (sparse, by row).
+    var typed = TypedFields()
     /// Rows before the first row with a timestamp of its own (they inherit the previous piece's last).
     var rowsBeforeFirstTimestamp = 0
     var stacks = StackTable()

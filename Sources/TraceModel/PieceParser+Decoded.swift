@@ -17,6 +17,7 @@ extension PieceParser {
         let keeps = decoded.kept != nil
         let commOffset = decoded.kept?.commOffset ?? 0
         var keptRows = false
+        var typedAt = 0
         decoded.offsets.withUnsafeBufferPointer { offsets in
             for k in 0..<rows {
                 let offset = Int(offsets[k]) - range.lowerBound
@@ -57,6 +58,7 @@ extension PieceParser {
                 state.addEvent(decoded.timestamps[k] / 1000 * 1000, clock: .seconds, task: task, event: event, cpu: cpu,
                                flags: decoded.flags[k], payload: Int(decoded.payloads[k]), line: line, offset: at,
                                into: &piece)
+                if keepRows { decoded.typed.carry(&typedAt, row: k, to: &piece.typed, pieceRow: piece.rowCount - 1) }
             }
         }
         if keptRows { piece.kept = decoded.kept }

@@ -26,6 +26,10 @@ struct LatencyJobState: Sendable {
     var running = false
     var started: Duration = .zero
     var nextRefresh: Duration = .zero
+    /// Measurements adopted, and the rows (evicted ones included) the last one covered: the benchmark's check
+    /// that the open view keeps up with the reader.
+    var refreshes = 0
+    var measuredRows = 0
 }
 
 /// Key 6: the latency report, measured off the UI thread over what the stream shows (its filter, the A–B
@@ -95,9 +99,18 @@ extension TraceApp {
         latencyState.measured = result.key
         latencyState.generation = result.generation
         latencyState.analyzer = result.analyzer
+        latencyState.refreshes += 1
+        latencyState.measuredRows = result.analyzer?.consumed ?? store.count
         // A refresh that takes long comes less often: never more than a quarter of the time.
         latencyState.nextRefresh = now + max(.seconds(1), (now - latencyState.started) * 4)
         latency?.show(result.report, grouping: result.key.grouping)
+    }
+
+    /// For the line the live viewer leaves after quitting (nil: the latency view never measured).
+    public var latencyRefreshSummary: String? {
+        guard latencyState.refreshes > 0 else { return nil }
+        return "latency view: \(latencyState.refreshes) measurements, the last over \(latencyState.measuredRows) of "
+            + "\(store.evictedRows + store.count) rows"
     }
 
     /// The events behind a number: their rows in the stream, marked in the gutter.

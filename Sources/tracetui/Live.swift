@@ -95,6 +95,7 @@ struct Live: AsyncParsableCommand {
         defer { sampler.stop() }
         // Frames drawn, said on exit with the rate: the benchmark checks the UI kept drawing under load.
         var frames = 0
+        var latencySummary: String?
         var savedAtQuit: String?
         let started = ContinuousClock.now
         do {
@@ -133,6 +134,7 @@ struct Live: AsyncParsableCommand {
             await loop.finish("save")
             savedAtQuit = loop.app.lastSaved
             frames = loop.frames
+            latencySummary = loop.app.latencyRefreshSummary
         }
         capturing.cancel()
         await capturing.value
@@ -140,6 +142,7 @@ struct Live: AsyncParsableCommand {
         let final = session.snapshots.current
         let store = final.store
         if let savedAtQuit { FileHandle.standardError.write(Data("tracetui: \(savedAtQuit)\n".utf8)) }
+        if let latencySummary { FileHandle.standardError.write(Data("tracetui: \(latencySummary)\n".utf8)) }
         if let remote { HostReport.say(remote, statuses: final.live?.hosts ?? []) }
         if let s = final.sampling {
             FileHandle.standardError.write(Data("tracetui: \(s.samples) samples, \(s.lost) lost records\n".utf8))

@@ -43,8 +43,18 @@ struct BlockLatencyPass {
         if kinds.contains(.blockIssue) { startKind = .blockIssue }
     }
 
-    /// Device (`major << 32 | minor`), the word index after the device, sector, sectors.
+    /// The kernel's dev_t (major in the top 12 bits, minor in the low 20) as `major << 32 | minor`.
+    static func device(_ dev: UInt64) -> Int64 { Int64(dev >> 20) << 32 | Int64(dev & 0xFFFFF) }
+
+    /// Device (`major << 32 | minor`), sector, sectors and bytes (issue / insert).
     static func fields(_ scan: PayloadScan) -> (device: Int64, sector: Int64, sectors: Int64, bytes: Int64?)? {
+        // The reader's field form (live capture, trace.dat): `dev=8388608 sector=0x… nr_sector=8 bytes=4096 …`.
+        if let d = scan.value(of: "dev="), let dev = scan.unsigned(at: d) {
+            guard let sector = scan.value(of: "sector=").flatMap({ scan.unsigned(at: $0) }),
+                  let sectors = scan.value(of: "nr_sector=").flatMap({ scan.unsigned(at: $0) }) else { return nil }
+            let bytes = scan.value(of: "bytes=").flatMap { scan.unsigned(at: $0) } ?? sectors * 512
+            return (device(UInt64(dev)), sector, sectors, bytes)
+        }
         let line = scan.line
         let s = line.skipSpaces(from: 0)
         let (major, comma) = line.digits(from: s)
@@ -82,7 +92,14 @@ struct BlockLatencyPass {
             let row = base + storeRow
             let kind = kinds[Int(c.events[i])]
             guard kind == startKind || kind == .blockComplete else { return }
-            guard let f = Self.fields(PayloadScan(c.payload(i))) else { return }
+            let f: (device: Int64, sector: Int64, sectors: Int64, bytes: Int64?)
+            if let t = c.typed, t.kinds[i] == TypedFields.Kind.block.rawValue {
+                let word = UInt64(bitPattern: t.f0[i])
+                f = (Self.device(word & 0xFFFF_FFFF), t.f1[i], 0, Int64(word >> 32))
+            } else {
+                guard let scanned = Self.fields(PayloadScan(c.payload(i))) else { return }
+                f = scanned
+            }
             let key = Request(device: f.device, sector: f.sector)
             let ts = c.timestamps[i]
             if kind != .blockComplete {

@@ -57,21 +57,30 @@ struct IRQLatencyPass {
                     hard += [Open](repeating: Open(), count: cpu + 1 - hard.count)
                     soft += [Open](repeating: Open(), count: cpu + 1 - soft.count)
                 }
-                let scan = PayloadScan(c.payload(i))
                 let isHard = kind == .irqEntry || kind == .irqExit
-                guard let number = scan.int(isHard ? "irq=" : "vec=") else { return }
+                let number: Int64
+                if let t = c.typed, t.kinds[i] == TypedFields.Kind.irq.rawValue {
+                    number = t.f0[i]
+                } else {
+                    guard let n = PayloadScan(c.payload(i)).int(isHard ? "irq=" : "vec=") else { return }
+                    number = n
+                }
                 let ts = c.timestamps[i]
                 if kind == .irqEntry || kind == .softirqEntry {
+                    // Names are read from the text, once per number.
                     if isHard {
                         hard[cpu] = Open(number: number, start: ts, row: row)
-                        if hardNames[number] == nil, let n = scan.value(of: "name=") {
-                            hardNames[number] = scan.text(n, scan.wordEnd(from: n))
+                        if hardNames[number] == nil {
+                            let scan = PayloadScan(c.payload(i))
+                            if let n = scan.value(of: "name=") { hardNames[number] = scan.text(n, scan.wordEnd(from: n)) }
                         }
                     } else {
                         soft[cpu] = Open(number: number, start: ts, row: row)
-                        if softNames[number] == nil, let a = scan.value(of: "[action=") {
-                            let e = scan.line.find(Byte.closeBracket, from: a) ?? scan.count
-                            softNames[number] = scan.text(a, e)
+                        if softNames[number] == nil {
+                            let scan = PayloadScan(c.payload(i))
+                            if let a = scan.value(of: "[action=") {
+                                softNames[number] = scan.text(a, scan.line.find(Byte.closeBracket, from: a) ?? scan.count)
+                            }
                         }
                     }
                     return

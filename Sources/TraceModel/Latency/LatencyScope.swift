@@ -69,3 +69,21 @@ extension EventChunk {
         return UnsafeRawBufferPointer(rebasing: l[off...])
     }
 }
+
+extension EventStore {
+    /// Calls `body(chunk, rows of the chunk in scope, the chunk's first global row)` for every chunk with rows in
+    /// `scope.rows` (a pass then reads its columns through buffers; `selection` and `time` are the caller's).
+    func forEachChunk(in scope: LatencyScope, _ body: (EventChunk, Range<Int>, Int) -> Void) {
+        let lower = Swift.max(0, scope.rows?.lowerBound ?? 0)
+        let upper = Swift.min(count, scope.rows?.upperBound ?? count)
+        guard lower < upper else { return }
+        for k in chunks.indices {
+            let start = firstRow(ofChunk: k)
+            let c = chunks[k]
+            let from = Swift.max(lower, start) - start
+            let to = Swift.min(upper, start + c.count) - start
+            guard from < to else { continue }
+            body(c, from..<to, start)
+        }
+    }
+}

@@ -87,7 +87,7 @@ struct LatencyAccumulator {
     /// Sorts the durations added since the last call into the sorted ones.
     mutating func settle() {
         guard sortedCount < durations.count else { return }
-        let tail = durations[sortedCount...].sorted()
+        let tail = Self.sortedDurations(durations[sortedCount...])
         guard sortedCount > 0 else {
             durations = tail
             sortedCount = durations.count
@@ -111,6 +111,56 @@ struct LatencyAccumulator {
         sortedCount = durations.count
     }
 
+    /// Durations in order: a byte-wise radix sort (a few ns each; a live second's hundreds of thousands of new
+    /// durations cost several times more through a comparison sort), skipping the bytes every value shares.
+    static func sortedDurations(_ values: ArraySlice<Int64>) -> [Int64] {
+        guard values.count > 256, let low = values.min(), low >= 0 else { return values.sorted() }
+        var a = Array(values)
+        var b = [Int64](repeating: 0, count: a.count)
+        let top = values.max()!
+        var shift: Int64 = 0
+        while shift < 64, top >> shift != 0 {
+            var counts = [Int](repeating: 0, count: 257)
+            a.withUnsafeBufferPointer { src in
+                for v in src { counts[Int((v >> shift) & 0xFF) + 1] += 1 }
+            }
+            if counts[1...].contains(a.count) {
+                shift += 8
+                continue
+            }
+            for k in 1..<257 { counts[k] += counts[k - 1] }
+            a.withUnsafeBufferPointer { src in
+                b.withUnsafeMutableBufferPointer { dst in
+                    for v in src {
+                        let k = Int((v >> shift) & 0xFF)
+                        dst[counts[k]] = v
+                        counts[k] += 1
+                    }
+                }
+            }
+            swap(&a, &b)
+            shift += 8
+        }
+        return a
+    }
+
+    /// The accumulator `parts` would have been had every duration gone to one, in row order: the same durations,
+    /// and as worst occurrences the longest, the earlier first among equals (what `add` keeps).
+    static func union(_ parts: [LatencyAccumulator]) -> LatencyAccumulator {
+        guard parts.count > 1 else { return parts.first ?? LatencyAccumulator(keep: 0) }
+        var out = LatencyAccumulator(keep: parts[0].keep)
+        var all: [Int64] = []
+        all.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for p in parts { all += p.durations }
+        out.durations = sortedDurations(all[...])
+        out.sortedCount = out.durations.count
+        var worst = parts.flatMap(\.worst)
+        worst.sort { ($0.duration, $1.endRow, $1.startRow) > ($1.duration, $0.endRow, $0.startRow) }
+        out.worst = Array(worst.prefix(out.keep))
+        if out.worst.count == out.keep, let last = out.worst.last { out.worstFloor = last.duration }
+        return out
+    }
+
     mutating func merge(_ other: LatencyAccumulator) {
         durations.append(contentsOf: other.durations)
         for o in other.worst where o.duration > worstFloor || worst.count < keep { insertWorst(o) }
@@ -121,7 +171,7 @@ struct LatencyAccumulator {
         s.count = durations.count
         s.worst = worst
         guard !durations.isEmpty else { return s }
-        let sorted = sortedCount == durations.count ? durations : durations.sorted()
+        let sorted = sortedCount == durations.count ? durations : Self.sortedDurations(durations[...])
         s.min = sorted[0]
         s.max = sorted[sorted.count - 1]
         var total: Int64 = 0

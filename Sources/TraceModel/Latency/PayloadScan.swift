@@ -66,6 +66,18 @@ struct PayloadScan {
         return integer(at: i)
     }
 
+    /// A non-negative number in decimal or `0x…` hex (the reader prints 64-bit unsigned fields in hex).
+    func unsigned(at i: Int) -> Int64? {
+        guard line.hasPrefix("0x", at: i) else { return integer(at: i) }
+        var k = i + 2
+        var v: UInt64 = 0
+        while k < line.count, let d = Self.hexDigit(line[k]) {
+            v = v &<< 4 | UInt64(d)
+            k += 1
+        }
+        return k > i + 2 ? Int64(bitPattern: v) : nil
+    }
+
     /// A syscall exit's return: after ` -> ` (ftrace), `ret=` or `= ` (raw_syscalls), else the payload's first word.
     func syscallReturn() -> Int64? {
         if let r = value(of: "ret=") { return returnValue(at: r) }

@@ -143,7 +143,26 @@ struct SchedLatencyPass {
     }
 
     private mutating func onSwitch(_ c: EventChunk, _ i: Int, _ row: Int) {
+        if let t = c.typed, t.kinds[i] == TypedFields.Kind.schedSwitch.rawValue {
+            let pids = UInt64(bitPattern: t.f0[i]), state = t.f1[i]
+            onSwitch(c, i, row, SwitchValues(prevPID: Int32(truncatingIfNeeded: pids), nextPID: Int32(truncatingIfNeeded: pids >> 32),
+                                             prevState: UInt8(truncatingIfNeeded: state), preempted: state & 0x100 != 0))
+            return
+        }
         guard let sw = SchedSwitchFields(PayloadScan(c.payload(i))) else { return }
+        onSwitch(c, i, row, SwitchValues(prevPID: sw.prevPID, nextPID: sw.nextPID, prevState: sw.prevState,
+                                         preempted: sw.preempted))
+    }
+
+    /// What a switch tells, from its typed values or its text.
+    struct SwitchValues {
+        var prevPID: Int32
+        var nextPID: Int32
+        var prevState: UInt8
+        var preempted: Bool
+    }
+
+    private mutating func onSwitch(_ c: EventChunk, _ i: Int, _ row: Int, _ sw: SwitchValues) {
         let ts = c.timestamps[i]
         if sw.prevPID != 0 {
             let s = task(sw.prevPID)
@@ -185,8 +204,17 @@ struct SchedLatencyPass {
     }
 
     private mutating func onWakeup(_ c: EventChunk, _ i: Int, _ row: Int) {
-        let scan = PayloadScan(c.payload(i))
-        guard let (pid, comm) = SchedSwitchFields.wakee(scan), pid != 0 else { return }
+        let pid: Int32
+        let named: Bool
+        if let t = c.typed, t.kinds[i] == TypedFields.Kind.wakee.rawValue {
+            pid = Int32(truncatingIfNeeded: t.f0[i])
+            named = t.f1[i] != 0
+        } else {
+            guard let (p, comm) = SchedSwitchFields.wakee(PayloadScan(c.payload(i))) else { return }
+            pid = p
+            named = !comm.isEmpty
+        }
+        guard pid != 0 else { return }
         let ts = c.timestamps[i]
         var isNew = false
         let s = slots.slot(pid, isNew: &isNew)
@@ -197,7 +225,7 @@ struct SchedLatencyPass {
             // trace-cmd wakes only a task it saw go to sleep.
             if rules == .traceCmd { tasks[s].state = .ignored }
         }
-        if !comm.isEmpty {
+        if named {
             tasks[s].commPayloadRow = row
             tasks[s].commPayloadField = .wakee
         }
@@ -210,9 +238,19 @@ struct SchedLatencyPass {
     }
 
     private mutating func onRuntime(_ c: EventChunk, _ i: Int, _ row: Int) {
-        let scan = PayloadScan(c.payload(i))
-        guard let pidAt = scan.value(of: "pid="), let pid = scan.integer(at: pidAt), pid != 0,
-              let runtime = scan.int("runtime=", from: pidAt) else { return }
+        let pid: Int64, runtime: Int64
+        if let t = c.typed, t.kinds[i] == TypedFields.Kind.runtime.rawValue {
+            pid = t.f0[i]
+            runtime = t.f1[i]
+        } else {
+            let scan = PayloadScan(c.payload(i))
+            // A u64 prints in hex in the reader's field form (`runtime=0x…`).
+            guard let pidAt = scan.value(of: "pid="), let p = scan.integer(at: pidAt),
+                  let r = scan.value(of: "runtime=", from: pidAt).flatMap({ scan.unsigned(at: $0) }) else { return }
+            pid = p
+            runtime = r
+        }
+        guard pid != 0 else { return }
         sawStatRuntime = true
         var isNew = false
         let s = slots.slot(Int32(truncatingIfNeeded: pid), isNew: &isNew)

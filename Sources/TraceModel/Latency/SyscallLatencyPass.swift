@@ -24,11 +24,15 @@ struct SyscallLatencyPass {
     var names: [String] = []
     var indexOfName: [String: Int32] = [:]
     var indexOfNR: [Int64: Int32] = [:]
+    var indexOfSmallNR: [Int32] = []
     var slots = TaskSlots()
     var pending: [Pending] = []
     /// The store's task id last seen for each thread slot (its comm).
     var taskOfSlot: [UInt32] = []
-    var perSyscall: [Counted] = []
+    /// The `taskCounted` entry of the last exit's thread and syscall (a thread's calls mostly repeat).
+    var lastSlot = -1
+    var lastSyscall = -1
+    var lastCounted = 0
     /// Index into `taskCounted` by slot, then syscall (-1: none yet): two array reads a call where a dictionary
     /// hashed every exit.
     var taskIndex: [[Int32]] = []
@@ -63,20 +67,27 @@ struct SyscallLatencyPass {
         let k = Int32(names.count)
         names.append(name)
         indexOfName[name] = k
-        perSyscall.append(Counted(duration: LatencyAccumulator(keep: keep)))
         return k
     }
 
+    @inline(__always)
     private mutating func index(ofNR nr: Int64) -> Int32 {
+        // Numbers are small: an array read per call where a dictionary hashed every event.
+        if nr >= 0, nr < Int64(indexOfSmallNR.count), indexOfSmallNR[Int(nr)] >= 0 { return indexOfSmallNR[Int(nr)] }
         if let k = indexOfNR[nr] { return k }
         let k = index(of: SyscallTable.name(Int(nr)))
         indexOfNR[nr] = k
+        if nr >= 0, nr < 4096 {
+            if Int(nr) >= indexOfSmallNR.count {
+                indexOfSmallNR += [Int32](repeating: -1, count: Int(nr) + 1 - indexOfSmallNR.count)
+            }
+            indexOfSmallNR[Int(nr)] = k
+        }
         return k
     }
 
     /// Keeps the durations sorted between reports (see `LatencyAccumulator.settle`).
     mutating func settle() {
-        for k in perSyscall.indices { perSyscall[k].duration.settle() }
         for k in taskCounted.indices { taskCounted[k].duration.settle() }
     }
 
@@ -84,20 +95,69 @@ struct SyscallLatencyPass {
         guard kinds.contains(where: { $0 == .sysExit || $0 == .rawSysExit }) else { return }
         let wanted = LatencyEventKind.mask(kinds, [.sysEnter, .sysExit, .rawSysEnter, .rawSysExit])
         let base = rowBase
-        store.forEachRow(in: scope, wanted: wanted) { c, i, storeRow in
-            let row = base + storeRow
-            let event = Int(c.events[i])
-            switch kinds[event] {
-            case .sysEnter: enter(c, i, row, syscall: indexOfEvent[event])
-            case .sysExit: exit(c, i, row, syscall: indexOfEvent[event], scan: PayloadScan(c.payload(i)))
-            case .rawSysEnter:
-                let scan = PayloadScan(c.payload(i))
-                if let nr = Self.number(scan) { enter(c, i, row, syscall: index(ofNR: nr)) }
-            case .rawSysExit:
-                let scan = PayloadScan(c.payload(i))
-                if let nr = Self.number(scan) { exit(c, i, row, syscall: index(ofNR: nr), scan: scan) }
-            default: break
+        guard scope.selection == nil else {
+            store.forEachRow(in: scope, wanted: wanted) { c, i, storeRow in visit(c, i, base + storeRow, typed: nil) }
+            return
+        }
+        // Whole chunks (the live view's new rows): the typed columns read through buffers, a row at a time.
+        store.forEachChunk(in: scope) { c, range, start in
+            guard let typed = c.typed else {
+                for i in range where wanted[Int(c.events[i])] {
+                    if let w = scope.time, !w.contains(c.timestamps[i]) { continue }
+                    visit(c, i, base + start + i, typed: nil)
+                }
+                return
             }
+            typed.kinds.withUnsafeBufferPointer { tk in
+                typed.f0.withUnsafeBufferPointer { f0 in
+                    typed.f1.withUnsafeBufferPointer { f1 in
+                        c.events.withUnsafeBufferPointer { events in
+                            c.timestamps.withUnsafeBufferPointer { ts in
+                                c.tasks.withUnsafeBufferPointer { tasks in
+                                    for i in range {
+                                        let event = Int(events[i])
+                                        guard wanted[event] else { continue }
+                                        if let w = scope.time, !w.contains(ts[i]) { continue }
+                                        let row = base + start + i
+                                        switch (kinds[event], tk[i]) {
+                                        case (.rawSysEnter, TypedFields.Kind.syscall.rawValue):
+                                            enter(task: tasks[i], ts[i], row, syscall: index(ofNR: f0[i]))
+                                        case (.rawSysExit, TypedFields.Kind.syscall.rawValue):
+                                            exit(task: tasks[i], ts[i], row, syscall: index(ofNR: f0[i]), failed: f1[i] < 0)
+                                        case (.sysEnter, _):
+                                            enter(task: tasks[i], ts[i], row, syscall: indexOfEvent[event])
+                                        case (.sysExit, TypedFields.Kind.ret.rawValue):
+                                            exit(task: tasks[i], ts[i], row, syscall: indexOfEvent[event], failed: f1[i] < 0)
+                                        default:
+                                            visit(c, i, row, typed: nil)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One row read from its text (replay, or a live row without typed values).
+    private mutating func visit(_ c: EventChunk, _ i: Int, _ row: Int, typed: TypedColumn?) {
+        let event = Int(c.events[i])
+        let task = c.tasks[i], ts = c.timestamps[i]
+        switch kinds[event] {
+        case .sysEnter: enter(task: task, ts, row, syscall: indexOfEvent[event])
+        case .sysExit:
+            exit(task: task, ts, row, syscall: indexOfEvent[event],
+                 failed: (PayloadScan(c.payload(i)).syscallReturn() ?? 0) < 0)
+        case .rawSysEnter:
+            if let nr = Self.number(PayloadScan(c.payload(i))) { enter(task: task, ts, row, syscall: index(ofNR: nr)) }
+        case .rawSysExit:
+            let scan = PayloadScan(c.payload(i))
+            if let nr = Self.number(scan) {
+                exit(task: task, ts, row, syscall: index(ofNR: nr), failed: (scan.syscallReturn() ?? 0) < 0)
+            }
+        default: break
         }
     }
 
@@ -116,8 +176,7 @@ struct SyscallLatencyPass {
     }
 
     @inline(__always)
-    private mutating func slot(_ c: EventChunk, _ i: Int) -> Int {
-        let task = c.tasks[i]
+    private mutating func slot(_ task: UInt32) -> Int {
         var isNew = false
         let s = slots.slot(store.taskPIDs[Int(task)], isNew: &isNew)
         if isNew {
@@ -129,16 +188,17 @@ struct SyscallLatencyPass {
         return s
     }
 
-    private mutating func enter(_ c: EventChunk, _ i: Int, _ row: Int, syscall: Int32) {
-        let s = slot(c, i)
-        pending[s] = Pending(syscall: syscall, start: c.timestamps[i], row: row)
+    @inline(__always)
+    private mutating func enter(task: UInt32, _ ts: Int64, _ row: Int, syscall: Int32) {
+        let s = slot(task)
+        pending[s] = Pending(syscall: syscall, start: ts, row: row)
     }
 
-    private mutating func exit(_ c: EventChunk, _ i: Int, _ row: Int, syscall: Int32, scan: PayloadScan) {
-        let s = slot(c, i)
+    @inline(__always)
+    private mutating func exit(task: UInt32, _ ts: Int64, _ row: Int, syscall: Int32, failed: Bool) {
+        let s = slot(task)
         let p = pending[s]
         pending[s].syscall = -1
-        let ts = c.timestamps[i]
         // As `perf trace -s`: every exit is a call; one without its entry (begun before the trace, or execve,
         // whose entry precedes the recording) lasts zero.
         var start = ts, startRow = row
@@ -148,11 +208,14 @@ struct SyscallLatencyPass {
         } else {
             unmatchedExits += 1
         }
-        let failed = (scan.syscallReturn() ?? 0) < 0
         let k = Int(syscall)
         let pid = slots.pids[s]
-        perSyscall[k].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
-        if failed { perSyscall[k].errors += 1 }
+        // The syscall's own row is made from its tasks' when reported (one accumulator a call, not two).
+        if s == lastSlot, k == lastSyscall {
+            taskCounted[lastCounted].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
+            if failed { taskCounted[lastCounted].errors += 1 }
+            return
+        }
         if s >= taskIndex.count { taskIndex += [[Int32]](repeating: [], count: s + 1 - taskIndex.count) }
         if k >= taskIndex[s].count { taskIndex[s] += [Int32](repeating: -1, count: k + 1 - taskIndex[s].count) }
         var t = Int(taskIndex[s][k])
@@ -164,13 +227,21 @@ struct SyscallLatencyPass {
         }
         taskCounted[t].duration.add(ts - start, start: start, startRow: startRow, endRow: row, pid: pid)
         if failed { taskCounted[t].errors += 1 }
+        lastSlot = s
+        lastSyscall = k
+        lastCounted = t
     }
 
     /// Every syscall called, most total time first.
     func rows() -> [SyscallLatencyRow] {
+        var parts = [[Int]](repeating: [], count: names.count)
+        for (t, key) in taskKeys.enumerated() { parts[key.syscall].append(t) }
         var out: [SyscallLatencyRow] = []
-        for (k, counted) in perSyscall.enumerated() where counted.duration.count > 0 {
-            out.append(SyscallLatencyRow(name: names[k], errors: counted.errors, duration: counted.duration.finish()))
+        for (k, tasks) in parts.enumerated() where !tasks.isEmpty {
+            let counted = tasks.map { taskCounted[$0] }
+            let all = LatencyAccumulator.union(counted.map(\.duration))
+            guard all.count > 0 else { continue }
+            out.append(SyscallLatencyRow(name: names[k], errors: counted.reduce(0) { $0 + $1.errors }, duration: all.finish()))
         }
         return Self.sorted(out)
     }

@@ -1,0 +1,157 @@
+#ifndef CTRACEFS_LATENCY_FIELDS_H
+#define CTRACEFS_LATENCY_FIELDS_H
+/* The typed values the latency analysis needs of the few events it reads (sched_switch's pids and state, a
+   wakeup's pid, a syscall's number and return, an irq's number, a block request's device and sector), taken
+   from the record's own bytes while the live reader formats it: the live latency view reads these instead of
+   scanning each row's text. Fields are looked up once per event type (tep field offsets), and kept for the
+   rows that have them only (sparse: the row's index in `tt_rows`). */
+#include <event-parse.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fastformat.h"
+
+/* What `f0` and `f1` hold, per kind (TraceModel's `TypedFields.Kind` reads the same numbers). */
+enum {
+    TT_LAT_NONE = 0,
+    TT_LAT_SWITCH = 1,   /* f0: prev_pid (low 32 bits) | next_pid << 32; f1: the printed state's first letter,
+                            | 0x100 when the next printed letter is `+` (preempted) */
+    TT_LAT_WAKEE = 2,    /* f0: pid; f1: 1 when the comm is not empty */
+    TT_LAT_RUNTIME = 3,  /* f0: pid; f1: runtime ns */
+    TT_LAT_SYSCALL = 4,  /* f0: the syscall number (raw_syscalls `id`); f1: `ret` (sys_exit) */
+    TT_LAT_RET = 5,      /* f1: `ret` (sys_exit_NAME) */
+    TT_LAT_IRQ = 6,      /* f0: `irq` or `vec` */
+    TT_LAT_BLOCK = 7,    /* f0: the kernel's dev_t (low 32 bits) | bytes << 32 (`bytes`, else nr_sector * 512);
+                            f1: sector */
+};
+
+struct tt_lat_type {
+    unsigned char kind;
+    struct tep_format_field *a, *b, *c, *d;
+};
+
+struct tt_lat {
+    unsigned int *row;       /* the row's index among the sink's rows */
+    unsigned char *kind;
+    long long *f0, *f1;
+    size_t count, cap;
+    int failed;
+    /* Per event id (below TT_EVENT_CACHE): the fields resolved, made on first use. */
+    struct tt_lat_type *types;
+    unsigned char *known;
+};
+
+static inline void tt_lat_free(struct tt_lat *l) {
+    free(l->row); free(l->kind); free(l->f0); free(l->f1); free(l->types); free(l->known);
+    memset(l, 0, sizeof *l);
+}
+
+static inline int tt_lat_grow(struct tt_lat *l) {
+    if (l->count < l->cap) return 1;
+    size_t cap = l->cap ? l->cap * 2 : 65536;
+#define TT_LGROW(field) do { void *p = realloc(l->field, cap * sizeof *l->field); if (!p) return 0; \
+                             l->field = p; } while (0)
+    TT_LGROW(row); TT_LGROW(kind); TT_LGROW(f0); TT_LGROW(f1);
+#undef TT_LGROW
+    l->cap = cap;
+    return 1;
+}
+
+static inline struct tep_format_field *tt_lat_numeric(struct tep_event *e, const char *name) {
+    struct tep_format_field *f = tep_find_field(e, name);
+    if (!f || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC)) || f->size <= 0 || f->size > 8) return NULL;
+    return f;
+}
+
+/* The kind of an event type and its fields, by name as the analysis names kinds (any system). */
+static inline void tt_lat_resolve(struct tep_event *e, struct tt_lat_type *t) {
+    const char *n = e->name;
+    memset(t, 0, sizeof *t);
+    if (!n) return;
+    if (strcmp(n, "sched_switch") == 0) {
+        t->a = tt_lat_numeric(e, "prev_pid"); t->b = tt_lat_numeric(e, "next_pid");
+        t->c = tt_lat_numeric(e, "prev_state");
+        if (t->a && t->b && t->c) t->kind = TT_LAT_SWITCH;
+    } else if (strcmp(n, "sched_waking") == 0 || strcmp(n, "sched_wakeup") == 0 || strcmp(n, "sched_wakeup_new") == 0) {
+        t->a = tt_lat_numeric(e, "pid"); t->b = tep_find_field(e, "comm");
+        if (t->a && t->b && (t->b->flags & TEP_FIELD_IS_ARRAY) && !(t->b->flags & TEP_FIELD_IS_DYNAMIC))
+            t->kind = TT_LAT_WAKEE;
+    } else if (strcmp(n, "sched_stat_runtime") == 0) {
+        t->a = tt_lat_numeric(e, "pid"); t->b = tt_lat_numeric(e, "runtime");
+        if (t->a && t->b) t->kind = TT_LAT_RUNTIME;
+    } else if (strcmp(n, "sys_enter") == 0 || strcmp(n, "sys_exit") == 0) {
+        t->a = tt_lat_numeric(e, "id");
+        t->b = n[5] == 'x' ? tt_lat_numeric(e, "ret") : NULL;
+        if (t->a && (n[5] == 'n' || t->b)) t->kind = TT_LAT_SYSCALL;
+    } else if (strncmp(n, "sys_exit_", 9) == 0) {
+        t->b = tt_lat_numeric(e, "ret");
+        if (t->b) t->kind = TT_LAT_RET;
+    } else if (strcmp(n, "irq_handler_entry") == 0 || strcmp(n, "irq_handler_exit") == 0) {
+        t->a = tt_lat_numeric(e, "irq");
+        if (t->a) t->kind = TT_LAT_IRQ;
+    } else if (strcmp(n, "softirq_entry") == 0 || strcmp(n, "softirq_exit") == 0) {
+        t->a = tt_lat_numeric(e, "vec");
+        if (t->a) t->kind = TT_LAT_IRQ;
+    } else if (strcmp(n, "block_rq_issue") == 0 || strcmp(n, "block_rq_insert") == 0 ||
+               strcmp(n, "block_rq_complete") == 0) {
+        t->a = tt_lat_numeric(e, "dev"); t->b = tt_lat_numeric(e, "sector");
+        t->c = tt_lat_numeric(e, "nr_sector"); t->d = tt_lat_numeric(e, "bytes");
+        if (t->a && t->b && t->c) t->kind = TT_LAT_BLOCK;
+    }
+}
+
+/* A numeric field as the formatter prints it: signed fields sign-extended. */
+static inline long long tt_lat_value(struct tep_format_field *f, const unsigned char *data) {
+    unsigned long long v = tt_load(data + f->offset, f->size);
+    return (f->flags & TEP_FIELD_IS_SIGNED) ? tt_sign(v, f->size) : (long long)v;
+}
+
+/* Keeps the typed values of `record` (the sink's row `row`) when its type is one the analysis reads. */
+static inline void tt_lat_note(struct tt_lat *l, struct tep_event *event, struct tep_record *record, size_t row) {
+    int id = event->id;
+    if (id < 0 || id >= TT_EVENT_CACHE || l->failed) return;
+    if (!l->types) {
+        l->types = calloc(TT_EVENT_CACHE, sizeof *l->types);
+        l->known = calloc(TT_EVENT_CACHE, 1);
+        if (!l->types || !l->known) { l->failed = 1; return; }
+    }
+    struct tt_lat_type *t = &l->types[id];
+    if (!l->known[id]) { tt_lat_resolve(event, t); l->known[id] = 1; }
+    if (t->kind == TT_LAT_NONE) return;
+    const unsigned char *data = (const unsigned char *)record->data;
+    int size = record->size;
+    struct tep_format_field *fs[4] = { t->a, t->b, t->c, t->d };
+    for (int k = 0; k < 4; k++) if (fs[k] && fs[k]->offset + fs[k]->size > size) return;
+    if (!tt_lat_grow(l)) { l->failed = 1; return; }
+    long long f0 = 0, f1 = 0;
+    switch (t->kind) {
+    case TT_LAT_SWITCH: {
+        char state[16], *e = tt_task_state(state, tt_load(data + t->c->offset, t->c->size));
+        long long first = e > state ? (unsigned char)state[0] : 0;
+        long long plus = e - state > 1 && state[1] == '+' ? 0x100 : 0;
+        f0 = (long long)((unsigned long long)(unsigned int)tt_lat_value(t->a, data) |
+                         (unsigned long long)(unsigned int)tt_lat_value(t->b, data) << 32);
+        f1 = first | plus;
+        break;
+    }
+    case TT_LAT_WAKEE:
+        f0 = tt_lat_value(t->a, data);
+        f1 = t->b->offset + t->b->size <= size && t->b->size > 0 && data[t->b->offset] != 0;
+        break;
+    case TT_LAT_RUNTIME: f0 = tt_lat_value(t->a, data); f1 = tt_lat_value(t->b, data); break;
+    case TT_LAT_SYSCALL: f0 = tt_lat_value(t->a, data); f1 = t->b ? tt_lat_value(t->b, data) : 0; break;
+    case TT_LAT_RET: f1 = tt_lat_value(t->b, data); break;
+    case TT_LAT_IRQ: f0 = tt_lat_value(t->a, data); break;
+    case TT_LAT_BLOCK: {
+        unsigned long long dev = (unsigned long long)tt_lat_value(t->a, data) & 0xffffffffULL;
+        unsigned long long bytes = (unsigned long long)(t->d ? tt_lat_value(t->d, data) : tt_lat_value(t->c, data) * 512);
+        f0 = (long long)(dev | (bytes & 0xffffffffULL) << 32);
+        f1 = tt_lat_value(t->b, data);
+        break;
+    }
+    }
+    size_t k = l->count++;
+    l->row[k] = (unsigned int)row;
+    l->kind[k] = t->kind;
+    l->f0[k] = f0; l->f1[k] = f1;
+}
+#endif
