@@ -13,7 +13,7 @@ struct DecodedRowsTests {
     func rowsFromColumnsEqualRowsParsedFromTheText() async throws {
         let traced = try TracedDD(keepRecords: false)
         defer { traced.finish() }
-        let (instance, load, reader) = (traced.instance, traced.load, traced.reader)
+        let (instance, reader) = (traced.instance, traced.reader)
         // Lines the kernel formats itself (ftrace's `print`, from trace_marker) take the text parser's path
         // between the columns' rows.
         let marker = open(instance.dir + "/trace_marker", O_WRONLY)
@@ -34,7 +34,7 @@ struct DecodedRowsTests {
                 fromText.append(parser.parse(r.block, range: r.range))
                 ranges += 1
             }
-            if !load.isRunning { break }
+            if !traced.isRunning { break }
         }
         #expect(ranges > 0)
         #expect(fromColumns.count == fromText.count)
@@ -65,7 +65,7 @@ struct DecodedRowsTests {
     func keptRecordsReadAsTheLinesTheFormatterWouldHaveWritten() async throws {
         let traced = try TracedDD(keepRecords: true)
         defer { traced.finish() }
-        let (instance, load, reader) = (traced.instance, traced.load, traced.reader)
+        let (instance, reader) = (traced.instance, traced.reader)
         let marker = open(instance.dir + "/trace_marker", O_WRONLY)
         defer { if marker >= 0 { close(marker) } }
         var store = EventStore()
@@ -81,9 +81,9 @@ struct DecodedRowsTests {
                 #expect(decoded.kept != nil)
                 store.append(parser.parse(r.block, range: r.range, decoded: decoded))
             }
-            if !load.isRunning { break }
+            if !traced.isRunning { break }
         }
-        #expect(store.count > 1000, "\(store.count) rows")
+        #expect(store.count > 1000, "\(store.count) rows; the load's wait status \(traced.status.map(String.init) ?? "running")")
         #expect(store.summary.byEvent["print"] == markers)
 
         // 1. Each kept row's line is the formatter's line for its record, with the comm the reader had then.
@@ -140,32 +140,51 @@ struct DecodedRowsTests {
 /// would never find the buffers empty.
 final class TracedDD {
     let instance: TraceInstance
-    let load = Process()
+    let pid: pid_t
     let reader: RawEventReader
+    /// The load's wait status once it has exited (reaped by `isRunning`).
+    private(set) var status: Int32?
 
     /// `dd`: the path it is run as (the exec event's filename).
     init(dd: String = "dd", keepRecords: Bool) throws {
         instance = try TraceInstance(root: try Tracefs.locate())
-        load.executableURL = URL(fileURLWithPath: "/bin/sh")
-        load.arguments = ["-c", "sleep 1; exec \(dd) if=/dev/zero of=/dev/null bs=1 count=20000 status=none"]
         do {
-            try load.run()
+            pid = try SamplingTests.spawn(["/bin/sh", "-c",
+                                           "sleep 1; exec \(dd) if=/dev/zero of=/dev/null bs=1 count=20000 status=none"])
+        } catch {
+            instance.destroy()
+            throw error
+        }
+        do {
             var options = LiveOptions()
             options.events = ["sched:sched_switch", "sched:sched_wakeup", "raw_syscalls:sys_enter",
                               "raw_syscalls:sys_exit", "sched:sched_process_exec"]
-            options.pids = [load.processIdentifier]
+            options.pids = [pid]
             try instance.start(options)
         } catch {
-            if load.isRunning { load.terminate() }
+            kill(pid, SIGKILL)
+            var s: Int32 = 0
+            waitpid(pid, &s, 0)
             instance.destroy()
             throw error
         }
         reader = RawEventReader(instance: instance, keepRecords: keepRecords)
     }
 
+    var isRunning: Bool {
+        guard status == nil else { return false }
+        var s: Int32 = 0
+        if waitpid(pid, &s, WNOHANG) == pid { status = s }
+        return status == nil
+    }
+
     func finish() {
         reader.close()
-        if load.isRunning { load.terminate() }
+        if isRunning {
+            kill(pid, SIGKILL)
+            var s: Int32 = 0
+            waitpid(pid, &s, 0)
+        }
         instance.destroy()
     }
 }

@@ -20,7 +20,7 @@ struct KeptTraceDatTests {
 
         let traced = try TracedDD(dd: dd, keepRecords: true)
         defer { traced.finish() }
-        let (instance, load, reader) = (traced.instance, traced.load, traced.reader)
+        let (instance, reader) = (traced.instance, traced.reader)
         // One line the kernel formats itself: it has no kept record, and the answer must say it is left out.
         let marker = open(instance.dir + "/trace_marker", O_WRONLY)
         if marker >= 0 {
@@ -32,7 +32,7 @@ struct KeptTraceDatTests {
         for _ in 0..<1000 {
             try await Task.sleep(for: .milliseconds(10))
             for r in reader.drain() { store.append(parser.parse(r.block, range: r.range, decoded: try #require(r.decoded))) }
-            if !load.isRunning { break }
+            if !traced.isRunning { break }
         }
         instance.stopTracing()
         for r in reader.drain() { store.append(parser.parse(r.block, range: r.range, decoded: try #require(r.decoded))) }
