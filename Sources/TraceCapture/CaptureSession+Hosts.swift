@@ -3,9 +3,13 @@ import TraceModel
 
 extension CaptureSession {
     /// Streams several hosts' captures into one store until the task is cancelled: each host's text is parsed,
-    /// tagged with its host id, moved onto the viewer's clock by its offset and appended; a lost connection
-    /// leaves a gap row on its host. Then stops every host (each remote removes its instance) and publishes
+    /// tagged with its host id, moved onto the viewer's clock by its offset and merged by time with the other
+    /// hosts' rows (`HostMerge`, held back up to `holdBound`); a lost connection leaves a gap row on its host. Then stops every host (each remote removes its instance) and publishes
     /// the rest.
+    /// How long a host's rows wait at most for the other hosts to report past their time before they go into the
+    /// store anyway (a host that stays quiet, or that is that far behind, does not hold the others back).
+    public static let holdBound = Duration.milliseconds(250)
+
     public func live(hosts: [RemoteCapture], keep: Int, maxBytes: Int = 1 << 30,
                      idle: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33)) async {
         var status = LiveStatus()
@@ -25,29 +29,61 @@ extension CaptureSession {
         var lastTime = [Int64](repeating: 0, count: hosts.count)
         var dropped = [Int](repeating: 0, count: hosts.count)
         var hostRows = [Int](repeating: 0, count: hosts.count)
+        var merge = HostMerge()
+        // What arrived when (the latest time of each take): a row waits at most `holdBound` for the others.
+        var arrivals: [(at: ContinuousClock.Instant, latest: Int64)] = []
+        var callsCame = false
         func absorb(_ k: Int, _ batch: HostBatch) -> Int {
             var bytes = 0
+            var latest: Int64?
             for r in batch.ranges {
                 var piece = feed.parse(r)
                 piece.host = ids[k]
                 piece.shiftTimes(by: batch.offset)
-                if let t = piece.latestTime { lastTime[k] = max(lastTime[k], t) }
+                if let t = piece.latestTime {
+                    lastTime[k] = max(lastTime[k], t)
+                    latest = max(latest ?? t, t)
+                }
+                if !piece.graph.isEmpty { callsCame = true }
                 rows += piece.rowCount
                 hostRows[k] += piece.rowCount
                 bytes += r.range.count
-                feed.absorb(piece, into: &store)
+                merge.add(piece, into: &store)
             }
             // After the text: a connection's last lines are queued before it counts as lost.
+            // At the host's last event, or where the merged stream stands if that went out already (in order).
             for _ in 0..<batch.gaps {
-                feed.absorb(ParsedPiece.gap(host: ids[k], at: lastTime[k]), into: &store)
+                let at = max(lastTime[k], merge.releasedThrough ?? lastTime[k])
+                merge.add(ParsedPiece.gap(host: ids[k], at: at), into: &store)
             }
+            if let latest { arrivals.append((clock.now, latest)) }
             dropped[k] = batch.dropped
             return bytes
+        }
+        // Rows go into the store in one time order: up to the time every running host has reported past, and
+        // whatever waited longer than the bound (a quiet or slow host does not hold the others back for long).
+        func release(all: Bool = false) {
+            guard merge.pendingRows > 0 else { return }
+            var limit = Int64.max
+            if !all {
+                // A host connecting again is waited for too: its first rows may be older than the others' latest.
+                for k in hosts.indices where [.running, .connecting].contains(hosts[k].status.state) {
+                    limit = min(limit, merge.latest(ofHost: ids[k]) ?? .min)
+                }
+                let due = clock.now - Self.holdBound
+                while let a = arrivals.first, a.at <= due {
+                    limit = limit == .max ? a.latest : max(limit, a.latest)
+                    arrivals.removeFirst()
+                }
+            }
+            let added = merge.release(through: limit, into: &store)
+            feed.appended(added, calls: callsCame, to: &store)
         }
         func publish(final: Bool = false) {
             status.events = rows
             status.missed = Int(store.summary.lostInLines) + dropped.reduce(0, +)
             status.evicted = store.evictedRows
+            status.lateRows = merge.lateRows
             status.hosts = hosts.indices.map { k in
                 var h = hosts[k].status
                 h.rows = hostRows[k]
@@ -68,6 +104,7 @@ extension CaptureSession {
         while !Task.isCancelled {
             var bytes = 0
             for (k, host) in hosts.enumerated() { bytes += absorb(k, host.take()) }
+            release()
             let elapsed = clock.now - windowStart
             if elapsed >= .milliseconds(500) {
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -90,6 +127,8 @@ extension CaptureSession {
         hosts.forEach { $0.requestStop() }
         hosts.forEach { $0.stop() }
         for (k, host) in hosts.enumerated() { _ = absorb(k, host.take()) }
+        release(all: true)
+        status.lateRows = merge.lateRows
         publish(final: true)
     }
 }

@@ -21,6 +21,7 @@ public struct SystemPanesView: Sendable {
             canvas.put(" system panes: no /proc samples for this trace", x: rect.x, y: rect.y, role: .header)
             canvas.put(" Record them next to the trace with `tracetui dstat --output TRACE.proc` while tracing.",
                        x: rect.x, y: rect.y + 1, role: .dim, limit: rect.maxX)
+            if let note { canvas.put(" " + note, x: rect.x, y: rect.y + 2, role: .dim, limit: rect.maxX) }
             return
         }
         guard let index, index >= 1 else {
@@ -297,7 +298,14 @@ extension SystemPanesView: TraceView {
     public mutating func layout(in rect: Rect, _ ctx: ViewContext) {}
 
     public func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) {
-        render(ctx.system, at: ctx.systemSample.index, note: ctx.systemSample.note, into: &canvas, in: rect)
+        let hosts = Self.hostsNote(ctx.store)
+        let note = [ctx.systemSample.note, hosts].compactMap { $0 }.joined(separator: "  ")
+        render(ctx.system, at: ctx.systemSample.index, note: note.isEmpty ? nil : note, into: &canvas, in: rect)
+    }
+
+    /// Rows from several hosts: the samples are the viewing machine's (remote captures send no /proc samples).
+    static func hostsNote(_ store: EventStore) -> String? {
+        store.hasSeveralHosts ? "/proc of this machine only, none from \(store.hostNames.joined(separator: ", "))" : nil
     }
 
     public func status(_ ctx: ViewContext, width: Int) -> StatusLine {

@@ -32,7 +32,7 @@ extension EndToEnd {
             let run = try CommandResult.run("/usr/bin/env", [
                 "TRACETUI_TEST_CLOCK_OFFSET_NS_host2=\(fake)", try Fixture.binary(), "record",
                 "--host", "host1", "--host", "host2", "--host", "host3", "--ssh-config", lab.config,
-                "--remote-tracetui", try Fixture.binary(), "-e", "sched:sched_switch", "--duration", "4", "-o", out,
+                "--remote-tracetui", try Fixture.binary(), "-e", "sched:sched_switch", "--duration", "8", "-o", out,
             ], timeout: .seconds(30))
             #expect(run.status == 0, "record --host: \(run.stderr)")
             let index = try String(contentsOfFile: out + "/hosts.index", encoding: .utf8)
@@ -69,8 +69,22 @@ extension EndToEnd {
             // The directory opens with the hosts: the host column, and host2's rows back on the common clock.
             let session = try TmuxSession(width: 150, height: 20)
             defer { session.close() }
-            try session.launch("replay", out)
+            try session.run("clear; cd \(shellQuoted(out)) && \(shellQuoted(try Fixture.binary())) replay .; echo \"EXIT=$?\"")
             try await session.waitFor("HOST")
+            // The hosts saw the same events: exported, the stream holds their rows among each other in one time
+            // order, not one host after another.
+            try session.send("x")
+            try await session.waitFor("CSV of the event stream")
+            try session.send("v")
+            let exported = try await session.waitUntil("the export", timeout: .seconds(20)) { $0.text.contains("exported ") }
+            let name = try #require(exported.text.firstMatch(of: #/exported \d+ records to (\S+\.csv)/#)?.output.1)
+            let csv = try Self.csvRows(name.hasPrefix("/") ? String(name) : out + "/" + name)
+            #expect(csv.count == one.count + two.count + (try Self.events(out + "/host3.txt")).count
+                    + csv.filter { $0.event != "sched_switch" }.count)
+            let times = csv.map(\.time)
+            #expect(zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }, "rows out of time order")
+            let changes = zip(csv, csv.dropFirst()).filter { $0.host != $1.host }.count
+            #expect(changes >= csv.count / 4, "the hosts alternate: \(changes) changes of host in \(csv.count) rows")
             try session.send("f")
             try session.type("host == host2")
             try session.send("Enter")
