@@ -4,8 +4,9 @@ import TraceModel
 extension CaptureSession {
     /// Streams several hosts' captures into one store until the task is cancelled: each host's text is parsed,
     /// tagged with its host id, moved onto the viewer's clock by its offset and merged by time with the other
-    /// hosts' rows (`HostMerge`, held back up to `holdBound`); a lost connection leaves a gap row on its host. Then stops every host (each remote removes its instance) and publishes
-    /// the rest.
+    /// hosts' rows (`HostMerge`, held back up to `holdBound`); a lost connection leaves a gap row on its host,
+    /// after its last line (`HostStream`). Then stops every host (each remote removes its instance) and
+    /// publishes the rest.
     /// How long a host's rows wait at most for the other hosts to report past their time before they go into the
     /// store anyway (a host that stays quiet, or that is that far behind, does not hold the others back).
     public static let holdBound = Duration.milliseconds(250)
@@ -26,7 +27,6 @@ extension CaptureSession {
         var windowStart = clock.now
         var windowRows = 0
         var rows = 0
-        var lastTime = [Int64](repeating: 0, count: hosts.count)
         var dropped = [Int](repeating: 0, count: hosts.count)
         var hostRows = [Int](repeating: 0, count: hosts.count)
         var merge = HostMerge()
@@ -34,31 +34,14 @@ extension CaptureSession {
         var arrivals: [(at: ContinuousClock.Instant, latest: Int64)] = []
         var callsCame = false
         func absorb(_ k: Int, _ batch: HostBatch) -> Int {
-            var bytes = 0
-            var latest: Int64?
-            for r in batch.ranges {
-                var piece = feed.parse(r)
-                piece.host = ids[k]
-                piece.shiftTimes(by: batch.offset)
-                if let t = piece.latestTime {
-                    lastTime[k] = max(lastTime[k], t)
-                    latest = max(latest ?? t, t)
-                }
-                if !piece.graph.isEmpty { callsCame = true }
-                rows += piece.rowCount
-                hostRows[k] += piece.rowCount
-                bytes += r.range.count
-                merge.add(piece, into: &store)
-            }
-            // After the text: a connection's last lines are queued before it counts as lost.
-            // At the host's last event, or where the merged stream stands if that went out already (in order).
-            for _ in 0..<batch.gaps {
-                let at = max(lastTime[k], merge.releasedThrough ?? lastTime[k])
-                merge.add(ParsedPiece.gap(host: ids[k], at: at), into: &store)
-            }
-            if let latest { arrivals.append((clock.now, latest)) }
+            // Text and gaps in the host's order: a dropped connection's gap comes after its last line.
+            let intake = Self.absorb(batch, host: ids[k], feed: feed, merge: &merge, store: &store)
+            if intake.calls { callsCame = true }
+            rows += intake.rows
+            hostRows[k] += intake.rows
+            if let latest = intake.latest { arrivals.append((clock.now, latest)) }
             dropped[k] = batch.dropped
-            return bytes
+            return intake.bytes
         }
         // Rows go into the store in one time order: up to the time every running host has reported past, and
         // whatever waited longer than the bound (a quiet or slow host does not hold the others back for long).

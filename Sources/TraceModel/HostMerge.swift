@@ -36,6 +36,13 @@ public struct HostMerge: Sendable {
         pendingRows += p.rowCount
     }
 
+    /// Queues a gap row on host `h` (its connection dropped) after everything the host queued so far: a
+    /// lost-events row at its latest time, or where the merged stream stands if that went past it already.
+    public mutating func addGap(host h: UInt16, into store: inout EventStore) {
+        let at = max(latest(ofHost: h) ?? releasedThrough ?? 0, releasedThrough ?? .min)
+        add(ParsedPiece.gap(host: h, at: at), into: &store)
+    }
+
     /// The latest time host `h` has reported (nil before its first row).
     public func latest(ofHost h: UInt16) -> Int64? {
         Int(h) < queues.count ? queues[Int(h)].latest : nil

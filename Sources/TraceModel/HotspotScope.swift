@@ -59,7 +59,7 @@ extension HotspotSource {
 
     /// The hosts a filter that tests only the host keeps (`host == web1`, `host =~ ^web`): calls are cut by host,
     /// as their lines are. nil for any other filter, or a store of one host.
-    static func hostsNamed(by filter: String, in store: EventStore) -> Set<UInt16>? {
+    public static func hostsNamed(by filter: String, in store: EventStore) -> Set<UInt16>? {
         guard store.hasSeveralHosts, let e = try? FilterExpression.parse(filter), e.testsOnlyHost,
               var matcher = try? RowMatcher(e, store: store) else { return nil }
         // The answer depends on the row's host alone: one row of each host decides for it.

@@ -121,6 +121,10 @@ public struct StatusBar {
         parts.append((" \(grouped(tree.model.calls.count)) calls", .status))
         if tree.model.scope != .all { parts.append((" \(tree.model.scopeLabel)", .statusAccent)) }
         if tree.rowRange != nil { parts.append((" A–B only", .statusAccent)) }
+        if let hosts = tree.hostScope {
+            let names = hosts.sorted().map { snapshot.store.hostName($0) }
+            parts.append((" host " + (names.isEmpty ? "none" : names.joined(separator: ", ")), .statusAccent))
+        }
         if let z = tree.zoomRoot { parts.append((" zoom: \(tree.model.name(z))", .statusAccent)) }
         if tree.sortKey != .time { parts.append((" sort: \(tree.sortKey.rawValue)", .status)) }
         if let s = tree.search { parts.append((" /\(s)", .status)) }

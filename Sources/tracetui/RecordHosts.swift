@@ -41,12 +41,16 @@ struct RecordHosts {
         func drain() {
             for (k, c) in captures.enumerated() {
                 let batch = c.take()
-                for r in batch.ranges {
-                    files[k].write(Data(r.bytes))
-                    rows[k] += r.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                for item in batch.items {
+                    switch item {
+                    case .text(let r):
+                        files[k].write(Data(r.bytes))
+                        rows[k] += r.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                    case .gap:
+                        // A lost connection: a lost-events line where the host's events stop.
+                        files[k].write(Data("[LOST EVENTS]\n".utf8))
+                    }
                 }
-                // A lost connection: a lost-events line where the host's events stop.
-                for _ in 0..<batch.gaps { files[k].write(Data("[LOST EVENTS]\n".utf8)) }
                 let status = c.status
                 if let o = status.offset {
                     entries[k].offset = o

@@ -26,10 +26,8 @@ public final class RemoteCapture: @unchecked Sendable {
 
     struct Shared {
         var status: HostStatus
-        var ranges: [RawEventReader.TextRange] = []
-        var bytes = 0
-        /// Connections lost since the last take: one gap row each.
-        var gaps = 0
+        /// The text and the gaps, in the order they go into the store.
+        var stream = HostStream()
         var droppedLines = 0
         var offset: Int64 = 0
         /// The first clock measurement of this connection is done (or cannot be made): text may go out.
@@ -74,19 +72,14 @@ public final class RemoteCapture: @unchecked Sendable {
     /// What the host's last run said on exit (`tracetui: N events … written to stdout, M lost; … removed`).
     public var remoteSummary: String? { shared.withLock { $0.remoteSummary } }
 
-    /// The text queued since the last take, the offset to apply to it, and the gaps to mark. Empty until the
-    /// connection's first clock measurement is done: no event goes out on the wrong time.
+    /// The text and gaps queued since the last take, in order, and the offset to apply to the text. Empty until
+    /// the connection's first clock measurement is done: no event goes out on the wrong time.
     public func take() -> HostBatch {
         shared.withLock { s in
             guard s.released || s.finished else {
-                return HostBatch(ranges: [], offset: s.offset, gaps: 0, finished: false, dropped: s.droppedLines)
+                return HostBatch(items: [], offset: s.offset, finished: false, dropped: s.droppedLines)
             }
-            let batch = HostBatch(ranges: s.ranges, offset: s.offset, gaps: s.gaps, finished: s.finished,
-                                  dropped: s.droppedLines)
-            s.ranges.removeAll(keepingCapacity: true)
-            s.bytes = 0
-            s.gaps = 0
-            return batch
+            return HostBatch(items: s.stream.takeAll(), offset: s.offset, finished: s.finished, dropped: s.droppedLines)
         }
     }
 
@@ -123,13 +116,24 @@ public final class RemoteCapture: @unchecked Sendable {
             }
         }
         if lineStart < used { push(RawEventReader.TextRange(block: block, range: lineStart..<used)) }
+        endOfOutput()
     }
 
-    private func push(_ r: RawEventReader.TextRange) {
+    /// The connection's stdout ended: a drop of it is marked here, after its last line, not before.
+    func endOfOutput() { shared.withLock { $0.stream.endOfOutput() } }
+
+    /// The supervisor's word that the running connection dropped: a gap once its output has ended.
+    func noteDrop() {
+        shared.withLock { s in
+            s.stream.connectionDropped()
+            s.status.drops += 1
+        }
+    }
+
+    func push(_ r: RawEventReader.TextRange) {
         let full = shared.withLock { s in
-            guard s.bytes + r.range.count <= Self.queueLimit else { return true }
-            s.ranges.append(r)
-            s.bytes += r.range.count
+            guard s.stream.bytes + r.range.count <= Self.queueLimit else { return true }
+            s.stream.append(r)
             return false
         }
         if full {
@@ -183,12 +187,15 @@ public final class RemoteCapture: @unchecked Sendable {
     }
 }
 
-/// One take from a host: its text, the clock offset to subtract from its times, and the gaps to mark.
+/// One take from a host: its text and gaps in order, and the clock offset to subtract from its times.
 public struct HostBatch: Sendable {
-    public var ranges: [RawEventReader.TextRange]
+    public enum Item: Sendable {
+        case text(RawEventReader.TextRange)
+        /// A connection dropped here: every line it sent is before.
+        case gap
+    }
+    public var items: [Item]
     public var offset: Int64
-    /// Connections lost since the last take.
-    public var gaps: Int
     /// The capture has ended and this is the last of its text.
     public var finished: Bool
     /// Lines dropped because the viewer fell too far behind (running count).
