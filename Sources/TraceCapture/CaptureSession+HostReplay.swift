@@ -28,12 +28,24 @@ extension CaptureSession {
             before += input.byteCount
         }
         merge.releaseAll(into: &store)
+        // Each host's /proc samples, where `record --host` kept them (HOST.txt.proc), on the common clock.
+        var systems: [String: ProcHistory] = [:]
+        for entry in index.entries {
+            guard let h = ProcSidecarFile.load(forTrace: index.path(of: entry)) else { continue }
+            systems[entry.host] = ProcHistory(h.samples.map { s in
+                var s = s
+                s.monotonic &-= entry.offset
+                if s.bpf != nil { s.bpf?.monotonic = s.monotonic }
+                return s
+            }, pageSize: h.pageSize)
+        }
         let snapshot = store
         let tree = CallTree.hasCalls(snapshot) ? CallTree(store: snapshot) : nil
         let seconds = Self.elapsedSeconds(since: started)
         snapshots.publish {
             $0.store = snapshot
             $0.callTree = tree
+            $0.hostSystems = systems
             if !failures.isEmpty { $0.error = failures.joined(separator: "; ") }
             $0.progress = LoadProgress(bytesDone: total, bytesTotal: total, seconds: seconds, finished: true)
         }

@@ -33,7 +33,19 @@ extension CaptureSession {
         // What arrived when (the latest time of each take): a row waits at most `holdBound` for the others.
         var arrivals: [(at: ContinuousClock.Instant, latest: Int64)] = []
         var callsCame = false
+        // Each host's /proc samples (the system panes of that host), published when one came.
+        var systems = hosts.map { _ in ProcHistory(limit: 3600) }
+        var systemsChanged = false
         func absorb(_ k: Int, _ batch: HostBatch) -> Int {
+            if !batch.samples.isEmpty {
+                systems[k].pageSize = batch.pageSize
+                for var s in batch.samples {
+                    s.monotonic &-= batch.offset
+                    if s.bpf != nil { s.bpf?.monotonic = s.monotonic }
+                    systems[k].append(s)
+                }
+                systemsChanged = true
+            }
             // Text and gaps in the host's order: a dropped connection's gap comes after its last line.
             let intake = Self.absorb(batch, host: ids[k], feed: feed, merge: &merge, store: &store)
             if intake.calls { callsCame = true }
@@ -76,9 +88,13 @@ extension CaptureSession {
             let snapshot = store
             let current = status
             let tree = final ? feed.finalCallTree(store) : feed.callTreeIfDue(store)
+            let hostSystems = systemsChanged
+                ? Dictionary(hosts.indices.map { (hosts[$0].name, systems[$0]) }, uniquingKeysWith: { a, _ in a }) : nil
+            systemsChanged = false
             snapshots.publish {
                 $0.store = snapshot
                 $0.live = current
+                if let hostSystems { $0.hostSystems = hostSystems }
                 if let tree { $0.callTree = tree }
             }
             lastPublish = clock.now

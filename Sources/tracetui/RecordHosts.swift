@@ -38,9 +38,16 @@ struct RecordHosts {
         let started = Date()
         var rows = [Int](repeating: 0, count: captures.count)
         var said = [String?](repeating: nil, count: captures.count)
+        // Each host's /proc samples beside its file (HOST.txt.proc, on its own clock like the file).
+        var sidecars = [ProcSidecarWriter?](repeating: nil, count: captures.count)
         func drain() {
             for (k, c) in captures.enumerated() {
                 let batch = c.take()
+                if !batch.samples.isEmpty, sidecars[k] == nil {
+                    sidecars[k] = try? ProcSidecarWriter(path: ProcSidecar.path(forTrace: directory + "/" + entries[k].file),
+                                                         pageSize: batch.pageSize)
+                }
+                batch.samples.forEach { sidecars[k]?.append($0) }
                 for item in batch.items {
                     switch item {
                     case .text(let r):

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import Synchronization
 import Terminal
 import TraceCapture
 import TraceModel
@@ -38,6 +39,12 @@ struct RecordStream {
         } catch {
             throw ValidationFailure(error.description)
         }
+        // A viewer on the other end (--clock-queries): this machine's /proc samples go along in the text, once a
+        // second, for its system panes (`ProcStream`).
+        let samples = clockQueries ? SampleQueue() : nil
+        let sampler = samples.map { _ in ProcSampler(interval: .seconds(1)) }
+        if let samples { sampler?.start { samples.add($0) } }
+        defer { sampler?.stop() }
         responder?.sayReady(instance.name)
         let started = Date()
         var written = 0
@@ -59,7 +66,16 @@ struct RecordStream {
             broken || signals.isRaised || (responder?.hungUp ?? false)
                 || duration.map { Date().timeIntervalSince(started) >= $0 } ?? false
         }
+        // Between two writes of events, from this task only: a sample's lines never split an event line.
+        func writeSamples() {
+            guard let samples, !broken else { return }
+            for sample in samples.takeAll() {
+                let lines = ProcStream.encode(sample, pageSize: ProcReader.pageSize, shift: shift)
+                lines.withUnsafeBytes { broken = !Self.writeAll($0) }
+            }
+        }
         while !shouldStop() {
+            writeSamples()
             write(reader.drain { partial in
                 write(partial)
                 return shouldStop()
@@ -96,4 +112,11 @@ struct RecordStream {
         }
         return true
     }
+}
+
+/// Samples from the sampler's task, taken by the writing loop.
+final class SampleQueue: Sendable {
+    private let samples = Mutex<[ProcSample]>([])
+    func add(_ s: ProcSample) { samples.withLock { $0.append(s) } }
+    func takeAll() -> [ProcSample] { samples.withLock { q in defer { q.removeAll() }; return q } }
 }

@@ -28,6 +28,11 @@ public final class RemoteCapture: @unchecked Sendable {
         var status: HostStatus
         /// The text and the gaps, in the order they go into the store.
         var stream = HostStream()
+        /// The host's /proc samples that came with its text (`ProcStream`), not yet taken.
+        var samples: [ProcSample] = []
+        var samplePageSize = 4096
+        /// Samples whose lines could not be read back, all connections.
+        var unreadableSamples = 0
         var droppedLines = 0
         var offset: Int64 = 0
         /// The first clock measurement of this connection is done (or cannot be made): text may go out.
@@ -79,7 +84,13 @@ public final class RemoteCapture: @unchecked Sendable {
             guard s.released || s.finished else {
                 return HostBatch(items: [], offset: s.offset, finished: false, dropped: s.droppedLines)
             }
-            return HostBatch(items: s.stream.takeAll(), offset: s.offset, finished: s.finished, dropped: s.droppedLines)
+            var batch = HostBatch(items: s.stream.takeAll(), offset: s.offset, finished: s.finished,
+                                  dropped: s.droppedLines)
+            batch.samples = s.samples
+            batch.pageSize = s.samplePageSize
+            batch.unreadableSamples = s.unreadableSamples
+            s.samples.removeAll(keepingCapacity: true)
+            return batch
         }
     }
 
@@ -93,6 +104,7 @@ public final class RemoteCapture: @unchecked Sendable {
         }
         var block = LiveBlock(capacity: Self.blockSize)
         var used = 0, lineStart = 0
+        var samples = ProcStream.Collector()
         while true {
             if block.capacity - used < 64 << 10 {
                 // A new block starts with the line the old one could not finish.
@@ -111,12 +123,47 @@ public final class RemoteCapture: @unchecked Sendable {
             while k >= used, p[k] != 0x0A { k -= 1 }
             used += n
             if k >= used - n {
-                push(RawEventReader.TextRange(block: block, range: lineStart..<(k + 1)))
+                pushLines(block, lineStart..<(k + 1), samples: &samples)
                 lineStart = k + 1
             }
         }
         if lineStart < used { push(RawEventReader.TextRange(block: block, range: lineStart..<used)) }
         endOfOutput()
+    }
+
+    /// Queues whole lines of text, the /proc sample lines among them (`#tracetui-proc …`) taken out and read back
+    /// into samples. Found by looking for `#` (memchr) and checking it starts a line: a scan far cheaper than the
+    /// parse the text gets after.
+    func pushLines(_ block: LiveBlock, _ range: Range<Int>, samples: inout ProcStream.Collector) {
+        let p = block.base.assumingMemoryBound(to: UInt8.self)
+        let prefix = ProcStream.prefix
+        var textStart = range.lowerBound
+        var at = range.lowerBound
+        while at < range.upperBound, let hit = memchr(p + at, 0x23, range.upperBound - at) {
+            let h = hit.assumingMemoryBound(to: UInt8.self) - p
+            at = h + 1
+            guard h == range.lowerBound || p[h - 1] == 0x0A, h + prefix.count <= range.upperBound,
+                  memcmp(p + h, prefix, prefix.count) == 0 else { continue }
+            let nl = memchr(p + h, 0x0A, range.upperBound - h).map { $0.assumingMemoryBound(to: UInt8.self) - p }
+                ?? range.upperBound
+            if h > textStart { push(RawEventReader.TextRange(block: block, range: textStart..<h)) }
+            let line = UnsafeRawBufferPointer(start: p + h + prefix.count, count: nl - h - prefix.count)
+            if let sample = samples.add(line: line) {
+                let pageSize = samples.pageSize
+                shared.withLock { s in
+                    s.samples.append(sample)
+                    s.samplePageSize = pageSize
+                    if s.samples.count > 600 { s.samples.removeFirst() }
+                }
+            }
+            textStart = min(nl + 1, range.upperBound)
+            at = textStart
+        }
+        if samples.unreadable > 0 {
+            let n = samples.unreadable
+            shared.withLock { $0.unreadableSamples = max($0.unreadableSamples, n) }
+        }
+        if textStart < range.upperBound { push(RawEventReader.TextRange(block: block, range: textStart..<range.upperBound)) }
     }
 
     /// The connection's stdout ended: a drop of it is marked here, after its last line, not before.
@@ -196,6 +243,11 @@ public struct HostBatch: Sendable {
     }
     public var items: [Item]
     public var offset: Int64
+    /// The host's /proc samples that came since, on its own clock (`offset` puts them on the viewer's).
+    public var samples: [ProcSample] = []
+    public var pageSize = 4096
+    /// Samples that could not be read back (running count).
+    public var unreadableSamples = 0
     /// The capture has ended and this is the last of its text.
     public var finished: Bool
     /// Lines dropped because the viewer fell too far behind (running count).
