@@ -302,7 +302,7 @@ extension SystemPanesView: TraceView {
 
     /// `v` switches between the panes and the table; moving is the stream's (the panes follow its cursor).
     public mutating func handle(_ command: Command, _ ctx: ViewContext) -> ViewOutcome {
-        if command == .cycleScope, ctx.store.hasSeveralHosts {
+        if command == .cycleScope, !ctx.store.hostNames.isEmpty {
             nextHost(ctx)
             return .handled
         }
@@ -314,7 +314,7 @@ extension SystemPanesView: TraceView {
     public mutating func layout(in rect: Rect, _ ctx: ViewContext) {}
 
     public func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) {
-        if ctx.store.hasSeveralHosts {
+        if !ctx.store.hostNames.isEmpty {
             renderHost(into: &canvas, in: rect, ctx)
             return
         }
@@ -322,7 +322,7 @@ extension SystemPanesView: TraceView {
     }
 
     public func status(_ ctx: ViewContext, width: Int) -> StatusLine {
-        let machine = ctx.store.hasSeveralHosts ? " of " + shownName(ctx) : ""
+        let machine = ctx.store.hostNames.isEmpty ? "" : " of " + shownName(ctx)
         return StatusLine([((mode == .bpf ? " BPF" : " system panes") + machine, .statusAccent)]
             + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused))
     }

@@ -27,6 +27,14 @@ struct RecordStream {
         CrashGuard.install()
         CrashGuard.addCleanup(ActiveInstances.emergencyCleanup)
         let options = capture.options
+        // A viewer on the other end (--clock-queries): this machine's /proc samples go along in the text, once a
+        // second, for its system panes (`ProcStream`) — the first taken before tracing starts and one more after
+        // it stops, so that the samples' intervals cover every event.
+        let samples = clockQueries ? SampleQueue() : nil
+        let sampler = samples.map { _ in ProcSampler(interval: .seconds(1)) }
+        if let samples { sampler?.start { samples.add($0) } }
+        defer { sampler?.stop() }
+        for _ in 0..<1000 where samples?.isEmpty == true { usleep(1000) }
         let instance = try LiveSetup.start(root: root, options: options)
         defer { instance.destroy() }
         let responder = clockQueries
@@ -39,12 +47,6 @@ struct RecordStream {
         } catch {
             throw ValidationFailure(error.description)
         }
-        // A viewer on the other end (--clock-queries): this machine's /proc samples go along in the text, once a
-        // second, for its system panes (`ProcStream`).
-        let samples = clockQueries ? SampleQueue() : nil
-        let sampler = samples.map { _ in ProcSampler(interval: .seconds(1)) }
-        if let samples { sampler?.start { samples.add($0) } }
-        defer { sampler?.stop() }
         responder?.sayReady(instance.name)
         let started = Date()
         var written = 0
@@ -88,6 +90,11 @@ struct RecordStream {
             write(partial)
             return true
         })
+        if let samples {
+            sampler?.stop()
+            samples.add(ProcReader(root: "/proc").read())
+            writeSamples()
+        }
         let losses = instance.kernelLosses()
         reader.close()
         instance.destroy()
@@ -118,5 +125,6 @@ struct RecordStream {
 final class SampleQueue: Sendable {
     private let samples = Mutex<[ProcSample]>([])
     func add(_ s: ProcSample) { samples.withLock { $0.append(s) } }
+    var isEmpty: Bool { samples.withLock { $0.isEmpty } }
     func takeAll() -> [ProcSample] { samples.withLock { q in defer { q.removeAll() }; return q } }
 }

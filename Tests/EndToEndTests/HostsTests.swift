@@ -64,6 +64,7 @@ extension EndToEnd {
                 #expect(abs(t2 - measured - (t2 - fake)) <= uncertainty + 1000)
             }
             #expect(matched >= 10, "events both hosts saw: \(matched) of \(two.count)")
+            try Self.checkSidecars(out, hosts: ["host1", "host2", "host3"], seconds: 8)
             #expect(LiveTracing.deadInstances.isEmpty, "left behind: \(LiveTracing.deadInstances)")
 
             // The directory opens with the hosts: the host column, and host2's rows back on the common clock.
@@ -98,6 +99,10 @@ extension EndToEnd {
             // The first host2 row, shown at its file time less the offset (the display rounds to µs).
             let first = try #require(two.first).1
             #expect(abs(shownNs - (first - measured)) <= 1000, "host2 shown at \(shownNs), in its file at \(first)")
+            // The panes follow the filter: host2's own samples, at the cursor's time on the common clock.
+            try session.send("5")
+            let panes = try await session.waitUntil("host2's panes") { s in s.text.contains("System of host2 at") }
+            #expect(Self.cpuBars(panes) == Array(0..<Self.cpuCount), "\(panes.text)")
             try await session.quitAndExpectRestoredTerminal()
         }
 
