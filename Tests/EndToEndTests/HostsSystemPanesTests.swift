@@ -49,7 +49,9 @@ extension EndToEnd.Hosts {
             let sidecar = try String(contentsOfFile: "\(out)/\(host).txt.proc", encoding: .utf8)
             let lines = sidecar.split(separator: "\n")
             let samples = lines.filter { $0.hasPrefix("T ") }.count
-            #expect(samples >= seconds - 3 && samples <= seconds + 2, "\(host): \(samples) samples in \(seconds) s")
+            // One before tracing, one a second while it ran (ssh and the remote's start take part of the run, more
+            // so under load), one after it stopped.
+            #expect(samples >= 2 && samples <= seconds + 2, "\(host): \(samples) samples in \(seconds) s")
             #expect(lines.filter { $0.hasPrefix("c ") && !$0.hasPrefix("c -1 ") }.count == samples * cpuCount)
             let switches = lines.filter { $0.hasPrefix("s ") }.compactMap { Int($0.split(separator: " ")[1]) }
             #expect(switches.count == samples && switches.last! > switches.first!, "\(host): ctxt \(switches)")

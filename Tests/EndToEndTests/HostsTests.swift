@@ -159,7 +159,8 @@ extension EndToEnd {
             try lab.addRefusedHost("refused")
             let run = try CommandResult.run(try Fixture.binary(), [
                 "record", "--host", "refused", "--host", "host1", "--ssh-config", lab.config,
-                "--remote-tracetui", "/nonexistent/tracetui", "-e", "sched:sched_switch", "--duration", "2",
+                // Long enough for ssh to reach host1 and be refused there on a loaded machine.
+                "--remote-tracetui", "/nonexistent/tracetui", "-e", "sched:sched_switch", "--duration", "5",
                 "-o", lab.directory + "/rec",
             ], timeout: .seconds(20))
             #expect(run.stderr.contains("refused: unreachable: ssh: connect to host 127.0.0.1 port 1: Connection refused"),
