@@ -36,6 +36,7 @@ extension CaptureSession {
         // Each host's /proc samples (the system panes of that host), published when one came.
         var systems = hosts.map { _ in ProcHistory(limit: 3600) }
         var systemsChanged = false
+        var unreadable = [Int](repeating: 0, count: hosts.count)
         func absorb(_ k: Int, _ batch: HostBatch) -> Int {
             if !batch.samples.isEmpty {
                 systems[k].pageSize = batch.pageSize
@@ -53,6 +54,7 @@ extension CaptureSession {
             hostRows[k] += intake.rows
             if let latest = intake.latest { arrivals.append((clock.now, latest)) }
             dropped[k] = batch.dropped
+            unreadable[k] = max(unreadable[k], batch.unreadableSamples)
             return intake.bytes
         }
         // Rows go into the store in one time order: up to the time every running host has reported past, and
@@ -82,6 +84,7 @@ extension CaptureSession {
             status.hosts = hosts.indices.map { k in
                 var h = hosts[k].status
                 h.rows = hostRows[k]
+                h.unreadableSamples = unreadable[k]
                 return h
             }
             if final { status.running = false }

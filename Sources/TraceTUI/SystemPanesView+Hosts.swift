@@ -39,7 +39,9 @@ extension SystemPanesView {
             return
         }
         let (index, said) = Self.sampleIndex(history, ctx)
-        let note = [said, others].compactMap { $0 }.joined(separator: "  ")
+        let bad = ctx.snapshot.live?.hosts.first { $0.name == name }?.unreadableSamples ?? 0
+        let unreadable = bad > 0 ? "\(bad) samples unreadable" : nil
+        let note = [said, unreadable, others].compactMap { $0 }.joined(separator: "  ")
         render(history, at: index, note: note, machine: name, into: &canvas, in: rect)
     }
 

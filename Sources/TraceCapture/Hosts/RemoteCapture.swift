@@ -160,8 +160,8 @@ public final class RemoteCapture: @unchecked Sendable {
             at = textStart
         }
         if samples.unreadable > 0 {
-            let n = samples.unreadable
-            shared.withLock { $0.unreadableSamples = max($0.unreadableSamples, n) }
+            let n = samples.takeUnreadable()
+            shared.withLock { $0.unreadableSamples += n }
         }
         if textStart < range.upperBound { push(RawEventReader.TextRange(block: block, range: textStart..<range.upperBound)) }
     }

@@ -39,12 +39,18 @@ public enum ProcStream {
     public struct Collector: Sendable {
         private var text: [UInt8] = []
         private var overflow = false
-        /// Samples whose lines could not be read back (cut, malformed, too long).
+        /// Samples whose lines could not be read back (cut, malformed, too long), since the last `takeUnreadable`.
         public private(set) var unreadable = 0
         /// The page size the remote said (its memory counters are in pages).
         public private(set) var pageSize = 4096
 
         public init() {}
+
+        /// The samples found unreadable since the last call.
+        public mutating func takeUnreadable() -> Int {
+            defer { unreadable = 0 }
+            return unreadable
+        }
 
         /// Takes one proc line (without the prefix and the newline); the sample when the line ends one.
         public mutating func add(line: UnsafeRawBufferPointer) -> ProcSample? {
