@@ -72,7 +72,7 @@ echo "load: $(cat "$W/load")"
 HZ=$(getconf CLK_TCK)
 awk -v t0="$T0" -v t1="$T1" -v r0="${R0:-0}" -v r1="${R1:-0}" -v s0="$S0" -v s1="$S1" -v hz="$HZ" 'BEGIN {
     rows = r1 - r0; cpu = (t1 - t0) / hz; secs = s1 - s0
-    # No ">" among printf's arguments: awk reads it as a redirection to a file named by what follows.
+    # No ">" among the printf arguments: awk reads it as a redirection to a file named by what follows.
     per = 0; if (rows) per = cpu / rows * 1e6
     printf "window %.1f s: %d rows merged (%.0f/s), transport CPU %.2f s = %.3f µs per event (ssh clients + reader threads)\n",
         secs, rows, rows / secs, cpu, per }'

@@ -6,6 +6,7 @@
 #   ssh-hosts.sh up DIR N     make host1..hostN; prints the ssh_config path (DIR/ssh_config)
 #   ssh-hosts.sh down DIR     stop the sshds, delete the namespaces and DIR's keys
 #   ssh-hosts.sh kill DIR K   kill hostK's sshd and its sessions (a dropped connection)
+#   ssh-hosts.sh drop DIR K   kill hostK's sessions only: the connections drop, the host answers again
 #
 # All the hosts share this machine's kernel and tracefs: each remote tracetui makes an instance of its own.
 set -euo pipefail
@@ -103,9 +104,17 @@ kill_host() {
     kill -KILL "$pid" 2>/dev/null || true
 }
 
+drop_sessions() {
+    local pid
+    pid=$(cat "$dir/sshd$1.pid")
+    # The sessions (the listener's children) die, the listener stays: a link that broke and came back.
+    pkill -KILL -P "$pid" 2>/dev/null || true
+}
+
 case $cmd in
 up) up "${3:-3}" ;;
 down) down ;;
 kill) kill_host "$3" ;;
-*) echo "usage: $0 up DIR N | down DIR | kill DIR K" >&2; exit 2 ;;
+drop) drop_sessions "$3" ;;
+*) echo "usage: $0 up DIR N | down DIR | kill DIR K | drop DIR K" >&2; exit 2 ;;
 esac

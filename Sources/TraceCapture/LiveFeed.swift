@@ -36,6 +36,22 @@ struct LiveFeed {
             if !callsStale { calls?.consumeLastPiece(piece.graph, of: store) }
             callsChanged = true
         }
+        evictIfFull(&store)
+    }
+
+    /// Rows `HostMerge` just appended to `store` (several hosts in one time order): the call tree takes the
+    /// function_graph lines among them when `calls` says some came, then memory is bounded as for a piece.
+    mutating func appended(_ rows: Range<Int>, calls: Bool, to store: inout EventStore) {
+        guard !rows.isEmpty else { return }
+        if calls {
+            if self.calls == nil { self.calls = CallTreeBuilder() }
+            if !callsStale { self.calls?.consume(rows: rows, of: store) }
+            callsChanged = true
+        }
+        evictIfFull(&store)
+    }
+
+    private mutating func evictIfFull(_ store: inout EventStore) {
         if store.count > keep || store.retainedBytes > maxBytes {
             let before = store.evictedRows
             store.evictOldest(keeping: keep, maxBytes: maxBytes)

@@ -15,7 +15,10 @@ public struct CSVWriter {
     /// Returns the number of rows written (the header not counted).
     @discardableResult
     public func write(to sink: inout ByteSink) -> Int {
+        // Rows of several hosts: their host last, so that the columns before stay where they were.
+        let hosts = store.hasSeveralHosts
         sink.text(Self.header)
+        if hosts { sink.text(",host") }
         sink.byte(0x0A)
         var taskNames: [[UInt8]?] = Array(repeating: nil, count: store.taskNames.count)
         var written = 0
@@ -53,6 +56,10 @@ public struct CSVWriter {
                 sink.csvField(store.eventNames[Int(event)])
                 sink.byte(UInt8(ascii: ","))
                 sink.csvField(line)
+            }
+            if hosts {
+                sink.byte(UInt8(ascii: ","))
+                sink.csvField(store.hostName(chunk.host(at: i)))
             }
             sink.byte(0x0A)
             written += 1

@@ -135,9 +135,11 @@ public struct CallTree: Sendable, Equatable {
     /// Rebuilds the calls from the store's function_graph rows (funcgraph_entry / funcgraph_exit /
     /// funcgraph_irq / context-switch banners), in file order — all rows, or only those in `rows`
     /// (an A–B marker range: calls cut by its edges come out unfinished or started before).
-    public init(store: EventStore, rows: Range<Int>? = nil) {
+    /// `hosts`: only the calls of these hosts (ids of `store.hostNames`; nil: every host).
+    public init(store: EventStore, rows: Range<Int>? = nil, hosts: Set<UInt16>? = nil) {
         let range = rows.map { $0.clamped(to: 0..<store.count) } ?? 0..<store.count
         var b = CallTreeBuilder(expectedCalls: rows == nil ? CallTreeBuilder.expectedCalls(store) : 0)
+        b.hosts = hosts
         if !range.isEmpty { b.consume(store: store, rows: range) }
         self = b.finish()
     }

@@ -10,6 +10,10 @@ public struct CallTreeBuilder: Sendable {
     var lanes: [Lane] = []
     var laneOfCPU: [Int] = []
     var laneOfThread: [UInt32: Int] = [:]
+    /// Lanes of hosts other than the first, by host, cpu and thread (`lane(host:cpu:thread:)`).
+    var laneOfHost: [UInt64: Int] = [:]
+    /// Only these hosts' lines are read (a host scope); nil: all.
+    var hosts: Set<UInt16>?
     /// Calls to make room for in each new lane.
     let expectedCallsPerLane: Int
     /// Calls nest per thread whatever the CPU (Chrome JSON: a thread's calls may move between CPUs).
@@ -60,6 +64,12 @@ public struct CallTreeBuilder: Sendable {
         consume(ops, chunk: chunk, firstRow: store.count - chunk.count, store: store)
     }
 
+    /// Takes the function_graph lines among `rows` of `store`, the rows last appended (several hosts' rows
+    /// merged by time: their lines are read again, the pieces' ops no longer match the rows).
+    public mutating func consume(rows: Range<Int>, of store: EventStore) {
+        consume(store: store, rows: rows)
+    }
+
     /// Reads the function_graph rows of `store` within `rows` (an A–B marker range: calls cut by its edges
     /// come out unfinished or started before).
     mutating func consume(store: EventStore, rows: Range<Int>) {
@@ -76,6 +86,7 @@ public struct CallTreeBuilder: Sendable {
             guard lo < hi else { continue }
             var ops = GraphOps()
             for i in lo..<hi {
+                if let hosts, !hosts.contains(chunk.host(at: i)) { continue }
                 let event = Int(chunk.events[i])
                 guard graphEvents.contains(event) || event == switchEvent else { continue }
                 let raw = chunk.line(i)
@@ -106,7 +117,9 @@ public struct CallTreeBuilder: Sendable {
         for op in ops.ops {
             let i = Int(op.row)
             let storeTask = chunk.tasks[i]
-            let lane = lane(cpu: chunk.cpus[i], thread: storeTask)
+            let host = chunk.host(at: i)
+            let lane = host == 0 ? lane(cpu: chunk.cpus[i], thread: storeTask)
+                : lane(host: host, cpu: chunk.cpus[i], thread: storeTask)
             if op.kind == .taskSwitch {
                 let from = op.duration >= 0 ? ops.names.string(of: UInt32(op.duration)) : nil
                 switchTask(lane: lane, from: from, to: ops.names.string(of: op.name))
@@ -127,6 +140,16 @@ public struct CallTreeBuilder: Sendable {
         if c >= laneOfCPU.count { laneOfCPU += Array(repeating: -1, count: c + 1 - laneOfCPU.count) }
         if laneOfCPU[c] < 0 { laneOfCPU[c] = addLane(cpu: cpu, thread: 0) }
         return laneOfCPU[c]
+    }
+
+    /// Calls nest per CPU of each host: two hosts' cpu 0 are two lanes (host 0 uses the lanes above).
+    mutating func lane(host: UInt16, cpu: UInt16, thread: UInt32) -> Int {
+        let key = UInt64(host) << 48 | UInt64(cpu == 0xFFFF || perThread ? 0xFFFF : cpu) << 32
+            | UInt64(cpu == 0xFFFF || perThread ? thread : 0)
+        if let l = laneOfHost[key] { return l }
+        let l = addLane(cpu: cpu == 0xFFFF || perThread ? 0xFFFF : cpu, thread: cpu == 0xFFFF || perThread ? thread : 0)
+        laneOfHost[key] = l
+        return l
     }
 
     private mutating func addLane(cpu: UInt16, thread: UInt32) -> Int {

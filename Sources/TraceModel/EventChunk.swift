@@ -16,20 +16,26 @@ public final class EventChunk: Sendable {
     let stacks: StackTable
     /// The latency passes' values, per row (live rows only).
     let typed: TypedColumn?
-    /// The host every row of the chunk came from: a chunk is one piece of one host's text, so the host
-    /// column costs nothing per row (index into `EventStore.hostNames`).
+    /// The host of the chunk's rows when they all came from one (a piece of one host's text): the host column
+    /// then costs nothing per row (index into `EventStore.hostNames`). Else the first row's host.
     public let host: UInt16
-    /// The clock offset subtracted from the text's times (`ParsedPiece.shiftTimes`).
+    /// Each row's host when the chunk interleaves several (`HostMerge`); empty when every row is `host`'s.
+    let hosts: [UInt16]
+    /// The clock offset subtracted from the text's times (`ParsedPiece.shiftTimes`), of `host`'s rows.
     public let timeShift: Int64
     /// The lines of rows whose records a live reader kept as bytes (`keptRow` set in their line offset); nil
     /// when every row has its line in the text.
     let kept: KeptLines?
     /// Marks a line offset as a kept record's (only in a chunk with `kept`: elsewhere the bit is the offset's).
     static let keptRow: UInt32 = 1 << 31
+    /// Per host (an index into `EventStore.hostNames`), the offset its rows were moved by, when several.
+    let hostShifts: [UInt16: Int64]
 
     init(_ p: ParsedPiece) {
         host = p.host
+        hosts = []
         timeShift = p.timeShift
+        hostShifts = [:]
         storage = p.storage
         base = p.base
         length = p.length
@@ -46,6 +52,52 @@ public final class EventChunk: Sendable {
         typed = TypedColumn(p.typed, rowCount: p.rowCount)
     }
 
+    /// Rows of several hosts in one time order: `text` holds each row's lines (its own and the stack lines after
+    /// it) in that order, the columns and ids are the store's already.
+    init(merged text: ByteStorage, lineOffsets: [UInt32], timestamps: [Int64], tasks: [UInt32], events: [UInt16],
+         cpus: [UInt16], flags: [UInt16], payloadOffsets: [UInt16], stacks: StackTable, hosts: [UInt16],
+         hostShifts: [UInt16: Int64]) {
+        storage = text
+        base = 0
+        length = text.bytes.count
+        self.lineOffsets = lineOffsets
+        self.timestamps = timestamps
+        self.tasks = tasks
+        self.events = events
+        self.cpus = cpus
+        self.flags = flags
+        self.payloadOffsets = payloadOffsets
+        self.stacks = stacks
+        let first = hosts.first ?? 0
+        host = first
+        self.hosts = hosts.allSatisfy { $0 == first } ? [] : hosts
+        timeShift = hostShifts[first] ?? 0
+        self.hostShifts = hostShifts
+        // Remote hosts' rows are text (their own `record -o -`), never kept records.
+        kept = nil
+        typed = nil
+    }
+
+    /// The rows come from several hosts (a host per row).
+    public var mixesHosts: Bool { !hosts.isEmpty }
+
+    /// Row `i`'s host.
+    @inline(__always)
+    public func host(at i: Int) -> UInt16 { hosts.isEmpty ? host : hosts[i] }
+
+    /// The clock offset `host`'s rows in this chunk were moved by (nil: the chunk has none of its rows).
+    public func timeShift(ofHost h: UInt16) -> Int64? {
+        hosts.isEmpty ? (h == host ? timeShift : nil) : hostShifts[h]
+    }
+
+    /// Row `i`'s text as the file had it: its line and the lines after it up to the next row (a stack), with
+    /// their newlines.
+    public func rowText(_ i: Int) -> UnsafeRawBufferPointer {
+        let start = base + Int(lineOffsets[i])
+        let end = i + 1 < count ? base + Int(lineOffsets[i + 1]) : base + length
+        return UnsafeRawBufferPointer(rebasing: storage.bytes[start..<max(start, end)])
+    }
+
     private static func trimmed<T>(_ a: [T]) -> [T] {
         a.capacity > a.count + a.count / 8 ? a.withUnsafeBufferPointer { Array($0) } : a
     }
@@ -54,7 +106,8 @@ public final class EventChunk: Sendable {
 
     /// Bytes of the columns (what the store costs beyond the text it points into).
     public var columnBytes: Int {
-        count * 24 + stacks.rows.count * 16 + stacks.frames.count * 4 + (typed == nil ? 0 : count * TypedColumn.rowBytes)
+        count * 24 + hosts.count * 2 + stacks.rows.count * 16 + stacks.frames.count * 4
+            + (typed == nil ? 0 : count * TypedColumn.rowBytes)
     }
 
     /// Bytes of the lines made so far from kept records.

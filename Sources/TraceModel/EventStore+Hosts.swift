@@ -11,7 +11,8 @@ extension EventStore {
 
     /// The host of row `row` ("" for a trace of one machine).
     public func hostName(ofRow row: Int) -> String {
-        hostName(locate(row).chunk.host)
+        let (c, i) = locate(row)
+        return hostName(c.host(at: i))
     }
 
     public func hostName(_ id: UInt16) -> String {

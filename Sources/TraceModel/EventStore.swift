@@ -57,6 +57,14 @@ public struct EventStore: Sendable {
 
     /// Appends a piece in file order, mapping its local ids onto the store's.
     public mutating func append(_ piece: ParsedPiece) {
+        let p = admit(piece)
+        guard p.rowCount > 0 else { return }
+        append(chunk: EventChunk(p))
+    }
+
+    /// Maps a piece's local ids onto the store's and counts it in the summary, without adding its rows: they
+    /// come in later with `append(chunk:)` (several hosts' rows interleaved by time, `HostMerge`).
+    mutating func admit(_ piece: ParsedPiece) -> ParsedPiece {
         var p = piece
         let eventMap = mapEvents(of: p)
         let taskMap = mapTasks(of: p)
@@ -73,10 +81,14 @@ public struct EventStore: Sendable {
         }
         summary.add(p.counts, header: p.header, eventMap: eventMap, eventNames: eventNames)
         bytesParsed += p.length
-        guard p.rowCount > 0 else { return }
-        let chunk = EventChunk(p)
+        return p
+    }
+
+    /// Adds rows whose ids are the store's already (`admit`).
+    mutating func append(chunk: EventChunk) {
+        guard chunk.count > 0 else { return }
         chunks.append(chunk)
-        chunkStarts.append(count + p.rowCount)
+        chunkStarts.append(count + chunk.count)
         retainedBytes += chunk.columnBytes + chunk.length
     }
 
@@ -155,7 +167,7 @@ public struct EventStore: Sendable {
         let (c, i) = locate(row)
         return EventRow(index: row, timestamp: c.timestamps[i], task: c.tasks[i], event: c.events[i],
                         cpu: c.cpus[i] == 0xFFFF ? nil : Int(c.cpus[i]), flags: EventFlags(raw: c.flags[i]),
-                        payloadOffset: c.payloadOffset(i), host: c.host)
+                        payloadOffset: c.payloadOffset(i), host: c.host(at: i))
     }
 
     public func timestamp(_ row: Int) -> Int64 {

@@ -20,6 +20,8 @@ public struct HostStatus: Sendable, Equatable {
     public var reason: String?
     /// Connections lost while running (each leaves a gap row on the host).
     public var drops = 0
+    /// /proc samples from the host that could not be read back (cut or malformed lines; its panes say so).
+    public var unreadableSamples = 0
 
     public init(name: String) { self.name = name }
 

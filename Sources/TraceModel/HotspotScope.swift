@@ -37,8 +37,9 @@ extension HotspotSource {
         case .samples(let s):
             return .samples(s.filtered { i in s.sampleRow[i] >= 0 && keep(Int(s.sampleRow[i])) })
         case .durations(let calls):
-            guard let rows = scope.rows else { return .durations(calls) }
-            return .durations(CallTree(store: store, rows: rows))
+            let hosts = scope.filter.flatMap { Self.hostsNamed(by: $0, in: store) }
+            guard scope.rows != nil || hosts != nil else { return .durations(calls) }
+            return .durations(CallTree(store: store, rows: scope.rows, hosts: hosts))
         case .events(let store, _):
             var rows = [Bool](repeating: false, count: store.count)
             for r in rows.indices where keep(r) { rows[r] = true }
@@ -46,10 +47,43 @@ extension HotspotSource {
         }
     }
 
-    /// Whether `scoped` left the filter out (durations keep every call in the range whatever the filter).
-    public func ignoresFilter(_ scope: HotspotScope) -> Bool {
-        guard scope.filter != nil else { return false }
-        if case .durations = self { return true }
+    /// Whether `scoped` left the filter out (durations keep every call in the range whatever the filter, unless
+    /// it tests nothing but the host).
+    public func ignoresFilter(_ scope: HotspotScope, store: EventStore? = nil) -> Bool {
+        guard let filter = scope.filter else { return false }
+        if case .durations = self {
+            return store.flatMap { Self.hostsNamed(by: filter, in: $0) } == nil
+        }
         return false
+    }
+
+    /// The hosts a filter that tests only the host keeps (`host == web1`, `host =~ ^web`): calls are cut by host,
+    /// as their lines are. nil for any other filter, or a store of one host.
+    public static func hostsNamed(by filter: String, in store: EventStore) -> Set<UInt16>? {
+        guard store.hasSeveralHosts, let e = try? FilterExpression.parse(filter), e.testsOnlyHost,
+              var matcher = try? RowMatcher(e, store: store) else { return nil }
+        // The answer depends on the row's host alone: one row of each host decides for it.
+        var firstRow: [UInt16: Int] = [:]
+        var base = 0
+        for chunk in store.chunks {
+            for i in 0..<chunk.count where firstRow[chunk.host(at: i)] == nil {
+                firstRow[chunk.host(at: i)] = base + i
+                if firstRow.count == store.hostNames.count { break }
+            }
+            base += chunk.count
+            if firstRow.count == store.hostNames.count { break }
+        }
+        return Set(firstRow.filter { matcher.matches($0.value) }.keys)
+    }
+}
+
+extension FilterExpression {
+    /// Every comparison is on the `host` column.
+    var testsOnlyHost: Bool {
+        switch self {
+        case .and(let a, let b), .or(let a, let b): return a.testsOnlyHost && b.testsOnlyHost
+        case .not(let a): return a.testsOnlyHost
+        case .compare(let field, _, _): return field == "host"
+        }
     }
 }

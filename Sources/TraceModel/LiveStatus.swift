@@ -19,6 +19,9 @@ public struct LiveStatus: Sendable, Equatable {
     public var availableEvents: [String] = []
     /// The remote hosts of a capture over ssh (empty for this machine alone).
     public var hosts: [HostStatus] = []
+    /// Rows of a host that came after later rows of the others were already shown (it reported more than the
+    /// hold-back bound late): they stand out of time order in the stream.
+    public var lateRows = 0
 
     public init() {}
 

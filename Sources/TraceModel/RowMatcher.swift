@@ -95,7 +95,7 @@ public struct RowMatcher {
         case or(Box, Box)
         case not(Box)
         case eventIn(IDSet)
-        /// The rows of these hosts (`host == db1`); the id is the chunk's, so this reads no row.
+        /// The rows of these hosts (`host == db1`); the id is a column of the chunk, so this reads no line.
         case hostIn(IDSet)
         case taskTest(TaskTest)
         case number(column: NumericColumn, op: FilterOperator, value: Int64)
@@ -154,7 +154,9 @@ public struct RowMatcher {
             case .not(let a): return !a.node.evaluate(row, store: store)
             case .constant(let v): return v
             case .eventIn(let ids): return ids.contains(Int(store.eventID(row)))
-            case .hostIn(let ids): return ids.contains(Int(store.locate(row).chunk.host))
+            case .hostIn(let ids):
+                let (c, i) = store.locate(row)
+                return ids.contains(Int(c.host(at: i)))
             case .taskTest(let t):
                 let r = store.row(row)
                 guard r.isEvent else { return false }

@@ -16,6 +16,8 @@ public struct TraceSnapshot: Sendable {
     public var live: LiveStatus?
     /// Set while perf_event sampling feeds the store (its samples are perf script rows).
     public var sampling: SamplingStatus?
+    /// `--host`: each remote host's /proc samples, on the viewer's clock (the system panes of that host).
+    public var hostSystems: [String: ProcHistory] = [:]
 
     public init(source: String, store: EventStore = EventStore(), progress: LoadProgress = LoadProgress(),
                 error: String? = nil, generation: Int = 0) {

@@ -33,16 +33,21 @@ struct CallTreeView {
 
     /// The store rows the tree was built from (an A–B range), or nil for all.
     let rowRange: Range<Int>?
+    /// The hosts whose calls it holds (a `host == NAME` filter), or nil for every host.
+    let hostScope: Set<UInt16>?
 
-    /// The whole trace's tree (built by the capture actor), or a tree of only the rows in an A–B range.
-    init(store: EventStore, prebuilt: CallTree?, rows: Range<Int>? = nil) {
-        self.init(calls: rows == nil ? (prebuilt ?? CallTree(store: store)) : CallTree(store: store, rows: rows),
-                  rows: rows)
+    /// The whole trace's tree (built by the capture actor), or a tree of only the rows in an A–B range, or of
+    /// only some hosts' calls.
+    init(store: EventStore, prebuilt: CallTree?, rows: Range<Int>? = nil, hosts: Set<UInt16>? = nil) {
+        self.init(calls: rows == nil && hosts == nil ? (prebuilt ?? CallTree(store: store))
+                      : CallTree(store: store, rows: rows, hosts: hosts),
+                  rows: rows, hosts: hosts)
     }
 
-    /// The tree of `calls`, built elsewhere from the store's `rows` (nil: all of them).
-    init(calls: CallTree, rows: Range<Int>?) {
+    /// The tree of `calls`, built elsewhere from the store's `rows` (nil: all of them) and `hosts` (nil: all).
+    init(calls: CallTree, rows: Range<Int>?, hosts: Set<UInt16>? = nil) {
         rowRange = rows
+        hostScope = hosts
         model = CallTreeModel(calls: calls)
         // Open the first root so the screen is not a bare list of names.
         if let first = model.roots.first { expanded[.timeline, default: []].insert(first) }

@@ -119,6 +119,8 @@ public struct Keymap: Sendable {
                    section: "Latency", context: .latency),
         KeyBinding(keys: [.char("v")], command: .togglePanesTable,
                    section: "System panes", context: .system),
+        KeyBinding(keys: [.char("h")], command: .cycleScope, help: "the panes of the next host (--host)",
+                   section: "System panes", context: .system),
         KeyBinding(keys: [.enter, .char("+")], command: .toggleNode, help: "unfold or fold the entry's callchain",
                    section: "Hotspots", context: .hotspots),
         KeyBinding(keys: [.char("e")], command: .expandChildren, help: "unfold the callchain", section: "Hotspots",

@@ -71,6 +71,7 @@ public struct StatusBar {
         if live.evicted > 0 { parts.append((" evicted \(grouped(live.evicted)) oldest", .statusAccent)) }
         if let w = live.warnings.first { parts.append((" \(w)", .error)) }
         for host in live.hosts { parts.append(hostPart(host)) }
+        if live.lateRows > 0 { parts.append((" \(grouped(live.lateRows)) rows late (out of time order)", .statusAccent)) }
         return parts
     }
 
@@ -78,7 +79,8 @@ public struct StatusBar {
     static func hostPart(_ host: HostStatus) -> (String, Role) {
         switch host.state {
         case .running:
-            return (" \(host.name) \(host.offsetText ?? "offset ?")", .status)
+            let gaps = host.drops == 0 ? "" : host.drops == 1 ? " (1 gap)" : " (\(host.drops) gaps)"
+            return (" \(host.name) \(host.offsetText ?? "offset ?")\(gaps)", .status)
         case .connecting:
             return (" \(host.name) connecting…", .status)
         case .stopped:
@@ -119,6 +121,10 @@ public struct StatusBar {
         parts.append((" \(grouped(tree.model.calls.count)) calls", .status))
         if tree.model.scope != .all { parts.append((" \(tree.model.scopeLabel)", .statusAccent)) }
         if tree.rowRange != nil { parts.append((" A–B only", .statusAccent)) }
+        if let hosts = tree.hostScope {
+            let names = hosts.sorted().map { snapshot.store.hostName($0) }
+            parts.append((" host " + (names.isEmpty ? "none" : names.joined(separator: ", ")), .statusAccent))
+        }
         if let z = tree.zoomRoot { parts.append((" zoom: \(tree.model.name(z))", .statusAccent)) }
         if tree.sortKey != .time { parts.append((" sort: \(tree.sortKey.rawValue)", .status)) }
         if let s = tree.search { parts.append((" /\(s)", .status)) }

@@ -7,20 +7,31 @@ public struct SystemPanesView: Sendable {
     /// `bpf`: the BPF pane (key 8) at the same sample.
     public enum Mode: Sendable { case panes, table, bpf }
     public var mode: Mode = .panes
+    /// `--host`: whose panes (`SystemPanesView+Hosts`): 0 this machine, k the store's host k-1; nil follows a
+    /// `host ==` stream filter (`filterHosts`), else this machine.
+    public var pickedHost: Int?
+    /// The hosts the stream's filter keeps when it tests only the host (set by the app after every event).
+    public var filterHosts: Set<UInt16>?
 
     public init() {}
 
     public mutating func toggleMode() { mode = mode == .panes ? .table : .panes }
 
     /// Draws sample `index` of `history` (nil: a placeholder saying why there is nothing to show).
-    public func render(_ history: ProcHistory?, at index: Int?, note: String? = nil,
+    public func render(_ history: ProcHistory?, at index: Int?, note: String? = nil, machine: String? = nil,
                        into canvas: inout Canvas, in rect: Rect) {
         canvas.fill(rect, role: .normal)
         guard rect.height > 0, rect.width > 0 else { return }
         guard let history, !history.isEmpty else {
+            if let machine {
+                canvas.put(" system panes of \(machine): no /proc samples", x: rect.x, y: rect.y, role: .header, limit: rect.maxX)
+                if let note { canvas.put(" " + note, x: rect.x, y: rect.y + 1, role: .dim, limit: rect.maxX) }
+                return
+            }
             canvas.put(" system panes: no /proc samples for this trace", x: rect.x, y: rect.y, role: .header)
             canvas.put(" Record them next to the trace with `tracetui dstat --output TRACE.proc` while tracing.",
                        x: rect.x, y: rect.y + 1, role: .dim, limit: rect.maxX)
+            if let note { canvas.put(" " + note, x: rect.x, y: rect.y + 2, role: .dim, limit: rect.maxX) }
             return
         }
         guard let index, index >= 1 else {
@@ -39,7 +50,7 @@ public struct SystemPanesView: Sendable {
             return
         }
         switch mode {
-        case .panes: renderPanes(history, index, note: note, into: &canvas, in: rect)
+        case .panes: renderPanes(history, index, note: note, machine: machine, into: &canvas, in: rect)
         case .table: renderTable(history, index, into: &canvas, in: rect)
         case .bpf: BpfPane.render(history, index, note: note, into: &canvas, in: rect)
         }
@@ -47,7 +58,8 @@ public struct SystemPanesView: Sendable {
 
     // MARK: - panes
 
-    private func renderPanes(_ h: ProcHistory, _ i: Int, note: String?, into canvas: inout Canvas, in rect: Rect) {
+    private func renderPanes(_ h: ProcHistory, _ i: Int, note: String?, machine: String?, into canvas: inout Canvas,
+                             in rect: Rect) {
         let r = h.rates[i], s = h.samples[i]
         var y = rect.y
         let x = rect.x, w = rect.width
@@ -58,7 +70,8 @@ public struct SystemPanesView: Sendable {
         }
         line { c, y in
             c.fill(Rect(x: x, y: y, width: w, height: 1), role: .header)
-            var title = " System at \(TimeFormat.timestamp(s.monotonic, clock: .seconds))  sample \(i + 1)/\(h.count)"
+            var title = " System" + (machine.map { " of \($0)" } ?? "")
+                + " at \(TimeFormat.timestamp(s.monotonic, clock: .seconds))  sample \(i + 1)/\(h.count)"
             title += "  interval \(DstatTable.decimal(r.seconds))s"
             if let note { title += "  \(note)" }
             c.put(title, x: x, y: y, role: .header, limit: x + w)
@@ -289,6 +302,10 @@ extension SystemPanesView: TraceView {
 
     /// `v` switches between the panes and the table; moving is the stream's (the panes follow its cursor).
     public mutating func handle(_ command: Command, _ ctx: ViewContext) -> ViewOutcome {
+        if command == .cycleScope, !ctx.store.hostNames.isEmpty {
+            nextHost(ctx)
+            return .handled
+        }
         guard command == .togglePanesTable else { return .unhandled }
         toggleMode()
         return .handled
@@ -297,10 +314,16 @@ extension SystemPanesView: TraceView {
     public mutating func layout(in rect: Rect, _ ctx: ViewContext) {}
 
     public func render(into canvas: inout Canvas, in rect: Rect, _ ctx: ViewContext) {
+        if !ctx.store.hostNames.isEmpty {
+            renderHost(into: &canvas, in: rect, ctx)
+            return
+        }
         render(ctx.system, at: ctx.systemSample.index, note: ctx.systemSample.note, into: &canvas, in: rect)
     }
 
     public func status(_ ctx: ViewContext, width: Int) -> StatusLine {
-        StatusLine([(mode == .bpf ? " BPF" : " system panes", .statusAccent)] + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused))
+        let machine = ctx.store.hostNames.isEmpty ? "" : " of " + shownName(ctx)
+        return StatusLine([((mode == .bpf ? " BPF" : " system panes") + machine, .statusAccent)]
+            + StatusBar.captureParts(ctx.snapshot, paused: ctx.paused))
     }
 }

@@ -84,6 +84,14 @@ extension TimelineView {
         n == 0 ? (" ", .normal) : n == 1 ? ("╷", role) : (LaneGlyphs.densityGlyph(n), role)
     }
 
+    /// `cpu 3`, or `web1 cpu3` with several hosts (the host's name cut short, never the CPU's number).
+    static func cpuLaneName(_ lane: CPULane, _ timeline: Timeline, room: Int) -> String {
+        let prefix = timeline.hostPrefix(lane.host)
+        if prefix.isEmpty { return room >= 7 ? "cpu \(lane.cpu)" : "\(lane.cpu)" }
+        let cpu = room - prefix.count >= "cpu\(lane.cpu)".count ? "cpu\(lane.cpu)" : "\(lane.cpu)"
+        return String(prefix.dropLast().prefix(max(1, room - cpu.count - 1))) + " " + cpu
+    }
+
     private func renderLane(_ index: Int, into canvas: inout Canvas, x: Int, y: Int, label: Int, cols: Int,
                             _ ctx: ViewContext) {
         let x0 = x + label
@@ -93,7 +101,7 @@ extension TimelineView {
         switch kind(of: index) {
         case .cpu(let c):
             let cpu = timeline.cpus[c]
-            name = label >= 8 ? "cpu \(cpu.cpu)" : "\(cpu.cpu)"
+            name = Self.cpuLaneName(cpu, timeline, room: label - 1)
             let row = LaneGlyphs.cpuRow(cpu.cells(from: from, width: cellWidth, count: cols), timeline)
             glyphs = row.map { g in
                 switch g.kind {
@@ -102,13 +110,14 @@ extension TimelineView {
                 default: return (g.char, Self.role(ofPID: timeline.pid(g.task)))
                 }
             }
-            for (k, mark) in LaneGlyphs.lostRow(timeline, cpu: cpu.cpu, from: from, width: cellWidth, count: cols)
+            for (k, mark) in LaneGlyphs.lostRow(timeline, cpu: cpu.cpu, host: cpu.host, from: from, width: cellWidth,
+                                                count: cols)
                 .enumerated() where mark {
                 glyphs[k] = ("!", .eventLost)
             }
         case .task(let t):
             let l = timeline.taskLanes[t]
-            name = "\(timeline.comm(l.slot))-\(l.pid)"
+            name = timeline.hostPrefix(timeline.host(ofSlot: l.slot)) + "\(timeline.comm(l.slot))-\(l.pid)"
             glyphs = LaneGlyphs.taskRow(l, from: from, width: cellWidth, count: cols).map { g in
                 switch g.kind {
                 case .run: return (g.char, Self.role(ofPID: l.pid))

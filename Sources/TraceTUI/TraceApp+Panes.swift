@@ -84,17 +84,18 @@ extension TraceApp {
         // Markers A and B limit the tree to the calls between them.
         var range: Range<Int>?
         if let a = stream.markerA, let b = stream.markerB { range = min(a, b)..<(max(a, b) + 1) }
-        if tree == nil || tree?.rowRange != range {
+        let hosts = treeHosts
+        if tree == nil || tree?.rowRange != range || tree?.hostScope != hosts {
             if let range, range.count > treeRowsInline {
                 // A large range's tree takes seconds: a job builds it off this thread.
                 guard pendingTree != range else { return }
                 pendingTree = range
                 let store = self.store
-                emit(.run(Job(key: "tree") { _ in .treeBuilt(CallTree(store: store, rows: range), rows: range) }))
+                emit(.run(Job(key: "tree") { _ in .treeBuilt(CallTree(store: store, rows: range, hosts: hosts), rows: range) }))
                 say("building the call tree of rows \(range.lowerBound + 1)–\(range.upperBound) (A–B)…")
                 return
             }
-            tree = CallTreeView(store: store, prebuilt: snapshot.callTree, rows: range)
+            tree = CallTreeView(store: store, prebuilt: snapshot.callTree, rows: range, hosts: hosts)
         }
         showTree()
     }
@@ -107,7 +108,7 @@ extension TraceApp {
         if let a = stream.markerA, let b = stream.markerB { range = min(a, b)..<(max(a, b) + 1) }
         guard range == rows else { return }
         message = nil
-        tree = CallTreeView(calls: calls, rows: rows)
+        tree = CallTreeView(calls: calls, rows: rows, hosts: treeHosts)
         showTree()
     }
 

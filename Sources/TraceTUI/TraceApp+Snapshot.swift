@@ -14,7 +14,7 @@ extension TraceApp {
         // Live: the calls that arrived since go into the open tree (not into an A–B range's tree).
         if newSnapshot.callTreeVersion != treeVersion {
             treeVersion = newSnapshot.callTreeVersion
-            if isLive, tree?.rowRange == nil, let calls = newSnapshot.callTree { tree?.refresh(with: calls) }
+            if isLive, tree?.rowRange == nil, let calls = newSnapshot.callTree { refreshLiveTree(calls) }
         }
         if isLive, !paused, focus == .stream, mode == .browsing, !detail.isOpen {
             stream.moveCursor(to: stream.visibleCount(newSnapshot.store) - 1, newSnapshot.store)

@@ -135,6 +135,7 @@ public struct TraceApp: Sendable {
             messageExpiry = nil
         }
         followHotspotScope()
+        panes.filterHosts = treeHosts
         requestDashboardHotspots()
         collectHotspotJobs()
         refreshHotspotsIfDue()

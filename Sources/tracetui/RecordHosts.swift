@@ -38,15 +38,26 @@ struct RecordHosts {
         let started = Date()
         var rows = [Int](repeating: 0, count: captures.count)
         var said = [String?](repeating: nil, count: captures.count)
+        // Each host's /proc samples beside its file (HOST.txt.proc, on its own clock like the file).
+        var sidecars = [ProcSidecarWriter?](repeating: nil, count: captures.count)
         func drain() {
             for (k, c) in captures.enumerated() {
                 let batch = c.take()
-                for r in batch.ranges {
-                    files[k].write(Data(r.bytes))
-                    rows[k] += r.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                if !batch.samples.isEmpty, sidecars[k] == nil {
+                    sidecars[k] = try? ProcSidecarWriter(path: ProcSidecar.path(forTrace: directory + "/" + entries[k].file),
+                                                         pageSize: batch.pageSize)
                 }
-                // A lost connection: a lost-events line where the host's events stop.
-                for _ in 0..<batch.gaps { files[k].write(Data("[LOST EVENTS]\n".utf8)) }
+                batch.samples.forEach { sidecars[k]?.append($0) }
+                for item in batch.items {
+                    switch item {
+                    case .text(let r):
+                        files[k].write(Data(r.bytes))
+                        rows[k] += r.bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                    case .gap:
+                        // A lost connection: a lost-events line where the host's events stop.
+                        files[k].write(Data("[LOST EVENTS]\n".utf8))
+                    }
+                }
                 let status = c.status
                 if let o = status.offset {
                     entries[k].offset = o

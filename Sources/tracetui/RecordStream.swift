@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import Synchronization
 import Terminal
 import TraceCapture
 import TraceModel
@@ -26,6 +27,14 @@ struct RecordStream {
         CrashGuard.install()
         CrashGuard.addCleanup(ActiveInstances.emergencyCleanup)
         let options = capture.options
+        // A viewer on the other end (--clock-queries): this machine's /proc samples go along in the text, once a
+        // second, for its system panes (`ProcStream`) — the first taken before tracing starts and one more after
+        // it stops, so that the samples' intervals cover every event.
+        let samples = clockQueries ? SampleQueue() : nil
+        let sampler = samples.map { _ in ProcSampler(interval: .seconds(1)) }
+        if let samples { sampler?.start { samples.add($0) } }
+        defer { sampler?.stop() }
+        for _ in 0..<1000 where samples?.isEmpty == true { usleep(1000) }
         let instance = try LiveSetup.start(root: root, options: options)
         defer { instance.destroy() }
         let responder = clockQueries
@@ -59,7 +68,16 @@ struct RecordStream {
             broken || signals.isRaised || (responder?.hungUp ?? false)
                 || duration.map { Date().timeIntervalSince(started) >= $0 } ?? false
         }
+        // Between two writes of events, from this task only: a sample's lines never split an event line.
+        func writeSamples() {
+            guard let samples, !broken else { return }
+            for sample in samples.takeAll() {
+                let lines = ProcStream.encode(sample, pageSize: ProcReader.pageSize, shift: shift)
+                lines.withUnsafeBytes { broken = !Self.writeAll($0) }
+            }
+        }
         while !shouldStop() {
+            writeSamples()
             write(reader.drain { partial in
                 write(partial)
                 return shouldStop()
@@ -72,6 +90,11 @@ struct RecordStream {
             write(partial)
             return true
         })
+        if let samples {
+            sampler?.stop()
+            samples.add(ProcReader(root: "/proc").read())
+            writeSamples()
+        }
         let losses = instance.kernelLosses()
         reader.close()
         instance.destroy()
@@ -96,4 +119,12 @@ struct RecordStream {
         }
         return true
     }
+}
+
+/// Samples from the sampler's task, taken by the writing loop.
+final class SampleQueue: Sendable {
+    private let samples = Mutex<[ProcSample]>([])
+    func add(_ s: ProcSample) { samples.withLock { $0.append(s) } }
+    var isEmpty: Bool { samples.withLock { $0.isEmpty } }
+    func takeAll() -> [ProcSample] { samples.withLock { q in defer { q.removeAll() }; return q } }
 }

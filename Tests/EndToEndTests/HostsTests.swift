@@ -32,7 +32,7 @@ extension EndToEnd {
             let run = try CommandResult.run("/usr/bin/env", [
                 "TRACETUI_TEST_CLOCK_OFFSET_NS_host2=\(fake)", try Fixture.binary(), "record",
                 "--host", "host1", "--host", "host2", "--host", "host3", "--ssh-config", lab.config,
-                "--remote-tracetui", try Fixture.binary(), "-e", "sched:sched_switch", "--duration", "4", "-o", out,
+                "--remote-tracetui", try Fixture.binary(), "-e", "sched:sched_switch", "--duration", "8", "-o", out,
             ], timeout: .seconds(30))
             #expect(run.status == 0, "record --host: \(run.stderr)")
             let index = try String(contentsOfFile: out + "/hosts.index", encoding: .utf8)
@@ -64,13 +64,28 @@ extension EndToEnd {
                 #expect(abs(t2 - measured - (t2 - fake)) <= uncertainty + 1000)
             }
             #expect(matched >= 10, "events both hosts saw: \(matched) of \(two.count)")
+            try Self.checkSidecars(out, hosts: ["host1", "host2", "host3"], seconds: 8)
             #expect(LiveTracing.deadInstances.isEmpty, "left behind: \(LiveTracing.deadInstances)")
 
             // The directory opens with the hosts: the host column, and host2's rows back on the common clock.
             let session = try TmuxSession(width: 150, height: 20)
             defer { session.close() }
-            try session.launch("replay", out)
+            try session.run("clear; cd \(shellQuoted(out)) && \(shellQuoted(try Fixture.binary())) replay .; echo \"EXIT=$?\"")
             try await session.waitFor("HOST")
+            // The hosts saw the same events: exported, the stream holds their rows among each other in one time
+            // order, not one host after another.
+            try session.send("x")
+            try await session.waitFor("CSV of the event stream")
+            try session.send("v")
+            let exported = try await session.waitUntil("the export", timeout: .seconds(20)) { $0.text.contains("exported ") }
+            let name = try #require(exported.text.firstMatch(of: #/exported \d+ records to (\S+\.csv)/#)?.output.1)
+            let csv = try Self.csvRows(name.hasPrefix("/") ? String(name) : out + "/" + name)
+            #expect(csv.count == one.count + two.count + (try Self.events(out + "/host3.txt")).count
+                    + csv.filter { $0.event != "sched_switch" }.count)
+            let times = csv.map(\.time)
+            #expect(zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }, "rows out of time order")
+            let changes = zip(csv, csv.dropFirst()).filter { $0.host != $1.host }.count
+            #expect(changes >= csv.count / 4, "the hosts alternate: \(changes) changes of host in \(csv.count) rows")
             try session.send("f")
             try session.type("host == host2")
             try session.send("Enter")
@@ -84,6 +99,10 @@ extension EndToEnd {
             // The first host2 row, shown at its file time less the offset (the display rounds to µs).
             let first = try #require(two.first).1
             #expect(abs(shownNs - (first - measured)) <= 1000, "host2 shown at \(shownNs), in its file at \(first)")
+            // The panes follow the filter: host2's own samples, at the cursor's time on the common clock.
+            try session.send("5")
+            let panes = try await session.waitUntil("host2's panes") { s in s.text.contains("System of host2 at") }
+            #expect(Self.cpuBars(panes) == Array(0..<Self.cpuCount), "\(panes.text)")
             try await session.quitAndExpectRestoredTerminal()
         }
 
@@ -140,7 +159,8 @@ extension EndToEnd {
             try lab.addRefusedHost("refused")
             let run = try CommandResult.run(try Fixture.binary(), [
                 "record", "--host", "refused", "--host", "host1", "--ssh-config", lab.config,
-                "--remote-tracetui", "/nonexistent/tracetui", "-e", "sched:sched_switch", "--duration", "2",
+                // Long enough for ssh to reach host1 and be refused there on a loaded machine.
+                "--remote-tracetui", "/nonexistent/tracetui", "-e", "sched:sched_switch", "--duration", "5",
                 "-o", lab.directory + "/rec",
             ], timeout: .seconds(20))
             #expect(run.stderr.contains("refused: unreachable: ssh: connect to host 127.0.0.1 port 1: Connection refused"),

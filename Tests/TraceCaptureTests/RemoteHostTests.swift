@@ -44,4 +44,43 @@ struct RemoteHostTests {
         #expect(HostIndex.load(dir + "/web1.txt") == nil)
         #expect(HostIndex.fileName(forHost: "user@db 1") == "user_db_1.txt")
     }
+
+    @Test func replayOfAHostDirectoryInterleavesTheHostsInOneTimeOrder() async throws {
+        // Given two host files of the same moments, db1's clock 2.5 s ahead, and the index saying so.
+        let dir = NSTemporaryDirectory() + "tracetui-hostreplay-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func lines(_ comm: String, _ pid: Int, seconds: Int, firstUs: Int) -> String {
+            (0..<400).map { k in
+                let us = firstUs + 10 * k
+                return "  \(comm)-\(pid)  [000] d..2.  \(seconds).\(String(format: "%06d", us)): sched_switch: prev_comm=\(comm) prev_pid=\(pid) prev_prio=120 prev_state=S ==> next_comm=x next_pid=\(k + 1) next_prio=120\n"
+            }.joined()
+        }
+        try lines("web", 100, seconds: 1000, firstUs: 0).write(toFile: dir + "/web1.txt", atomically: true, encoding: .utf8)
+        try lines("db", 200, seconds: 1002, firstUs: 500_005).write(toFile: dir + "/db1.txt", atomically: true, encoding: .utf8)
+        let index = HostIndex(directory: dir, entries: [
+            .init(host: "web1", file: "web1.txt", offset: 0, uncertainty: 50),
+            .init(host: "db1", file: "db1.txt", offset: 2_500_000_000, uncertainty: 50),
+        ])
+        try index.save()
+        // When the directory is replayed.
+        let session = CaptureSession(sourceName: "hosts")
+        await session.replay(hosts: index, inputs: try index.entries.map { try TraceInput(path: dir + "/" + $0.file) })
+        let store = session.snapshots.current.store
+        // Then the rows of both hosts alternate, in one time order, each on its host.
+        #expect(store.count == 800)
+        let times = (0..<store.count).map { store.timestamp($0) }
+        #expect(times == times.sorted())
+        let hosts = (0..<store.count).map { store.hostName(ofRow: $0) }
+        #expect(hosts.prefix(6) == ["web1", "db1", "web1", "db1", "web1", "db1"])
+        #expect(zip(hosts, (0..<store.count).map { store.lineText($0) }).allSatisfy { h, line in
+            line.contains(h == "web1" ? "web-100" : "db-200")
+        })
+        // Saved again (`w`), each host's file holds its own lines as they were.
+        let again = dir + "/again"
+        _ = try HostIndex.save(store, to: again)
+        #expect(try String(contentsOfFile: again + "/db1.txt", encoding: .utf8)
+                == (try String(contentsOfFile: dir + "/db1.txt", encoding: .utf8)))
+        #expect(HostIndex.load(again)?.entries.map(\.offset) == [0, 2_500_000_000])
+    }
 }

@@ -79,11 +79,10 @@ extension HostIndex {
         var entries: [Entry] = []
         var rows = 0
         for (id, host) in store.hostNames.enumerated() {
-            let chunks = store.chunks.filter { Int($0.host) == id }
             let file = fileName(forHost: host)
-            try TraceWriter.write(chunks, to: dir + "/" + file)
-            rows += chunks.reduce(0) { $0 + $1.count }
-            entries.append(Entry(host: host, file: file, offset: chunks.last?.timeShift ?? 0, uncertainty: nil))
+            let (written, offset) = try write(host: UInt16(id), of: store, to: dir + "/" + file)
+            rows += written
+            entries.append(Entry(host: host, file: file, offset: offset ?? 0, uncertainty: nil))
         }
         do {
             try HostIndex(directory: dir, entries: entries).save()
@@ -91,5 +90,37 @@ extension HostIndex {
             throw CaptureError("cannot write \(dir)/\(fileName): \(error.localizedDescription)")
         }
         return "saved \(rows) rows of \(entries.count) hosts to \(dir)/ (a file per host and \(fileName))"
+    }
+
+    /// One host's rows, their text as it came (with the stack lines after each), whole chunks where the chunk is
+    /// the host's alone; the rows written and the last offset they were moved by.
+    private static func write(host: UInt16, of store: EventStore, to path: String) throws(CaptureError) -> (Int, Int64?) {
+        let file = try AtomicFile(path: path)
+        var rows = 0
+        var offset: Int64?
+        var buffer: [UInt8] = []
+        func flush() {
+            buffer.withUnsafeBytes { file.write($0) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for chunk in store.chunks {
+            guard let shift = chunk.timeShift(ofHost: host) else { continue }
+            offset = shift
+            if !chunk.mixesHosts {
+                flush()
+                chunk.forEachText { file.write($0) }
+                rows += chunk.count
+                continue
+            }
+            // Rows of several hosts: this host's gathered, written a megabyte at a time.
+            for i in 0..<chunk.count where chunk.host(at: i) == host {
+                buffer.append(contentsOf: chunk.rowText(i))
+                rows += 1
+                if buffer.count >= 1 << 20 { flush() }
+            }
+        }
+        flush()
+        try file.commit()
+        return (rows, offset)
     }
 }

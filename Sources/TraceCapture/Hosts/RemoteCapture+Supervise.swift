@@ -59,6 +59,7 @@ extension RemoteCapture {
     /// One connection, from spawn to exit: `.success` when it ended because the capture was stopped.
     private func connect(binary: String?) -> Result<Void, ConnectFailure> {
         shared.withLock { s in
+            s.stream.newConnection()
             s.ready = false
             s.released = false
             s.messages = []
@@ -118,12 +119,7 @@ extension RemoteCapture {
         if stopping.load(ordering: .relaxed) { return .success(()) }
         let (messages, summary) = shared.withLock { ($0.messages, $0.remoteSummary) }
         let reason = Self.reason(exit: exit ?? -1, messages: messages, wasRunning: wasRunning, summary: summary)
-        if wasRunning {
-            shared.withLock { s in
-                s.gaps += 1
-                s.status.drops += 1
-            }
-        }
+        if wasRunning { noteDrop() }
         return .failure(ConnectFailure(reason))
     }
 

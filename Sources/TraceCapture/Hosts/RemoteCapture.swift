@@ -26,10 +26,13 @@ public final class RemoteCapture: @unchecked Sendable {
 
     struct Shared {
         var status: HostStatus
-        var ranges: [RawEventReader.TextRange] = []
-        var bytes = 0
-        /// Connections lost since the last take: one gap row each.
-        var gaps = 0
+        /// The text and the gaps, in the order they go into the store.
+        var stream = HostStream()
+        /// The host's /proc samples that came with its text (`ProcStream`), not yet taken.
+        var samples: [ProcSample] = []
+        var samplePageSize = 4096
+        /// Samples whose lines could not be read back, all connections.
+        var unreadableSamples = 0
         var droppedLines = 0
         var offset: Int64 = 0
         /// The first clock measurement of this connection is done (or cannot be made): text may go out.
@@ -74,18 +77,19 @@ public final class RemoteCapture: @unchecked Sendable {
     /// What the host's last run said on exit (`tracetui: N events … written to stdout, M lost; … removed`).
     public var remoteSummary: String? { shared.withLock { $0.remoteSummary } }
 
-    /// The text queued since the last take, the offset to apply to it, and the gaps to mark. Empty until the
-    /// connection's first clock measurement is done: no event goes out on the wrong time.
+    /// The text and gaps queued since the last take, in order, and the offset to apply to the text. Empty until
+    /// the connection's first clock measurement is done: no event goes out on the wrong time.
     public func take() -> HostBatch {
         shared.withLock { s in
             guard s.released || s.finished else {
-                return HostBatch(ranges: [], offset: s.offset, gaps: 0, finished: false, dropped: s.droppedLines)
+                return HostBatch(items: [], offset: s.offset, finished: false, dropped: s.droppedLines)
             }
-            let batch = HostBatch(ranges: s.ranges, offset: s.offset, gaps: s.gaps, finished: s.finished,
+            var batch = HostBatch(items: s.stream.takeAll(), offset: s.offset, finished: s.finished,
                                   dropped: s.droppedLines)
-            s.ranges.removeAll(keepingCapacity: true)
-            s.bytes = 0
-            s.gaps = 0
+            batch.samples = s.samples
+            batch.pageSize = s.samplePageSize
+            batch.unreadableSamples = s.unreadableSamples
+            s.samples.removeAll(keepingCapacity: true)
             return batch
         }
     }
@@ -100,6 +104,7 @@ public final class RemoteCapture: @unchecked Sendable {
         }
         var block = LiveBlock(capacity: Self.blockSize)
         var used = 0, lineStart = 0
+        var samples = ProcStream.Collector()
         while true {
             if block.capacity - used < 64 << 10 {
                 // A new block starts with the line the old one could not finish.
@@ -118,18 +123,64 @@ public final class RemoteCapture: @unchecked Sendable {
             while k >= used, p[k] != 0x0A { k -= 1 }
             used += n
             if k >= used - n {
-                push(RawEventReader.TextRange(block: block, range: lineStart..<(k + 1)))
+                pushLines(block, lineStart..<(k + 1), samples: &samples)
                 lineStart = k + 1
             }
         }
         if lineStart < used { push(RawEventReader.TextRange(block: block, range: lineStart..<used)) }
+        endOfOutput()
     }
 
-    private func push(_ r: RawEventReader.TextRange) {
+    /// Queues whole lines of text, the /proc sample lines among them (`#tracetui-proc …`) taken out and read back
+    /// into samples. Found by looking for `#` (memchr) and checking it starts a line: a scan far cheaper than the
+    /// parse the text gets after.
+    func pushLines(_ block: LiveBlock, _ range: Range<Int>, samples: inout ProcStream.Collector) {
+        let p = block.base.assumingMemoryBound(to: UInt8.self)
+        let prefix = ProcStream.prefix
+        var textStart = range.lowerBound
+        var at = range.lowerBound
+        while at < range.upperBound, let hit = memchr(p + at, 0x23, range.upperBound - at) {
+            let h = hit.assumingMemoryBound(to: UInt8.self) - p
+            at = h + 1
+            guard h == range.lowerBound || p[h - 1] == 0x0A, h + prefix.count <= range.upperBound,
+                  memcmp(p + h, prefix, prefix.count) == 0 else { continue }
+            let nl = memchr(p + h, 0x0A, range.upperBound - h).map { $0.assumingMemoryBound(to: UInt8.self) - p }
+                ?? range.upperBound
+            if h > textStart { push(RawEventReader.TextRange(block: block, range: textStart..<h)) }
+            let line = UnsafeRawBufferPointer(start: p + h + prefix.count, count: nl - h - prefix.count)
+            if let sample = samples.add(line: line) {
+                let pageSize = samples.pageSize
+                shared.withLock { s in
+                    s.samples.append(sample)
+                    s.samplePageSize = pageSize
+                    if s.samples.count > 600 { s.samples.removeFirst() }
+                }
+            }
+            textStart = min(nl + 1, range.upperBound)
+            at = textStart
+        }
+        if samples.unreadable > 0 {
+            let n = samples.takeUnreadable()
+            shared.withLock { $0.unreadableSamples += n }
+        }
+        if textStart < range.upperBound { push(RawEventReader.TextRange(block: block, range: textStart..<range.upperBound)) }
+    }
+
+    /// The connection's stdout ended: a drop of it is marked here, after its last line, not before.
+    func endOfOutput() { shared.withLock { $0.stream.endOfOutput() } }
+
+    /// The supervisor's word that the running connection dropped: a gap once its output has ended.
+    func noteDrop() {
+        shared.withLock { s in
+            s.stream.connectionDropped()
+            s.status.drops += 1
+        }
+    }
+
+    func push(_ r: RawEventReader.TextRange) {
         let full = shared.withLock { s in
-            guard s.bytes + r.range.count <= Self.queueLimit else { return true }
-            s.ranges.append(r)
-            s.bytes += r.range.count
+            guard s.stream.bytes + r.range.count <= Self.queueLimit else { return true }
+            s.stream.append(r)
             return false
         }
         if full {
@@ -183,12 +234,20 @@ public final class RemoteCapture: @unchecked Sendable {
     }
 }
 
-/// One take from a host: its text, the clock offset to subtract from its times, and the gaps to mark.
+/// One take from a host: its text and gaps in order, and the clock offset to subtract from its times.
 public struct HostBatch: Sendable {
-    public var ranges: [RawEventReader.TextRange]
+    public enum Item: Sendable {
+        case text(RawEventReader.TextRange)
+        /// A connection dropped here: every line it sent is before.
+        case gap
+    }
+    public var items: [Item]
     public var offset: Int64
-    /// Connections lost since the last take.
-    public var gaps: Int
+    /// The host's /proc samples that came since, on its own clock (`offset` puts them on the viewer's).
+    public var samples: [ProcSample] = []
+    public var pageSize = 4096
+    /// Samples that could not be read back (running count).
+    public var unreadableSamples = 0
     /// The capture has ended and this is the last of its text.
     public var finished: Bool
     /// Lines dropped because the viewer fell too far behind (running count).

@@ -25,6 +25,10 @@ struct TaskSlots {
         return Int(slotOfPID[p])
     }
 
+    /// Takes the next slot for a task kept elsewhere (another host's, `TimelineBuilder`), so that the numbering
+    /// stays one.
+    mutating func skip() { pids.append(-1) }
+
     private mutating func make(_ pid: Int32, isNew: inout Bool) -> Int {
         let p = Int(pid)
         // Negative or absurd ids (a corrupt line) share the last-resort slot of pid -1.

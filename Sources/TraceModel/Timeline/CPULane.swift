@@ -6,6 +6,8 @@
 /// unknown (-1), as it is before the first switch and after the last: nothing is made up.
 public struct CPULane: Sendable {
     public let cpu: Int
+    /// The host the CPU belongs to (an index into `Timeline.hostNames`; 0 for one machine).
+    public let host: UInt16
     public private(set) var times: [Int64] = []
     /// Task slot of each run; the last entry is -1 (no closing switch yet).
     public private(set) var runTasks: [Int32] = []
@@ -21,9 +23,10 @@ public struct CPULane: Sendable {
     /// Open handlers (entries not exited yet) and since when.
     var irqNesting = HandlerNesting()
 
-    init(cpu: Int, irqGrid: (origin: Int64, shift: Int) = (0, 0)) {
+    init(cpu: Int, host: UInt16 = 0, irqGrid: (origin: Int64, shift: Int) = (0, 0)) {
         self.cpu = cpu
-        overlay = IRQOverlay(cpu: cpu, origin: irqGrid.origin, shift: irqGrid.shift)
+        self.host = host
+        overlay = IRQOverlay(cpu: cpu, host: host, origin: irqGrid.origin, shift: irqGrid.shift)
     }
 
     /// Runs between two switches.

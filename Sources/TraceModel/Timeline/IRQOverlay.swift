@@ -6,6 +6,7 @@
 /// the window holds at most `budget` rows; from the bits (edge buckets counted whole) beyond that.
 struct IRQOverlay: Sendable {
     let cpu: Int
+    let host: UInt16
     /// Bucket `b` spans `origin + b << shift ..< origin + (b + 1) << shift`: one grid for every lane of a build,
     /// fixed before it (about 64 of the store's rows a bucket), so intervals set their bits as they close.
     let shift: Int
@@ -19,8 +20,9 @@ struct IRQOverlay: Sendable {
     var rows: IRQRows?
     private(set) var intervals = 0
 
-    init(cpu: Int, origin: Int64 = 0, shift: Int = 0) {
+    init(cpu: Int, host: UInt16 = 0, origin: Int64 = 0, shift: Int = 0) {
         self.cpu = cpu
+        self.host = host
         self.origin = origin
         self.shift = shift
     }
@@ -70,7 +72,7 @@ struct IRQOverlay: Sendable {
             guard b > a else { return }
             for c in Int((a - from) / width)...Int((b - 1 - from) / width) { out[c] = true }
         }
-        if let rows, rows.intervals(cpu: cpu, from: from, to: to, longest: longest, mark) { return out }
+        if let rows, rows.intervals(cpu: cpu, host: host, from: from, to: to, longest: longest, mark) { return out }
         // Too many rows to read for one frame: the buckets.
         let nb = bits.count * 64
         for c in 0..<out.count {
@@ -90,7 +92,7 @@ struct IRQOverlay: Sendable {
     func intervals(from: Int64, to: Int64) -> [(start: Int64, end: Int64)]? {
         guard let rows else { return nil }
         var out: [(start: Int64, end: Int64)] = []
-        guard rows.intervals(cpu: cpu, from: from, to: to, longest: longest, { out.append(($0, $1)) }) else { return nil }
+        guard rows.intervals(cpu: cpu, host: host, from: from, to: to, longest: longest, { out.append(($0, $1)) }) else { return nil }
         return out
     }
 }
@@ -112,7 +114,7 @@ struct IRQRows: Sendable {
     /// Calls `body` with each outermost handler interval on `cpu` that overlaps [from, to), as the build made
     /// them: an exit with nothing open is ignored, an interval ending before the previous one is dropped. False
     /// (nothing called) when the rows to read pass the budget.
-    func intervals(cpu: Int, from: Int64, to: Int64, longest: Int64, _ body: (Int64, Int64) -> Void) -> Bool {
+    func intervals(cpu: Int, host: UInt16 = 0, from: Int64, to: Int64, longest: Int64, _ body: (Int64, Int64) -> Void) -> Bool {
         // From `longest` before the window (the entry of a handler open at its start) to `longest` after it (the
         // exit of one open at its end). Unmatched exits before the first entry are ignored, so depth counted from
         // zero there is right again by the first handler that matters.
@@ -121,7 +123,7 @@ struct IRQRows: Sendable {
         var nesting = HandlerNesting()
         let c16 = UInt16(truncatingIfNeeded: cpu)
         store.forEachRow(in: LatencyScope(rows: a..<b), wanted: wanted) { c, i, _ in
-            guard c.cpus[i] == c16,
+            guard c.cpus[i] == c16, c.host(at: i) == host,
                   let (since, t) = nesting.step(entry: step[Int(c.events[i])] > 0, at: c.timestamps[i]) else { return }
             if t > from, since < to { body(since, t) }
         }

@@ -99,11 +99,13 @@ public enum LaneGlyphs {
         }
     }
 
-    /// Lost-event marks per cell: `!` where a mark falls (on `cpu`, or any CPU when nil).
-    public static func lostRow(_ timeline: Timeline, cpu: Int?, from: Int64, width: Int64, count: Int) -> [Bool] {
+    /// Lost-event marks per cell: `!` where a mark falls (on `cpu`, or any CPU when nil; of `host` when given: a
+    /// host's dropped connection marks that host's lanes only).
+    public static func lostRow(_ timeline: Timeline, cpu: Int?, host: UInt16? = nil, from: Int64, width: Int64,
+                               count: Int) -> [Bool] {
         var out = [Bool](repeating: false, count: Swift.max(0, count))
         guard width > 0 else { return out }
-        for mark in timeline.lost where cpu == nil || mark.cpu == cpu || mark.cpu < 0 {
+        for mark in timeline.lost where (cpu == nil || mark.cpu == cpu || mark.cpu < 0) && (host == nil || mark.host == host) {
             guard mark.time >= from else { continue }
             let c = (mark.time - from) / width
             if c < Int64(out.count) { out[Int(c)] = true }

@@ -13,7 +13,12 @@ public struct Timeline: Sendable {
     /// Top-level calls per CPU or thread (function_graph, uftrace, Chrome traces), when asked for.
     public internal(set) var calls = CallLanes()
     /// Lost-event rows (`CPU:n [LOST k EVENTS]`, overwritten buffers): where they fall and on which CPU (-1: any).
-    public internal(set) var lost: [(time: Int64, cpu: Int)] = []
+    public internal(set) var lost: [(time: Int64, cpu: Int, host: UInt16)] = []
+    /// The hosts of a trace from several machines (`EventStore.hostNames`): lanes are per host and CPU, tasks per
+    /// host and pid. Empty for one machine.
+    public internal(set) var hostNames: [String] = []
+    /// Per task slot, its host (all 0 for one machine).
+    public internal(set) var taskHosts: [UInt16] = []
     /// The store's first and last timestamps.
     public internal(set) var start: Int64 = 0
     public internal(set) var end: Int64 = 0
@@ -32,7 +37,16 @@ public struct Timeline: Sendable {
     /// The idle task (pid 0) runs where a CPU has nothing to do: drawn blank.
     public func isIdle(_ slot: Int32) -> Bool { pid(slot) == 0 }
 
-    public func lane(ofCPU cpu: Int) -> CPULane? { cpus.first { $0.cpu == cpu } }
+    public func lane(ofCPU cpu: Int, host: UInt16 = 0) -> CPULane? { cpus.first { $0.cpu == cpu && $0.host == host } }
+
+    /// `web1 ` before a lane's name when the trace has several hosts, else nothing.
+    public func hostPrefix(_ host: UInt16) -> String {
+        hostNames.count > 1 && Int(host) < hostNames.count ? hostNames[Int(host)] + " " : ""
+    }
+
+    public func host(ofSlot slot: Int32) -> UInt16 {
+        slot >= 0 && Int(slot) < taskHosts.count ? taskHosts[Int(slot)] : 0
+    }
 
     public func taskLane(pid: Int32) -> TaskLane? { taskLanes.first { $0.pid == pid } }
 

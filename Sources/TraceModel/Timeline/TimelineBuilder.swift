@@ -8,6 +8,14 @@ struct TimelineBuilder {
     /// `sched_waking` when the trace has it (the wakeup's earliest moment), else `sched_wakeup`; `_new` always.
     let useWaking: Bool
     var slots = TaskSlots()
+    /// Tasks of hosts other than the first: slot by host and pid (pids repeat across machines).
+    var hostSlots: [UInt64: Int32] = [:]
+    var slotHosts: [UInt16] = []
+    var slotPIDs: [Int32] = []
+    /// The host of the row being read.
+    var host: UInt16 = 0
+    /// CPU lanes of hosts other than the first, by host and CPU.
+    var laneOfHostCPU: [UInt64: Int] = [:]
     var timeline = Timeline()
     /// CPU number → index in `lanes` (-1: none yet).
     var laneOfCPU: [Int] = []
@@ -51,7 +59,17 @@ struct TimelineBuilder {
     @inline(__always)
     private mutating func slot(_ pid: Int32, row: Int, field: SchedLatencyPass.CommField) -> Int32 {
         var isNew = false
-        let s = slots.slot(pid, isNew: &isNew)
+        let s: Int
+        if host == 0 {
+            s = slots.slot(pid, isNew: &isNew)
+            if isNew {
+                // Slots of the first host and the others share one numbering.
+                slotHosts.append(0)
+                slotPIDs.append(pid)
+            }
+        } else {
+            s = hostSlot(pid, isNew: &isNew)
+        }
         if isNew {
             commRow.append(row)
             commField.append(field)
@@ -73,6 +91,23 @@ struct TimelineBuilder {
         return Int32(s)
     }
 
+    /// The slot of a task of `host` (not the first): made when new, after the slots taken so far.
+    private mutating func hostSlot(_ pid: Int32, isNew: inout Bool) -> Int {
+        let key = UInt64(host) << 32 | UInt64(UInt32(bitPattern: pid))
+        if let s = hostSlots[key] {
+            isNew = false
+            return Int(s)
+        }
+        isNew = true
+        let s = Int32(slotPIDs.count)
+        hostSlots[key] = s
+        slotHosts.append(host)
+        slotPIDs.append(pid)
+        // Keeps the first host's numbering in step: its next slot is the one after this.
+        slots.skip()
+        return Int(s)
+    }
+
     mutating func run() {
         var mask = LatencyEventKind.mask(kinds, [.schedSwitch, .schedWaking, .schedWakeup, .schedWakeupNew,
                                                  .irqEntry, .irqExit, .softirqEntry, .softirqExit])
@@ -80,6 +115,7 @@ struct TimelineBuilder {
         if lostID < mask.count { mask[lostID] = true }
         for lane in eventLanes { mask[Int(lane.id)] = true }
         store.forEachRow(in: .all, wanted: mask) { c, i, row in
+            host = c.host(at: i)
             let id = Int(c.events[i])
             let e = laneOfEvent[id]
             if e >= 0 {
@@ -88,7 +124,7 @@ struct TimelineBuilder {
             }
             if id == lostID {
                 let cpu = c.cpus[i]
-                timeline.lost.append((c.timestamps[i], cpu == 0xFFFF ? -1 : Int(cpu)))
+                timeline.lost.append((c.timestamps[i], cpu == 0xFFFF ? -1 : Int(cpu), host))
                 return
             }
             switch kinds[id] {
@@ -156,6 +192,13 @@ struct TimelineBuilder {
 
     /// The lane of CPU `n`, made when first seen.
     private mutating func laneIndex(_ n: Int) -> Int {
+        if host != 0 {
+            let key = UInt64(host) << 32 | UInt64(n)
+            if let l = laneOfHostCPU[key] { return l }
+            laneOfHostCPU[key] = lanes.count
+            lanes.append(CPULane(cpu: n, host: host, irqGrid: irqGrid))
+            return lanes.count - 1
+        }
         if n >= laneOfCPU.count { laneOfCPU += [Int](repeating: -1, count: n + 1 - laneOfCPU.count) }
         if laneOfCPU[n] < 0 {
             laneOfCPU[n] = lanes.count
@@ -195,10 +238,12 @@ struct TimelineBuilder {
         // A frame reads at most about 1.6 M handler rows across the lanes (a millisecond or two).
         let rows = IRQRows(store: store, step: step, budget: Swift.max(50_000, 1_600_000 / Swift.max(1, lanes.count)))
         for k in lanes.indices { lanes[k].finish(irqRows: rows) }
-        tl.cpus = lanes.sorted { $0.cpu < $1.cpu }
-        tl.taskPIDs = slots.pids
-        tl.taskComms = slots.pids.indices.map { comm(of: $0) }
-        tl.taskLanes = taskLanes.sorted { $0.pid < $1.pid }
+        tl.cpus = lanes.sorted { ($0.host, $0.cpu) < ($1.host, $1.cpu) }
+        tl.taskPIDs = slotPIDs
+        tl.taskHosts = slotHosts
+        if store.hasSeveralHosts { tl.hostNames = store.hostNames }
+        tl.taskComms = slotPIDs.indices.map { comm(of: $0) }
+        tl.taskLanes = taskLanes.sorted { (slotHosts[Int($0.slot)], $0.pid) < (slotHosts[Int($1.slot)], $1.pid) }
         tl.events = eventLanes
         if noCPU > 0 { tl.notes.append("\(noCPU) sched_switch events without a CPU were left out") }
         if outOfOrder > 0 {
@@ -216,7 +261,7 @@ struct TimelineBuilder {
 
     /// The comm the task's latest naming row gives (idle: `swapper`, as perf names it).
     private func comm(of s: Int) -> String {
-        let pid = slots.pids[s]
+        let pid = slotPIDs[s]
         if pid == 0 { return "swapper" }
         let r = commRow[s]
         guard r >= 0, r < store.count else { return ":\(pid)" }

@@ -148,9 +148,9 @@ public enum TimelineFormat {
         for lane in tl.cpus {
             let cells = lane.cells(from: w.from, width: cw, count: cols)
             var row = LaneGlyphs.cpuRow(cells, tl).map(\.char)
-            for (k, mark) in LaneGlyphs.lostRow(tl, cpu: lane.cpu, from: w.from, width: cw, count: cols).enumerated()
+            for (k, mark) in LaneGlyphs.lostRow(tl, cpu: lane.cpu, host: lane.host, from: w.from, width: cw, count: cols).enumerated()
             where mark { row[k] = "!" }
-            lines.append(pad("cpu \(lane.cpu)") + String(row))
+            lines.append(pad(tl.hostPrefix(lane.host) + "cpu \(lane.cpu)") + String(row))
         }
         for lane in tl.taskLanes where w.pids?.contains(lane.pid) ?? false {
             let row = LaneGlyphs.taskRow(lane, from: w.from, width: cw, count: cols).map(\.char)

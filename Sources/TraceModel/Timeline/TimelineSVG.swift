@@ -45,8 +45,8 @@ extension TimelineFormat {
         }
         var y = top
         for cpu in tl.cpus {
-            lane(y, "cpu \(cpu.cpu)", LaneGlyphs.cpuRow(cpu.cells(from: w.from, width: cw, count: cols), tl))
-            for (k, mark) in LaneGlyphs.lostRow(tl, cpu: cpu.cpu, from: w.from, width: cw, count: cols).enumerated() where mark {
+            lane(y, tl.hostPrefix(cpu.host) + "cpu \(cpu.cpu)", LaneGlyphs.cpuRow(cpu.cells(from: w.from, width: cw, count: cols), tl))
+            for (k, mark) in LaneGlyphs.lostRow(tl, cpu: cpu.cpu, host: cpu.host, from: w.from, width: cw, count: cols).enumerated() where mark {
                 out += "<text x=\"\(left + k * cell)\" y=\"\(y + 13)\" fill=\"#d00\">!</text>\n"
             }
             y += row

@@ -51,6 +51,11 @@ final class SSHLab {
         _ = try CommandResult.run("/bin/bash", [Self.script, "kill", directory, String(k)], timeout: .seconds(10))
     }
 
+    /// hostK's ssh sessions die, its sshd stays: the connections drop and the host can be reached again.
+    func drop(host k: Int) throws {
+        _ = try CommandResult.run("/bin/bash", [Self.script, "drop", directory, String(k)], timeout: .seconds(10))
+    }
+
     func close() {
         _ = try? CommandResult.run("/bin/bash", [Self.script, "down", directory], timeout: .seconds(20))
         try? FileManager.default.removeItem(atPath: directory)
