@@ -57,7 +57,11 @@ public struct CallPathTree: Sendable {
             nodes[path].max = Swift.max(nodes[path].max, t)
             nodes[path].min = Swift.min(nodes[path].min, t)
             if !tree.flags[call].isDisjoint(with: [.unfinished, .startedBefore]) { nodes[path].incomplete = true }
-            for c in tree.children(of: call).reversed() { stack.append((Int(c), path)) }
+            // Pushed in time order, then turned in place (the collection only walks forward, so `reversed()`
+            // made an array per call).
+            let mark = stack.count
+            for c in tree.children(of: call) { stack.append((Int(c), path)) }
+            stack[mark...].reverse()
         }
     }
 
@@ -87,9 +91,12 @@ public struct CallPathTree: Sendable {
             stack.append((top.node, top.depth, top.last, true))
             if top.depth > 0 { branches.append(!top.last) }
             if let maxDepth, top.depth + 1 > maxDepth { continue }
+            // Pushed last first by index: `enumerated().reversed()` built an array per node.
             let children = nodes[top.node].children
-            for (i, c) in children.enumerated().reversed() {
-                stack.append((c, top.depth + 1, i == children.count - 1, false))
+            var i = children.count - 1
+            while i >= 0 {
+                stack.append((children[i], top.depth + 1, i == children.count - 1, false))
+                i -= 1
             }
         }
     }

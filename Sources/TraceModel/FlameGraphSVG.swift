@@ -89,6 +89,7 @@ public struct FlameGraphSVG {
         // Children in name order, laid out left to right from the parent's x.
         var work: [(node: Int, x: Double, depth: Int)] = [(0, pad, 0)]
         var frames = 0
+        var next: [(node: Int, x: Double, depth: Int)] = []
         // Written as bytes: a frame was a dozen interpolated Strings appended one by one.
         while let (n, x, depth) = work.popLast() {
             let w = t.value[n] * scale
@@ -131,12 +132,12 @@ public struct FlameGraphSVG {
             out.append("</g>\n")
             frames += 1
             var cx = x
-            var next: [(Int, Double, Int)] = []
+            next.removeAll(keepingCapacity: true)
             for (_, c) in t.children[n].sorted(by: { $0.key < $1.key }) {
                 next.append((c, cx, depth + 1))
                 cx += t.value[c] * scale
             }
-            work += next.reversed()
+            work.append(contentsOf: next.reversed())
         }
         out.append("</svg>\n")
         return String(decoding: out, as: UTF8.self)
