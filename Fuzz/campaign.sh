@@ -120,7 +120,9 @@ printf '%s\n' "${targets[@]}" >"$queue"
 worker() {
     while true; do
         local t
-        t=$(flock "$queue" sh -c 'head -1 "$1" && sed -i 1d "$1"' _ "$queue")
+        # The lock is a file of its own: `sed -i` replaces the queue file, so a lock on the queue itself was
+        # taken on an old copy by one worker while the other read the new one (both ran filter, proc was lost).
+        t=$(flock "$queue.lock" sh -c 'head -1 "$1" && sed -i 1d "$1"' _ "$queue")
         [[ -n $t ]] || return
         run_target "$t"
     done

@@ -57,7 +57,11 @@ public struct CallPathTree: Sendable {
             nodes[path].max = Swift.max(nodes[path].max, t)
             nodes[path].min = Swift.min(nodes[path].min, t)
             if !tree.flags[call].isDisjoint(with: [.unfinished, .startedBefore]) { nodes[path].incomplete = true }
-            for c in tree.children(of: call).reversed() { stack.append((Int(c), path)) }
+            // Pushed in time order, then turned in place (the collection only walks forward, so `reversed()`
+            // made an array per call).
+            let mark = stack.count
+            for c in tree.children(of: call) { stack.append((Int(c), path)) }
+            stack[mark...].reverse()
         }
     }
 
@@ -87,33 +91,44 @@ public struct CallPathTree: Sendable {
             stack.append((top.node, top.depth, top.last, true))
             if top.depth > 0 { branches.append(!top.last) }
             if let maxDepth, top.depth + 1 > maxDepth { continue }
+            // Pushed last first by index: `enumerated().reversed()` built an array per node.
             let children = nodes[top.node].children
-            for (i, c) in children.enumerated().reversed() {
-                stack.append((c, top.depth + 1, i == children.count - 1, false))
+            var i = children.count - 1
+            while i >= 0 {
+                stack.append((children[i], top.depth + 1, i == children.count - 1, false))
+                i -= 1
             }
         }
     }
 
-    /// The text `tracetui graph` prints: one line per call path, indented under its caller.
+    /// The text `tracetui graph` prints: one line per call path, indented under its caller. Written as bytes:
+    /// per line a few small Strings were appended and joined, which cost more than the walk.
     public func text(maxDepth: Int? = nil) -> String {
-        var out = "#  TOTAL TIME    SELF TIME    MAX TIME  CALLS  FUNCTION\n"
+        var out: [UInt8] = []
+        out.append(contentsOf: "#  TOTAL TIME    SELF TIME    MAX TIME  CALLS  FUNCTION\n".utf8)
         walk(maxDepth: maxDepth) { n, depth, last, branches in
             let node = nodes[n]
-            var branch = ""
+            Self.column(TimeFormat.duration(nanoseconds: node.total), 13, &out)
+            Self.column(TimeFormat.duration(nanoseconds: node.selfTime), 13, &out)
+            Self.column(TimeFormat.duration(nanoseconds: node.max), 12, &out)
+            Self.column(String(node.calls), 7, &out)
+            out.append(0x20)
+            out.append(0x20)
             if depth > Self.maxDrawnDepth {
-                branch = "[depth \(depth)] "
+                out.append(contentsOf: "[depth \(depth)] ".utf8)
             } else if depth > 0 {
-                for b in branches { branch += b ? "│ " : "  " }
-                branch += last ? "└─" : "├─"
+                for b in branches { out.append(contentsOf: b ? Self.pipe : Self.blank) }
+                out.append(contentsOf: last ? Self.lastBranch : Self.branch)
             }
-            out += Self.column(TimeFormat.duration(nanoseconds: node.total), 13)
-                + Self.column(TimeFormat.duration(nanoseconds: node.selfTime), 13)
-                + Self.column(TimeFormat.duration(nanoseconds: node.max), 12)
-                + Self.column(String(node.calls), 7) + "  " + branch + node.name
-                + (node.incomplete ? " …" : "") + "\n"
+            out.append(contentsOf: node.name.utf8)
+            if node.incomplete { out.append(contentsOf: Self.ellipsis) }
+            out.append(0x0A)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let pipe = Array("│ ".utf8), blank = Array("  ".utf8)
+    private static let lastBranch = Array("└─".utf8), branch = Array("├─".utf8), ellipsis = Array(" …".utf8)
 
     /// The JSON `tracetui graph --format json` prints: `{"roots": [ {name, calls, total_ns, self_ns,
     /// max_ns, min_ns, children: [...]}, … ]}`.
@@ -143,8 +158,13 @@ public struct CallPathTree: Sendable {
         return w.text
     }
 
-    private static func column(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+    /// `s` right-aligned in `width` characters. The durations are one scalar per character (`µ` is the only
+    /// non-ASCII one), so characters are the UTF-8 bytes that do not continue a scalar.
+    private static func column(_ s: String, _ width: Int, _ out: inout [UInt8]) {
+        var chars = 0
+        for b in s.utf8 where b & 0xC0 != 0x80 { chars += 1 }
+        if chars < width { out.append(contentsOf: repeatElement(0x20, count: width - chars)) }
+        out.append(contentsOf: s.utf8)
     }
 }
 

@@ -3,21 +3,28 @@ public enum FoldedStacks {
     /// One line per stack that has self weight, in depth-first order of first appearance.
     /// `divisor` scales values (1000: function_graph ns → µs, rounded); lines that round to 0 are left out.
     public static func text(_ tree: StackTree, divisor: Int64 = 1) -> String {
-        var out = ""
-        var prefix: [String] = []
+        var out: [UInt8] = []
+        // The path to the current node as bytes (`a;b;c`), and where each level's frame starts in it: a line is
+        // the path copied, not the frames joined again (which made each line cost its depth in Strings).
+        var prefix: [UInt8] = []
+        var starts: [Int] = []
         // Depth-first with a stack of (node, next child): a 200 000-frame stack is as deep as the tree gets,
         // and recursion that deep overflowed the thread's stack (issue 14).
         var stack: [(node: Int, child: Int)] = [(0, 0)]
         while let (node, child) = stack.last {
             if child == 0 {
-                if node > 0 { prefix.append(tree.label(node)) }
+                if node > 0 {
+                    starts.append(prefix.count)
+                    if starts.count > 1 { prefix.append(Byte.semicolon) }
+                    prefix.append(contentsOf: tree.label(node).utf8)
+                }
                 let s = tree.selfValue[node]
                 let v = divisor > 1 ? s / divisor + (s % divisor >= (divisor + 1) / 2 ? 1 : 0) : s
                 if node > 0, v > 0 {
-                    out += prefix.joined(separator: ";")
-                    out += " "
-                    out += String(v)
-                    out += "\n"
+                    out.append(contentsOf: prefix)
+                    out.append(0x20)
+                    out.appendDecimal(Int(v))
+                    out.append(0x0A)
                 }
             }
             let children = tree.children[node]
@@ -26,10 +33,10 @@ public enum FoldedStacks {
                 stack.append((Int(children[child]), 0))
             } else {
                 stack.removeLast()
-                if node > 0 { prefix.removeLast() }
+                if node > 0 { prefix.removeSubrange(starts.removeLast()...) }
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Folded stacks of samples (comm first, weight = period or 1).

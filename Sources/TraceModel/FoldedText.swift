@@ -21,8 +21,7 @@ public enum FoldedText {
         withUTF8(bytes) { b in
             var s = 0
             while s < b.count {
-                var e = s
-                while e < b.count, b[e] != Byte.newline { e += 1 }
+                let e = nextByte(Byte.newline, in: b, from: s)
                 if let (frames, count) = stackLine(UnsafeRawBufferPointer(rebasing: b[s..<e]), invalid: &invalid) {
                     body(frames, count)
                 }
@@ -35,10 +34,20 @@ public enum FoldedText {
     /// Calls `body` with each frame of a frames part, root first (empty frames included, as written).
     public static func forEachFrame(_ frames: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
         var start = 0
-        for k in 0...frames.count where k == frames.count || frames[k] == Byte.semicolon {
+        while true {
+            let k = nextByte(Byte.semicolon, in: frames, from: start)
             body(UnsafeRawBufferPointer(rebasing: frames[start..<k]))
+            if k == frames.count { return }
             start = k + 1
         }
+    }
+
+    /// Where the next `byte` at or after `from` is (the end when there is none), by the C library's memchr: the
+    /// lines and frames of a large folded file were a loop over every byte.
+    private static func nextByte(_ byte: UInt8, in b: UnsafeRawBufferPointer, from: Int) -> Int {
+        guard from < b.count, let base = b.baseAddress?.assumingMemoryBound(to: UInt8.self),
+              let hit = memchrBytes(base + from, byte, b.count - from) else { return b.count }
+        return hit - base
     }
 
     /// Whether the text looks like folded stacks: its first non-comment lines (up to 20, in the first
