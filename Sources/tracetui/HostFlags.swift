@@ -35,7 +35,8 @@ struct HostFlags: ParsableArguments {
         let clock = capture.clock ?? "mono"
         let environment = ProcessInfo.processInfo.environment
         return host.map { name in
-            var spec = RemoteSpec(host: name, sshOptions: ssh, remoteCommand: remoteTracetui,
+            var spec = RemoteSpec(host: name, sshOptions: ssh + SSHCiphers.options(host: name, sshOptions: ssh),
+                                  remoteCommand: remoteTracetui,
                                   recordArguments: capture.remoteArguments(clock: clock), copyBinary: binary,
                                   traceClock: clock)
             // Tests only: a remote that pretends its clock is off by this much (`ClockResponder`).
