@@ -85,6 +85,8 @@ for t in "${targets[@]}"; do
     # Text inputs up to 16 KB: a reader's faults are in a line or a few, and small inputs run 50 times as often.
     max_len=16384
     [[ $t == filter || $t == regex ]] && max_len=4096
+    # FUZZ_MAX_LEN: the long campaign's smaller inputs for the text readers (Fuzz/campaign.sh says which).
+    [[ -n ${FUZZ_MAX_LEN:-} ]] && max_len=$FUZZ_MAX_LEN
     # SWIFT_BACKTRACE off: Swift's crash handler reads memory ASan has poisoned and hides the trap's message.
     target_bin=$bin malloc_limit=1024
     if [[ $t == tracedat ]]; then
