@@ -34,40 +34,51 @@ static inline int tt_write_all(int fd, const void *bytes, size_t length) {
     return 0;
 }
 
-/* Reads up to `max_pages` pages from each CPU (fewer when its buffer empties: a CPU refilled as fast as it
-   is read must not keep the others waiting) into `batch` (room for `max_pages` pages of `batch_page` bytes),
-   then appends them whole to `fds[i]` (the reader's i-th CPU) in one write. Returns the pages copied; stops
-   at the first write error (in `totals->error`). */
-static inline long tt_cpu_reader_copy_pages(struct tt_cpu_reader *r, const int *fds, int max_pages,
-                                            void *batch, int batch_page,
+/* Counts one page's records and notes their event ids. */
+static inline void tt_page_count(struct tt_cpu_stream *c, void *page, struct tt_seen_ids *seen,
+                                 struct tt_page_totals *totals) {
+    totals->pages++;
+    if (kbuffer_load_subbuffer(c->kbuf, page) < 0) return;
+    int missed = kbuffer_missed_events(c->kbuf);
+    if (missed) totals->missed += missed < 0 ? 1 : (unsigned long long)missed;
+    unsigned long long ts;
+    for (void *data = kbuffer_read_event(c->kbuf, &ts); data; data = kbuffer_next_event(c->kbuf, &ts)) {
+        totals->events++;
+        /* common_type: the first field of every event, 16 bits. */
+        unsigned short id;
+        memcpy(&id, data, sizeof id);
+        if (id < TT_EVENT_CACHE) seen->ids[id] = 1;
+    }
+}
+
+/* Appends each CPU's full pages (one splice batch per CPU and call, so a CPU refilled as fast as it is read does
+   not keep the others waiting) whole to `fds[i]` (the reader's i-th CPU) in one write. With `final` (tracing
+   has stopped) pages still being written are read too: call until it returns 0. Before
+   the end a page in part is left in the kernel until it fills: read(2) of one took the few records written
+   since the last, a page in the file each. Returns the pages copied; stops at the first write error (in
+   `totals->error`). */
+static inline long tt_cpu_reader_copy_pages(struct tt_cpu_reader *r, const int *fds, int final,
                                             struct tt_seen_ids *seen, struct tt_page_totals *totals) {
     long copied = 0;
+    tt_cpu_reader_begin(r);
     for (int i = 0; i < r->count; i++) {
         struct tt_cpu_stream *c = &r->cpus[i];
-        int size = tracefs_cpu_read_size(c->tcpu);
-        if (size <= 0 || size > batch_page) continue;
-        int k = 0;
-        for (; k < max_pages; k++) {
-            char *page = (char *)batch + (size_t)k * (size_t)size;
-            int n = tracefs_cpu_read(c->tcpu, page, true);
-            if (n <= 0) break;
-            /* A short read is still one page in the file: readers go by the page header's length. */
-            if (n < size) memset(page + n, 0, (size_t)(size - n));
-            copied++;
-            totals->pages++;
-            if (kbuffer_load_subbuffer(c->kbuf, page) < 0) continue;
-            int missed = kbuffer_missed_events(c->kbuf);
-            if (missed) totals->missed += missed < 0 ? 1 : (unsigned long long)missed;
-            unsigned long long ts;
-            for (void *data = kbuffer_read_event(c->kbuf, &ts); data; data = kbuffer_next_event(c->kbuf, &ts)) {
-                totals->events++;
-                /* common_type: the first field of every event, 16 bits. */
-                unsigned short id;
-                memcpy(&id, data, sizeof id);
-                if (id < TT_EVENT_CACHE) seen->ids[id] = 1;
-            }
+        char *page = tt_cpu_next_page(c, &r->reads, &r->full_pages, final ? 2 : 0);
+        if (!page) continue;
+        size_t bytes = (size_t)c->size;
+        if (page != (char *)c->page) {
+            /* The first page of a splice batch: the rest of the batch goes with it. */
+            int more = (c->batch_len - c->batch_off) / c->size;
+            c->batch_off = c->batch_len;
+            c->full_pages += (unsigned long long)more;
+            r->full_pages += (unsigned long long)more;
+            bytes += (size_t)more * (size_t)c->size;
         }
-        int e = k ? tt_write_all(fds[i], batch, (size_t)k * (size_t)size) : 0;
+        for (size_t off = 0; off < bytes; off += (size_t)c->size) {
+            tt_page_count(c, page + off, seen, totals);
+            copied++;
+        }
+        int e = tt_write_all(fds[i], page, bytes);
         if (e) {
             totals->error = e;
             return copied;

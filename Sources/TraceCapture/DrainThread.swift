@@ -109,7 +109,8 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
                 return stopping.load(ordering: .relaxed)
             }
             bytes += ranges.reduce(0) { $0 + $1.range.count }
-            push(ranges, caughtUp: stopping.load(ordering: .relaxed) ? nil : passStart)
+            let complete = (reader as? RawEventReader)?.lastPassComplete ?? true
+            push(ranges, caughtUp: stopping.load(ordering: .relaxed) || !complete ? nil : passStart)
             pause = bytes < Self.quietBytes ? min(pause * 2, Self.slowest) : interval
             var want = timespec(tv_sec: Int(pause.components.seconds),
                                 tv_nsec: Int(pause.components.attoseconds / 1_000_000_000))

@@ -130,6 +130,10 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         }
     }
 
+    /// False when the last drain left a record it could not yet place in time order (`tt_cpu_reader.pending`):
+    /// it had not read every CPU up to a time after it began.
+    public private(set) var lastPassComplete = true
+
     /// Reads everything the kernel has now; returns the new text in order (empty when nothing came).
     public func drain(progress: (([TextRange]) -> Bool)?) -> [TextRange] {
         if recycle {
@@ -142,7 +146,11 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
             // Without a `progress` the text stays for the return (a tick would hand it to nobody).
             self.progress = progress == nil ? nil : handler
             cpus.withLock { reader in
-                if let reader { _ = tt_drain(reader, sink) }
+                if let reader {
+                    reader.pointee.final = instance.tracingStopped ? 1 : 0
+                    _ = tt_drain(reader, sink)
+                    lastPassComplete = reader.pointee.pending == 0
+                }
             }
             self.progress = nil
         }

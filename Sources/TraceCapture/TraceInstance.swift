@@ -1,3 +1,4 @@
+import Synchronization
 import CTracefs
 import Glibc
 
@@ -7,6 +8,7 @@ import Glibc
 ///
 /// Writes `<tracefs>/instances/tracetui-<pid>/…` and `<tracefs>/dynamic_events`.
 public final class TraceInstance: @unchecked Sendable {
+    private let stopped = Atomic<Bool>(false)
     // Used from one task at a time (the capture actor), and torn down once.
     public let root: String
     public let name: String
@@ -216,7 +218,14 @@ public final class TraceInstance: @unchecked Sendable {
     }
 
     /// Stops recording (the capture ends now): what is in the buffers is still read, nothing more arrives.
-    public func stopTracing() { tracefs_trace_off(handle) }
+    public func stopTracing() {
+        tracefs_trace_off(handle)
+        stopped.store(true, ordering: .releasing)
+    }
+
+    /// True once `stopTracing` ran: a reader's next drain then takes the pages still being written too (before
+    /// that it leaves them to fill, `tt_cpu_next_page`), since nothing more will be written.
+    public var tracingStopped: Bool { stopped.load(ordering: .acquiring) }
 
     // MARK: - reading state
 

@@ -69,6 +69,44 @@ struct TraceDatRecordTests {
         #expect((1..<dat.count).allSatisfy { dat.timestamp($0) >= dat.timestamp($0 - 1) })
     }
 
+    /// A slow trace (a marker every 10 ms, a drain after each) keeps its pages in the kernel until they fill or
+    /// tracing stops: a read(2) of a page still being written took the one new record, and each became a
+    /// 4 KB page of the file (30 pages here before the recorder took only full pages by splice).
+    @Test(.enabled(if: LiveCaptureTests.available))
+    func aSlowTraceIsNotWrittenAPageADrain() async throws {
+        let directory = NSTemporaryDirectory() + "tracetui-dat-slow-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var options = LiveOptions()
+        // An event nobody fires (pid 1 does not run sched_process_exec): the markers alone are recorded.
+        options.events = ["sched:sched_process_exec"]
+        options.pids = [1]
+        let instance = try TraceInstance(root: try Tracefs.locate())
+        defer { instance.destroy() }
+        try instance.start(options)
+        let recorder = try TraceDatRecorder(instance: instance, directory: directory)
+        let marker = open(instance.dir + "/trace_marker", O_WRONLY)
+        try #require(marker >= 0, "the instance's trace_marker opens")
+        defer { close(marker) }
+        var written = 0
+        for k in 0..<30 {
+            if "tracetui slow marker \(k)".withCString({ write(marker, $0, strlen($0)) }) > 0 { written += 1 }
+            try await Task.sleep(for: .milliseconds(10))
+            _ = recorder.drain()
+        }
+        instance.stopTracing()
+        _ = recorder.drain()
+        let path = directory + "/slow.dat"
+        try recorder.finish(to: path)
+        recorder.close()
+        #expect(written == 30)
+        #expect(recorder.events == written, "every marker copied once tracing stopped")
+        // One page per CPU at most: the markers fit in one page, wherever the test ran them.
+        #expect(recorder.pages <= 2, "\(recorder.pages) pages for \(recorder.events) records")
+        let dat = try await TraceInput(path: path).load()
+        #expect(dat.count == written)
+    }
+
     static func counts(_ store: EventStore) -> [String: Int] {
         var out: [String: Int] = [:]
         for row in 0..<store.count { out[store.eventNames[Int(store.eventID(row))], default: 0] += 1 }

@@ -23,9 +23,6 @@ public final class TraceDatRecorder: LiveReader, @unchecked Sendable {
     public var events: Int { Int(totals.events) }
     public var missed: Int { Int(totals.missed) }
     public var pages: Int { Int(totals.pages) }
-    /// Pages read per CPU in a row before the next CPU's turn, written in one write.
-    static let batch: Int32 = 64
-    private var batchBuffer: UnsafeMutableRawPointer?
 
     /// `directory`: where the CPU files are made (the target's, so `finish` copies within one filesystem).
     public init(instance: TraceInstance, directory: String) throws(CaptureError) {
@@ -37,14 +34,13 @@ public final class TraceDatRecorder: LiveReader, @unchecked Sendable {
         self.reader = reader
         for i in 0..<Int(reader.pointee.count) {
             let stream = reader.pointee.cpus[i]
-            if i == 0 { pageSize = Int(tracefs_cpu_read_size(stream.tcpu)) }
+            if i == 0 { pageSize = Int(stream.size) }
             let fd = try Self.unnamedFile(in: directory)
             slots.append((Int(stream.cpu), fd))
         }
     }
 
     deinit {
-        batchBuffer?.deallocate()
         close()
         for s in slots { Glibc.close(s.fd) }
         seen.deallocate()
@@ -75,12 +71,11 @@ public final class TraceDatRecorder: LiveReader, @unchecked Sendable {
         let fds = slots.map(\.fd)
         var lastTick = ContinuousClock.now
         guard let reader else { return [] }
-        let batch = batchBuffer ?? UnsafeMutableRawPointer.allocate(byteCount: Int(Self.batch) * pageSize, alignment: 4096)
-        batchBuffer = batch
-        let page = Int32(pageSize)
+        // Pages still being written are left to fill until tracing stops (a read of one took the few records
+        // written since the last, a page in the file each).
+        let final: Int32 = instance.tracingStopped ? 1 : 0
         fds.withUnsafeBufferPointer { fdp in
-            while totals.error == 0,
-                  tt_cpu_reader_copy_pages(reader, fdp.baseAddress, Self.batch, batch, page, seen, &totals) > 0 {
+            while totals.error == 0, tt_cpu_reader_copy_pages(reader, fdp.baseAddress, final, seen, &totals) > 0 {
                 let now = ContinuousClock.now
                 if now - lastTick >= RawEventReader.tickInterval {
                     lastTick = now
