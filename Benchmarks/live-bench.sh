@@ -9,7 +9,8 @@
 # events/s, lost (kernel overrun + dropped, or missed), and the reader's CPU time per event.
 # Root; needs cc, trace-cmd and tmux. Usage: sudo [RATE=N] [VIEWER_FLAGS=…] Benchmarks/live-bench.sh [SECS]
 # (VIEWER_FLAGS: extra flags for the viewer, default --fps 30; empty for a build that predates --fps;
-#  VIEWER_KEYS: keys sent a second after it starts, e.g. 6 to run it with the latency view open)
+#  VIEWER_KEYS: keys sent a second after it starts, e.g. 6 to run it with the latency view open;
+#  ONLY: the readers to run, of "record dat viewer pipe trace-cmd", e.g. ONLY="viewer trace-cmd")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-5}
@@ -52,6 +53,8 @@ stop_load() {
 # Sums a field of per_cpu/cpuN/stats of an instance.
 stat_sum() { cat "$1"/per_cpu/cpu*/stats | awk -F': ' -v k="$2" '$1==k {s+=$2} END {print s+0}'; }
 
+want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
+
 row() {  # name events lost user sys [startup CPU to leave out of the steady figure]
     awk -v n="$1" -v e="$2" -v l="$3" -v u="$4" -v s="$5" -v t="$SECS" -v z="${6:-0}" 'BEGIN {
         cpu = u + s; per = e > 0 ? cpu / e * 1e6 : 0; steady = e > 0 ? (cpu - z) / e * 1e6 : 0
@@ -66,6 +69,7 @@ echo "tracetui start-up: $STARTUP s CPU (left out of the steady column)"
 printf "%-28s %12s %12s %10s %10s %11s %11s\n" reader events events/s lost "CPU(u+s)" "CPU/event" "steady"
 
 # 1. tracetui record
+if want record; then
 start_load
 /usr/bin/time -o "$W/t1" -f "%U %S" "$BIN" record -o /dev/null --buffer-kb $BUF -p $LOAD \
     -e 'raw_syscalls:*' -e sched:sched_switch --duration "$SECS" 2> "$W/e1" || true
@@ -74,8 +78,10 @@ read -r ev _ < <(sed -n 's/^tracetui: \([0-9]*\) events.*/\1 x/p' "$W/e1")
 lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$W/e1")
 read -r u s < "$W/t1" || true
 row "tracetui record" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
+fi
 
 # 1b. tracetui record -o x.dat: pages copied, counted, written at the end (the copy into the file is in the CPU time)
+if want dat; then
 start_load
 /usr/bin/time -o "$W/t1b" -f "%U %S" "$BIN" record -o "$W/x.dat" --buffer-kb $BUF -p $LOAD \
     -e 'raw_syscalls:*' -e sched:sched_switch --duration "$SECS" 2> "$W/e1b" || true
@@ -86,8 +92,10 @@ read -r u s < "$W/t1b" || true
 row "tracetui record -o x.dat" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
 echo "    $(stat -c %s "$W/x.dat" 2>/dev/null || echo 0) bytes in x.dat"
 rm -f "$W/x.dat"
+fi
 
 # 2. tracetui live viewer, drawing in tmux
+if want viewer; then
 start_load
 tmux -L tracetui-bench -f /dev/null new-session -d -x 140 -y 40 \
     "/usr/bin/time -o $W/t2 -f '%U %S' $BIN ${VIEWER_FLAGS---fps 30} --buffer-kb $BUF -p $LOAD -e 'raw_syscalls:*' -e sched:sched_switch 2> $W/e2"
@@ -109,8 +117,10 @@ frames=$(sed -n 's/.* \([0-9]*\) frames in \([0-9.]*\) s$/\1 frames in \2 s/p' "
 read -r u s < "$W/t2" || true
 row "tracetui live (viewer)" "${ev:-0}" "${lost:-0}" "$u" "$s" "$STARTUP"
 echo "    the viewer drew ${frames:-? frames} (about 30 a second when it keeps up); $(sed -n 's/^tracetui: //p' "$W/e2")"
+fi
 
 # 3. cat trace_pipe in an instance
+if want pipe; then
 start_load
 I=$T/instances/bench-cat-$$
 mkdir $I
@@ -131,8 +141,10 @@ rmdir $I
 rm -f "$W/pipe.txt"
 read -r u s < <(tail -n 1 "$W/t3") || true
 row "cat trace_pipe" "$ev" "$lost" "$u" "$s"
+fi
 
 # 4. trace-cmd record -B (instance mode: the top level is untouched)
+if want trace-cmd; then
 if command -v trace-cmd > /dev/null; then
     start_load
     B=tcbench-$$
@@ -155,6 +167,7 @@ if command -v trace-cmd > /dev/null; then
     row "trace-cmd record -B" "$ev" "$lost" "$u" "$s"
 else
     echo "trace-cmd not installed (apt-get install trace-cmd): skipped"
+fi
 fi
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -18,6 +18,8 @@ extension PieceParser {
         let commOffset = decoded.kept?.commOffset ?? 0
         var keptRows = false
         var typedAt = 0
+        var columns = RowColumns(capacity: rows)
+        defer { columns.deallocate() }
         decoded.offsets.withUnsafeBufferPointer { offsets in
             for k in 0..<rows {
                 let offset = Int(offsets[k]) - range.lowerBound
@@ -26,6 +28,7 @@ extension PieceParser {
                 // A type whose name the reader did not know (made after it started): its line is read instead.
                 if type == DecodedRows.text || Int(type) >= decoded.names.count || decoded.names.names[Int(type)].isEmpty {
                     let end = k + 1 < rows ? min(range.count, Int(offsets[k + 1]) - range.lowerBound) : range.count
+                    columns.flush(into: &piece)
                     forEachLine(start, from: offset, to: end) { line, at in
                         state.add(parser.parse(line), line: line, offset: at, into: &piece)
                     }
@@ -55,12 +58,16 @@ extension PieceParser {
                 }
                 // At the text's microseconds: the rows equal those of the saved text reopened, and sort among
                 // rows made from text (samples, printk lines) as those do.
-                state.addEvent(decoded.timestamps[k] / 1000 * 1000, clock: .seconds, task: task, event: event, cpu: cpu,
-                               flags: decoded.flags[k], payload: Int(decoded.payloads[k]), line: line, offset: at,
-                               into: &piece)
-                if keepRows { decoded.typed.carry(&typedAt, row: k, to: &piece.typed, pieceRow: piece.rowCount - 1) }
+                state.addDecoded(decoded.timestamps[k] / 1000 * 1000, task: task, event: event, cpu: cpu,
+                                 flags: decoded.flags[k], payload: Int(decoded.payloads[k]), line: line, offset: at,
+                                 columns: &columns, into: &piece)
+                if keepRows {
+                    decoded.typed.carry(&typedAt, row: k, to: &piece.typed,
+                                        pieceRow: piece.rowCount + columns.count - 1)
+                }
             }
         }
+        columns.flush(into: &piece)
         if keptRows { piece.kept = decoded.kept }
         state.finish(&piece)
         return piece
