@@ -30,6 +30,10 @@ struct tt_lat_type {
 };
 
 struct tt_lat {
+    /* 0: keep nothing (the live viewer until its latency view first opens: the passes read those rows' text).
+       A plain int, written and read by the reader's thread only: the UI asks through an atomic the reader copies
+       in here between records (RawEventReader, `LatencyCaptureSwitch`). */
+    int on;
     unsigned int *row;       /* the row's index among the sink's rows */
     unsigned char *kind;
     long long *f0, *f1;
@@ -107,6 +111,7 @@ static inline long long tt_lat_value(struct tep_format_field *f, const unsigned 
 
 /* Keeps the typed values of `record` (the sink's row `row`) when its type is one the analysis reads. */
 static inline void tt_lat_note(struct tt_lat *l, struct tep_event *event, struct tep_record *record, size_t row) {
+    if (!l->on) return;
     int id = event->id;
     if (id < 0 || id >= TT_EVENT_CACHE || l->failed) return;
     if (!l->types) {

@@ -8,13 +8,16 @@ extension CaptureSession {
     /// `printk`: the tracefs root whose top-level trace_pipe is read too (`PrintkReader`); `printkNames` names the
     /// `--bpf` object's programs' lines.
     /// `merge`: samples taken beside the tracepoints (`sample(…, merge:)`) go into the store in time order.
+    /// `typedCapture`: when the reader starts keeping the latency passes' typed values (nil: from the start).
     public func live(_ instance: TraceInstance, keep: Int, maxBytes: Int = 1 << 30, pretty: Bool = false, text: Bool = false,
                      printk: String? = nil, printkNames: PrintkNamer? = nil,
                      drainInterval: Duration = .milliseconds(10), publishEvery: Duration = .milliseconds(33),
-                     merge: LiveSampleMerge? = nil) async {
+                     merge: LiveSampleMerge? = nil, typedCapture: LatencyCaptureSwitch? = nil) async {
         var reader: any LiveReader
         do {
-            reader = text ? try TextPipeReader(instance: instance) : RawEventReader(instance: instance, pretty: pretty, keepRecords: merge == nil && printk == nil)
+            reader = text ? try TextPipeReader(instance: instance)
+                : RawEventReader(instance: instance, pretty: pretty, keepRecords: merge == nil && printk == nil,
+                                 typedCapture: typedCapture)
             if let printk { reader = try PrintkReader(wrapping: reader, tracefs: printk, namer: printkNames) }
         } catch {
             snapshots.publish { $0.error = error.description }

@@ -44,6 +44,8 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     /// Makes the lines of the records kept as bytes (`keepRecords`).
     private var kept: KeptRecordFormatter?
     private var ranges: [TextRange] = []
+    /// Whether the sink keeps the latency passes' typed values (nil: always), copied into it by this thread.
+    private let typedCapture: LatencyCaptureSwitch?
     public private(set) var events = 0
     public private(set) var missed = 0
 
@@ -61,9 +63,13 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     /// so full blocks can be written over again. The viewer keeps them (its rows point into them).
     /// `keepRecords` (the viewer, when nothing reads its blocks as text): records go into the blocks as bytes and
     /// their rows' lines are made when read (`KeptLines`); the ranges are then only for `LiveFeed`.
-    public init(instance: TraceInstance, pretty: Bool = false, recycle: Bool = false, keepRecords: Bool = false) {
+    /// `typedCapture`: when the latency passes' typed values are kept (the live viewer: once its latency view opens);
+    /// nil keeps them from the start.
+    public init(instance: TraceInstance, pretty: Bool = false, recycle: Bool = false, keepRecords: Bool = false,
+                typedCapture: LatencyCaptureSwitch? = nil) {
         self.instance = instance
         self.recycle = recycle
+        self.typedCapture = typedCapture
         block = LiveBlock(capacity: Self.blockSize)
         tt_sink_init(sink)
         sink.pointee.tep = instance.tep
@@ -141,6 +147,7 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
             spent.removeAll()
         }
         sink.pointee.context = Unmanaged.passUnretained(self).toOpaque()
+        followTypedCapture()
         lastTick = ContinuousClock.now
         withoutActuallyEscaping(progress ?? { _ in false }) { handler in
             // Without a `progress` the text stays for the return (a tick would hand it to nobody).
@@ -213,8 +220,14 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
         return EventTypeNames(names)
     }
 
+    /// On this reader's thread, between records: the switch's state into the sink (`LatencyCaptureSwitch`).
+    private func followTypedCapture() {
+        sink.pointee.lat.on = (typedCapture?.isOn ?? true) ? 1 : 0
+    }
+
     /// Called from inside the iteration every few thousand records.
     private func tick() -> Bool {
+        followTypedCapture()
         let now = ContinuousClock.now
         guard now - lastTick >= Self.tickInterval, let progress else { return false }
         lastTick = now

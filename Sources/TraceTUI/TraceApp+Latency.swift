@@ -30,6 +30,8 @@ struct LatencyJobState: Sendable {
     /// that the open view keeps up with the reader.
     var refreshes = 0
     var measuredRows = 0
+    /// Live: the reader was asked to keep typed values (`TraceApp+LatencyCapture`).
+    var typedCaptureAsked = false
 }
 
 /// Key 6: the latency report, measured off the UI thread over what the stream shows (its filter, the A–B
@@ -69,6 +71,7 @@ extension TraceApp {
 
     /// Starts a measurement when the view is open and its data or scope changed.
     mutating func refreshLatencyIfDue() {
+        askTypedCaptureOnce()
         guard let due = latencyDueAt, now >= due else { return }
         let key = latencyKey()
         let (scope, label) = latencyScope(key)

@@ -70,12 +70,14 @@ struct Live: AsyncParsableCommand {
         let frame = Duration.milliseconds(1000 / max(1, min(fps, 100)))
         // Samples beside tracepoints go into the store in time order: on one clock (mono, CLOCK_MONOTONIC) only.
         let merge = instance != nil && sampleText != nil && capture.options.clock == "mono" ? LiveSampleMerge() : nil
+        // The reader keeps the latency view's typed values once the view first opens (ViewerHost turns it on).
+        let latencyCapture = LatencyCaptureSwitch()
         let capturing = Task.detached {
             await withTaskGroup(of: Void.self) { group in
                 if let instance {
                     group.addTask { await session.live(instance, keep: keep, maxBytes: maxBytes, pretty: pretty, text: text,
                                                    printk: printk, printkNames: printkNames, publishEvery: frame,
-                                                   merge: merge) }
+                                                   merge: merge, typedCapture: latencyCapture) }
                 }
                 if let remote {
                     group.addTask { await session.live(hosts: remote, keep: keep, maxBytes: maxBytes, publishEvery: frame) }
@@ -123,6 +125,7 @@ struct Live: AsyncParsableCommand {
                 guard let instance else { return }
                 Task { await session.setEvent(name, enabled: on, in: instance) }
             }
+            host.latencyCapture = latencyCapture
             let loop = RunLoop(app: app, terminal: screen,
                                sources: .init(snapshot: DebugHooks.crashing(box.current),
                                               system: { procHistory.current }, shouldStop: { signals.isRaised }),

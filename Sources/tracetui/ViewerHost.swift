@@ -12,6 +12,8 @@ final class ViewerHost: AppHost {
     /// The live session's /proc samples, saved beside a capture.
     private let proc: ProcHistoryBox?
     private let setEvent: (@Sendable (String, Bool) -> Void)?
+    /// Live: turned on when the latency view first opens (`Effect.keepLatencyFields`).
+    var latencyCapture: LatencyCaptureSwitch?
 
     init(proc: ProcHistoryBox? = nil, setEvent: (@Sendable (String, Bool) -> Void)? = nil) {
         self.proc = proc
@@ -46,6 +48,8 @@ final class ViewerHost: AppHost {
             jobs.start(Self.export(request, store: store, tree: tree))
         case .setEvent(let name, let on):
             setEvent?(name, on)
+        case .keepLatencyFields:
+            latencyCapture?.turnOn()
         case .run, .repaint, .quit:
             break
         }

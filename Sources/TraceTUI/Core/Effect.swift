@@ -12,6 +12,9 @@ public enum Effect: Sendable {
     case export(ExportRequest, store: EventStore, tree: CallTree?)
     /// The event picker turned a tracepoint on or off.
     case setEvent(name: String, enabled: Bool)
+    /// Live, the latency view opened for the first time: the reader starts keeping the values it measures typed
+    /// (`TraceApp+LatencyCapture`).
+    case keepLatencyFields
     /// Ctrl-L: repaint every cell, whatever the terminal is thought to show.
     case repaint
     case quit

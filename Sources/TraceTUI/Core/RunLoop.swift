@@ -139,7 +139,7 @@ public final class RunLoop {
             case .repaint:
                 terminal.invalidate()
                 lastCanvas = nil
-            case .save, .export, .setEvent:
+            case .save, .export, .setEvent, .keepLatencyFields:
                 host?.perform(effect, jobs: jobs)
             }
         }

@@ -1,0 +1,105 @@
+import Foundation
+import Glibc
+import Testing
+@testable import TraceCapture
+@testable import TraceModel
+
+/// The live viewer's reader keeps the latency passes' typed values only once the latency view has opened
+/// (`LatencyCaptureSwitch`): before, its rows carry none and the passes read their text. A capture switched on
+/// midway must measure what the same rows measure read all from their text.
+@Suite("Typed capture switched on midway", .serialized)
+struct LatencyCaptureSwitchTests {
+    /// `keepRecords`: the viewer's reader keeps records as bytes (their text made when read), or formats them.
+    @Test(.enabled(if: LiveCaptureTests.available), arguments: [true, false])
+    func rowsBeforeTheSwitchAreMeasuredFromTheirTextWithTheSameAnswers(keepRecords: Bool) async throws {
+        let root = try Tracefs.locate()
+        let instance = try TraceInstance(root: root)
+        defer { instance.destroy() }
+        // A load of this pid and its children only: reads, failing opens, sleeps (wakeups, switches in S), forks.
+        let load = Process()
+        load.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // It starts once the instance traces (a flag file), however slow the machine.
+        let flag = NSTemporaryDirectory() + "tracetui-latency-switch-\(getpid())"
+        unlink(flag)
+        defer { unlink(flag) }
+        load.arguments = ["-c", "while [ ! -e \(flag) ]; do sleep 0.02; done; for i in $(seq 30); do dd if=/dev/zero of=/dev/null bs=1 count=2000 status=none; "
+                          + "cat /nonexistent-tracetui 2>/dev/null; sleep 0.02; done"]
+        try load.run()
+        defer { if load.isRunning { load.terminate() } }
+        var options = LiveOptions()
+        options.events = ["sched:sched_switch", "sched:sched_waking", "sched:sched_wakeup", "sched:sched_wakeup_new",
+                          "sched:sched_stat_runtime", "raw_syscalls:sys_enter", "raw_syscalls:sys_exit",
+                          "syscalls:sys_enter_openat", "syscalls:sys_exit_openat",
+                          "irq:irq_handler_entry", "irq:irq_handler_exit", "irq:softirq_entry", "irq:softirq_exit"]
+        options.pids = [load.processIdentifier]
+        try instance.start(options)
+        let typedCapture = LatencyCaptureSwitch()
+        let reader = RawEventReader(instance: instance, keepRecords: keepRecords, typedCapture: typedCapture)
+        defer { reader.close() }
+        close(open(flag, O_CREAT | O_WRONLY, 0o600))
+        // The same rows three ways: as read (typed from the switch on), with their typed values dropped (all read
+        // from their text), and (formatted records only) parsed back from the text alone.
+        var mixed = EventStore(), untyped = EventStore(), saved = EventStore()
+        let parser = PieceParser(tracer: nil, keepRows: true)
+        var analyzer = LatencyAnalyzer(LatencyOptions(worst: 50))
+        // Rows of the kinds the passes read, and those with typed values, before and after the switch.
+        var before = (rows: 0, typed: 0), after = (rows: 0, typed: 0)
+        var switchedAtRow = -1
+        let measured: Set<String> = ["sched_switch", "sched_wakeup", "sched_waking", "sched_stat_runtime", "sys_enter",
+                                     "sys_exit", "sys_exit_openat", "irq_handler_entry", "softirq_entry"]
+        for _ in 0..<1000 {
+            try await Task.sleep(for: .milliseconds(20))
+            let exited = !load.isRunning
+            let on = typedCapture.isOn
+            for r in reader.drain() {
+                let decoded = try #require(r.decoded, "the viewer's reader keeps the columns")
+                var stripped = decoded
+                stripped.typed = TypedFields()
+                mixed.append(parser.parse(r.block, range: r.range, decoded: decoded))
+                untyped.append(parser.parse(r.block, range: r.range, decoded: stripped))
+                if !keepRecords { saved.append(parser.parse(r.block, range: r.range)) }
+                let rows = decoded.events.count { k in
+                    Int(k) < decoded.names.count && measured.contains(String(decoding: decoded.names.names[Int(k)], as: UTF8.self))
+                }
+                if on {
+                    after.rows += rows
+                    after.typed += decoded.typed.count
+                } else {
+                    before.rows += rows
+                    before.typed += decoded.typed.count
+                }
+            }
+            analyzer.consume(mixed)
+            // Halfway through the load (its first few thousand rows), from another thread, as the viewer's UI
+            // turns it on while the reader's thread drains.
+            if !on, mixed.count > 20_000 {
+                switchedAtRow = mixed.count
+                await Task.detached { typedCapture.turnOn() }.value
+            }
+            if exited { break }
+        }
+        #expect(!load.isRunning)
+        #expect(reader.missed == 0)
+        #expect(switchedAtRow > 0, "the switch was turned on, after \(mixed.count) rows")
+        // Off: not one typed value kept; on: kept for the rows the passes read.
+        #expect(before.rows > 10_000 && before.typed == 0, "before the switch: \(before)")
+        #expect(after.rows > 10_000 && after.typed > after.rows / 2, "after the switch: \(after)")
+        #expect(mixed.chunks.indices.allSatisfy { k in mixed.chunks[k].typed == nil || mixed.firstRow(ofChunk: k) >= switchedAtRow },
+                "no chunk read before the switch has typed values")
+        #expect(untyped.chunks.allSatisfy { $0.typed == nil })
+        var kinds = [Int](repeating: 0, count: 8)
+        for c in mixed.chunks { for k in c.typed?.kinds ?? [] { kinds[Int(k)] += 1 } }
+        // Switches, wakeups, raw syscalls and sys_exit_openat's returns read typed after the switch.
+        #expect(kinds[1] > 10 && kinds[2] > 10 && kinds[4] > 1000 && kinds[5] > 10, "typed rows by kind: \(kinds)")
+        let fromText = untyped.latency(LatencyOptions(worst: 50))
+        #expect(!fromText.sched.isEmpty && !fromText.syscalls.isEmpty)
+        #expect(fromText.syscalls.first { $0.name == "openat" }.map { $0.errors >= 30 } == true)
+        #expect(fromText.sched.contains { $0.sleep > 0 }, "switched out asleep, then woken")
+        #expect(LiveLatencyTests.difference(mixed.latency(LatencyOptions(worst: 50)), fromText) == nil)
+        // As the open view measures: the new rows at each refresh, across the switch.
+        #expect(LiveLatencyTests.difference(analyzer.report(), fromText) == nil)
+        if !keepRecords {
+            #expect(LiveLatencyTests.difference(saved.latency(LatencyOptions(worst: 50)), fromText) == nil)
+        }
+    }
+}
