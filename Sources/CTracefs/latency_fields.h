@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fastformat.h"
+#include "lazyrecords.h"
 
 /* What `f0` and `f1` hold, per kind (TraceModel's `TypedFields.Kind` reads the same numbers). */
 enum {
@@ -24,9 +25,15 @@ enum {
                             f1: sector */
 };
 
+/* A field as the analysis needs it: where it is in the record, its size and libtraceevent's flags (`ok` 0: absent). */
+struct tt_lat_f {
+    int offset, size, ok;
+    unsigned long flags;
+};
+
 struct tt_lat_type {
     unsigned char kind;
-    struct tep_format_field *a, *b, *c, *d;
+    struct tt_lat_f a, b, c, d;
 };
 
 struct tt_lat {
@@ -60,53 +67,102 @@ static inline int tt_lat_grow(struct tt_lat *l) {
     return 1;
 }
 
-static inline struct tep_format_field *tt_lat_numeric(struct tep_event *e, const char *name) {
-    struct tep_format_field *f = tep_find_field(e, name);
-    if (!f || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC)) || f->size <= 0 || f->size > 8) return NULL;
+/* Finds a field of an event type by name (libtraceevent's event, or a kept layout: see below). */
+typedef int (*tt_lat_find)(const void *type, const char *name, struct tt_lat_f *out);
+
+static inline int tt_lat_find_tep(const void *type, const char *name, struct tt_lat_f *out) {
+    struct tep_format_field *f = tep_find_field((struct tep_event *)type, name);
+    if (!f) return 0;
+    out->offset = f->offset; out->size = f->size; out->flags = f->flags; out->ok = 1;
+    return 1;
+}
+
+static inline struct tt_lat_f tt_lat_numeric(tt_lat_find find, const void *type, const char *name) {
+    struct tt_lat_f f = {0};
+    if (!find(type, name, &f) || (f.flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC)) || f.size <= 0 || f.size > 8)
+        memset(&f, 0, sizeof f);
     return f;
 }
 
-/* The kind of an event type and its fields, by name as the analysis names kinds (any system). */
-static inline void tt_lat_resolve(struct tep_event *e, struct tt_lat_type *t) {
-    const char *n = e->name;
+/* The kind of an event type named `n` and its fields, by name as the analysis names kinds (any system). */
+static inline void tt_lat_resolve(const char *n, tt_lat_find find, const void *e, struct tt_lat_type *t) {
     memset(t, 0, sizeof *t);
     if (!n) return;
     if (strcmp(n, "sched_switch") == 0) {
-        t->a = tt_lat_numeric(e, "prev_pid"); t->b = tt_lat_numeric(e, "next_pid");
-        t->c = tt_lat_numeric(e, "prev_state");
-        if (t->a && t->b && t->c) t->kind = TT_LAT_SWITCH;
+        t->a = tt_lat_numeric(find, e, "prev_pid"); t->b = tt_lat_numeric(find, e, "next_pid");
+        t->c = tt_lat_numeric(find, e, "prev_state");
+        if (t->a.ok && t->b.ok && t->c.ok) t->kind = TT_LAT_SWITCH;
     } else if (strcmp(n, "sched_waking") == 0 || strcmp(n, "sched_wakeup") == 0 || strcmp(n, "sched_wakeup_new") == 0) {
-        t->a = tt_lat_numeric(e, "pid"); t->b = tep_find_field(e, "comm");
-        if (t->a && t->b && (t->b->flags & TEP_FIELD_IS_ARRAY) && !(t->b->flags & TEP_FIELD_IS_DYNAMIC))
+        t->a = tt_lat_numeric(find, e, "pid");
+        find(e, "comm", &t->b);
+        if (t->a.ok && t->b.ok && (t->b.flags & TEP_FIELD_IS_ARRAY) && !(t->b.flags & TEP_FIELD_IS_DYNAMIC))
             t->kind = TT_LAT_WAKEE;
     } else if (strcmp(n, "sched_stat_runtime") == 0) {
-        t->a = tt_lat_numeric(e, "pid"); t->b = tt_lat_numeric(e, "runtime");
-        if (t->a && t->b) t->kind = TT_LAT_RUNTIME;
+        t->a = tt_lat_numeric(find, e, "pid"); t->b = tt_lat_numeric(find, e, "runtime");
+        if (t->a.ok && t->b.ok) t->kind = TT_LAT_RUNTIME;
     } else if (strcmp(n, "sys_enter") == 0 || strcmp(n, "sys_exit") == 0) {
-        t->a = tt_lat_numeric(e, "id");
-        t->b = n[5] == 'x' ? tt_lat_numeric(e, "ret") : NULL;
-        if (t->a && (n[5] == 'n' || t->b)) t->kind = TT_LAT_SYSCALL;
+        t->a = tt_lat_numeric(find, e, "id");
+        if (n[5] == 'x') t->b = tt_lat_numeric(find, e, "ret");
+        if (t->a.ok && (n[5] == 'n' || t->b.ok)) t->kind = TT_LAT_SYSCALL;
     } else if (strncmp(n, "sys_exit_", 9) == 0) {
-        t->b = tt_lat_numeric(e, "ret");
-        if (t->b) t->kind = TT_LAT_RET;
+        t->b = tt_lat_numeric(find, e, "ret");
+        if (t->b.ok) t->kind = TT_LAT_RET;
     } else if (strcmp(n, "irq_handler_entry") == 0 || strcmp(n, "irq_handler_exit") == 0) {
-        t->a = tt_lat_numeric(e, "irq");
-        if (t->a) t->kind = TT_LAT_IRQ;
+        t->a = tt_lat_numeric(find, e, "irq");
+        if (t->a.ok) t->kind = TT_LAT_IRQ;
     } else if (strcmp(n, "softirq_entry") == 0 || strcmp(n, "softirq_exit") == 0) {
-        t->a = tt_lat_numeric(e, "vec");
-        if (t->a) t->kind = TT_LAT_IRQ;
+        t->a = tt_lat_numeric(find, e, "vec");
+        if (t->a.ok) t->kind = TT_LAT_IRQ;
     } else if (strcmp(n, "block_rq_issue") == 0 || strcmp(n, "block_rq_insert") == 0 ||
                strcmp(n, "block_rq_complete") == 0) {
-        t->a = tt_lat_numeric(e, "dev"); t->b = tt_lat_numeric(e, "sector");
-        t->c = tt_lat_numeric(e, "nr_sector"); t->d = tt_lat_numeric(e, "bytes");
-        if (t->a && t->b && t->c) t->kind = TT_LAT_BLOCK;
+        t->a = tt_lat_numeric(find, e, "dev"); t->b = tt_lat_numeric(find, e, "sector");
+        t->c = tt_lat_numeric(find, e, "nr_sector"); t->d = tt_lat_numeric(find, e, "bytes");
+        if (t->a.ok && t->b.ok && t->c.ok) t->kind = TT_LAT_BLOCK;
     }
 }
 
 /* A numeric field as the formatter prints it: signed fields sign-extended. */
-static inline long long tt_lat_value(struct tep_format_field *f, const unsigned char *data) {
+static inline long long tt_lat_value(const struct tt_lat_f *f, const unsigned char *data) {
     unsigned long long v = tt_load(data + f->offset, f->size);
     return (f->flags & TEP_FIELD_IS_SIGNED) ? tt_sign(v, f->size) : (long long)v;
+}
+
+/* The typed values of a record of type `t` (its data: `size` bytes at `data`); 0 when it has none. */
+static inline int tt_lat_compute(const struct tt_lat_type *t, const unsigned char *data, int size,
+                                 long long *f0_out, long long *f1_out) {
+    if (t->kind == TT_LAT_NONE) return 0;
+    const struct tt_lat_f *fs[4] = { &t->a, &t->b, &t->c, &t->d };
+    for (int k = 0; k < 4; k++) if (fs[k]->ok && fs[k]->offset + fs[k]->size > size) return 0;
+    long long f0 = 0, f1 = 0;
+    switch (t->kind) {
+    case TT_LAT_SWITCH: {
+        char state[16], *e = tt_task_state(state, tt_load(data + t->c.offset, t->c.size));
+        long long first = e > state ? (unsigned char)state[0] : 0;
+        long long plus = e - state > 1 && state[1] == '+' ? 0x100 : 0;
+        f0 = (long long)((unsigned long long)(unsigned int)tt_lat_value(&t->a, data) |
+                         (unsigned long long)(unsigned int)tt_lat_value(&t->b, data) << 32);
+        f1 = first | plus;
+        break;
+    }
+    case TT_LAT_WAKEE:
+        f0 = tt_lat_value(&t->a, data);
+        f1 = t->b.offset + t->b.size <= size && t->b.size > 0 && data[t->b.offset] != 0;
+        break;
+    case TT_LAT_RUNTIME: f0 = tt_lat_value(&t->a, data); f1 = tt_lat_value(&t->b, data); break;
+    case TT_LAT_SYSCALL: f0 = tt_lat_value(&t->a, data); f1 = t->b.ok ? tt_lat_value(&t->b, data) : 0; break;
+    case TT_LAT_RET: f1 = tt_lat_value(&t->b, data); break;
+    case TT_LAT_IRQ: f0 = tt_lat_value(&t->a, data); break;
+    case TT_LAT_BLOCK: {
+        unsigned long long dev = (unsigned long long)tt_lat_value(&t->a, data) & 0xffffffffULL;
+        unsigned long long bytes = (unsigned long long)(t->d.ok ? tt_lat_value(&t->d, data) : tt_lat_value(&t->c, data) * 512);
+        f0 = (long long)(dev | (bytes & 0xffffffffULL) << 32);
+        f1 = tt_lat_value(&t->b, data);
+        break;
+    }
+    }
+    *f0_out = f0;
+    *f1_out = f1;
+    return 1;
 }
 
 /* Keeps the typed values of `record` (the sink's row `row`) when its type is one the analysis reads. */
@@ -120,43 +176,46 @@ static inline void tt_lat_note(struct tt_lat *l, struct tep_event *event, struct
         if (!l->types || !l->known) { l->failed = 1; return; }
     }
     struct tt_lat_type *t = &l->types[id];
-    if (!l->known[id]) { tt_lat_resolve(event, t); l->known[id] = 1; }
+    if (!l->known[id]) { tt_lat_resolve(event->name, tt_lat_find_tep, event, t); l->known[id] = 1; }
     if (t->kind == TT_LAT_NONE) return;
-    const unsigned char *data = (const unsigned char *)record->data;
-    int size = record->size;
-    struct tep_format_field *fs[4] = { t->a, t->b, t->c, t->d };
-    for (int k = 0; k < 4; k++) if (fs[k] && fs[k]->offset + fs[k]->size > size) return;
+    long long f0, f1;
+    if (!tt_lat_compute(t, (const unsigned char *)record->data, record->size, &f0, &f1)) return;
     if (!tt_lat_grow(l)) { l->failed = 1; return; }
-    long long f0 = 0, f1 = 0;
-    switch (t->kind) {
-    case TT_LAT_SWITCH: {
-        char state[16], *e = tt_task_state(state, tt_load(data + t->c->offset, t->c->size));
-        long long first = e > state ? (unsigned char)state[0] : 0;
-        long long plus = e - state > 1 && state[1] == '+' ? 0x100 : 0;
-        f0 = (long long)((unsigned long long)(unsigned int)tt_lat_value(t->a, data) |
-                         (unsigned long long)(unsigned int)tt_lat_value(t->b, data) << 32);
-        f1 = first | plus;
-        break;
-    }
-    case TT_LAT_WAKEE:
-        f0 = tt_lat_value(t->a, data);
-        f1 = t->b->offset + t->b->size <= size && t->b->size > 0 && data[t->b->offset] != 0;
-        break;
-    case TT_LAT_RUNTIME: f0 = tt_lat_value(t->a, data); f1 = tt_lat_value(t->b, data); break;
-    case TT_LAT_SYSCALL: f0 = tt_lat_value(t->a, data); f1 = t->b ? tt_lat_value(t->b, data) : 0; break;
-    case TT_LAT_RET: f1 = tt_lat_value(t->b, data); break;
-    case TT_LAT_IRQ: f0 = tt_lat_value(t->a, data); break;
-    case TT_LAT_BLOCK: {
-        unsigned long long dev = (unsigned long long)tt_lat_value(t->a, data) & 0xffffffffULL;
-        unsigned long long bytes = (unsigned long long)(t->d ? tt_lat_value(t->d, data) : tt_lat_value(t->c, data) * 512);
-        f0 = (long long)(dev | (bytes & 0xffffffffULL) << 32);
-        f1 = tt_lat_value(t->b, data);
-        break;
-    }
-    }
     size_t k = l->count++;
     l->row[k] = (unsigned int)row;
     l->kind[k] = t->kind;
     l->f0[k] = f0; l->f1[k] = f1;
+}
+
+/* The same values of a kept record (lazyrecords.h), for rows read before the latency view asked for them: from
+   the layouts copied when the reader started, so any thread can take them (as it can make the record's line, at
+   about a hundredth of the cost). */
+static inline int tt_lat_find_kept(const void *type, const char *name, struct tt_lat_f *out) {
+    const struct tt_kept_type *k = type;
+    for (int i = 0; i < k->nfields; i++) {
+        if (strcmp(k->fields[i].name, name) != 0) continue;
+        out->offset = k->fields[i].offset; out->size = k->fields[i].size; out->flags = k->fields[i].flags; out->ok = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Every kept type's kinds and fields, resolved once (read-only after: shared by every thread). */
+static inline struct tt_lat_type *tt_kept_lat_new(const struct tt_kept_types *t) {
+    struct tt_lat_type *out = calloc(t && t->count > 0 ? (size_t)t->count : 1, sizeof *out);
+    if (!out || !t) return out;
+    for (int id = 0; id < t->count; id++)
+        if (t->by_id[id].name) tt_lat_resolve(t->by_id[id].name, tt_lat_find_kept, &t->by_id[id], &out[id]);
+    return out;
+}
+
+/* The kind (0: none) and values of the kept record at `p`. */
+static inline unsigned char tt_kept_lat_values(const struct tt_kept_types *t, const struct tt_lat_type *lat,
+                                               const void *p, long long *f0, long long *f1) {
+    struct tt_kept_header h;
+    memcpy(&h, p, sizeof h);
+    if (!tt_kept_type_known(t, h.type)) return 0;
+    const unsigned char *data = (const unsigned char *)p + sizeof h + h.comm_len;
+    return tt_lat_compute(&lat[h.type], data, h.size, f0, f1) ? lat[h.type].kind : 0;
 }
 #endif

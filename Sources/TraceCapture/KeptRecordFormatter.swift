@@ -1,4 +1,5 @@
 import CTracefs
+import Glibc
 import TraceModel
 
 /// Makes the lines of the records the live reader kept as bytes (`lazyrecords.h`), from the event types' layouts
@@ -6,6 +7,8 @@ import TraceModel
 final class KeptRecordFormatter: KeptLineFormatter, @unchecked Sendable {
     // Immutable once made; freed with the last chunk that holds a kept record.
     let types: UnsafeMutablePointer<tt_kept_types>
+    /// Each kept type's latency kind and fields (`tt_kept_lat_new`); nil when memory ran out (no typed values).
+    let lat: UnsafeMutablePointer<tt_lat_type>?
 
     /// Every event type the reader's tep handle knew (a trace.dat made of the records names their formats).
     let eventTypes: [(id: Int, system: String, name: String)]
@@ -16,6 +19,7 @@ final class KeptRecordFormatter: KeptLineFormatter, @unchecked Sendable {
     init?(tep: OpaquePointer?, root: String, instanceDir: String) {
         guard let types = tt_kept_types_new(tep, Int32(TT_EVENT_CACHE)) else { return nil }
         self.types = types
+        lat = tt_kept_lat_new(types)
         self.root = root
         self.instanceDir = instanceDir
         var list: [(id: Int, system: String, name: String)] = []
@@ -29,7 +33,10 @@ final class KeptRecordFormatter: KeptLineFormatter, @unchecked Sendable {
         eventTypes = list.sorted { $0.id < $1.id }
     }
 
-    deinit { tt_kept_types_free(types) }
+    deinit {
+        free(lat)
+        tt_kept_types_free(types)
+    }
 
     static let headerSize = MemoryLayout<tt_kept_header>.size
 
@@ -38,6 +45,13 @@ final class KeptRecordFormatter: KeptLineFormatter, @unchecked Sendable {
     var commOffset: Int { Self.headerSize }
 
     func lineBound(_ record: UnsafeRawPointer) -> Int { tt_kept_bound(types, record) }
+
+    func latencyValues(_ record: UnsafeRawPointer) -> (kind: UInt8, f0: Int64, f1: Int64) {
+        guard let lat else { return (0, 0, 0) }
+        var f0: Int64 = 0, f1: Int64 = 0
+        let kind = tt_kept_lat_values(types, lat, record, &f0, &f1)
+        return (kind, f0, f1)
+    }
 
     func format(_ record: UnsafeRawPointer, into out: UnsafeMutableRawPointer) -> (length: Int, payload: Int) {
         var payload = 0

@@ -1,3 +1,4 @@
+import Synchronization
 /// An immutable block of rows in columns, pointing into the bytes it was parsed from.
 ///
 /// 24 bytes a row: line offset (4, relative to `base`), timestamp (8), task (4), event (2), cpu (2),
@@ -14,8 +15,12 @@ public final class EventChunk: Sendable {
     let flags: [UInt16]
     let payloadOffsets: [UInt16]
     let stacks: StackTable
-    /// The latency passes' values, per row (live rows only).
-    let typed: TypedColumn?
+    /// The latency passes' values the live reader kept, per row (live rows only; none before the latency view
+    /// first opened).
+    let capturedTyped: TypedColumn?
+    /// `typed` for a chunk of kept records read before the latency view asked for typed values: taken from the
+    /// records' bytes once, on first use, instead of making each row's line for the passes to read.
+    private let keptTyped = AtomicLazyReference<TypedColumn>()
     /// The host of the chunk's rows when they all came from one (a piece of one host's text): the host column
     /// then costs nothing per row (index into `EventStore.hostNames`). Else the first row's host.
     public let host: UInt16
@@ -49,7 +54,7 @@ public final class EventChunk: Sendable {
         payloadOffsets = Self.trimmed(p.payloadOffsets)
         stacks = p.stacks
         kept = p.kept.map { KeptLines(formatter: $0) }
-        typed = TypedColumn(p.typed, rowCount: p.rowCount)
+        capturedTyped = TypedColumn(p.typed, rowCount: p.rowCount)
     }
 
     /// Rows of several hosts in one time order: `text` holds each row's lines (its own and the stack lines after
@@ -75,7 +80,7 @@ public final class EventChunk: Sendable {
         self.hostShifts = hostShifts
         // Remote hosts' rows are text (their own `record -o -`), never kept records.
         kept = nil
-        typed = nil
+        capturedTyped = nil
     }
 
     /// The rows come from several hosts (a host per row).
@@ -107,7 +112,7 @@ public final class EventChunk: Sendable {
     /// Bytes of the columns (what the store costs beyond the text it points into).
     public var columnBytes: Int {
         count * 24 + hosts.count * 2 + stacks.rows.count * 16 + stacks.frames.count * 4
-            + (typed == nil ? 0 : count * TypedColumn.rowBytes)
+            + (capturedTyped == nil ? 0 : count * TypedColumn.rowBytes)
     }
 
     /// Bytes of the lines made so far from kept records.
@@ -195,5 +200,16 @@ extension EventChunk {
         }
         if base + length > cursor { add(UnsafeRawBufferPointer(rebasing: all[cursor..<(base + length)])) }
         flush()
+    }
+}
+
+extension EventChunk {
+    /// The latency passes' values, per row: those the reader kept, else those of the kept records (a chunk
+    /// read before the latency view first opened); nil when neither (the passes read the rows' text).
+    var typed: TypedColumn? {
+        if let capturedTyped { return capturedTyped }
+        guard let kept else { return nil }
+        let made = keptTyped.load() ?? keptTyped.storeIfNil(TypedColumn(kept: self, formatter: kept.formatter) ?? TypedColumn.none)
+        return made === TypedColumn.none ? nil : made
     }
 }

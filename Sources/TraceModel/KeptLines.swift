@@ -12,6 +12,12 @@ public protocol KeptLineFormatter: Sendable {
     func lineBound(_ record: UnsafeRawPointer) -> Int
     /// Writes the record's line (no newline) at `out`: its length, and where its fields start.
     func format(_ record: UnsafeRawPointer, into out: UnsafeMutableRawPointer) -> (length: Int, payload: Int)
+    /// The latency passes' typed values of the record (`TypedFields.Kind`; kind 0: none).
+    func latencyValues(_ record: UnsafeRawPointer) -> (kind: UInt8, f0: Int64, f1: Int64)
+}
+
+extension KeptLineFormatter {
+    public func latencyValues(_ record: UnsafeRawPointer) -> (kind: UInt8, f0: Int64, f1: Int64) { (0, 0, 0) }
 }
 
 /// The lines of one chunk's kept rows, each made the first time it is read and kept while the chunk lives, so

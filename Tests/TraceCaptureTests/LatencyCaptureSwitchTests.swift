@@ -55,6 +55,7 @@ struct LatencyCaptureSwitchTests {
                 let decoded = try #require(r.decoded, "the viewer's reader keeps the columns")
                 var stripped = decoded
                 stripped.typed = TypedFields()
+                stripped.kept = decoded.kept.map { TextOnly(base: $0) }
                 mixed.append(parser.parse(r.block, range: r.range, decoded: decoded))
                 untyped.append(parser.parse(r.block, range: r.range, decoded: stripped))
                 if !keepRecords { saved.append(parser.parse(r.block, range: r.range)) }
@@ -84,9 +85,30 @@ struct LatencyCaptureSwitchTests {
         // Off: not one typed value kept; on: kept for the rows the passes read.
         #expect(before.rows > 10_000 && before.typed == 0, "before the switch: \(before)")
         #expect(after.rows > 10_000 && after.typed > after.rows / 2, "after the switch: \(after)")
-        #expect(mixed.chunks.indices.allSatisfy { k in mixed.chunks[k].typed == nil || mixed.firstRow(ofChunk: k) >= switchedAtRow },
+        #expect(mixed.chunks.indices.allSatisfy { k in mixed.chunks[k].capturedTyped == nil || mixed.firstRow(ofChunk: k) >= switchedAtRow },
                 "no chunk read before the switch has typed values")
         #expect(untyped.chunks.allSatisfy { $0.typed == nil })
+        if keepRecords {
+            // Kept records read before the switch give the passes their typed values from their bytes, the same
+            // values the reader keeps once switched on (compared on the rows it kept them for).
+            let early = mixed.chunks.indices.filter { mixed.firstRow(ofChunk: $0) + mixed.chunks[$0].count < switchedAtRow }
+            #expect(!early.isEmpty && early.allSatisfy { mixed.chunks[$0].typed != nil })
+            var compared = 0, differing: [String] = []
+            for c in mixed.chunks {
+                guard let captured = c.capturedTyped, let kept = c.kept,
+                      let fromRecords = TypedColumn(kept: c, formatter: kept.formatter) else { continue }
+                for i in 0..<c.count where captured.kinds[i] != 0 {
+                    compared += 1
+                    if fromRecords.kinds[i] != captured.kinds[i] || fromRecords.f0[i] != captured.f0[i]
+                        || fromRecords.f1[i] != captured.f1[i] {
+                        differing.append("kind \(captured.kinds[i]): \(captured.f0[i]) \(captured.f1[i]) kept, "
+                                         + "\(fromRecords.kinds[i]) \(fromRecords.f0[i]) \(fromRecords.f1[i]) from the record")
+                    }
+                }
+            }
+            #expect(compared > 1000, "\(compared) rows with values both ways")
+            #expect(differing.isEmpty, "\(differing.count) differ, first: \(differing.first ?? "")")
+        }
         var kinds = [Int](repeating: 0, count: 8)
         for c in mixed.chunks { for k in c.typed?.kinds ?? [] { kinds[Int(k)] += 1 } }
         // Switches, wakeups, raw syscalls and sys_exit_openat's returns read typed after the switch.
@@ -101,5 +123,16 @@ struct LatencyCaptureSwitchTests {
         if !keepRecords {
             #expect(LiveLatencyTests.difference(saved.latency(LatencyOptions(worst: 50)), fromText) == nil)
         }
+    }
+}
+
+/// A kept record formatter that gives no typed values: the passes read every row's text.
+private struct TextOnly: KeptLineFormatter {
+    let base: any KeptLineFormatter
+    func recordLength(_ record: UnsafeRawPointer) -> Int { base.recordLength(record) }
+    var commOffset: Int { base.commOffset }
+    func lineBound(_ record: UnsafeRawPointer) -> Int { base.lineBound(record) }
+    func format(_ record: UnsafeRawPointer, into out: UnsafeMutableRawPointer) -> (length: Int, payload: Int) {
+        base.format(record, into: out)
     }
 }
