@@ -30,6 +30,26 @@ struct HardeningTests {
     // MARK: - depth the input controls
 
     /// Given Chrome JSON nested 70 000 arrays or 50 000 args objects deep, then reading it is a one-line error.
+    /// Found by the fuzz campaign (sidecar target): two /proc samples of a damaged sidecar whose times are apart
+    /// by more than Int64 holds, and a disk whose reads and writes each moved by nearly UInt64.max, trapped in
+    /// the rates' arithmetic.
+    @Test func procSamplesApartByMoreThanInt64GiveRatesNotATrap() {
+        var old = ProcSample(), new = ProcSample()
+        old.monotonic = Int64.min + 1
+        new.monotonic = Int64.max
+        var a = DiskCounters(name: "sda"), b = DiskCounters(name: "sda")
+        b.reads = UInt64.max - 1; b.writes = UInt64.max - 1
+        b.readMilliseconds = UInt64.max - 1; b.writeMilliseconds = UInt64.max - 1
+        a.busyMilliseconds = 0; b.busyMilliseconds = UInt64.max
+        old.disks = [a]
+        new.disks = [b]
+        let rates = ProcRates(from: old, to: new)
+        #expect(rates.seconds > 1.8e10 && rates.seconds.isFinite)
+        let disk = rates.disks.first
+        #expect(disk.map { $0.awaitMilliseconds == 1 && $0.reads > 0 } == true, "\(String(describing: disk))")
+        _ = DstatTable.row(rates)
+    }
+
     @Test func deeplyNestedChromeJSONIsAnErrorNotACrash() {
         let arrays = String(repeating: "[", count: 70_000) + String(repeating: "]", count: 70_000)
         let args = "{\"traceEvents\":[{\"ph\":\"i\",\"name\":\"x\",\"ts\":1,\"args\":"

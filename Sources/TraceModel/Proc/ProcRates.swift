@@ -67,7 +67,8 @@ public struct ProcRates: Sendable, Equatable {
 
     /// The rates from `old` to `new`. `pageSize` converts swapped pages to bytes.
     public init(from old: ProcSample, to new: ProcSample, pageSize: Int = 4096) {
-        let seconds = Double(new.monotonic - old.monotonic) / 1e9
+        // In Double: two times read from a damaged sidecar may be apart by more than Int64 holds.
+        let seconds = (Double(new.monotonic) - Double(old.monotonic)) / 1e9
         guard seconds > 0 else { return }
         self.seconds = seconds
         func rate(_ a: UInt64, _ b: UInt64) -> Double { Double(counterDelta(a, b)) / seconds }
@@ -96,14 +97,15 @@ public struct ProcRates: Sendable, Equatable {
             // Sectors are 512 bytes whatever the device's block size.
             r.readBytes = rate(o.readSectors, d.readSectors) * 512
             r.writeBytes = rate(o.writeSectors, d.writeSectors) * 512
-            let ios = counterDelta(o.reads, d.reads) + counterDelta(o.writes, d.writes)
+            // Summed in Double: the deltas of damaged input can pass UInt64 together.
+            let ios = Double(counterDelta(o.reads, d.reads)) + Double(counterDelta(o.writes, d.writes))
             r.reads = rate(o.reads, d.reads)
             r.writes = rate(o.writes, d.writes)
             let busy = Double(counterDelta(o.busyMilliseconds, d.busyMilliseconds))
             r.utilization = min(100, busy / (seconds * 10))
-            let wait = counterDelta(o.readMilliseconds, d.readMilliseconds)
-                + counterDelta(o.writeMilliseconds, d.writeMilliseconds)
-            r.awaitMilliseconds = ios > 0 ? Double(wait) / Double(ios) : 0
+            let wait = Double(counterDelta(o.readMilliseconds, d.readMilliseconds))
+                + Double(counterDelta(o.writeMilliseconds, d.writeMilliseconds))
+            r.awaitMilliseconds = ios > 0 ? wait / ios : 0
             return r
         }
         var oldNets: [String: NetCounters] = [:]
