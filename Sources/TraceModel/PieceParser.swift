@@ -215,10 +215,19 @@ public struct PieceParser: Sendable {
                                flags: UInt16, payload: Int, line: LineBytes, offset: Int,
                                into piece: inout ParsedPiece) {
             stackTarget = -1
+            count(timestamp, clock: clock, event: event, cpu: cpu, row: piece.lineOffsets.count, into: &piece)
+            appendRow(&piece, offset: offset, task: task, event: event, cpu: cpu, flags: flags, payload: payload)
+            if keepRows { addGraph(event, line: line, payload: payload, row: piece.lineOffsets.count - 1, into: &piece) }
+        }
+
+        /// A new event row's share of the piece's counts (`row`: the index it gets).
+        @inline(__always)
+        mutating func count(_ timestamp: Int64?, clock: TimestampClock?, event: UInt16, cpu: Int32, row: Int,
+                            into piece: inout ParsedPiece) {
             if let timestamp {
                 if !sawTimestamp {
                     sawTimestamp = true
-                    piece.rowsBeforeFirstTimestamp = keepRows ? piece.lineOffsets.count : 0
+                    piece.rowsBeforeFirstTimestamp = keepRows ? row : 0
                     piece.counts.firstTimestamp = timestamp
                     piece.counts.clock = clock
                 }
@@ -237,17 +246,18 @@ public struct PieceParser: Sendable {
                 byCPU[c] += 1
             }
             if keepRows {
-                let row = Int32(piece.lineOffsets.count)
-                lastEventRow = row
-                if cpu >= 0 { lastEventRowByCPU[Int(cpu)] = row }
+                lastEventRow = Int32(row)
+                if cpu >= 0 { lastEventRowByCPU[Int(cpu)] = Int32(row) }
             }
-            appendRow(&piece, offset: offset, task: task, event: event, cpu: cpu, flags: flags, payload: payload)
-            if keepRows {
-                if graphEvents.contains(event) {
-                    piece.graph.add(line, payload: payload, row: piece.lineOffsets.count - 1)
-                } else if event == contextSwitchEvent {
-                    piece.graph.addTaskSwitch(line, payload: payload, row: piece.lineOffsets.count - 1)
-                }
+        }
+
+        /// The call graph's share of an event row (function_graph lines, task switches).
+        @inline(__always)
+        mutating func addGraph(_ event: UInt16, line: LineBytes, payload: Int, row: Int, into piece: inout ParsedPiece) {
+            if graphEvents.contains(event) {
+                piece.graph.add(line, payload: payload, row: row)
+            } else if event == contextSwitchEvent {
+                piece.graph.addTaskSwitch(line, payload: payload, row: row)
             }
         }
 

@@ -69,34 +69,10 @@ extension PieceParser.State {
                              line: LineBytes, offset: Int, columns: inout RowColumns, into piece: inout ParsedPiece) {
         stackTarget = -1
         let row = piece.lineOffsets.count + columns.count
-        if !sawTimestamp {
-            sawTimestamp = true
-            piece.rowsBeforeFirstTimestamp = keepRows ? row : 0
-            piece.counts.firstTimestamp = timestamp
-            piece.counts.clock = .seconds
-        }
-        lastTimestamp = timestamp
-        piece.counts.lastTimestamp = timestamp
-        piece.counts.earliestTimestamp = min(piece.counts.earliestTimestamp ?? .max, timestamp)
-        piece.counts.latestTimestamp = max(piece.counts.latestTimestamp ?? .min, timestamp)
-        byEvent[Int(event)] += 1
-        if cpu >= 0 {
-            let c = Int(cpu)
-            if c >= byCPU.count {
-                byCPU += Array(repeating: 0, count: c + 1 - byCPU.count)
-                lastEventRowByCPU += Array(repeating: -1, count: c + 1 - lastEventRowByCPU.count)
-            }
-            byCPU[c] += 1
-        }
+        count(timestamp, clock: .seconds, event: event, cpu: cpu, row: row, into: &piece)
         guard keepRows else { return }
-        lastEventRow = Int32(row)
-        if cpu >= 0 { lastEventRowByCPU[Int(cpu)] = Int32(row) }
         columns.add(offset: offset, timestamp: timestamp, task: task, event: event, cpu: cpu, flags: flags,
                     payload: payload)
-        if graphEvents.contains(event) {
-            piece.graph.add(line, payload: payload, row: row)
-        } else if event == contextSwitchEvent {
-            piece.graph.addTaskSwitch(line, payload: payload, row: row)
-        }
+        addGraph(event, line: line, payload: payload, row: row, into: &piece)
     }
 }
