@@ -12,31 +12,13 @@ struct LatencyCaptureSwitchTests {
     /// `keepRecords`: the viewer's reader keeps records as bytes (their text made when read), or formats them.
     @Test(.enabled(if: LiveCaptureTests.available), arguments: [true, false])
     func rowsBeforeTheSwitchAreMeasuredFromTheirTextWithTheSameAnswers(keepRecords: Bool) async throws {
-        let root = try Tracefs.locate()
-        let instance = try TraceInstance(root: root)
-        defer { instance.destroy() }
-        // A load of this pid and its children only: reads, failing opens, sleeps (wakeups, switches in S), forks.
-        let load = Process()
-        load.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // It starts once the instance traces (a flag file), however slow the machine.
-        let flag = NSTemporaryDirectory() + "tracetui-latency-switch-\(getpid())"
-        unlink(flag)
-        defer { unlink(flag) }
-        load.arguments = ["-c", "while [ ! -e \(flag) ]; do sleep 0.02; done; for i in $(seq 30); do dd if=/dev/zero of=/dev/null bs=1 count=2000 status=none; "
-                          + "cat /nonexistent-tracetui 2>/dev/null; sleep 0.02; done"]
-        try load.run()
-        defer { if load.isRunning { load.terminate() } }
-        var options = LiveOptions()
-        options.events = ["sched:sched_switch", "sched:sched_waking", "sched:sched_wakeup", "sched:sched_wakeup_new",
-                          "sched:sched_stat_runtime", "raw_syscalls:sys_enter", "raw_syscalls:sys_exit",
-                          "syscalls:sys_enter_openat", "syscalls:sys_exit_openat",
-                          "irq:irq_handler_entry", "irq:irq_handler_exit", "irq:softirq_entry", "irq:softirq_exit"]
-        options.pids = [load.processIdentifier]
-        try instance.start(options)
+        let traced = try LatencyLoad(rounds: 30, reads: 2000, sleep: "0.02")
+        defer { traced.finish() }
+        let (instance, load) = (traced.instance, traced.process)
         let typedCapture = LatencyCaptureSwitch()
         let reader = RawEventReader(instance: instance, keepRecords: keepRecords, typedCapture: typedCapture)
         defer { reader.close() }
-        close(open(flag, O_CREAT | O_WRONLY, 0o600))
+        traced.go()
         // The same rows three ways: as read (typed from the switch on), with their typed values dropped (all read
         // from their text), and (formatted records only) parsed back from the text alone.
         var mixed = EventStore(), untyped = EventStore(), saved = EventStore()

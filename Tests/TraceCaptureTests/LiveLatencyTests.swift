@@ -11,31 +11,12 @@ import Testing
 struct LiveLatencyTests {
     @Test(.enabled(if: LiveCaptureTests.available))
     func incrementalTypedMeasurementEqualsTheSavedTextsReport() async throws {
-        let root = try Tracefs.locate()
-        let instance = try TraceInstance(root: root)
-        defer { instance.destroy() }
-        // A load of this pid and its children only (a reader tracing its own reads would never catch up): reads,
-        // failing opens, sleeps (wakeups, switches in S) and forks.
-        let load = Process()
-        load.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // It starts once the instance traces (a flag file), however slow the machine.
-        let flag = NSTemporaryDirectory() + "tracetui-live-latency-\(getpid())"
-        unlink(flag)
-        defer { unlink(flag) }
-        load.arguments = ["-c", "while [ ! -e \(flag) ]; do sleep 0.02; done; for i in $(seq 15); do dd if=/dev/zero of=/dev/null bs=1 count=3000 status=none; "
-                          + "cat /nonexistent-tracetui 2>/dev/null; sleep 0.01; done"]
-        try load.run()
-        defer { if load.isRunning { load.terminate() } }
-        var options = LiveOptions()
-        options.events = ["sched:sched_switch", "sched:sched_waking", "sched:sched_wakeup", "sched:sched_wakeup_new",
-                          "sched:sched_stat_runtime", "raw_syscalls:sys_enter", "raw_syscalls:sys_exit",
-                          "syscalls:sys_enter_openat", "syscalls:sys_exit_openat",
-                          "irq:irq_handler_entry", "irq:irq_handler_exit", "irq:softirq_entry", "irq:softirq_exit"]
-        options.pids = [load.processIdentifier]
-        try instance.start(options)
+        let traced = try LatencyLoad(rounds: 15, reads: 3000, sleep: "0.01")
+        defer { traced.finish() }
+        let (instance, load) = (traced.instance, traced.process)
         let reader = RawEventReader(instance: instance)
         defer { reader.close() }
-        close(open(flag, O_CREAT | O_WRONLY, 0o600))
+        traced.go()
         var live = EventStore(), saved = EventStore()
         let parser = PieceParser(tracer: nil, keepRows: true)
         var analyzer = LatencyAnalyzer(LatencyOptions(worst: 50))
