@@ -150,16 +150,21 @@ static inline void tt_cpu_advance(struct tt_cpu_stream *c, struct tt_cpu_reader 
             return;
         }
         c->page_read = ++r->reads;
-        if (kbuffer_load_subbuffer(c->kbuf, page) < 0) continue;
-        int missed = kbuffer_missed_events(c->kbuf);
-        /* -1: the kernel lost events before this page without counting them; at least one was lost. */
-        c->missed = missed < 0 ? 1 : missed;
-        c->data = kbuffer_read_event(c->kbuf, &c->ts);
-        if (c->data) {
-            c->last_ts = c->ts;
-            c->has_ts = 1;
-            return;
+        if (kbuffer_load_subbuffer(c->kbuf, page) >= 0) {
+            int missed = kbuffer_missed_events(c->kbuf);
+            /* -1: the kernel lost events before this page without counting them; at least one was lost. */
+            c->missed = missed < 0 ? 1 : missed;
+            c->data = kbuffer_read_event(c->kbuf, &c->ts);
+            if (c->data) {
+                c->last_ts = c->ts;
+                c->has_ts = 1;
+                return;
+            }
         }
+        /* A page read in part with no record in it (events the pid filter discarded leave padding): the CPU had
+           nothing more when read, as if found empty. Without this a CPU busy with other tasks' filtered events
+           could never be found empty, and a pass that needed it to be stalled pass after pass. */
+        if (page == c->page) c->empty_read = ++r->reads;
     }
 }
 
@@ -254,11 +259,21 @@ static inline long tt_cpu_reader_drain(struct tt_cpu_reader *r,
     r->pending = 0;
     for (int i = 0; i < r->count; i++)
         if (!r->cpus[i].data) tt_cpu_advance(&r->cpus[i], r);
+    /* Once every CPU is out of records, each may be read in part once more: what was written during the pass
+       goes out with it, so a pass ends read up to about its own end (text read from elsewhere right after it,
+       `--printk`'s trace_pipe, merges with the records around it), for one more read a CPU and pass. */
+    int closing = 0;
     for (;;) {
         struct tt_cpu_stream *next = NULL;
         for (int i = 0; i < r->count; i++) {
             struct tt_cpu_stream *c = &r->cpus[i];
             if (c->data && (!next || c->ts < next->ts)) next = c;
+        }
+        if (!next && !closing) {
+            closing = 1;
+            tt_cpu_reader_begin(r);
+            for (int i = 0; i < r->count; i++) tt_cpu_advance(&r->cpus[i], r);
+            continue;
         }
         if (!next) return handed;
         /* At most one read per idle CPU per page of the busy ones. A CPU whose last record is as new as

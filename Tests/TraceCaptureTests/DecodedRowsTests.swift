@@ -137,7 +137,8 @@ struct DecodedRowsTests {
 
 /// `dd` copying 20 000 bytes a byte at a time after `sleep 1`, traced in an instance of this process (scheduler
 /// events, raw syscalls, exec) and read by a live reader. The load's own pid only: a reader tracing its own reads
-/// would never find the buffers empty.
+/// would never find the buffers empty. The load waits on a FIFO until the reader is open: with only `sleep 1`
+/// ahead, a machine slow to start the instance (CI beside other work) let `dd` finish before tracing began.
 final class TracedDD {
     let instance: TraceInstance
     let pid: pid_t
@@ -148,9 +149,12 @@ final class TracedDD {
     /// `dd`: the path it is run as (the exec event's filename).
     init(dd: String = "dd", keepRecords: Bool) throws {
         instance = try TraceInstance(root: try Tracefs.locate())
+        let fifo = NSTemporaryDirectory() + "tracetui-dd-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer { unlink(fifo) }
         do {
+            guard mkfifo(fifo, 0o600) == 0 else { throw CaptureError("mkfifo \(fifo): \(String(cString: strerror(errno)))") }
             pid = try SamplingTests.spawn(["/bin/sh", "-c",
-                                           "sleep 1; exec \(dd) if=/dev/zero of=/dev/null bs=1 count=20000 status=none"])
+                                           "read go < '\(fifo)'; sleep 1; exec \(dd) if=/dev/zero of=/dev/null bs=1 count=20000 status=none"])
         } catch {
             instance.destroy()
             throw error
@@ -169,6 +173,17 @@ final class TracedDD {
             throw error
         }
         reader = RawEventReader(instance: instance, keepRecords: keepRecords)
+        // Go: the shell is (or soon will be) blocked opening the FIFO to read; a writer's open waits for it.
+        let deadline = ContinuousClock.now + .seconds(10)
+        var w: Int32 = -1
+        while w < 0, ContinuousClock.now < deadline {
+            w = open(fifo, O_WRONLY | O_NONBLOCK)
+            if w < 0 { usleep(5_000) }
+        }
+        if w >= 0 {
+            _ = write(w, "1\n", 2)
+            close(w)
+        }
     }
 
     var isRunning: Bool {

@@ -63,8 +63,8 @@ struct KeptTraceDatTests {
         let a = kept.sorted(), b = fromDat.sorted()
         let firstDifference = a.indices.first { $0 < b.count && a[$0] != b[$0] }
         #expect(firstDifference == nil, "first difference at \(firstDifference ?? -1): \(firstDifference.map { "\(a[$0]) vs \(b[$0])" } ?? "")")
-        // The exec record (longer than 112 bytes) keeps its path.
-        let exec = (0..<dat.count).first { dat.eventNames[Int(dat.eventID($0))] == "sched_process_exec" }
+        // The exec record (longer than 112 bytes) keeps its path: dd's, the last (the `sleep` before it is traced too).
+        let exec = (0..<dat.count).last { dat.eventNames[Int(dat.eventID($0))] == "sched_process_exec" }
         #expect(exec.map { dat.lineText($0).contains(dd) } == true, "\(exec.map { dat.lineText($0) } ?? "no exec row")")
         // The sleep's gap (over 2^27 ns) is kept: some consecutive kept rows of a CPU are over 134 ms apart.
         let gaps = Dictionary(grouping: b, by: \.cpu).values.flatMap { rows in

@@ -64,36 +64,22 @@ struct LatencyCaptureSwitchTests {
         #expect(!load.isRunning)
         #expect(reader.missed == 0)
         #expect(switchedAtRow > 0, "the switch was turned on, after \(mixed.count) rows")
-        // Off: not one typed value kept; on: kept for the rows the passes read.
+        // Off: not one typed value kept; on: kept for the rows the passes read, unless the reader keeps the records
+        // (the passes then take every value from them).
         #expect(before.rows > 10_000 && before.typed == 0, "before the switch: \(before)")
-        #expect(after.rows > 10_000 && after.typed > after.rows / 2, "after the switch: \(after)")
-        #expect(mixed.chunks.indices.allSatisfy { k in mixed.chunks[k].capturedTyped == nil || mixed.firstRow(ofChunk: k) >= switchedAtRow },
-                "no chunk read before the switch has typed values")
-        #expect(untyped.chunks.allSatisfy { $0.typed == nil })
         if keepRecords {
-            // Kept records read before the switch give the passes their typed values from their bytes, the same
-            // values the reader keeps once switched on (compared on the rows it kept them for).
-            let early = mixed.chunks.indices.filter { mixed.firstRow(ofChunk: $0) + mixed.chunks[$0].count < switchedAtRow }
-            #expect(!early.isEmpty && early.allSatisfy { mixed.chunks[$0].typed != nil })
-            var compared = 0, differing: [String] = []
-            for c in mixed.chunks {
-                guard let captured = c.capturedTyped, let kept = c.kept,
-                      let fromRecords = TypedColumn(kept: c, formatter: kept.formatter) else { continue }
-                for i in 0..<c.count where captured.kinds[i] != 0 {
-                    compared += 1
-                    if fromRecords.kinds[i] != captured.kinds[i] || fromRecords.f0[i] != captured.f0[i]
-                        || fromRecords.f1[i] != captured.f1[i] {
-                        differing.append("kind \(captured.kinds[i]): \(captured.f0[i]) \(captured.f1[i]) kept, "
-                                         + "\(fromRecords.kinds[i]) \(fromRecords.f0[i]) \(fromRecords.f1[i]) from the record")
-                    }
-                }
-            }
-            #expect(compared > 1000, "\(compared) rows with values both ways")
-            #expect(differing.isEmpty, "\(differing.count) differ, first: \(differing.first ?? "")")
+            #expect(after.rows > 10_000 && after.typed == 0, "records kept, after the switch: \(after)")
+            #expect(mixed.chunks.allSatisfy { $0.capturedTyped == nil && $0.typed != nil })
+        } else {
+            #expect(after.rows > 10_000 && after.typed > after.rows / 2, "after the switch: \(after)")
+            #expect(mixed.chunks.indices.allSatisfy { k in mixed.chunks[k].capturedTyped == nil || mixed.firstRow(ofChunk: k) >= switchedAtRow },
+                    "no chunk read before the switch has typed values")
         }
+        #expect(untyped.chunks.allSatisfy { $0.typed == nil })
         var kinds = [Int](repeating: 0, count: 8)
         for c in mixed.chunks { for k in c.typed?.kinds ?? [] { kinds[Int(k)] += 1 } }
-        // Switches, wakeups, raw syscalls and sys_exit_openat's returns read typed after the switch.
+        // Switches, wakeups, raw syscalls and sys_exit_openat's returns read typed (after the switch, or all of
+        // them from kept records).
         #expect(kinds[1] > 10 && kinds[2] > 10 && kinds[4] > 1000 && kinds[5] > 10, "typed rows by kind: \(kinds)")
         let fromText = untyped.latency(LatencyOptions(worst: 50))
         #expect(!fromText.sched.isEmpty && !fromText.syscalls.isEmpty)
@@ -105,6 +91,43 @@ struct LatencyCaptureSwitchTests {
         if !keepRecords {
             #expect(LiveLatencyTests.difference(saved.latency(LatencyOptions(worst: 50)), fromText) == nil)
         }
+    }
+
+    /// A kept record gives the passes the values the reader keeps of it (a reader that keeps both, compared row by
+    /// row): the live view takes every value from the records.
+    @Test(.enabled(if: LiveCaptureTests.available))
+    func keptRecordsGiveTheValuesTheReaderKeeps() async throws {
+        let traced = try LatencyLoad(rounds: 10, reads: 2000, sleep: "0.02")
+        defer { traced.finish() }
+        let reader = RawEventReader(instance: traced.instance, keepRecords: true)
+        defer { reader.close() }
+        traced.go()
+        var store = EventStore()
+        let parser = PieceParser(tracer: nil, keepRows: true)
+        for _ in 0..<1000 {
+            try await Task.sleep(for: .milliseconds(20))
+            let exited = !traced.process.isRunning
+            for r in reader.drain() { store.append(parser.parse(r.block, range: r.range, decoded: try #require(r.decoded))) }
+            if exited { break }
+        }
+        var compared = 0, missing = 0, differing: [String] = []
+        for c in store.chunks {
+            guard let captured = c.capturedTyped, let kept = c.kept else { continue }
+            let fromRecords = TypedColumn(kept: c, formatter: kept.formatter)
+            for i in 0..<c.count where captured.kinds[i] != 0 {
+                compared += 1
+                guard let r = fromRecords else {
+                    missing += 1
+                    continue
+                }
+                if r.kinds[i] != captured.kinds[i] || r.f0[i] != captured.f0[i] || r.f1[i] != captured.f1[i] {
+                    differing.append("kind \(captured.kinds[i]): \(captured.f0[i]) \(captured.f1[i]) kept, "
+                                     + "\(r.kinds[i]) \(r.f0[i]) \(r.f1[i]) from the record")
+                }
+            }
+        }
+        #expect(compared > 1000, "\(compared) rows with values both ways")
+        #expect(missing == 0 && differing.isEmpty, "\(missing) missing, \(differing.count) differ, first: \(differing.first ?? "")")
     }
 }
 
