@@ -109,7 +109,7 @@ final class DrainThread: LiveTextSource, @unchecked Sendable {
                 return stopping.load(ordering: .relaxed)
             }
             bytes += ranges.reduce(0) { $0 + $1.range.count }
-            let complete = (reader as? RawEventReader)?.lastPassComplete ?? true
+            let complete = reader.lastPassComplete
             push(ranges, caughtUp: stopping.load(ordering: .relaxed) || !complete ? nil : passStart)
             pause = bytes < Self.quietBytes ? min(pause * 2, Self.slowest) : interval
             var want = timespec(tv_sec: Int(pause.components.seconds),

@@ -18,10 +18,17 @@ public protocol LiveReader: AnyObject {
     var missed: Int { get }
     /// Releases what keeps the instance busy (open files), before it is removed.
     func close()
+    /// False when the last drain left a record it could not yet place in time order.
+    var lastPassComplete: Bool { get }
+    /// Whether a drain hands over every record the kernel has: false for a reader that leaves a page still being
+    /// written for a later pass.
+    var readsEverything: Bool { get }
 }
 
 extension LiveReader {
     public func drain() -> [RawEventReader.TextRange] { drain(progress: nil) }
+    public var lastPassComplete: Bool { true }
+    public var readsEverything: Bool { true }
 }
 
 public final class RawEventReader: LiveReader, @unchecked Sendable {
@@ -139,6 +146,8 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
     /// False when the last drain left a record it could not yet place in time order (`tt_cpu_reader.pending`):
     /// it had not read every CPU up to a time after it began.
     public private(set) var lastPassComplete = true
+    /// Whether a drain now reads every page, the one still being written too (tracing has stopped).
+    public var readsEverything: Bool { instance.tracingStopped }
 
     /// Reads everything the kernel has now; returns the new text in order (empty when nothing came).
     public func drain(progress: (([TextRange]) -> Bool)?) -> [TextRange] {

@@ -30,14 +30,51 @@ public final class PrintkReader: LiveReader, @unchecked Sendable {
         inner.close()
     }
 
+    /// Printk lines read but not yet placed: their instance events may still be in a page the reader has not read.
+    private var held: [ArraySlice<UInt8>] = []
+    /// How many of `held` came before this drain (the rest came in it).
+    private var heldBefore = 0
+    /// The newest time the instance's lines have reached (ns).
+    private var reached: Int64 = .min
+
+    public var lastPassComplete: Bool { inner.lastPassComplete }
+
+    /// The pipe is read before the instance: a printk line is then older than the instance's drain, which holds its
+    /// event once the reader has read every CPU (`lastPassComplete`). A line newer than the instance's newest waits
+    /// for that (the program and the instance hang on the same tracepoint, but the reader takes a page still being
+    /// written only once a pass: CI saw five printk lines come a drain ahead of their own events).
     public func drain(progress: (([RawEventReader.TextRange]) -> Bool)?) -> [RawEventReader.TextRange] {
-        let own = inner.drain(progress: progress)
-        let printk = pipe.drain(progress: nil)
-        guard !printk.isEmpty else { return own }
+        heldBefore = held.count
+        var fresh = pipe.drain(progress: nil).flatMap { PrintkMerge.lines(Array($0.bytes)) }
+        if let namer { fresh = fresh.map(namer.name) }
+        printkLines += fresh.count
+        held += fresh
+        let own = inner.drain(progress: progress.map { handler in
+            { [self] partial in handler(place(partial, settled: false)) }
+        })
+        return place(own, settled: inner.lastPassComplete, final: inner.readsEverything)
+    }
+
+    /// The instance's text with the held printk lines it has reached merged in; `settled`: the lines from before
+    /// this drain go out whatever their time; `final`: all of them do.
+    private func place(_ own: [RawEventReader.TextRange], settled: Bool, final: Bool = false) -> [RawEventReader.TextRange] {
         let a = own.flatMap { PrintkMerge.lines(Array($0.bytes)) }
-        var b = printk.flatMap { PrintkMerge.lines(Array($0.bytes)) }
-        if let namer { b = b.map(namer.name) }
-        printkLines += b.count
+        if let newest = a.reversed().lazy.compactMap({ PrintkMerge.timestamp($0) }).first { reached = max(reached, newest) }
+        var release = 0
+        var previous = true
+        for (k, line) in held.enumerated() {
+            let ready: Bool
+            if final || (settled && k < heldBefore) { ready = true }
+            else if let t = PrintkMerge.timestamp(line) { ready = t <= reached }
+            else { ready = previous }
+            guard ready else { break }
+            previous = ready
+            release = k + 1
+        }
+        guard release > 0 else { return own }
+        let b = Array(held[..<release])
+        held.removeFirst(release)
+        heldBefore = max(0, heldBefore - release)
         let merged = PrintkMerge.merge(a, b)
         let block = LiveBlock(copying: merged)
         return [RawEventReader.TextRange(block: block, range: 0..<merged.count)]
