@@ -3,7 +3,7 @@ import Testing
 @testable import TraceModel
 
 /// The live view's measurement (the analyzer fed each new batch of rows) equals one pass over the whole trace, on
-/// a recorded trace cut into pieces of every size; and the durations' radix sort orders as a comparison sort does.
+/// a recorded trace cut into pieces of every size; and the durations' summary is exact where it says so.
 @Suite struct LatencyIncrementalTests {
     static let recorded = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/sched-softirq.latency.txt")
@@ -36,7 +36,18 @@ import Testing
         }
     }
 
-    @Test func radixSortedDurationsEqualSorted() {
+    /// Two-pass figures over the durations themselves, to check the running sums and buckets against.
+    static func direct(_ values: [Int64]) -> (stddev: Double, percentiles: [Int64], slots: [Int]) {
+        let sorted = values.sorted()
+        let n = Double(values.count), mean = Double(values.reduce(0, +)) / n
+        let m2 = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) }
+        var slots = [Int](repeating: 0, count: 65)
+        for d in values { slots[LatencyStats.slot(d)] += 1 }
+        let ranks = [50, 90, 99].map { max(1, min(values.count, (values.count * $0 + 99) / 100)) }
+        return ((m2 / (n - 1)).squareRoot(), ranks.map { sorted[$0 - 1] }, Array(slots[0...slots.lastIndex { $0 > 0 }!]))
+    }
+
+    @Test func theSummaryDependsOnlyOnTheDurationsAndStaysWithinItsBounds() {
         var state: UInt64 = 7
         func next(_ bound: UInt64) -> Int64 {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -44,48 +55,46 @@ import Testing
         }
         let sets: [[Int64]] = [
             (0..<5000).map { _ in next(2_000) },
-            (0..<5000).map { _ in next(UInt64(Int64.max)) },
+            (0..<5000).map { _ in 300 + next(1 << 20) * next(1 << 12) },
             (0..<3000).map { _ in 12345 },
-            (0..<1000).map { _ in next(1 << 40) } + [0, 0, Int64.max],
-            (0..<2000).map { _ in next(1000) - 500 },  // negative: the comparison sort
+            (0..<1000).map { _ in next(1 << 40) } + [0, 0, 1 << 50],
+            (0..<900).map { _ in next(1_000_000) },
             [5, 3, 9],
         ]
         for values in sets {
-            #expect(LatencyAccumulator.sortedDurations(values[...]) == values.sorted())
-            // A slice not starting at 0 (the unsorted tail `settle` passes).
-            #expect(LatencyAccumulator.sortedDurations(values.dropFirst(7)) == values.dropFirst(7).sorted())
+            var one = LatencyAccumulator(keep: 5)
+            for (k, d) in values.enumerated() { one.add(d, start: 0, startRow: k, endRow: k, pid: 1) }
+            // The same durations in three parts, merged and united, give the same summary.
+            var parts = [LatencyAccumulator](repeating: LatencyAccumulator(keep: 5), count: 3)
+            for (k, d) in values.enumerated() { parts[(k * 7) % 3].add(d, start: 0, startRow: k, endRow: k, pid: 1) }
+            var merged = parts[2]
+            merged.merge(parts[0])
+            merged.merge(parts[1])
+            let s = one.finish()
+            #expect(LatencyAccumulator.union(parts).finish() == s)
+            let m = merged.finish()
+            #expect(m.count == s.count && m.p50 == s.p50 && m.p99 == s.p99 && m.stddev == s.stddev && m.histogram == s.histogram)
+            // Count, total, min, max and histogram exact; stddev as two passes give it.
+            let (stddev, percentiles, slots) = Self.direct(values)
+            #expect(s.count == values.count && s.total == values.reduce(0, +) && s.min == values.min() && s.max == values.max())
+            #expect(s.histogram == slots)
+            #expect(abs(s.stddev - stddev) <= 1e-9 * max(1, stddev), "\(s.stddev) against \(stddev)")
+            // Percentiles exact up to the limit, then within 1/256 of the exact one.
+            for (got, want) in zip([s.p50, s.p90, s.p99], percentiles) {
+                if values.count <= LatencyAccumulator.exactLimit {
+                    #expect(got == want)
+                } else {
+                    #expect(abs(got - want) <= want / 256, "\(got) against \(want) over \(values.count)")
+                }
+            }
         }
     }
-}
 
-/// Block requests in the field form the live reader and the trace.dat decoder write (`dev=` as the kernel's dev_t,
-/// 64-bit sectors in hex) give what the kernel's own wording gives.
-@Suite struct LatencyFieldFormTests {
-    @Test func blockRequestsInTheReadersFieldForm() throws {
-        let text = """
-            # tracer: nop
-            kworker-9 [000] ..... 1.000000: block_rq_insert: dev=8388608 sector=0x3e8 nr_sector=8 bytes=4096 ioprio=0 rwbs=W comm=kworker cmd=
-            kworker-9 [000] ..... 1.000010: block_rq_issue: dev=8388608 sector=0x3e8 nr_sector=8 bytes=4096 ioprio=0 rwbs=W comm=kworker cmd=
-            kworker-9 [000] ..... 1.000020: block_rq_issue: dev=271581184 sector=0x7d0 nr_sector=128 bytes=65536 ioprio=0 rwbs=R comm=fio cmd=
-            <idle>-0 [000] d.h1. 1.000510: block_rq_complete: dev=8388608 sector=0x3e8 nr_sector=8 error=0 ioprio=0 rwbs=W cmd=
-            <idle>-0 [000] d.h1. 1.002020: block_rq_complete: dev=271581184 sector=0x7d0 nr_sector=128 error=0 ioprio=0 rwbs=R cmd=
-            <idle>-0 [000] d.h1. 1.003000: block_rq_complete: dev=271581184 sector=0x270f nr_sector=8 error=0 ioprio=0 rwbs=R cmd=
-
-            """
-        let block = LatencyTests.store(text).latency(LatencyOptions(sections: [.block])).block
-        let sda = try #require(block.first { $0.device == "8,0" })
-        #expect(sda.ios == 1 && sda.bytes == 4096 && sda.latency.max == 500_000, "from issue, not insert")
-        let nvme = try #require(block.first { $0.device == "259,0" })
-        #expect(nvme.ios == 1 && nvme.bytes == 65536 && nvme.latency.max == 2_000_000)
-    }
-}
-
-@Suite struct TypedFieldsSliceTests {
-    @Test func aSliceKeepsTheEntriesOfItsRowsRenumbered() {
-        var t = TypedFields()
-        for (row, v) in [(1, 10), (4, 40), (5, 50), (9, 90)] { t.append(row: row, kind: 4, Int64(v), -Int64(v)) }
-        let s = t.slice(4, 9)
-        #expect(s.rows == [0, 1] && s.f0 == [40, 50] && s.f1 == [-40, -50] && s.kinds == [4, 4])
-        #expect(t.slice(6, 9).count == 0 && t.slice(0, 100).rows == [1, 4, 5, 9])
+    @Test func bucketsHoldEveryDurationInTheirRange() {
+        for d: Int64 in [0, 1, 255, 256, 257, 511, 512, 1000, 123_456_789, 1 << 40, Int64.max] {
+            let (lower, width) = DurationBuckets.range(DurationBuckets.index(d))
+            #expect(lower <= d && d - lower < width, "\(d) in [\(lower), +\(width))")
+            #expect(width == 1 || width <= lower / 128)
+        }
     }
 }

@@ -80,10 +80,6 @@ struct BlockLatencyPass {
         return (major << 32 | minor, sector, sectors, bytes)
     }
 
-    /// Keeps the durations sorted between reports (see `LatencyAccumulator.settle`).
-    mutating func settle() {
-        for key in devices.keys { devices[key]!.latency.settle() }
-    }
 
     mutating func run(_ scope: LatencyScope) {
         let wanted = LatencyEventKind.mask(kinds, [startKind, .blockComplete])

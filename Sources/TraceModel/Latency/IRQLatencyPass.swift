@@ -37,11 +37,6 @@ struct IRQLatencyPass {
         kinds = newKinds
     }
 
-    /// Keeps the durations sorted between reports (see `LatencyAccumulator.settle`).
-    mutating func settle() {
-        for k in hardStats.indices { hardStats[k]?.settle() }
-        for k in softStats.indices { softStats[k]?.settle() }
-    }
 
     mutating func run(_ scope: LatencyScope) {
         let wanted = LatencyEventKind.mask(kinds, [.irqEntry, .irqExit, .softirqEntry, .softirqExit])

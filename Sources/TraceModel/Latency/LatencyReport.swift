@@ -105,7 +105,8 @@ extension EventStore {
 }
 
 /// The latency passes kept between snapshots of a growing store (the live view): `consume` reads only the rows
-/// added since the last call, so a refresh costs the new events plus `report`'s sort of the measured intervals.
+/// added since the last call, so a refresh costs the new events plus `report`'s
+/// walk of each row's buckets (`LatencyAccumulator`), however long the session.
 ///
 /// Rows the store evicted (live capture) keep their absolute numbers inside; `report` gives occurrences' rows in
 /// the last consumed store's numbering (negative: evicted since). A scope's `rows` and `selection` apply to one
@@ -164,10 +165,6 @@ public struct LatencyAnalyzer: Sendable {
         }
         consumed = store.evictedRows + store.count
         evicted = store.evictedRows
-        sched?.settle()
-        syscalls?.settle()
-        irq?.settle()
-        block?.settle()
     }
 
     /// The sections measured so far.

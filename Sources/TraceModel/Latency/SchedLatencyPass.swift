@@ -118,10 +118,6 @@ struct SchedLatencyPass {
         }
     }
 
-    /// Keeps the delays sorted between reports (see `LatencyAccumulator.settle`).
-    mutating func settle() {
-        for k in tasks.indices { tasks[k].delays.settle() }
-    }
 
     mutating func run(_ scope: LatencyScope) {
         guard kinds.contains(.schedSwitch) else { return }

@@ -86,10 +86,6 @@ struct SyscallLatencyPass {
         return k
     }
 
-    /// Keeps the durations sorted between reports (see `LatencyAccumulator.settle`).
-    mutating func settle() {
-        for k in taskCounted.indices { taskCounted[k].duration.settle() }
-    }
 
     mutating func run(_ scope: LatencyScope) {
         guard kinds.contains(where: { $0 == .sysExit || $0 == .rawSysExit }) else { return }
