@@ -28,10 +28,11 @@ enum Watchdog {
     }
 
     /// Polls: the parent is not ours to wait for. A zombie counts as gone: its parent may never reap it, and
-    /// its instance must not trace on until then.
+    /// its instance must not trace on until then. So does the pid given to another process (another start time).
     static func wait(for pid: Int32) {
         signal(SIGINT, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
-        while TracetuiProcess.isLive(pid) { usleep(200_000) }
+        let born = TracetuiProcess.startTime(pid)
+        while TracetuiProcess.isLive(pid), TracetuiProcess.startTime(pid) == born { usleep(200_000) }
     }
 }

@@ -179,6 +179,27 @@ extension EndToEnd {
             #expect(LiveTracing.deadInstances.isEmpty)
         }
 
+        /// Run by another name (a symlink `tt`), a capture is still its watchdog's live tracetui: its comm is `tt`,
+        /// and the watchdog took it for gone and stopped the capture 0.2 s in.
+        @Test(.enabled(if: LiveTracing.isAvailable))
+        func aTracetuiRunByAnotherNameTracesToTheEnd() throws {
+            let directory = try Fixture.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let tt = directory + "/tt"
+            try FileManager.default.createSymbolicLink(atPath: tt, withDestinationPath: try Fixture.binary())
+            let out = directory + "/ticks.txt"
+            // A marker every 0.1 s for 1.5 s: the trace must hold the last ones.
+            let result = try CommandResult.run(
+                tt, ["record", "-o", out, "-e", "syscalls:sys_enter_clock_nanosleep", "--",
+                     "/bin/sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do /bin/sleep 0.1; done"],
+                timeout: .seconds(30))
+            #expect(result.status == 0, "record: \(result.stderr)")
+            let text = try String(contentsOfFile: out, encoding: .utf8)
+            let sleeps = text.split(separator: "\n").filter { $0.contains("sys_enter_clock_nanosleep") }
+            #expect(sleeps.count >= 15, "\(sleeps.count) sleeps traced")
+            #expect(LiveTracing.deadInstances.isEmpty)
+        }
+
         @Test(.enabled(if: LiveTracing.isAvailable))
         func stacktraceAndFiltersReachTheKernelAndReadBack() throws {
             let directory = try Fixture.temporaryDirectory()

@@ -193,5 +193,26 @@ struct HardeningCaptureTests {
         #expect(!TracetuiProcess.isLive(103, proc: proc))
         #expect(TracetuiProcess.isLive(104, proc: proc))
         #expect(TracetuiProcess.isLive(getpid()), "this test runs in tracetuiPackageTests")
+        // A process by another name running this very binary (a copy or a symlink `tt`) is one.
+        try stat(105, "105 (tt) S 1 105 105 0 -1")
+        try FileManager.default.createSymbolicLink(atPath: "\(proc)/105/exe", withDestinationPath: "/proc/self/exe")
+        try stat(106, "106 (tt) S 1 106 106 0 -1")
+        try FileManager.default.createSymbolicLink(atPath: "\(proc)/106/exe", withDestinationPath: "/bin/sh")
+        #expect(TracetuiProcess.isLive(105, proc: proc))
+        #expect(!TracetuiProcess.isLive(106, proc: proc))
+    }
+
+    /// The watchdog tells a pid given to another process by its start time (field 22 of stat).
+    @Test func startTimeIsField22() throws {
+        let proc = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: proc) }
+        try FileManager.default.createDirectory(atPath: "\(proc)/7", withIntermediateDirectories: true)
+        let fields = (4...21).map(String.init).joined(separator: " ")
+        try "7 (a b) c) S \(fields) 987654 23 24".write(toFile: "\(proc)/7/stat", atomically: true, encoding: .utf8)
+        #expect(TracetuiProcess.startTime(7, proc: proc) == 987654)
+        let mine = try #require(TracetuiProcess.startTime(getpid()))
+        let own = try String(contentsOfFile: "/proc/self/stat", encoding: .utf8)
+        #expect(own.split(separator: ")").last!.split(separator: " ")[19] == Substring(String(mine)))
+        #expect(TracetuiProcess.startTime(8, proc: proc) == nil)
     }
 }
