@@ -53,6 +53,20 @@ final class KeptRecordFormatter: KeptLineFormatter, @unchecked Sendable {
         return (kind, f0, f1)
     }
 
+    func latencyValues(base: UnsafeRawPointer, offsets: UnsafePointer<UInt32>, count: Int, keptFlag: UInt32,
+                       kinds: UnsafeMutablePointer<UInt8>, f0: UnsafeMutablePointer<Int64>,
+                       f1: UnsafeMutablePointer<Int64>) -> Int {
+        guard let lat else {
+            kinds.initialize(repeating: 0, count: count)
+            f0.initialize(repeating: 0, count: count)
+            f1.initialize(repeating: 0, count: count)
+            return 0
+        }
+        return tt_kept_lat_rows(types, lat, base.assumingMemoryBound(to: UInt8.self), offsets, count, keptFlag,
+                                kinds, UnsafeMutableRawPointer(f0).assumingMemoryBound(to: CLongLong.self),
+                                UnsafeMutableRawPointer(f1).assumingMemoryBound(to: CLongLong.self))
+    }
+
     func format(_ record: UnsafeRawPointer, into out: UnsafeMutableRawPointer) -> (length: Int, payload: Int) {
         var payload = 0
         let n = tt_kept_format(types, record, out.assumingMemoryBound(to: CChar.self), &payload)

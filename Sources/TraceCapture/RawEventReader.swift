@@ -231,7 +231,7 @@ public final class RawEventReader: LiveReader, @unchecked Sendable {
 
     /// On this reader's thread, between records: the switch's state into the sink (`LatencyCaptureSwitch`).
     /// With a switch, a reader that keeps records as bytes keeps no typed values even once it is on: the passes
-    /// take them from the records when they first measure a chunk (`EventChunk.typed`), where keeping them here
+    /// take them from each record as they read it (`EventChunk.latencyValues`), where keeping them here
     /// (noted in C, copied out, carried row by row into the pieces' columns) cost the viewer a quarter of its CPU.
     private func followTypedCapture() {
         let on = typedCapture.map { kept == nil && $0.isOn } ?? true

@@ -18,9 +18,6 @@ public final class EventChunk: Sendable {
     /// The latency passes' values the live reader kept, per row (live rows only; none before the latency view
     /// first opened).
     let capturedTyped: TypedColumn?
-    /// `typed` for a chunk of kept records read before the latency view asked for typed values: taken from the
-    /// records' bytes once, on first use, instead of making each row's line for the passes to read.
-    private let keptTyped = AtomicLazyReference<TypedColumn>()
     /// The host of the chunk's rows when they all came from one (a piece of one host's text): the host column
     /// then costs nothing per row (index into `EventStore.hostNames`). Else the first row's host.
     public let host: UInt16
@@ -204,12 +201,65 @@ extension EventChunk {
 }
 
 extension EventChunk {
-    /// The latency passes' values, per row: those the reader kept, else those of the kept records (a chunk
-    /// read before the latency view first opened); nil when neither (the passes read the rows' text).
-    var typed: TypedColumn? {
-        if let capturedTyped { return capturedTyped }
-        guard let kept else { return nil }
-        let made = keptTyped.load() ?? keptTyped.storeIfNil(TypedColumn(kept: self, formatter: kept.formatter) ?? TypedColumn.none)
-        return made === TypedColumn.none ? nil : made
+    /// Whether the latency passes have values for rows of this chunk (`latencyValues`) without reading their text.
+    var hasLatencyValues: Bool { capturedTyped != nil || kept != nil }
+
+    /// Row `i`'s latency values (`TypedFields.Kind`, kind 0: none): those the reader kept, else its kept record's
+    /// (a chunk read while the latency view was closed). A record's are taken from its bytes at each call, not
+    /// kept: the live view reads each row once, and a column of them (17 bytes a row, faulted in at every refresh)
+    /// cost more than the values, in memory `--memory-mb` did not see.
+    @inline(__always)
+    func latencyValues(_ i: Int) -> (kind: UInt8, f0: Int64, f1: Int64) {
+        if let capturedTyped { return (capturedTyped.kinds[i], capturedTyped.f0[i], capturedTyped.f1[i]) }
+        guard let kept, let record = keptRecord(i) else { return (0, 0, 0) }
+        return kept.formatter.latencyValues(record)
+    }
+
+    /// `latencyValues` of the rows in `range`, a block of at most `block` rows at a time: `body` gets the block's
+    /// first row and count and its kinds, f0 and f1 (index 0 is the block's first row). The reader's columns are
+    /// handed out as they are; kept records' values are made a block at a time into one small buffer (a call a row
+    /// through the formatter's protocol retained and released it each time, and a column for the whole chunk
+    /// faulted in fresh memory at every refresh).
+    func forEachLatencyBlock(in range: Range<Int>, block: Int = 4096,
+                             _ body: (Int, Int, UnsafePointer<UInt8>, UnsafePointer<Int64>, UnsafePointer<Int64>) -> Void) {
+        guard !range.isEmpty else { return }
+        if let captured = capturedTyped {
+            captured.kinds.withUnsafeBufferPointer { kinds in
+                captured.f0.withUnsafeBufferPointer { f0 in
+                    captured.f1.withUnsafeBufferPointer { f1 in
+                        body(range.lowerBound, range.count, kinds.baseAddress! + range.lowerBound,
+                             f0.baseAddress! + range.lowerBound, f1.baseAddress! + range.lowerBound)
+                    }
+                }
+            }
+            return
+        }
+        let size = Swift.min(block, range.count)
+        let kinds = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        let f0 = UnsafeMutablePointer<Int64>.allocate(capacity: size)
+        let f1 = UnsafeMutablePointer<Int64>.allocate(capacity: size)
+        defer {
+            kinds.deallocate()
+            f0.deallocate()
+            f1.deallocate()
+        }
+        let formatter = kept?.formatter
+        let records = storage.bytes.baseAddress.map { $0 + base }
+        lineOffsets.withUnsafeBufferPointer { offsets in
+            var at = range.lowerBound
+            while at < range.upperBound {
+                let n = Swift.min(size, range.upperBound - at)
+                if let formatter, let records {
+                    _ = formatter.latencyValues(base: records, offsets: offsets.baseAddress! + at, count: n,
+                                                keptFlag: Self.keptRow, kinds: kinds, f0: f0, f1: f1)
+                } else {
+                    kinds.initialize(repeating: 0, count: n)
+                    f0.initialize(repeating: 0, count: n)
+                    f1.initialize(repeating: 0, count: n)
+                }
+                body(at, n, kinds, f0, f1)
+                at += n
+            }
+        }
     }
 }

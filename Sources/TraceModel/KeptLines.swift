@@ -14,10 +14,27 @@ public protocol KeptLineFormatter: Sendable {
     func format(_ record: UnsafeRawPointer, into out: UnsafeMutableRawPointer) -> (length: Int, payload: Int)
     /// The latency passes' typed values of the record (`TypedFields.Kind`; kind 0: none).
     func latencyValues(_ record: UnsafeRawPointer) -> (kind: UInt8, f0: Int64, f1: Int64)
+    /// The same for `count` rows at once: row i's record is at `base + offsets[i] & ~keptFlag` when its offset has
+    /// `keptFlag`; every row's kind and values are written (0 for none). Returns how many rows have a kind.
+    func latencyValues(base: UnsafeRawPointer, offsets: UnsafePointer<UInt32>, count: Int, keptFlag: UInt32,
+                       kinds: UnsafeMutablePointer<UInt8>, f0: UnsafeMutablePointer<Int64>,
+                       f1: UnsafeMutablePointer<Int64>) -> Int
 }
 
 extension KeptLineFormatter {
     public func latencyValues(_ record: UnsafeRawPointer) -> (kind: UInt8, f0: Int64, f1: Int64) { (0, 0, 0) }
+
+    public func latencyValues(base: UnsafeRawPointer, offsets: UnsafePointer<UInt32>, count: Int, keptFlag: UInt32,
+                              kinds: UnsafeMutablePointer<UInt8>, f0: UnsafeMutablePointer<Int64>,
+                              f1: UnsafeMutablePointer<Int64>) -> Int {
+        var found = 0
+        for i in 0..<count {
+            (kinds[i], f0[i], f1[i]) = offsets[i] & keptFlag == 0 ? (0, 0, 0)
+                : latencyValues(base + Int(offsets[i] & ~keptFlag))
+            if kinds[i] != 0 { found += 1 }
+        }
+        return found
+    }
 }
 
 /// The lines of one chunk's kept rows, each made the first time it is read and kept while the chunk lives, so

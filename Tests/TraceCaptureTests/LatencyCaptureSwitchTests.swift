@@ -69,15 +69,23 @@ struct LatencyCaptureSwitchTests {
         #expect(before.rows > 10_000 && before.typed == 0, "before the switch: \(before)")
         if keepRecords {
             #expect(after.rows > 10_000 && after.typed == 0, "records kept, after the switch: \(after)")
-            #expect(mixed.chunks.allSatisfy { $0.capturedTyped == nil && $0.typed != nil })
+            #expect(mixed.chunks.allSatisfy { $0.capturedTyped == nil && $0.hasLatencyValues })
         } else {
             #expect(after.rows > 10_000 && after.typed > after.rows / 2, "after the switch: \(after)")
             #expect(mixed.chunks.indices.allSatisfy { k in mixed.chunks[k].capturedTyped == nil || mixed.firstRow(ofChunk: k) >= switchedAtRow },
                     "no chunk read before the switch has typed values")
         }
-        #expect(untyped.chunks.allSatisfy { $0.typed == nil })
+        #expect(untyped.chunks.allSatisfy { c in (0..<c.count).allSatisfy { c.latencyValues($0).kind == 0 } })
         var kinds = [Int](repeating: 0, count: 8)
-        for c in mixed.chunks { for k in c.typed?.kinds ?? [] { kinds[Int(k)] += 1 } }
+        for c in mixed.chunks { for i in 0..<c.count { kinds[Int(c.latencyValues(i).kind)] += 1 } }
+        // The passes read them a block at a time: the same values, across block ends too.
+        var blockDiffers = 0
+        for c in mixed.chunks.prefix(20) {
+            c.forEachLatencyBlock(in: 3..<max(3, c.count), block: 7) { first, n, k, f0, f1 in
+                for j in 0..<n where (k[j], f0[j], f1[j]) != c.latencyValues(first + j) { blockDiffers += 1 }
+            }
+        }
+        #expect(blockDiffers == 0)
         // Switches, wakeups, raw syscalls and sys_exit_openat's returns read typed (after the switch, or all of
         // them from kept records).
         #expect(kinds[1] > 10 && kinds[2] > 10 && kinds[4] > 1000 && kinds[5] > 10, "typed rows by kind: \(kinds)")
@@ -113,16 +121,16 @@ struct LatencyCaptureSwitchTests {
         var compared = 0, missing = 0, differing: [String] = []
         for c in store.chunks {
             guard let captured = c.capturedTyped, let kept = c.kept else { continue }
-            let fromRecords = TypedColumn(kept: c, formatter: kept.formatter)
             for i in 0..<c.count where captured.kinds[i] != 0 {
                 compared += 1
-                guard let r = fromRecords else {
+                guard let record = c.keptRecord(i) else {
                     missing += 1
                     continue
                 }
-                if r.kinds[i] != captured.kinds[i] || r.f0[i] != captured.f0[i] || r.f1[i] != captured.f1[i] {
+                let r = kept.formatter.latencyValues(record)
+                if r.kind != captured.kinds[i] || r.f0 != captured.f0[i] || r.f1 != captured.f1[i] {
                     differing.append("kind \(captured.kinds[i]): \(captured.f0[i]) \(captured.f1[i]) kept, "
-                                     + "\(r.kinds[i]) \(r.f0[i]) \(r.f1[i]) from the record")
+                                     + "\(r.kind) \(r.f0) \(r.f1) from the record")
                 }
             }
         }

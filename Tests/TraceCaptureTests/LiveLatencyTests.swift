@@ -48,11 +48,11 @@ struct LiveLatencyTests {
         #expect(!load.isRunning)
         #expect(reader.missed == 0)
         var kinds = [Int](repeating: 0, count: 8)
-        for c in live.chunks { for k in c.typed?.kinds ?? [] { kinds[Int(k)] += 1 } }
+        for c in live.chunks { for i in 0..<c.count { kinds[Int(c.latencyValues(i).kind)] += 1 } }
         // Switches, wakeups, runtimes, raw syscalls, sys_exit_openat's returns, irqs: each kind read typed.
         #expect(kinds[1] > 10 && kinds[2] > 10 && kinds[4] > 1000 && kinds[5] > 10,
                 "typed rows by kind: \(kinds), events: \(live.summary.byEvent)")
-        #expect(saved.chunks.allSatisfy { $0.typed == nil }, "the saved text has no typed values")
+        #expect(saved.chunks.allSatisfy { !$0.hasLatencyValues }, "the saved text has no typed values")
         let whole = saved.latency(LatencyOptions(worst: 50))
         #expect(refreshes > 2)
         #expect(!whole.sched.isEmpty && !whole.syscalls.isEmpty, "\(LatencyReportFormat.text(whole, sections: [.sched, .syscalls]))")

@@ -96,7 +96,7 @@ import Testing
         for (name, typed) in mixes {
             for size in [rows.count, 97, 13] {
                 let store = Self.store(rows, size: size, typed: typed)
-                #expect(store.chunks.contains { $0.typed != nil }, "\(name): typed rows")
+                #expect(store.chunks.contains { $0.hasLatencyValues }, "\(name): typed rows")
                 #expect(store.latency(options) == text, "\(name), pieces of \(size) rows")
                 // As the live view measures: the new rows at each refresh.
                 var analyzer = LatencyAnalyzer(options)

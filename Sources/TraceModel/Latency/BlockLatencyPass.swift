@@ -89,9 +89,9 @@ struct BlockLatencyPass {
             let kind = kinds[Int(c.events[i])]
             guard kind == startKind || kind == .blockComplete else { return }
             let f: (device: Int64, sector: Int64, sectors: Int64, bytes: Int64?)
-            if let t = c.typed, t.kinds[i] == TypedFields.Kind.block.rawValue {
-                let word = UInt64(bitPattern: t.f0[i])
-                f = (Self.device(word & 0xFFFF_FFFF), t.f1[i], 0, Int64(word >> 32))
+            if case let v = c.latencyValues(i), v.kind == TypedFields.Kind.block.rawValue {
+                let word = UInt64(bitPattern: v.f0)
+                f = (Self.device(word & 0xFFFF_FFFF), v.f1, 0, Int64(word >> 32))
             } else {
                 guard let scanned = Self.fields(PayloadScan(c.payload(i))) else { return }
                 f = scanned

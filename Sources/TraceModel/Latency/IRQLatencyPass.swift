@@ -54,8 +54,8 @@ struct IRQLatencyPass {
                 }
                 let isHard = kind == .irqEntry || kind == .irqExit
                 let number: Int64
-                if let t = c.typed, t.kinds[i] == TypedFields.Kind.irq.rawValue {
-                    number = t.f0[i]
+                if case let v = c.latencyValues(i), v.kind == TypedFields.Kind.irq.rawValue {
+                    number = v.f0
                 } else {
                     guard let n = PayloadScan(c.payload(i)).int(isHard ? "irq=" : "vec=") else { return }
                     number = n

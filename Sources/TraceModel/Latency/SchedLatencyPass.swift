@@ -139,8 +139,8 @@ struct SchedLatencyPass {
     }
 
     private mutating func onSwitch(_ c: EventChunk, _ i: Int, _ row: Int) {
-        if let t = c.typed, t.kinds[i] == TypedFields.Kind.schedSwitch.rawValue {
-            let pids = UInt64(bitPattern: t.f0[i]), state = t.f1[i]
+        if case let v = c.latencyValues(i), v.kind == TypedFields.Kind.schedSwitch.rawValue {
+            let pids = UInt64(bitPattern: v.f0), state = v.f1
             onSwitch(c, i, row, SwitchValues(prevPID: Int32(truncatingIfNeeded: pids), nextPID: Int32(truncatingIfNeeded: pids >> 32),
                                              prevState: UInt8(truncatingIfNeeded: state), preempted: state & 0x100 != 0))
             return
@@ -202,9 +202,9 @@ struct SchedLatencyPass {
     private mutating func onWakeup(_ c: EventChunk, _ i: Int, _ row: Int) {
         let pid: Int32
         let named: Bool
-        if let t = c.typed, t.kinds[i] == TypedFields.Kind.wakee.rawValue {
-            pid = Int32(truncatingIfNeeded: t.f0[i])
-            named = t.f1[i] != 0
+        if case let v = c.latencyValues(i), v.kind == TypedFields.Kind.wakee.rawValue {
+            pid = Int32(truncatingIfNeeded: v.f0)
+            named = v.f1 != 0
         } else {
             guard let (p, comm) = SchedSwitchFields.wakee(PayloadScan(c.payload(i))) else { return }
             pid = p
@@ -235,9 +235,9 @@ struct SchedLatencyPass {
 
     private mutating func onRuntime(_ c: EventChunk, _ i: Int, _ row: Int) {
         let pid: Int64, runtime: Int64
-        if let t = c.typed, t.kinds[i] == TypedFields.Kind.runtime.rawValue {
-            pid = t.f0[i]
-            runtime = t.f1[i]
+        if case let v = c.latencyValues(i), v.kind == TypedFields.Kind.runtime.rawValue {
+            pid = v.f0
+            runtime = v.f1
         } else {
             let scan = PayloadScan(c.payload(i))
             // A u64 prints in hex in the reader's field form (`runtime=0x…`).

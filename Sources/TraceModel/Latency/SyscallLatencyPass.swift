@@ -29,6 +29,8 @@ struct SyscallLatencyPass {
     var pending: [Pending] = []
     /// The store's task id last seen for each thread slot (its comm).
     var taskOfSlot: [UInt32] = []
+    /// The slot of each store task id seen (-1: none yet).
+    var slotOfTask: [Int32] = []
     /// The `taskCounted` entry of the last exit's thread and syscall (a thread's calls mostly repeat).
     var lastSlot = -1
     var lastSyscall = -1
@@ -97,36 +99,48 @@ struct SyscallLatencyPass {
         }
         // Whole chunks (the live view's new rows): the typed columns read through buffers, a row at a time.
         store.forEachChunk(in: scope) { c, range, start in
-            guard let typed = c.typed else {
+            guard c.hasLatencyValues else {
                 for i in range where wanted[Int(c.events[i])] {
                     if let w = scope.time, !w.contains(c.timestamps[i]) { continue }
                     visit(c, i, base + start + i, typed: nil)
                 }
                 return
             }
-            typed.kinds.withUnsafeBufferPointer { tk in
-                typed.f0.withUnsafeBufferPointer { f0 in
-                    typed.f1.withUnsafeBufferPointer { f1 in
-                        c.events.withUnsafeBufferPointer { events in
-                            c.timestamps.withUnsafeBufferPointer { ts in
-                                c.tasks.withUnsafeBufferPointer { tasks in
-                                    for i in range {
-                                        let event = Int(events[i])
-                                        guard wanted[event] else { continue }
-                                        if let w = scope.time, !w.contains(ts[i]) { continue }
-                                        let row = base + start + i
-                                        switch (kinds[event], tk[i]) {
-                                        case (.rawSysEnter, TypedFields.Kind.syscall.rawValue):
-                                            enter(task: tasks[i], ts[i], row, syscall: index(ofNR: f0[i]))
-                                        case (.rawSysExit, TypedFields.Kind.syscall.rawValue):
-                                            exit(task: tasks[i], ts[i], row, syscall: index(ofNR: f0[i]), failed: f1[i] < 0)
-                                        case (.sysEnter, _):
-                                            enter(task: tasks[i], ts[i], row, syscall: indexOfEvent[event])
-                                        case (.sysExit, TypedFields.Kind.ret.rawValue):
-                                            exit(task: tasks[i], ts[i], row, syscall: indexOfEvent[event], failed: f1[i] < 0)
-                                        default:
-                                            visit(c, i, row, typed: nil)
-                                        }
+            // One byte an event id says what the row is to this pass, so the loop reads no enum pair.
+            let code = kinds.map { k -> UInt8 in
+                switch k {
+                case .rawSysEnter: 1
+                case .rawSysExit: 2
+                case .sysEnter: 3
+                case .sysExit: 4
+                default: 0
+                }
+            }
+            let syscallKind = TypedFields.Kind.syscall.rawValue, retKind = TypedFields.Kind.ret.rawValue
+            let window = scope.time
+            code.withUnsafeBufferPointer { code in
+                c.events.withUnsafeBufferPointer { events in
+                    c.timestamps.withUnsafeBufferPointer { ts in
+                        c.tasks.withUnsafeBufferPointer { tasks in
+                            c.forEachLatencyBlock(in: range) { first, n, vk, v0, v1 in
+                                for j in 0..<n {
+                                    let i = first + j
+                                    let event = Int(events[i])
+                                    let what = event < code.count ? code[event] : 0
+                                    guard what != 0 else { continue }
+                                    if let window, !window.contains(ts[i]) { continue }
+                                    let row = base + start + i
+                                    switch what {
+                                    case 1 where vk[j] == syscallKind:
+                                        enter(task: tasks[i], ts[i], row, syscall: index(ofNR: v0[j]))
+                                    case 2 where vk[j] == syscallKind:
+                                        exit(task: tasks[i], ts[i], row, syscall: index(ofNR: v0[j]), failed: v1[j] < 0)
+                                    case 3:
+                                        enter(task: tasks[i], ts[i], row, syscall: indexOfEvent[event])
+                                    case 4 where vk[j] == retKind:
+                                        exit(task: tasks[i], ts[i], row, syscall: indexOfEvent[event], failed: v1[j] < 0)
+                                    default:
+                                        visit(c, i, row, typed: nil)
                                     }
                                 }
                             }
@@ -173,8 +187,17 @@ struct SyscallLatencyPass {
 
     @inline(__always)
     private mutating func slot(_ task: UInt32) -> Int {
+        // The store's task ids are dense and each is one pid: the slot is remembered by id, not looked up by pid.
+        let t = Int(task)
+        if t < slotOfTask.count, slotOfTask[t] >= 0 {
+            let s = Int(slotOfTask[t])
+            if taskOfSlot[s] != task { taskOfSlot[s] = task }
+            return s
+        }
         var isNew = false
-        let s = slots.slot(store.taskPIDs[Int(task)], isNew: &isNew)
+        let s = slots.slot(store.taskPIDs[t], isNew: &isNew)
+        if t >= slotOfTask.count { slotOfTask += [Int32](repeating: -1, count: t + 1 - slotOfTask.count) }
+        slotOfTask[t] = Int32(s)
         if isNew {
             pending.append(Pending())
             taskOfSlot.append(task)

@@ -91,34 +91,6 @@ public final class TypedColumn: Sendable {
 
     /// Bytes a row.
     static let rowBytes = 17
-
-    /// Marks a chunk found to have no typed values (`EventChunk.typed`).
-    static let none = TypedColumn(kinds: [], f0: [], f1: [])
-
-    private init(kinds: [UInt8], f0: [Int64], f1: [Int64]) {
-        self.kinds = kinds
-        self.f0 = f0
-        self.f1 = f1
-    }
-
-    /// The values of a chunk's kept records, as the reader would have kept them; nil when none has any.
-    convenience init?(kept chunk: EventChunk, formatter: any KeptLineFormatter) {
-        var kinds = [UInt8](repeating: 0, count: chunk.count)
-        var f0 = [Int64](repeating: 0, count: chunk.count)
-        var f1 = [Int64](repeating: 0, count: chunk.count)
-        var any = false
-        for i in 0..<chunk.count {
-            guard let record = chunk.keptRecord(i) else { continue }
-            let v = formatter.latencyValues(record)
-            guard v.kind != 0 else { continue }
-            kinds[i] = v.kind
-            f0[i] = v.f0
-            f1[i] = v.f1
-            any = true
-        }
-        guard any else { return nil }
-        self.init(kinds: kinds, f0: f0, f1: f1)
-    }
 }
 
 extension TypedFields {
