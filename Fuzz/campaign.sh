@@ -103,7 +103,8 @@ run_target() {
         seg=$((seg + 1))
         # A seed per segment: the same seed again would replay the same mutations. FUZZ_NO_REBUILD: an edit in
         # the tree while the campaign runs must not have two workers rebuild the binary at once.
-        FUZZ_NO_REBUILD=1 FUZZ_RUNS=$n FUZZ_DAT_RUNS=$n FUZZ_SEED=$((seg * 7919)) FUZZ_MAX_LEN=$(max_len_of "$t") \
+        # FUZZ_READER_CORPORA: the walk targets start from the readers' grown corpora too (Fuzz/run.sh).
+        FUZZ_NO_REBUILD=1 FUZZ_READER_CORPORA=1 FUZZ_RUNS=$n FUZZ_DAT_RUNS=$n FUZZ_SEED=$((seg * 7919)) FUZZ_MAX_LEN=$(max_len_of "$t") \
             nice -n 19 bash Fuzz/run.sh 0 "$t" \
             >>"$state/$t.out" 2>&1
         local log=.build-fuzz/$t.log

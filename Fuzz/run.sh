@@ -75,8 +75,10 @@ seed_dirs() {
     esac
 }
 
-# The readers whose grown corpora the walk targets read too (read-only: libFuzzer writes new inputs to the first
-# corpus folder only): inputs that reached deep into a parser make call trees and stacks worth walking.
+# With FUZZ_READER_CORPORA=1 (Fuzz/campaign.sh sets it) the walk targets read these readers' grown corpora too
+# (read-only: libFuzzer writes new inputs to the first corpus folder only): inputs that reached deep into a parser
+# make call trees and stacks worth walking. Not in CI's smoke: -runs counts the corpus' first pass, and the
+# readers' smoke corpora alone would use up its 1500 runs with no mutation.
 reader_corpora() {
     case $1 in
     summary | walks | export) echo ftrace funcgraph tracecmd perfscript uftrace ;;
@@ -96,7 +98,9 @@ for t in "${targets[@]}"; do
         done
     done
     extra=()
-    for r in $(reader_corpora "$t"); do [[ -d $out/corpus/$r ]] && extra+=("$out/corpus/$r"); done
+    if [[ -n ${FUZZ_READER_CORPORA:-} ]]; then
+        for r in $(reader_corpora "$t"); do [[ -d $out/corpus/$r ]] && extra+=("$out/corpus/$r"); done
+    fi
     log=$out/$t.log
     # A filter or a regex is typed: 4 KB is far past what anyone types, and keeps the fuzzer on structure.
     # Text inputs up to 16 KB: a reader's faults are in a line or a few, and small inputs run 50 times as often.
