@@ -1,6 +1,6 @@
 /// libFuzzer entry points for every reader in TraceModel, compiled into one binary with the model's sources by
 /// `Fuzz/run.sh` (SwiftPM never builds this folder). The reader is picked by `TRACETUI_FUZZ_TARGET`, so one
-/// sanitized build serves every target instead of eleven ten-minute ones.
+/// sanitized build serves every target instead of a ten-minute build each.
 ///
 /// A reader's target runs that reader and nothing after it: an input costs what the reader costs, so the
 /// campaign's ten million executions per reader fit in hours. The walks that follow a parse in the commands
@@ -11,6 +11,8 @@
 
 enum FuzzTarget: String, CaseIterable {
     case ftrace, funcgraph, tracecmd, perfscript, uftrace, chrome, folded, proc, sidecar, filter, regex
+    /// uftrace's binary recording, a whole uftrace.data directory per input (FuzzUftraceData.swift).
+    case uftracedata
     /// The walks after a parse, each over text inputs seeded from every text reader's seeds (FuzzWalks.swift).
     case summary, walks, export, flame
 
@@ -74,6 +76,7 @@ public func tracetuiFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if let e = try? FilterExpression.parse(text), var m = try? RowMatcher(e, store: FuzzTarget.store) {
             _ = m.matchingRows(0..<FuzzTarget.store.count) { false }
         }
+    case .uftracedata: fuzzUftraceData(bytes)
     case .summary: fuzzSummary(bytes)
     case .walks: fuzzWalks(bytes)
     case .export: fuzzExport(bytes)

@@ -17,8 +17,8 @@ summary=${1:-/work/notes-helpers/fuzz-campaign.txt}
 shift || true
 # summary, walks, export and flame: what follows a parse, split off the readers' targets (Fuzz/FuzzWalks.swift) so
 # that a reader's input costs only the reader; their 10 M each are what keeps those walks fuzzed.
-order=(regex filter proc sidecar folded uftrace chrome tracecmd ftrace perfscript funcgraph summary walks export flame
-    tracedat)
+order=(regex filter proc sidecar folded uftrace chrome tracecmd ftrace perfscript funcgraph uftracedata summary walks
+    export flame tracedat)
 targets=("$@")
 ((${#targets[@]})) || targets=("${order[@]}")
 goal=${GOAL:-10000000}
@@ -29,15 +29,17 @@ mkdir -p "$state"
 
 FUZZ_BUILD_ONLY=1 nice -n 19 bash Fuzz/run.sh || exit 1
 
-# Input size per target in the campaign. The text readers (and the walk targets, over the same texts) run at 4 KB here (16 KB in CI's smoke): their faults are
-# in a line or a few, and at 16 KB funcgraph ran 316 executions per CPU-second, 9 CPU-hours for its 10 M; lines
-# longer than any input are the unit tests' job (the line limits). /proc files and sidecars stay at 16 KB: they
-# run fast and a whole /proc file is bigger than 4 KB.
+# Input size per target in the campaign. The text readers (and the walk targets, over the same texts) run at 4 KB
+# here (16 KB in CI's smoke): their faults are in a line or a few, and at 16 KB funcgraph ran 316 executions per
+# CPU-second, 9 CPU-hours for its 10 M; lines longer than any input are the unit tests' job (the line limits). /proc files and sidecars stay at 16 KB: they
+# run fast and a whole /proc file is bigger than 4 KB. A uftrace.data directory (info, task, map, symbols, records,
+# one input) runs at 8 KB: its seeds fit in that with 64 records a thread.
 max_len_of() {
     case $1 in
     filter | regex) echo 4096 ;;
     tracedat) echo 262144 ;;
     proc | sidecar) echo 16384 ;;
+    uftracedata) echo 8192 ;;
     *) echo "${TEXT_MAX_LEN:-4096}" ;;
     esac
 }

@@ -2,8 +2,8 @@
 # Builds the fuzz targets (Fuzz/FuzzTargets.swift + TraceModel's sources, -sanitize=fuzzer,address, -O) and runs
 # each for SECONDS (default 60), seeded from ../shared/samples (or $TRACETUI_SAMPLES) and Fuzz/seeds.
 #   Fuzz/run.sh [SECONDS] [TARGET...]      TARGET: ftrace funcgraph tracecmd perfscript uftrace chrome folded
-#                                          proc sidecar filter regex summary walks export flame tracedat
-#                                          (default: all)
+#                                          proc sidecar filter regex uftracedata summary walks export flame
+#                                          tracedat (default: all)
 # The readers' targets run the reader alone; summary, walks, export and flame run what follows a parse (the
 # summary, call tree and tables, the exporters, the SVG) over the same text inputs (Fuzz/FuzzWalks.swift).
 # Prints one line per target: executions, crashes, peak RSS. Crashes are kept in .build-fuzz/crashes/TARGET.
@@ -16,8 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-all=(ftrace funcgraph tracecmd perfscript uftrace chrome folded proc sidecar filter regex summary walks export flame
-    tracedat)
+all=(ftrace funcgraph tracecmd perfscript uftrace chrome folded proc sidecar filter regex uftracedata summary walks
+    export flame tracedat)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
 samples=${TRACETUI_SAMPLES:-../shared/samples}
@@ -70,6 +70,7 @@ seed_dirs() {
     filter) echo "Fuzz/seeds/filter" ;;
     regex) echo "Fuzz/seeds/regex" ;;
     tracedat) echo "Tests/Fixtures" ;;
+    uftracedata) ;; # packed from Tests/Fixtures/uftrace/*.data below
     summary | walks | export) for r in ftrace funcgraph tracecmd perfscript uftrace; do seed_dirs $r; done ;;
     flame) seed_dirs folded ;;
     esac
@@ -97,6 +98,21 @@ for t in "${targets[@]}"; do
             head -c "$([[ $t == tracedat ]] && echo 262144 || echo 16384)" "$f" >"$corpus/seed-$(echo "$f" | md5sum | cut -c1-12)"
         done
     done
+    # A uftrace.data directory is one input: each file after a line `@@@ NAME` (Fuzz/FuzzUftraceData.swift), cut
+    # to fit 8 KB (info's argument tables run to 15 KB, after its argspec and retspec lines; 64 records a thread).
+    if [[ $t == uftracedata ]]; then
+        for d in Tests/Fixtures/uftrace/*.data; do
+            [[ -d $d ]] || continue
+            first=1
+            for f in "$d"/*; do
+                [[ -f $f ]] || continue
+                ((first)) || printf '\n'
+                first=0
+                printf '@@@ %s\n' "$(basename "$f")"
+                head -c "$([[ $(basename "$f") == info ]] && echo 1536 || echo 1024)" "$f"
+            done >"$corpus/seed-$(basename "$d")"
+        done
+    fi
     extra=()
     if [[ -n ${FUZZ_READER_CORPORA:-} ]]; then
         for r in $(reader_corpora "$t"); do [[ -d $out/corpus/$r ]] && extra+=("$out/corpus/$r"); done
