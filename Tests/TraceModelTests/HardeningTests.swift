@@ -200,6 +200,13 @@ struct HardeningTests {
         #expect((0..<tree.count).allSatisfy { tree.total[$0] >= 0 })
     }
 
+    /// Found by the fuzzer (export target, minimized): a call starting at the latest time an ftrace timestamp
+    /// holds (9223372036.854775 s), plus its duration, trapped placing the Chrome trace's complete events.
+    @Test func chromeExportOfACallAtTheLastTimestampDoesNotTrap() {
+        let text = "h-1 [00] 9223372036.854775:\n 0) }\n0) 1us| }x1\n1-1 [0]8: "
+        #expect(Self.parsesAsJSON(Self.export(.chrome, Self.store(text))))
+    }
+
     @Test func hugeCPUNumberIsAnUnparsedLine() {
         let s = Self.store("555555260) | f();\n  bash-1 [9999] ....  1.000001: x: a=1\n  bash-1 [001] ....  1.000002: x: a=1\n")
         #expect(s.summary.byCPU.keys.sorted() == [1])
