@@ -1,13 +1,20 @@
 /// libFuzzer entry points for every reader in TraceModel, compiled into one binary with the model's sources by
 /// `Fuzz/run.sh` (SwiftPM never builds this folder). The reader is picked by `TRACETUI_FUZZ_TARGET`, so one
-/// sanitized build serves every target instead of eleven ten-minute ones.
+/// sanitized build serves every target instead of a ten-minute build each.
 ///
-/// Each target runs the input the way a command would: parse, then the walks that follow (call tree, stack
-/// samples, folded and SVG output, the summary), because crashes in the tools live in those walks as much as
-/// in the line readers.
+/// A reader's target runs that reader and nothing after it: an input costs what the reader costs, so the
+/// campaign's ten million executions per reader fit in hours. The walks that follow a parse in the commands
+/// (call tree, stack samples, tables, folded and call-path text and JSON, the SVG, the exporters, the summary)
+/// crash as readily as the readers, so each has a target of its own over the same text inputs (FuzzWalks.swift):
+/// every piece is still fuzzed, just not on every reader's input. Before the split every text input ran all of
+/// them: the reader was a fifth of an ftrace input's time and a tenth of a function_graph one's.
 
 enum FuzzTarget: String, CaseIterable {
     case ftrace, funcgraph, tracecmd, perfscript, uftrace, chrome, folded, proc, sidecar, filter, regex
+    /// uftrace's binary recording, a whole uftrace.data directory per input (FuzzUftraceData.swift).
+    case uftracedata
+    /// The walks after a parse, each over text inputs seeded from every text reader's seeds (FuzzWalks.swift).
+    case summary, walks, export, flame
 
     static let current: FuzzTarget = {
         guard let name = getenv("TRACETUI_FUZZ_TARGET").map({ String(cString: $0) }), let t = FuzzTarget(rawValue: name)
@@ -29,18 +36,20 @@ public func tracetuiFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     switch FuzzTarget.current {
     case .ftrace, .funcgraph, .tracecmd, .uftrace, .perfscript:
-        // The same whole-file path for every text format; the targets differ in their seeds and the prefix
-        // that makes the detector choose their parser.
-        fuzzText(bytes)
+        // The same whole-file parse for every text format; the targets differ in their seeds and the prefix
+        // that makes the detector choose their parser. Copied by memcpy (OwnedBytes' generic initializer
+        // walks a collection byte by byte).
+        _ = EventStore(parsing: OwnedBytes(copying: bytes))
     case .chrome:
-        if let text = try? ChromeTraceReader.ftraceText(bytes) { text.withUnsafeBytes { fuzzText($0, copy: text) } }
+        // The converter, then the store over its text: what `replay` of a .json does.
+        if let text = try? ChromeTraceReader.ftraceText(bytes) {
+            text.withUnsafeBytes { _ = EventStore(parsing: OwnedBytes(copying: $0)) }
+        }
     case .folded:
-        let parsed = FoldedStacks.parse(bytes)
-        let source = HotspotSource(samples: parsed.samples)
-        _ = source.table()
-        _ = source.folded()
-        let stacks = FoldedInput.parse(Array(bytes))
-        if FlameGraphSVG.frameCount(stacks) < 400_000 { _ = FlameGraphSVG().render(stacks) }
+        // Both folded readers: the samples (hotspots, `dump --format folded`) and the SVG's stacks. Their
+        // tables, folded text and SVG are the flame target's.
+        _ = FoldedStacks.parse(bytes)
+        _ = FoldedInput.parse(Array(bytes))
     case .proc:
         // One input split into the files a sample reads, at NUL bytes.
         let parts = bytes.split(separator: 0, maxSplits: 6, omittingEmptySubsequences: false)
@@ -67,6 +76,11 @@ public func tracetuiFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if let e = try? FilterExpression.parse(text), var m = try? RowMatcher(e, store: FuzzTarget.store) {
             _ = m.matchingRows(0..<FuzzTarget.store.count) { false }
         }
+    case .uftracedata: fuzzUftraceData(bytes)
+    case .summary: fuzzSummary(bytes)
+    case .walks: fuzzWalks(bytes)
+    case .export: fuzzExport(bytes)
+    case .flame: fuzzFlame(bytes)
     case .regex:
         // First line the pattern, the rest the subject.
         let nl = bytes.firstIndex(of: 0x0A) ?? bytes.count
@@ -85,31 +99,4 @@ extension FuzzTarget {
             + "  feas-12691 [000] dNh6.  1.800000: sched_wakeup: comm=-qos.overcommit pid=12692 prio=116\n"
         return EventStore(parsing: OwnedBytes(Array(text.utf8)))
     }()
-}
-
-/// Everything a command does with a text log: the store, the summary, the call tree, the stacks and their outputs.
-func fuzzText(_ bytes: UnsafeRawBufferPointer, copy: [UInt8]? = nil) {
-    // Copies by memcpy (OwnedBytes' generic initializer walks a collection byte by byte).
-    let array = copy ?? Array(bytes)
-    let store = EventStore(parsing: OwnedBytes(copying: bytes))
-    _ = TraceSummary(parsing: array)
-    let source = HotspotSource(store: store)
-    _ = source.table()
-    _ = source.folded()
-    if let calls = source.calls {
-        let paths = CallPathTree(calls)
-        _ = paths.text()
-        _ = paths.json()
-        let stacks = FoldedInput.stacks(of: calls)
-        if FlameGraphSVG.frameCount(stacks) < 2_000 { _ = FlameGraphSVG().render(stacks) }
-    }
-    // The exporters on one input in four: under ASan they cost more than the parse, and the parse is the target.
-    guard array.count % 4 == 0 else { return }
-    for format in [ExportFormat.chrome, .csv] {
-        // A small threshold: the sink's buffer is allocated (and poisoned by ASan) per input, and flushing
-        // often is a path of its own worth fuzzing.
-        var sink = ByteSink(threshold: 1 << 12) { _ in }
-        _ = try? Exporter.write(format, store: store, tree: source.calls, to: &sink)
-        sink.finish()
-    }
 }

@@ -15,7 +15,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 summary=${1:-/work/notes-helpers/fuzz-campaign.txt}
 shift || true
-order=(regex filter proc sidecar folded uftrace chrome tracecmd ftrace perfscript funcgraph tracedat)
+# summary, walks, export and flame: what follows a parse, split off the readers' targets (Fuzz/FuzzWalks.swift) so
+# that a reader's input costs only the reader; their 10 M each are what keeps those walks fuzzed.
+order=(regex filter proc sidecar folded uftrace chrome tracecmd ftrace perfscript funcgraph uftracedata summary walks
+    export flame tracedat)
 targets=("$@")
 ((${#targets[@]})) || targets=("${order[@]}")
 goal=${GOAL:-10000000}
@@ -26,15 +29,17 @@ mkdir -p "$state"
 
 FUZZ_BUILD_ONLY=1 nice -n 19 bash Fuzz/run.sh || exit 1
 
-# Input size per target in the campaign. The text readers run at 4 KB here (16 KB in CI's smoke): their faults are
-# in a line or a few, and at 16 KB funcgraph ran 316 executions per CPU-second, 9 CPU-hours for its 10 M; lines
-# longer than any input are the unit tests' job (the line limits). /proc files and sidecars stay at 16 KB: they
-# run fast and a whole /proc file is bigger than 4 KB.
+# Input size per target in the campaign. The text readers (and the walk targets, over the same texts) run at 4 KB
+# here (16 KB in CI's smoke): their faults are in a line or a few, and at 16 KB funcgraph ran 316 executions per
+# CPU-second, 9 CPU-hours for its 10 M; lines longer than any input are the unit tests' job (the line limits). /proc files and sidecars stay at 16 KB: they
+# run fast and a whole /proc file is bigger than 4 KB. A uftrace.data directory (info, task, map, symbols, records,
+# one input) runs at 8 KB: its seeds fit in that with 64 records a thread.
 max_len_of() {
     case $1 in
     filter | regex) echo 4096 ;;
     tracedat) echo 262144 ;;
     proc | sidecar) echo 16384 ;;
+    uftracedata) echo 8192 ;;
     *) echo "${TEXT_MAX_LEN:-4096}" ;;
     esac
 }
@@ -100,7 +105,8 @@ run_target() {
         seg=$((seg + 1))
         # A seed per segment: the same seed again would replay the same mutations. FUZZ_NO_REBUILD: an edit in
         # the tree while the campaign runs must not have two workers rebuild the binary at once.
-        FUZZ_NO_REBUILD=1 FUZZ_RUNS=$n FUZZ_DAT_RUNS=$n FUZZ_SEED=$((seg * 7919)) FUZZ_MAX_LEN=$(max_len_of "$t") \
+        # FUZZ_READER_CORPORA: the walk targets start from the readers' grown corpora too (Fuzz/run.sh).
+        FUZZ_NO_REBUILD=1 FUZZ_READER_CORPORA=1 FUZZ_RUNS=$n FUZZ_DAT_RUNS=$n FUZZ_SEED=$((seg * 7919)) FUZZ_MAX_LEN=$(max_len_of "$t") \
             nice -n 19 bash Fuzz/run.sh 0 "$t" \
             >>"$state/$t.out" 2>&1
         local log=.build-fuzz/$t.log

@@ -2,7 +2,10 @@
 # Builds the fuzz targets (Fuzz/FuzzTargets.swift + TraceModel's sources, -sanitize=fuzzer,address, -O) and runs
 # each for SECONDS (default 60), seeded from ../shared/samples (or $TRACETUI_SAMPLES) and Fuzz/seeds.
 #   Fuzz/run.sh [SECONDS] [TARGET...]      TARGET: ftrace funcgraph tracecmd perfscript uftrace chrome folded
-#                                          proc sidecar filter regex tracedat (default: all)
+#                                          proc sidecar filter regex uftracedata summary walks export flame
+#                                          tracedat (default: all)
+# The readers' targets run the reader alone; summary, walks, export and flame run what follows a parse (the
+# summary, call tree and tables, the exporters, the SVG) over the same text inputs (Fuzz/FuzzWalks.swift).
 # Prints one line per target: executions, crashes, peak RSS. Crashes are kept in .build-fuzz/crashes/TARGET.
 # FUZZ_RUNS=N (with FUZZ_SEED, default 1): N mutations per target from a fixed seed instead of a time: the
 # same inputs every time, as CI's smoke needs. FUZZ_DAT_RUNS=N does the same for tracedat alone (0: its seeds
@@ -13,7 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-all=(ftrace funcgraph tracecmd perfscript uftrace chrome folded proc sidecar filter regex tracedat)
+all=(ftrace funcgraph tracecmd perfscript uftrace chrome folded proc sidecar filter regex uftracedata summary walks
+    export flame tracedat)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
 samples=${TRACETUI_SAMPLES:-../shared/samples}
@@ -66,6 +70,20 @@ seed_dirs() {
     filter) echo "Fuzz/seeds/filter" ;;
     regex) echo "Fuzz/seeds/regex" ;;
     tracedat) echo "Tests/Fixtures" ;;
+    uftracedata) ;; # packed from Tests/Fixtures/uftrace/*.data below
+    summary | walks | export) for r in ftrace funcgraph tracecmd perfscript uftrace; do seed_dirs $r; done ;;
+    flame) seed_dirs folded ;;
+    esac
+}
+
+# With FUZZ_READER_CORPORA=1 (Fuzz/campaign.sh sets it) the walk targets read these readers' grown corpora too
+# (read-only: libFuzzer writes new inputs to the first corpus folder only): inputs that reached deep into a parser
+# make call trees and stacks worth walking. Not in CI's smoke: -runs counts the corpus' first pass, and the
+# readers' smoke corpora alone would use up its 1500 runs with no mutation.
+reader_corpora() {
+    case $1 in
+    summary | walks | export) echo ftrace funcgraph tracecmd perfscript uftrace ;;
+    flame) echo folded ;;
     esac
 }
 
@@ -80,6 +98,25 @@ for t in "${targets[@]}"; do
             head -c "$([[ $t == tracedat ]] && echo 262144 || echo 16384)" "$f" >"$corpus/seed-$(echo "$f" | md5sum | cut -c1-12)"
         done
     done
+    # A uftrace.data directory is one input: each file after a line `@@@ NAME` (Fuzz/FuzzUftraceData.swift), cut
+    # to fit 8 KB (info's argument tables run to 15 KB, after its argspec and retspec lines; 64 records a thread).
+    if [[ $t == uftracedata ]]; then
+        for d in Tests/Fixtures/uftrace/*.data; do
+            [[ -d $d ]] || continue
+            first=1
+            for f in "$d"/*; do
+                [[ -f $f ]] || continue
+                ((first)) || printf '\n'
+                first=0
+                printf '@@@ %s\n' "$(basename "$f")"
+                head -c "$([[ $(basename "$f") == info ]] && echo 1536 || echo 1024)" "$f"
+            done >"$corpus/seed-$(basename "$d")"
+        done
+    fi
+    extra=()
+    if [[ -n ${FUZZ_READER_CORPORA:-} ]]; then
+        for r in $(reader_corpora "$t"); do [[ -d $out/corpus/$r ]] && extra+=("$out/corpus/$r"); done
+    fi
     log=$out/$t.log
     # A filter or a regex is typed: 4 KB is far past what anyone types, and keeps the fuzzer on structure.
     # Text inputs up to 16 KB: a reader's faults are in a line or a few, and small inputs run 50 times as often.
@@ -104,7 +141,7 @@ for t in "${targets[@]}"; do
     [[ -n $runs ]] && limit=(-runs="$runs" -seed="${FUZZ_SEED:-1}")
     # malloc_context_size: ASan records 30 frames of stack per allocation by default, a fifth of a small input's
     # time in the Swift readers (which allocate per name); 8 frames still name the allocating function.
-    ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=8} SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$target_bin" "$corpus" "${limit[@]}" -max_len=$max_len -rss_limit_mb=2048 \
+    ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=8} SWIFT_BACKTRACE=enable=no TRACETUI_FUZZ_TARGET=$t "$target_bin" "$corpus" "${extra[@]}" "${limit[@]}" -max_len=$max_len -rss_limit_mb=2048 \
         -malloc_limit_mb=$malloc_limit -detect_leaks=$leaks -timeout=10 -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" \
         >"$log" 2>&1 || { status=1; echo "$t: CRASH (see $log and $out/crashes/)"; }
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

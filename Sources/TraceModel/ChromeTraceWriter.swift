@@ -270,7 +270,7 @@ public struct ChromeTraceWriter {
             for n in 0..<tree.count {
                 var ts = store.timestamp(Int(tree.firstRow[n]))
                 if tree.flags[n].contains(.startedBefore) {
-                    ts = min(ts, store.timestamp(Int(tree.lastRow[n])) - tree.total[n])
+                    ts = min(ts, store.timestamp(Int(tree.lastRow[n])).saturatingAdd(-tree.total[n]))
                 }
                 starts[n] = ts
             }
@@ -281,14 +281,14 @@ public struct ChromeTraceWriter {
         for r in tree.roots {
             let lane = tree.cpu[Int(r)]
             starts[Int(r)] = cursor[lane, default: 0]
-            cursor[lane, default: 0] += tree.total[Int(r)]
+            cursor[lane, default: 0] = cursor[lane, default: 0].saturatingAdd(tree.total[Int(r)])
             stack.append(r)
         }
         while let n = stack.popLast() {
             var t = starts[Int(n)]
             for c in tree.children(of: Int(n)) {
                 starts[Int(c)] = t
-                t += tree.total[Int(c)]
+                t = t.saturatingAdd(tree.total[Int(c)])
                 stack.append(c)
             }
         }
@@ -306,7 +306,8 @@ public struct ChromeTraceWriter {
             let n = Int(r)
             let lane = tree.cpu[n]
             if let end = laneEnd[lane], starts[n] < end { starts[n] = end }
-            laneEnd[lane] = starts[n] + tree.total[n]
+            // Saturating throughout: a start near Int64.max ns plus a duration trapped (found by the fuzzer).
+            laneEnd[lane] = starts[n].saturatingAdd(tree.total[n])
             work.append(r)
         }
         while let p = work.popLast() {
@@ -316,12 +317,14 @@ public struct ChromeTraceWriter {
             var t = parentStart
             for c in kids {
                 starts[Int(c)] = max(starts[Int(c)], t)
-                t = starts[Int(c)] + tree.total[Int(c)]
+                t = starts[Int(c)].saturatingAdd(tree.total[Int(c)])
             }
-            var limit = parentStart + tree.total[Int(p)]
+            var limit = parentStart.saturatingAdd(tree.total[Int(p)])
             for c in kids.reversed() {
                 let n = Int(c)
-                if starts[n] + tree.total[n] > limit { starts[n] = max(parentStart, limit - tree.total[n]) }
+                if starts[n].saturatingAdd(tree.total[n]) > limit {
+                    starts[n] = max(parentStart, limit.saturatingAdd(-tree.total[n]))
+                }
                 limit = starts[n]
             }
             work.append(contentsOf: kids)

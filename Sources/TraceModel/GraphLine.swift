@@ -130,7 +130,8 @@ struct GraphLine {
                 let value = integer(line, from: eq + 1, to: v)
                 if line.hasPrefix("calltime=", at: k) { calltime = value }
                 if line.hasPrefix("rettime=", at: k) { rettime = value }
-                if line.hasPrefix("depth=", at: k) { g.indent = 2 + 2 * Int(value ?? 0) }
+                // Clamped: a hex depth reads up to Int64.max, and doubling it trapped (found by the fuzzer).
+                if line.hasPrefix("depth=", at: k) { g.indent = 2 + 2 * Int(min(value ?? 0, 1 << 16)) }
             }
             k = line.skipSpaces(from: v)
         }
@@ -198,7 +199,10 @@ struct GraphLine {
                 case 0x41...0x46: d = c - 0x41 + 10
                 default: return nil
                 }
-                v = v &* 16 &+ Int64(d)
+                // Past Int64.max is no number, as past 18 decimal digits is not: wrapped to a negative rettime,
+                // it would trap `rettime - calltime`.
+                guard v <= (Int64.max - Int64(d)) / 16 else { return nil }
+                v = v * 16 + Int64(d)
             }
             return v
         }

@@ -183,6 +183,30 @@ struct HardeningTests {
     }
 
     /// Found by the fuzzer: 22 bytes claiming CPU 555555260 made the per-CPU tables take 4.4 GB.
+    /// Found by the fuzz smoke (tracecmd target): trace-cmd's raw funcgraph fields with a hex `depth=` past
+    /// Int64.max trapped when doubled; a hex `rettime=` past it wrapped negative. Both now read as no number, and
+    /// the calls around them keep their durations.
+    @Test func rawFuncgraphHexPastInt64DoesNotTrap() throws {
+        let text = """
+              sh-1 [000] .....  1.000001: funcgraph_entry: func=f depth=0xffffffffbafffffffbaabc100
+              sh-1 [000] .....  1.000002: funcgraph_exit: func=f calltime=0x10 rettime=0x8000000000000001 overrun=0x0 depth=0
+              sh-1 [000] .....  1.000003: funcgraph_entry: func=g depth=0
+              sh-1 [000] .....  1.000004: funcgraph_exit: func=g calltime=0x1000 rettime=0x1400 overrun=0x0 depth=0
+
+            """
+        let tree = CallTree(store: Self.store(text))
+        let g = try #require((0..<tree.count).first { tree.name($0) == "g" })
+        #expect(tree.total[g] == 0x400)
+        #expect((0..<tree.count).allSatisfy { tree.total[$0] >= 0 })
+    }
+
+    /// Found by the fuzzer (export target, minimized): a call starting at the latest time an ftrace timestamp
+    /// holds (9223372036.854775 s), plus its duration, trapped placing the Chrome trace's complete events.
+    @Test func chromeExportOfACallAtTheLastTimestampDoesNotTrap() {
+        let text = "h-1 [00] 9223372036.854775:\n 0) }\n0) 1us| }x1\n1-1 [0]8: "
+        #expect(Self.parsesAsJSON(Self.export(.chrome, Self.store(text))))
+    }
+
     @Test func hugeCPUNumberIsAnUnparsedLine() {
         let s = Self.store("555555260) | f();\n  bash-1 [9999] ....  1.000001: x: a=1\n  bash-1 [001] ....  1.000002: x: a=1\n")
         #expect(s.summary.byCPU.keys.sorted() == [1])
