@@ -131,7 +131,7 @@ struct GraphLine {
                 if line.hasPrefix("calltime=", at: k) { calltime = value }
                 if line.hasPrefix("rettime=", at: k) { rettime = value }
                 // Clamped: a hex depth reads up to Int64.max, and doubling it trapped (found by the fuzzer).
-                if line.hasPrefix("depth=", at: k) { g.indent = 2 + 2 * Int(min(value ?? 0, 1 << 16)) }
+                if line.hasPrefix("depth=", at: k) { g.indent = 2 + 2 * Int(max(0, min(value ?? 0, 1 << 16))) }
             }
             k = line.skipSpaces(from: v)
         }
