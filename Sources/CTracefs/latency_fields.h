@@ -34,6 +34,8 @@ struct tt_lat_f {
 struct tt_lat_type {
     unsigned char kind;
     struct tt_lat_f a, b, c, d;
+    /* The bytes of record data the found fields span (tt_lat_resolve): one compare a record, not four. */
+    int need;
 };
 
 struct tt_lat {
@@ -119,6 +121,9 @@ static inline void tt_lat_resolve(const char *n, tt_lat_find find, const void *e
         t->c = tt_lat_numeric(find, e, "nr_sector"); t->d = tt_lat_numeric(find, e, "bytes");
         if (t->a.ok && t->b.ok && t->c.ok) t->kind = TT_LAT_BLOCK;
     }
+    const struct tt_lat_f *fs[4] = { &t->a, &t->b, &t->c, &t->d };
+    for (int k = 0; k < 4; k++)
+        if (fs[k]->ok && fs[k]->offset + fs[k]->size > t->need) t->need = fs[k]->offset + fs[k]->size;
 }
 
 /* A numeric field as the formatter prints it: signed fields sign-extended. */
@@ -131,8 +136,7 @@ static inline long long tt_lat_value(const struct tt_lat_f *f, const unsigned ch
 static inline int tt_lat_compute(const struct tt_lat_type *t, const unsigned char *data, int size,
                                  long long *f0_out, long long *f1_out) {
     if (t->kind == TT_LAT_NONE) return 0;
-    const struct tt_lat_f *fs[4] = { &t->a, &t->b, &t->c, &t->d };
-    for (int k = 0; k < 4; k++) if (fs[k]->ok && fs[k]->offset + fs[k]->size > size) return 0;
+    if (t->need > size) return 0;
     long long f0 = 0, f1 = 0;
     switch (t->kind) {
     case TT_LAT_SWITCH: {
