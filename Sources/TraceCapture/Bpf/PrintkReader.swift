@@ -58,8 +58,7 @@ public final class PrintkReader: LiveReader, @unchecked Sendable {
     /// The instance's text with the held printk lines it has reached merged in; `settled`: the lines from before
     /// this drain go out whatever their time; `final`: all of them do.
     private func place(_ own: [RawEventReader.TextRange], settled: Bool, final: Bool = false) -> [RawEventReader.TextRange] {
-        let a = own.flatMap { PrintkMerge.lines(Array($0.bytes)) }
-        if let newest = a.reversed().lazy.compactMap({ PrintkMerge.timestamp($0) }).first { reached = max(reached, newest) }
+        if let newest = Self.newestTime(own) { reached = max(reached, newest) }
         var release = 0
         var previous = true
         for (k, line) in held.enumerated() {
@@ -72,11 +71,28 @@ public final class PrintkReader: LiveReader, @unchecked Sendable {
             release = k + 1
         }
         guard release > 0 else { return own }
+        // Only a drain that places printk lines splits the instance's text into lines.
+        let a = own.flatMap { PrintkMerge.lines(Array($0.bytes)) }
         let b = Array(held[..<release])
         held.removeFirst(release)
         heldBefore = max(0, heldBefore - release)
         let merged = PrintkMerge.merge(a, b)
         let block = LiveBlock(copying: merged)
         return [RawEventReader.TextRange(block: block, range: 0..<merged.count)]
+    }
+
+    /// The time of the text's last line that has one, read from the end (lines are in time order).
+    private static func newestTime(_ ranges: [RawEventReader.TextRange]) -> Int64? {
+        for r in ranges.reversed() {
+            let bytes = r.bytes
+            var end = bytes.count
+            while end > 0 {
+                var start = end - 1
+                while start > 0, bytes[start - 1] != 0x0A { start -= 1 }
+                if let t = PrintkMerge.timestamp(bytes[start..<end]) { return t }
+                end = start
+            }
+        }
+        return nil
     }
 }

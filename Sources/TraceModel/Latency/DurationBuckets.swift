@@ -24,14 +24,14 @@ struct DurationBuckets: Sendable, Equatable {
     }
 
     @inline(__always)
-    mutating func add(_ d: Int64, times n: Int = 1) {
+    mutating func add(_ d: Int64) {
         let i = Self.index(d)
         if i >= base, i - base < counts.count {
-            counts[i - base] += n
+            counts[i - base] += 1
             return
         }
         grow(to: i)
-        counts[i - base] += n
+        counts[i - base] += 1
     }
 
     private mutating func grow(to i: Int) {
